@@ -1,0 +1,3 @@
+"""inventaire: the stock service of a piano-service company."""
+
+__version__ = "0.1.0"

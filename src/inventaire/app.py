@@ -1,0 +1,94 @@
+"""The ASGI application: routers, error handlers, request-size limit, health."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from inventaire import __version__, errors
+from inventaire.catalogue.views import router as catalogue_router
+from inventaire.checks.views import router as checks_router
+from inventaire.config import Settings, get_settings
+from inventaire.database import make_engine, make_sessionmaker
+from inventaire.stock.views import router as stock_router
+from inventaire.techniciens.views import router as techniciens_router
+
+log = logging.getLogger(__name__)
+
+
+class BodySizeLimit:
+    """Refuse bodies over a limit with 413 before reading them whole."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            return await self._refuse(send)
+        received = 0
+
+        async def limited_receive():
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:
+                raise _TooLarge()
+            return message
+
+        try:
+            await self.app(scope, limited_receive, send)
+        except _TooLarge:
+            await self._refuse(send)
+
+    async def _refuse(self, send: Send):
+        response = JSONResponse(
+            {"detail": f"Requête trop volumineuse (au plus {self.max_bytes // 1000} ko)."}, status_code=413
+        )
+        await response(None, None, send)  # type: ignore[arg-type]
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def create_app(settings: Settings | None = None, session_factory: sessionmaker[Session] | None = None) -> FastAPI:
+    """Build the application for these settings (tests pass their own session factory)."""
+    settings = settings or get_settings()
+    if session_factory is None:
+        session_factory = make_sessionmaker(make_engine(settings.database_url))
+    app = FastAPI(
+        title="Inventaire",
+        version=__version__,
+        description="Service de stock : catalogue, stock des techniciens, journal des mouvements, alertes.",
+    )
+    app.state.settings = settings
+    app.state.sessionmaker = session_factory
+    errors.install(app)
+
+    api = APIRouter(prefix="/inventaire")
+    for router in (catalogue_router, techniciens_router, stock_router, checks_router):
+        api.include_router(router)
+    app.include_router(api)
+
+    @app.get("/health", tags=["santé"])
+    def health(request: Request):
+        """Liveness and database reachability (no authentication)."""
+        try:
+            with request.app.state.sessionmaker() as session:
+                session.execute(text("SELECT 1"))
+        except Exception as exc:  # any failure means "not reachable" here
+            log.warning("health: database unreachable: %s", exc.__class__.__name__)
+            return JSONResponse({"status": "degraded", "database": "injoignable"}, status_code=503)
+        return {"status": "ok", "database": "ok", "version": __version__}
+
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    return app

@@ -1,0 +1,96 @@
+"""Bearer tokens: random, shown once, stored as a SHA-256 hash, revocable."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from inventaire.auth.models import ROLES, ApiToken
+from inventaire.database import utcnow
+from inventaire.exceptions import InvalidInput, NotFound, Unauthorized
+from inventaire.techniciens.models import Technician
+
+TOKEN_PREFIX = "inv_"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the identity written as `auteur`, and what they may do."""
+
+    nom: str
+    role: str
+    technicien_id: int | None = None
+    token_id: int | None = None
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def create_token(
+    *, db_session: Session, role: str, nom: str | None = None, technician: Technician | None = None
+) -> tuple[str, ApiToken]:
+    """Create a token and return it in clear (the only time it is ever seen) with its row."""
+    if role not in ROLES:
+        raise InvalidInput(f"Rôle inconnu : « {role} ». Rôles possibles : {', '.join(ROLES)}.")
+    if role == "technicien" and technician is None:
+        raise InvalidInput("Un jeton « technicien » doit être lié à un technicien (--technicien NOM).")
+    if role != "technicien" and technician is not None:
+        raise InvalidInput("Seul un jeton « technicien » est lié à un technicien.")
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        nom=nom or (technician.nom if technician else role),
+        role=role,
+        technicien_id=technician.id if technician else None,
+        token_hash=hash_token(raw),
+    )
+    db_session.add(token)
+    db_session.flush()
+    return raw, token
+
+
+def authenticate(*, db_session: Session, raw: str | None) -> Principal:
+    """The principal of a bearer token; Unauthorized if missing, unknown or revoked."""
+    if not raw:
+        raise Unauthorized("Authentification requise : en-tête « Authorization: Bearer <jeton> ».")
+    digest = hash_token(raw)
+    token = db_session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
+    # The lookup is by hash (not by secret), and the final comparison is constant-time.
+    if token is None or token.revoked_at is not None or not hmac.compare_digest(token.token_hash, digest):
+        raise Unauthorized("Jeton invalide ou révoqué.")
+    return Principal(nom=token.nom, role=token.role, technicien_id=token.technicien_id, token_id=token.id)
+
+
+def touch(*, db_session: Session, token_id: int) -> None:
+    """Record when a token was last used."""
+    token = db_session.get(ApiToken, token_id)
+    if token is not None:
+        token.last_used_at = utcnow()
+
+
+def list_tokens(*, db_session: Session) -> list[ApiToken]:
+    """Every token, newest first."""
+    return list(db_session.scalars(select(ApiToken).order_by(ApiToken.id.desc())))
+
+
+def revoke(*, db_session: Session, token_id: int) -> ApiToken:
+    """Revoke a token; it is refused from then on."""
+    token = db_session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFound(f"Jeton inconnu : n° {token_id}.")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+    db_session.flush()
+    return token
+
+
+def has_admin(*, db_session: Session) -> bool:
+    """Whether an unrevoked admin token exists."""
+    return db_session.scalar(
+        select(ApiToken.id).where(ApiToken.role == "admin", ApiToken.revoked_at.is_(None)).limit(1)
+    ) is not None

@@ -1,0 +1,31 @@
+"""The product catalogue."""
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import Boolean, CheckConstraint, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from inventaire.database import Base, Money, Quantity, UTCDateTime, utcnow
+
+
+class Product(Base):
+    __tablename__ = "produits_catalogue"
+    __table_args__ = (
+        CheckConstraint("prix_unitaire >= 0", name="prix_unitaire_positif"),
+        CheckConstraint("prix_vente IS NULL OR prix_vente >= 0", name="prix_vente_positif"),
+        CheckConstraint("seuil_reorder IS NULL OR seuil_reorder >= 0", name="seuil_reorder_positif"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code_produit: Mapped[str] = mapped_column(String(40), unique=True)
+    nom_produit: Mapped[str] = mapped_column(String(200))
+    categorie: Mapped[str] = mapped_column(String(60), default="Divers", index=True)
+    unite: Mapped[str] = mapped_column(String(30), default="unité")
+    prix_unitaire: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    prix_vente: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
+    fournisseur: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    seuil_reorder: Mapped[Decimal | None] = mapped_column(Quantity(), nullable=True)
+    actif: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

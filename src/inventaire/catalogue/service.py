@@ -1,0 +1,72 @@
+"""Catalogue service: the only code that reads and writes products."""
+
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from inventaire.catalogue.models import Product
+from inventaire.exceptions import Conflict, NotFound
+
+
+def get_by_code(*, db_session: Session, code_produit: str) -> Product | None:
+    """Return the product with this code, or None."""
+    return db_session.scalar(select(Product).where(Product.code_produit == code_produit))
+
+
+def get_or_404(*, db_session: Session, code_produit: str) -> Product:
+    """Return the product with this code or raise NotFound."""
+    product = get_by_code(db_session=db_session, code_produit=code_produit)
+    if product is None:
+        raise NotFound(f"Produit inconnu : « {code_produit} ». Vérifiez le code dans le catalogue.")
+    return product
+
+
+def list_products(
+    *, db_session: Session, actif: bool | None = True, categorie: str | None = None, q: str | None = None
+) -> list[Product]:
+    """List products, filtered by status, category and a search in code and name."""
+    query = select(Product).order_by(Product.categorie, Product.code_produit)
+    if actif is not None:
+        query = query.where(Product.actif.is_(actif))
+    if categorie:
+        query = query.where(Product.categorie == categorie)
+    if q:
+        pattern = f"%{q.lower()}%"
+        query = query.where(
+            or_(Product.code_produit.ilike(pattern), Product.nom_produit.ilike(pattern))
+        )
+    return list(db_session.scalars(query))
+
+
+def list_categories(*, db_session: Session) -> list[str]:
+    """The categories in use, sorted."""
+    return list(db_session.scalars(select(Product.categorie).distinct().order_by(Product.categorie)))
+
+
+def create(*, db_session: Session, data: dict) -> Product:
+    """Add a product; a duplicate code is a conflict."""
+    if get_by_code(db_session=db_session, code_produit=data["code_produit"]) is not None:
+        raise Conflict(f"Le code produit « {data['code_produit']} » existe déjà.")
+    product = Product(**data)
+    db_session.add(product)
+    try:
+        with db_session.begin_nested():
+            db_session.flush()
+    except IntegrityError as exc:  # a concurrent insert of the same code
+        raise Conflict(f"Le code produit « {data['code_produit']} » existe déjà.") from exc
+    return product
+
+
+def update(*, db_session: Session, product: Product, changes: dict) -> Product:
+    """Apply the given fields (a partial update)."""
+    for field, value in changes.items():
+        setattr(product, field, value)
+    db_session.flush()
+    return product
+
+
+def archive(*, db_session: Session, product: Product) -> Product:
+    """Archive a product: it leaves lists and checks, its history stays."""
+    product.actif = False
+    db_session.flush()
+    return product

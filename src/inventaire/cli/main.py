@@ -1,0 +1,144 @@
+"""The `inventaire` command: a thin layer over the services, French output."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from inventaire.cli.context import console, fail, open_session
+from inventaire.cli.tokens import token_app
+from inventaire.config import get_settings
+
+app = typer.Typer(
+    help="Inventaire : stock des techniciens, journal des mouvements et alertes de stock bas.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)
+db_app = typer.Typer(help="Base de données : schéma et migrations.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(token_app, name="token")
+
+
+def parse_threshold(value: str | None) -> Decimal | None:
+    """A threshold given on the command line: a finite number ≥ 0 (a comma works too)."""
+    if value is None:
+        return None
+    try:
+        number = Decimal(value.replace(",", "."))
+    except InvalidOperation:
+        fail(f"seuil invalide : « {value} » n'est pas un nombre.", 2)
+    if not number.is_finite() or number < 0 or number > Decimal("999999999.999"):
+        fail(f"seuil invalide : « {value} » (nombre fini, positif ou nul, attendu).", 2)
+    return number
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument(help="Révision cible")] = "head") -> None:
+    """Met la base désignée par DATABASE_URL au dernier schéma.
+
+    Exemple : DATABASE_URL=postgresql://user:pass@hote:5432/postgres inventaire db upgrade
+    """
+    from inventaire.migrate import upgrade
+
+    upgrade(get_settings().database_url, revision)
+    console.print("Base de données à jour.")
+
+
+@app.command()
+def check(
+    technicien: Annotated[Optional[str], typer.Option("--technicien", "-t", help="Un seul technicien")] = None,
+    seuil: Annotated[Optional[str], typer.Option("--seuil", "-s", help="Seuil global (défaut : par ligne, puis 5,0)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Le rapport en JSON, seul sur la sortie")] = False,
+) -> None:
+    """Vérifie les stocks bas et enregistre la vérification.
+
+    Exemples :
+
+      inventaire check
+
+      inventaire check --technicien Allan --seuil 10
+
+      inventaire check --json
+    """
+    from inventaire.checks import service
+    from inventaire.checks.schemas import Report
+    from inventaire.exceptions import DomainError
+    from inventaire.techniciens import service as techniciens
+
+    settings = get_settings()
+    threshold = parse_threshold(seuil)
+    try:
+        with open_session(settings) as session:
+            technician = techniciens.get_or_404(db_session=session, nom=technicien) if technicien else None
+            verification = service.run_check(
+                db_session=session, technician=technician, seuil_critique=threshold,
+                default=settings.seuil_defaut, declenchee_par="ligne de commande",
+            )
+    except DomainError as exc:
+        fail(exc.detail)
+    if as_json:
+        typer.echo(json.dumps(verification.rapport, ensure_ascii=False, indent=2))
+        return
+    print_report(Report.model_validate(verification.rapport))
+
+
+def print_report(report) -> None:
+    stats = report.statistiques
+    scope = report.technicien or "tous les techniciens"
+    console.print(f"[bold]Vérification d'inventaire[/] — {scope}", highlight=False)
+    console.print(
+        f"Lignes vérifiées : {stats.total_produits} · valeur estimée : "
+        f"{_money(stats.valeur_totale_estimee)}", highlight=False,
+    )
+    if report.alertes:
+        table = Table("Gravité", "Technicien", "Code", "Produit", "Quantité", "Seuil", "À commander")
+        for a in report.alertes:
+            table.add_row(
+                "[red]critique[/]" if a.severity == "critique" else "[yellow]stock bas[/]",
+                a.technicien, a.code_produit, a.nom_produit, _qty(a.quantite_actuelle), _qty(a.seuil),
+                _qty(a.quantite_a_commander) if a.quantite_a_commander is not None else "—",
+            )
+        console.print(table)
+    console.print(report.summary, highlight=False)
+
+
+def _qty(value: Decimal) -> str:
+    return format(value.normalize(), "f").replace(".", ",") if value else "0"
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:,.2f} $".replace(",", " ").replace(".", ",")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Adresse d'écoute")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+    workers: Annotated[int, typer.Option(help="Processus de travail (partagent la même base)")] = 1,
+) -> None:
+    """Sert l'API (et le tableau de bord) avec uvicorn.
+
+    Exemple : inventaire serve --host 0.0.0.0 --port 8000 --workers 2
+    """
+    import uvicorn
+
+    uvicorn.run("inventaire.asgi:app", host=host, port=port, workers=workers, log_level="info")
+
+
+@app.command()
+def demo() -> None:
+    """Charge les données de démonstration (sans doublon si relancé)."""
+    from inventaire.demo.loader import load_demo
+
+    with open_session(get_settings()) as session:
+        summary = load_demo(db_session=session)
+    console.print(
+        f"Données de démonstration chargées : {summary['techniciens']} techniciens, "
+        f"{summary['produits']} produits, {summary['mouvements']} mouvements ajoutés.",
+        highlight=False,
+    )
+

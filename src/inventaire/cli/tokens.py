@@ -1,0 +1,72 @@
+"""`inventaire token …`: create, list and revoke API tokens."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from inventaire.cli.context import console, fail, open_session
+from inventaire.config import get_settings
+from inventaire.exceptions import DomainError
+
+token_app = typer.Typer(help="Jetons d'API : créer, lister, révoquer.", no_args_is_help=True)
+
+
+@token_app.command("create")
+def create(
+    role: Annotated[str, typer.Option("--role", "-r", help="admin, technicien ou cron")],
+    technicien: Annotated[Optional[str], typer.Option("--technicien", "-t", help="Pour le rôle technicien")] = None,
+    nom: Annotated[Optional[str], typer.Option("--nom", help="Nom du jeton (défaut : le rôle ou le technicien)")] = None,
+) -> None:
+    """Crée un jeton et l'affiche seul sur la sortie (il ne sera plus jamais montré).
+
+    Exemples :
+
+      inventaire token create --role admin --nom bureau
+
+      inventaire token create --role technicien --technicien Allan
+
+      inventaire token create --role cron
+    """
+    from inventaire.auth import service
+    from inventaire.techniciens import service as techniciens
+
+    try:
+        with open_session(get_settings()) as session:
+            tech = techniciens.get_or_404(db_session=session, nom=technicien) if technicien else None
+            raw, _token = service.create_token(db_session=session, role=role, nom=nom, technician=tech)
+    except DomainError as exc:
+        fail(exc.detail, 2)
+    typer.echo(raw)
+
+
+@token_app.command("list")
+def list_tokens() -> None:
+    """Liste les jetons (jamais leur valeur)."""
+    from inventaire.auth import service
+
+    with open_session(get_settings()) as session:
+        rows = service.list_tokens(db_session=session)
+        table = Table("N°", "Nom", "Rôle", "Technicien", "Créé le", "Dernier usage", "État")
+        for t in rows:
+            table.add_row(
+                str(t.id), t.nom, t.role, t.technicien.nom if t.technicien else "—",
+                f"{t.created_at:%Y-%m-%d %H:%M}", f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "jamais",
+                "révoqué" if t.revoked_at else "actif",
+            )
+    console.print(table)
+
+
+@token_app.command("revoke")
+def revoke(token_id: Annotated[int, typer.Argument(help="Numéro du jeton (voir « token list »)")]) -> None:
+    """Révoque un jeton : il est refusé dès maintenant."""
+    from inventaire.auth import service
+
+    try:
+        with open_session(get_settings()) as session:
+            service.revoke(db_session=session, token_id=token_id)
+    except DomainError as exc:
+        fail(exc.detail, 2)
+    console.print(f"Jeton n° {token_id} révoqué.")

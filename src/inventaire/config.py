@@ -1,0 +1,51 @@
+"""One settings object, read from the environment."""
+
+from decimal import Decimal
+from functools import lru_cache
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting of the service; see the README for each variable."""
+
+    model_config = SettingsConfigDict(env_prefix="INVENTAIRE_", extra="ignore")
+
+    # DATABASE_URL has no prefix: it is the name hosting platforms (and Supabase guides) use.
+    database_url: str = Field(default="sqlite:///inventaire.db", validation_alias="DATABASE_URL")
+    seuil_defaut: Decimal = Decimal("5.0")
+    tz: str = "America/Montreal"
+
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "inventaire@localhost"
+    smtp_security: str = "starttls"
+    emails: str = ""
+
+    slack_webhook_url: str | None = None
+    discord_webhook_url: str | None = None
+    check_cron: str | None = None
+
+    max_body_bytes: int = 1_000_000
+
+    @field_validator("database_url")
+    @classmethod
+    def normalise_database_url(cls, value: str) -> str:
+        """Accept Supabase/Heroku style URLs and route them to psycopg 3."""
+        for prefix in ("postgres://", "postgresql://"):
+            if value.startswith(prefix):
+                return "postgresql+psycopg://" + value[len(prefix):]
+        return value
+
+    @property
+    def office_emails(self) -> list[str]:
+        return [e.strip() for e in self.emails.split(",") if e.strip()]
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings (tests build their own)."""
+    return Settings()

@@ -1,0 +1,57 @@
+"""Demonstration data: a Montréal piano shop's vans and parts.
+
+Cory and PLS (humidity-control) items and their sale prices come from the company's
+service list (shared/data/catalogue_ptm.csv); the rest are common piano parts.
+"""
+
+TECHNICIANS = [
+    ("Allan", "allan@example.com"),
+    ("Nicolas", "nicolas@example.com"),
+    ("Jean-Philippe", "jean-philippe@example.com"),
+    ("Margot", None),
+]
+
+# code, name, category, unit, cost, sale price, supplier, reorder threshold
+PRODUCTS = [
+    ("CORD-012", "Corde d'acier no 12 (0,725 mm)", "Cordes", "bobine", "18.50", "32.00", "Röslau", "2"),
+    ("CORD-013", "Corde d'acier no 13 (0,750 mm)", "Cordes", "bobine", "18.50", "32.00", "Röslau", "2"),
+    ("CORD-014", "Corde d'acier no 14 (0,775 mm)", "Cordes", "bobine", "18.50", "32.00", "Röslau", "2"),
+    ("CORD-015", "Corde d'acier no 15 (0,800 mm)", "Cordes", "bobine", "19.75", "34.00", "Röslau", "2"),
+    ("CORD-016", "Corde d'acier no 16 (0,825 mm)", "Cordes", "bobine", "19.75", "34.00", "Röslau", "2"),
+    ("CORD-017", "Corde d'acier no 17 (0,850 mm)", "Cordes", "bobine", "21.00", "36.00", "Röslau", "2"),
+    ("CORD-018", "Corde d'acier no 18 (0,875 mm)", "Cordes", "bobine", "21.00", "36.00", "Röslau", "2"),
+    ("CORD-019", "Corde d'acier no 19 (0,900 mm)", "Cordes", "bobine", "22.25", "38.00", "Röslau", "2"),
+    ("CORD-BAS-U", "Corde filée de basse universelle", "Cordes", "unité", "14.00", "28.00", "Mapes", "4"),
+    ("MART-TETE-D", "Tête de marteau, piano droit (aigu)", "Marteaux", "unité", "9.80", None, "Abel", "6"),
+    ("MART-TETE-Q", "Tête de marteau, piano à queue (aigu)", "Marteaux", "unité", "12.40", None, "Abel", "6"),
+    ("MART-MANCHE", "Manche de marteau en érable", "Marteaux", "unité", "3.10", None, "Renner", "10"),
+    ("MART-RESS", "Ressort de marteau (piano droit)", "Marteaux", "unité", "0.85", None, "Renner", "20"),
+    ("FEUT-CLAV", "Rondelles de feutre de clavier (100)", "Feutres", "sachet", "7.90", None, "Pianotek", "3"),
+    ("FEUT-ETOUF", "Feutre d'étouffoir en bande", "Feutres", "m", "24.00", None, "Pianotek", "0.5"),
+    ("FEUT-SOURD", "Feutre de sourdine (piano droit)", "Feutres", "m", "16.50", "150.00", "Pianotek", "0.5"),
+    ("FEUT-BAND", "Bande de feutre de lisière", "Feutres", "m", "11.00", None, "Pianotek", "1"),
+    ("DRAP-GARN", "Drap de garniture (bushing cloth)", "Feutres", "m", "38.00", None, "Pianotek", "0.5"),
+    ("DRAP-MORT", "Garnitures de mortaises pré-coupées (100)", "Feutres", "sachet", "12.60", None, "Pianotek", "2"),
+    ("CHEV-7-0", "Cheville d'accord 7,0 mm (2/0)", "Chevilles", "unité", "0.95", None, "Klinke", "24"),
+    ("CHEV-7-1", "Cheville d'accord 7,1 mm (3/0)", "Chevilles", "unité", "0.95", None, "Klinke", "24"),
+    ("CHEV-7-3", "Cheville d'accord 7,3 mm (5/0)", "Chevilles", "unité", "1.05", None, "Klinke", "12"),
+    ("POINTE-CHEV", "Pointes de chevalet (100)", "Chevilles", "sachet", "6.40", None, "Klinke", "1"),
+    ("ETOUF-TETE", "Tête d'étouffoir complète (piano droit)", "Étouffoirs", "unité", "5.60", None, "Renner", "8"),
+    ("ETOUF-RESS", "Ressort d'étouffoir", "Étouffoirs", "unité", "0.70", None, "Renner", "12"),
+    ("ETOUF-GUIDE", "Garniture du guide des étouffoirs", "Étouffoirs", "jeu", "22.00", "267.00", "Renner", "1"),
+    ("PLS-BUVARDS", "Buvards PLS (jeu de 5)", "Contrôle de l'humidité", "jeu", "11.00", "25.00", "Dampp-Chaser", "4"),
+    ("PLS-GAINE", "Gaine de barre chauffante PLS", "Contrôle de l'humidité", "unité", "8.50", "20.00", "Dampp-Chaser", "3"),
+    ("PLS-DOUBLURE", "Doublure de bac PLS", "Contrôle de l'humidité", "unité", "0.90", "2.00", "Dampp-Chaser", "6"),
+    ("PLS-BARRE-38", "Barre chauffante 38 W", "Contrôle de l'humidité", "unité", "52.00", "96.00", "Dampp-Chaser", "1"),
+    ("PLS-TRAIT-227", "Traitement de l'eau (PLS) : 227 ml", "Contrôle de l'humidité", "flacon", "7.50", "15.00", "Dampp-Chaser", "3"),
+    ("PLS-TRAIT-455", "Traitement de l'eau (PLS) : 455 ml", "Contrôle de l'humidité", "flacon", "12.00", "25.00", "Dampp-Chaser", "2"),
+    ("PLS-BIDON", "Bidon et tube PLS", "Contrôle de l'humidité", "unité", "24.00", "55.00", "Dampp-Chaser", "1"),
+    ("CORY-KIT-L", "Cory kit lustré", "Nettoyage", "unité", "11.00", "20.95", "Cory", "2"),
+    ("CORY-KIT-M", "Cory kit mat", "Nettoyage", "unité", "13.50", "25.42", "Cory", "2"),
+    ("CORY-POLI", "Poli à piano Cory", "Nettoyage", "flacon", "14.00", "26.00", "Cory", "2"),
+    ("CORY-KB-4", "Key-Brite par Cory 4 oz", "Nettoyage", "flacon", "6.80", "13.00", "Cory", "3"),
+    ("CORY-KB-8", "Key-Brite par Cory 8 oz", "Nettoyage", "flacon", "11.90", "23.00", "Cory", "2"),
+    ("CORY-ENS", "Ensemble d'entretien Cory", "Nettoyage", "unité", "19.00", "35.00", "Cory", "1"),
+    ("GRAPH-PROT", "Graphite en poudre (protek)", "Divers", "tube", "9.50", None, "Protek", "1"),
+    ("VIS-CAPST", "Vis de capstan (100)", "Divers", "sachet", "8.20", None, "Renner", "1"),
+]

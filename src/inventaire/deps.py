@@ -1,0 +1,89 @@
+"""Request dependencies: the session (committed in one place) and the current caller."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from inventaire.auth import service as auth_service
+from inventaire.auth.models import ApiToken
+from inventaire.auth.service import Principal
+from inventaire.config import Settings
+from inventaire.database import utcnow
+from inventaire.exceptions import Forbidden
+
+bearer = HTTPBearer(auto_error=False, description="Jeton d'API : `Authorization: Bearer <jeton>`.")
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """One session per request, committed once when the handler succeeds."""
+    session = request.app.state.sessionmaker()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionDep = Annotated[Session, Depends(get_db, scope="function")]
+
+
+def get_current_user(
+    db_session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    """The authenticated caller (401 otherwise); marks the token as used, at most once a minute."""
+    principal = auth_service.authenticate(
+        db_session=db_session, raw=credentials.credentials if credentials else None
+    )
+    now = utcnow()
+    db_session.execute(
+        update(ApiToken)
+        .where(ApiToken.id == principal.token_id)
+        .where((ApiToken.last_used_at.is_(None)) | (ApiToken.last_used_at < now - dt.timedelta(minutes=1)))
+        .values(last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return principal
+
+
+CurrentUser = Annotated[Principal, Depends(get_current_user)]
+
+
+def require(*roles: str):
+    """A dependency that lets only these roles through (403 otherwise)."""
+
+    def check(user: CurrentUser) -> Principal:
+        if user.role not in roles:
+            raise Forbidden("Accès refusé : votre rôle ne permet pas cette action.")
+        return user
+
+    return Depends(check)
+
+
+def ensure_own_stock(user: Principal, technicien_id: int) -> None:
+    """A technician may read and change only their own stock."""
+    if user.role == "admin":
+        return
+    if user.role == "technicien" and user.technicien_id == technicien_id:
+        return
+    raise Forbidden("Accès refusé : vous ne pouvez consulter ou modifier que votre propre stock.")
+
+
+AdminUser = Annotated[Principal, require("admin")]
+StaffUser = Annotated[Principal, require("admin", "technicien")]
+CheckUser = Annotated[Principal, require("admin", "cron")]

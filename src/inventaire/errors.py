@@ -1,0 +1,117 @@
+"""Error responses, mapped once: domain errors, French validation messages, database faults."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from inventaire.exceptions import DomainError
+
+log = logging.getLogger(__name__)
+
+# Pydantic error types → French messages; {ctx keys} are filled from the error's context.
+FRENCH_MESSAGES = {
+    "missing": "champ obligatoire",
+    "extra_forbidden": "champ inconnu",
+    "json_invalid": "JSON invalide : {error}",
+    "json_type": "le corps doit être un objet JSON",
+    "model_attributes_type": "le corps doit être un objet JSON",
+    "dict_type": "doit être un objet JSON",
+    "string_type": "doit être un texte",
+    "string_too_short": "trop court (au moins {min_length} caractère(s))",
+    "string_too_long": "trop long (au plus {max_length} caractères)",
+    "string_pattern_mismatch": "format invalide (attendu : {pattern})",
+    "int_type": "doit être un nombre entier",
+    "int_parsing": "doit être un nombre entier",
+    "int_from_float": "doit être un nombre entier",
+    "bool_type": "doit être true ou false",
+    "bool_parsing": "doit être true ou false",
+    "decimal_type": "doit être un nombre",
+    "decimal_parsing": "doit être un nombre",
+    "decimal_max_digits": "nombre trop grand (au plus {max_digits} chiffres)",
+    "decimal_max_places": "au plus {decimal_places} décimale(s)",
+    "decimal_whole_digits": "nombre trop grand",
+    "finite_number": "doit être un nombre fini",
+    "greater_than_equal": "doit être supérieur ou égal à {ge}",
+    "greater_than": "doit être supérieur à {gt}",
+    "less_than_equal": "doit être inférieur ou égal à {le}",
+    "less_than": "doit être inférieur à {lt}",
+    "literal_error": "valeur invalide (valeurs possibles : {expected})",
+    "enum": "valeur invalide (valeurs possibles : {expected})",
+    "datetime_parsing": "date invalide (format ISO 8601 attendu)",
+    "datetime_type": "date invalide (format ISO 8601 attendu)",
+    "datetime_from_date_parsing": "date invalide (format ISO 8601 attendu)",
+    "list_type": "doit être une liste",
+}
+
+
+def french_message(error: dict) -> str:
+    """The French message of one validation error."""
+    template = FRENCH_MESSAGES.get(error["type"])
+    if template is None:
+        message = str(error.get("ctx", {}).get("error", "")) or "valeur invalide"
+        return message if _looks_french(message) else "valeur invalide"
+    try:
+        return template.format(**{k: v for k, v in error.get("ctx", {}).items()})
+    except (KeyError, IndexError):
+        return template.split(" (")[0]
+
+
+def _looks_french(message: str) -> bool:
+    return any(word in message for word in ("doit", "ne peut", "invalide", "é"))
+
+
+def _field(loc: tuple) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "corps"
+
+
+def validation_detail(exc: RequestValidationError) -> list[dict]:
+    return [
+        {"loc": list(e["loc"]), "type": e["type"], "msg": f"{_field(e['loc'])} : {french_message(e)}"}
+        for e in exc.errors()
+    ]
+
+
+HTTP_FRENCH = {
+    404: "Ressource introuvable.",
+    405: "Méthode non autorisée pour cette adresse.",
+    413: "Requête trop volumineuse.",
+}
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers on the app."""
+
+    @app.exception_handler(DomainError)
+    async def domain_error(_request: Request, exc: DomainError):
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, exc: RequestValidationError):
+        return JSONResponse({"detail": validation_detail(exc)}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException):
+        detail = exc.detail
+        if exc.status_code in HTTP_FRENCH and (not isinstance(detail, str) or detail.isascii()):
+            detail = HTTP_FRENCH[exc.status_code]
+        return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(DBAPIError)
+    async def database_down(_request: Request, exc: DBAPIError):
+        if isinstance(exc, OperationalError) or exc.connection_invalidated:
+            log.warning("database unavailable: %s", exc.__class__.__name__)
+            return JSONResponse(
+                {"detail": "Base de données momentanément indisponible : réessayez dans un instant."},
+                status_code=503, headers={"Retry-After": "2"},
+            )
+        log.exception("database error")
+        return JSONResponse({"detail": "Erreur interne de la base de données."}, status_code=500)

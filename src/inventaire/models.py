@@ -1,0 +1,10 @@
+"""Imports every model so that the metadata (and Alembic) sees all tables."""
+
+from inventaire.auth.models import ApiToken
+from inventaire.catalogue.models import Product
+from inventaire.checks.models import Verification
+from inventaire.database import Base
+from inventaire.stock.models import StockLine, Transaction
+from inventaire.techniciens.models import Technician
+
+__all__ = ["ApiToken", "Base", "Product", "StockLine", "Technician", "Transaction", "Verification"]

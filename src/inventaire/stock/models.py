@@ -1,0 +1,65 @@
+"""Stock lines (one technician, one product) and the immutable ledger of their changes."""
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from inventaire.catalogue.models import Product
+from inventaire.database import Base, Quantity, UTCDateTime, utcnow
+from inventaire.techniciens.models import Technician
+
+TRANSACTION_TYPES = ("reception", "utilisation", "ajustement", "comptage")
+
+
+class StockLine(Base):
+    __tablename__ = "inventaire_techniciens"
+    __table_args__ = (
+        UniqueConstraint("technicien_id", "produit_id", name="uq_inventaire_techniciens_ligne"),
+        CheckConstraint("quantite >= 0", name="quantite_positive"),
+        CheckConstraint("seuil_min IS NULL OR seuil_min >= 0", name="seuil_min_positif"),
+        CheckConstraint("niveau_par IS NULL OR niveau_par >= 0", name="niveau_par_positif"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    technicien_id: Mapped[int] = mapped_column(ForeignKey("techniciens.id"))
+    produit_id: Mapped[int] = mapped_column(ForeignKey("produits_catalogue.id"), index=True)
+    quantite: Mapped[Decimal] = mapped_column(Quantity(), default=Decimal("0"))
+    # Per-van minimum (overrides the product's seuil_reorder) and par level (refill target).
+    seuil_min: Mapped[Decimal | None] = mapped_column(Quantity(), nullable=True)
+    niveau_par: Mapped[Decimal | None] = mapped_column(Quantity(), nullable=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    technicien: Mapped[Technician] = relationship(lazy="joined", innerjoin=True)
+    produit: Mapped[Product] = relationship(lazy="joined", innerjoin=True)
+
+
+class Transaction(Base):
+    """One signed change of one stock line. Rows are only ever inserted."""
+
+    __tablename__ = "transactions_inventaire"
+    __table_args__ = (
+        CheckConstraint(
+            "type IN ('reception', 'utilisation', 'ajustement', 'comptage')", name="type_connu"
+        ),
+        CheckConstraint("quantite_apres >= 0", name="quantite_apres_positive"),
+        Index("ix_transactions_inventaire_ligne_date", "stock_line_id", "created_at"),
+        Index("ix_transactions_inventaire_date", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stock_line_id: Mapped[int] = mapped_column(ForeignKey("inventaire_techniciens.id"))
+    technicien_id: Mapped[int] = mapped_column(ForeignKey("techniciens.id"), index=True)
+    produit_id: Mapped[int] = mapped_column(ForeignKey("produits_catalogue.id"), index=True)
+    type: Mapped[str] = mapped_column(String(20))
+    ajustement: Mapped[Decimal] = mapped_column(Quantity())
+    quantite_avant: Mapped[Decimal] = mapped_column(Quantity())
+    quantite_apres: Mapped[Decimal] = mapped_column(Quantity())
+    motif: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    reference: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    auteur: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    technicien: Mapped[Technician] = relationship(lazy="joined", innerjoin=True)
+    produit: Mapped[Product] = relationship(lazy="joined", innerjoin=True)

@@ -1,0 +1,101 @@
+"""API shapes of stock lines, changes, counts and ledger rows."""
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from inventaire.schemas import Timestamp, Code, DecimalOut, Name, NonNegativeQuantityIn, QuantityIn
+
+Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
+Reference = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)]
+
+
+class StockLineRead(BaseModel):
+    technicien: str
+    code_produit: str
+    nom_produit: str
+    unite: str
+    quantite: DecimalOut
+    seuil: DecimalOut = Field(description="Seuil en vigueur pour cette ligne")
+    seuil_min: DecimalOut | None
+    niveau_par: DecimalOut | None
+    valeur: DecimalOut = Field(description="quantite × prix_unitaire")
+    updated_at: Timestamp
+
+
+class AdjustRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{
+            "technicien": "Allan", "code_produit": "CORD-001", "ajustement": -2, "type": "utilisation",
+            "motif": "Accord Yamaha U1, client Tremblay", "reference": "RDV-4411",
+        }]},
+    )
+
+    technicien: Name
+    code_produit: Code
+    ajustement: QuantityIn = Field(description="Variation signée, non nulle, du signe du type")
+    type: Literal["reception", "utilisation", "ajustement"] = "ajustement"
+    motif: Note | None = None
+    reference: Reference | None = None
+
+
+class CountRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    technicien: Name
+    code_produit: Code
+    quantite: NonNegativeQuantityIn = Field(description="Quantité comptée sur l'étagère")
+    quantite_vue: NonNegativeQuantityIn | None = Field(
+        default=None, description="Quantité affichée au moment du comptage ; refusé (409) si elle a changé"
+    )
+    motif: Note | None = None
+
+
+class LevelsRequest(BaseModel):
+    """A line's own minimum and par level; null clears one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    seuil_min: NonNegativeQuantityIn | None = None
+    niveau_par: NonNegativeQuantityIn | None = None
+
+
+class TransactionRead(BaseModel):
+    id: int
+    technicien: str
+    code_produit: str
+    type: str
+    ajustement: DecimalOut
+    quantite_avant: DecimalOut
+    quantite_apres: DecimalOut
+    motif: str | None
+    reference: str | None
+    auteur: str
+    created_at: Timestamp
+
+
+class TransactionPage(BaseModel):
+    items: list[TransactionRead]
+    total: int
+    limit: int
+    offset: int
+
+
+class ConsumptionRead(BaseModel):
+    code_produit: str
+    nom_produit: str
+    unite: str
+    quantite: DecimalOut
+    valeur: DecimalOut
+
+
+class StatsRead(BaseModel):
+    technicien: str
+    jours: int
+    depuis: Timestamp
+    lignes: int
+    quantite_totale: DecimalOut
+    valeur_totale: DecimalOut
+    transactions: int
+    consommation: list[ConsumptionRead]

@@ -1,0 +1,132 @@
+"""HTTP routes of stock lines, changes, counts, the ledger and per-technician figures."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+from fastapi import APIRouter, Path, Query
+
+from inventaire.catalogue import service as catalogue
+from inventaire.deps import AdminUser, SessionDep, SettingsDep, StaffUser, ensure_own_stock
+from inventaire.schemas import CODE_PATTERN
+from inventaire.stock import ledger, service
+from inventaire.stock.models import StockLine, Transaction
+from inventaire.stock.schemas import (
+    AdjustRequest, CountRequest, LevelsRequest, StatsRead, StockLineRead, TransactionPage, TransactionRead,
+)
+from inventaire.techniciens import service as techniciens
+
+router = APIRouter(tags=["stock"])
+NomPath = Path(min_length=1, max_length=60, description="Nom du technicien (toute casse)", examples=["Allan"])
+
+
+def line_read(line: StockLine, default: Decimal) -> StockLineRead:
+    return StockLineRead(
+        technicien=line.technicien.nom, code_produit=line.produit.code_produit,
+        nom_produit=line.produit.nom_produit, unite=line.produit.unite, quantite=line.quantite,
+        seuil=service.threshold_of(line, default), seuil_min=line.seuil_min, niveau_par=line.niveau_par,
+        valeur=(line.quantite * line.produit.prix_unitaire).quantize(Decimal("0.01")),
+        updated_at=line.updated_at,
+    )
+
+
+def transaction_read(entry: Transaction) -> TransactionRead:
+    return TransactionRead(
+        id=entry.id, technicien=entry.technicien.nom, code_produit=entry.produit.code_produit,
+        type=entry.type, ajustement=entry.ajustement, quantite_avant=entry.quantite_avant,
+        quantite_apres=entry.quantite_apres, motif=entry.motif, reference=entry.reference,
+        auteur=entry.auteur, created_at=entry.created_at,
+    )
+
+
+@router.get("/stock/{technicien}", response_model=list[StockLineRead])
+def get_stock(db_session: SessionDep, settings: SettingsDep, user: StaffUser, technicien: str = NomPath):
+    technician = techniciens.get_or_404(db_session=db_session, nom=technicien)
+    ensure_own_stock(user, technician.id)
+    lines = service.list_lines(db_session=db_session, technician=technician)
+    return [line_read(line, settings.seuil_defaut) for line in lines]
+
+
+@router.post("/stock/ajuster", response_model=TransactionRead)
+def adjust_stock(body: AdjustRequest, db_session: SessionDep, user: StaffUser):
+    technician = techniciens.get_or_404(db_session=db_session, nom=body.technicien)
+    ensure_own_stock(user, technician.id)
+    product = catalogue.get_or_404(db_session=db_session, code_produit=body.code_produit)
+    entry = service.adjust(
+        db_session=db_session, technician=technician, product=product, kind=body.type,
+        delta=body.ajustement, motif=body.motif, reference=body.reference, auteur=user.nom,
+    )
+    return transaction_read(entry)
+
+
+@router.post("/stock/compter", response_model=TransactionRead)
+def count_stock(body: CountRequest, db_session: SessionDep, user: StaffUser):
+    technician = techniciens.get_or_404(db_session=db_session, nom=body.technicien)
+    ensure_own_stock(user, technician.id)
+    product = catalogue.get_or_404(db_session=db_session, code_produit=body.code_produit)
+    entry = service.count(
+        db_session=db_session, technician=technician, product=product, counted=body.quantite,
+        seen=body.quantite_vue, motif=body.motif, auteur=user.nom,
+    )
+    return transaction_read(entry)
+
+
+@router.put("/stock/{technicien}/{code}", response_model=StockLineRead)
+def set_levels(
+    body: LevelsRequest, db_session: SessionDep, settings: SettingsDep, _: AdminUser,
+    technicien: str = NomPath, code: str = Path(pattern=CODE_PATTERN),
+):
+    """Minimum and par level of a line: the office's decision, so admin only."""
+    technician = techniciens.get_or_404(db_session=db_session, nom=technicien)
+    product = catalogue.get_or_404(db_session=db_session, code_produit=code)
+    line = service.set_levels(
+        db_session=db_session, technician=technician, product=product,
+        changes=body.model_dump(exclude_unset=True),
+    )
+    return line_read(line, settings.seuil_defaut)
+
+
+@router.get("/transactions", response_model=TransactionPage)
+def list_transactions(
+    db_session: SessionDep,
+    user: StaffUser,
+    technicien: str | None = Query(None, min_length=1, max_length=60),
+    code_produit: str | None = Query(None, pattern=CODE_PATTERN),
+    type: Literal["reception", "utilisation", "ajustement", "comptage"] | None = Query(None),
+    depuis: dt.datetime | None = Query(None, description="ISO 8601, inclus"),
+    jusqu_a: dt.datetime | None = Query(None, description="ISO 8601, inclus"),
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0, le=10_000_000),
+):
+    flt = ledger.LedgerFilter(type=type, depuis=_aware(depuis), jusqu_a=_aware(jusqu_a))
+    if technicien is not None:
+        flt.technicien_id = techniciens.get_or_404(db_session=db_session, nom=technicien).id
+    if user.role == "technicien":
+        if flt.technicien_id not in (None, user.technicien_id):
+            ensure_own_stock(user, flt.technicien_id)
+        flt.technicien_id = user.technicien_id
+    if code_produit is not None:
+        flt.produit_id = catalogue.get_or_404(db_session=db_session, code_produit=code_produit).id
+    rows, total = ledger.list_transactions(db_session=db_session, flt=flt, limit=limit, offset=offset)
+    return TransactionPage(items=[transaction_read(r) for r in rows], total=total, limit=limit, offset=offset)
+
+
+@router.get("/stats/{technicien}", response_model=StatsRead)
+def technician_stats(
+    db_session: SessionDep, user: StaffUser, technicien: str = NomPath,
+    jours: int = Query(30, ge=1, le=3650),
+):
+    technician = techniciens.get_or_404(db_session=db_session, nom=technicien)
+    ensure_own_stock(user, technician.id)
+    stats = ledger.technician_stats(db_session=db_session, technician=technician, jours=jours)
+    return StatsRead.model_validate(stats, from_attributes=True)
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    """Dates without an offset are read in UTC."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
+

@@ -1,0 +1,25 @@
+"""Technicians: the people who carry stock."""
+
+import datetime as dt
+
+from sqlalchemy import Boolean, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from inventaire.database import Base, UTCDateTime, utcnow
+
+
+def name_key(nom: str) -> str:
+    """The case-insensitive key a name is found by (`nicolas` finds `Nicolas`)."""
+    return " ".join(nom.split()).casefold()
+
+
+class Technician(Base):
+    __tablename__ = "techniciens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    nom: Mapped[str] = mapped_column(String(60))
+    # Unique on the folded name: "Allan" and "allan" are one person.
+    nom_cle: Mapped[str] = mapped_column(String(60), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    actif: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,74 @@
+"""Real test databases: an SQLite file, and a throw-away database on a PostgreSQL server.
+
+PostgreSQL comes from INVENTAIRE_TEST_PG_URL (default: the local server, trust auth). Where it
+is unreachable the PostgreSQL tests are skipped with the reason, unless
+INVENTAIRE_REQUIRE_PG=1 (as in CI), which turns the skip into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from inventaire.migrate import upgrade
+
+PG_ADMIN_URL = os.environ.get("INVENTAIRE_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+REQUIRE_PG = os.environ.get("INVENTAIRE_REQUIRE_PG") == "1"
+
+
+def _pg_conninfo() -> str:
+    return PG_ADMIN_URL.replace("postgresql+psycopg://", "postgresql://")
+
+
+def pg_available() -> str | None:
+    """None when the server answers, else why not."""
+    try:
+        with psycopg.connect(_pg_conninfo(), connect_timeout=3):
+            return None
+    except Exception as exc:  # the reason is shown in the skip message
+        return f"PostgreSQL injoignable à {PG_ADMIN_URL}: {exc.__class__.__name__}: {exc}".strip()
+
+
+def require_pg() -> None:
+    reason = pg_available()
+    if reason is None:
+        return
+    if REQUIRE_PG:
+        pytest.fail(f"INVENTAIRE_REQUIRE_PG=1 but {reason}")
+    pytest.skip(reason)
+
+
+def create_pg_database() -> str:
+    """Create an empty database with a unique name and return its SQLAlchemy URL."""
+    name = f"inventaire_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(_pg_conninfo(), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = _pg_conninfo().rsplit("/", 1)[0]
+    return f"postgresql+psycopg://{base.split('://', 1)[1]}/{name}"
+
+
+def drop_pg_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(_pg_conninfo(), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class TestDatabase:
+    """A migrated database of one backend; `dispose()` removes it."""
+
+    def __init__(self, backend: str, folder: Path):
+        self.backend = backend
+        if backend == "sqlite":
+            self.url = f"sqlite:///{folder / f'test_{uuid.uuid4().hex[:8]}.db'}"
+        else:
+            require_pg()
+            self.url = create_pg_database()
+        upgrade(self.url)
+
+    def dispose(self) -> None:
+        if self.backend == "postgresql":
+            drop_pg_database(self.url)

@@ -126,6 +126,20 @@ def serve(
     """
     import uvicorn
 
+    from inventaire.auth import service as auth_service
+
+    with open_session(get_settings()) as session:
+        first_token = None
+        if not auth_service.has_admin(db_session=session):
+            first_token, _ = auth_service.create_token(db_session=session, role="admin", nom="administrateur")
+    if first_token:
+        url_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+        console.print(
+            "[bold]Premier démarrage : jeton administrateur créé (il ne sera plus affiché).[/]\n"
+            f"  Jeton : {first_token}\n"
+            f"  Tableau de bord : http://{url_host}:{port}/connexion?jeton={first_token}",
+            highlight=False, soft_wrap=True,
+        )
     uvicorn.run("inventaire.asgi:app", host=host, port=port, workers=workers, log_level="info")
 
 

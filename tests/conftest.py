@@ -91,3 +91,20 @@ def client(app, admin_token) -> Iterator[TestClient]:
 def anon_client(app) -> Iterator[TestClient]:
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c
+
+
+@pytest.fixture
+def fresh_database(backend, tmp_path) -> Iterator[TestDatabase]:
+    """A new migrated database for tests that commit for real (live servers, CLI, crashes)."""
+    db = TestDatabase(backend, tmp_path)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def server(fresh_database):
+    """A live HTTP server over a fresh database, with an admin token."""
+    from tests.live import live_server
+
+    with live_server(fresh_database.url) as srv:
+        yield srv

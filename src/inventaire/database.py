@@ -101,6 +101,10 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
 def _configure_sqlite(engine: Engine) -> None:
     """WAL, foreign keys, a busy timeout, and BEGIN IMMEDIATE.
 
@@ -111,6 +115,9 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_conn, _record):
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
+        # SQLite's lower() (and so ILIKE) folds ASCII only: "étouf" would miss "Étouffoir",
+        # which PostgreSQL finds. Python's lower() makes searches agree on both databases.
+        dbapi_conn.create_function("lower", 1, _lower, deterministic=True)
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")

@@ -1,12 +1,33 @@
 """Field types shared by the API schemas: exact decimals in, JSON numbers out."""
 
 import datetime as dt
+import re
+import unicodedata
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, PlainSerializer, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, StringConstraints
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
+# Control characters (tab and line breaks aside): PostgreSQL refuses NUL, and no person types them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _printable(value: str) -> str:
+    """Texts a person typed: no control characters, composed accents (NFC)."""
+    if _CONTROL.search(value):
+        raise ValueError("ne doit pas contenir de caractères de contrôle")
+    return unicodedata.normalize("NFC", value)
+
+
+Printable = AfterValidator(_printable)
+
+
+def text(max_length: int, min_length: int = 1) -> Any:
+    """The type of a trimmed text a person typed, of `min_length` to `max_length` characters."""
+    return Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length), Printable
+    ]
 
 
 def _numbers_only(value: Any) -> Any:
@@ -43,8 +64,9 @@ MoneyIn = Annotated[
 DecimalOut = Annotated[Decimal, _DECIMAL_OUT]
 
 Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN), Field(examples=["CORD-001"])]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60),
-                 Field(examples=["Allan"])]
+Name = Annotated[text(60), Field(examples=["Allan"])]
 
 # ISO 8601 with an explicit "+00:00" offset, as the contract's examples show.
-Timestamp = Annotated[dt.datetime, PlainSerializer(lambda d: d.isoformat(), return_type=str, when_used="json")]
+Timestamp = Annotated[
+    dt.datetime, PlainSerializer(lambda d: d.astimezone(dt.UTC).isoformat(), return_type=str, when_used="json")
+]

@@ -1,13 +1,15 @@
 """API shapes of a product."""
 
-from typing import Annotated
+from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
 
-from inventaire.schemas import Code, DecimalOut, MoneyIn, NonNegativeQuantityIn
+from inventaire.schemas import Code, DecimalOut, MoneyIn, NonNegativeQuantityIn, text
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+Text = text(200)
+Short = text(60)
+Unit = text(30)
+Supplier = text(120, min_length=0)
 
 
 class ProductCreate(BaseModel):
@@ -16,10 +18,10 @@ class ProductCreate(BaseModel):
     code_produit: Code
     nom_produit: Text = Field(examples=["Corde #1 (Do)"])
     categorie: Short = Field(default="Divers", examples=["Cordes"])
-    unite: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)] = "unité"
-    prix_unitaire: MoneyIn = Field(default=0, description="Coût unitaire, sert à la valeur du stock.")
+    unite: Unit = "unité"
+    prix_unitaire: MoneyIn = Field(default=Decimal("0"), description="Coût unitaire, sert à la valeur du stock.")
     prix_vente: MoneyIn | None = None
-    fournisseur: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] | None = None
+    fournisseur: Supplier | None = None
     seuil_reorder: NonNegativeQuantityIn | None = Field(
         default=None, description="Seuil d'alerte du produit ; vide = seuil par défaut."
     )
@@ -33,10 +35,10 @@ class ProductUpdate(BaseModel):
 
     nom_produit: Text | None = None
     categorie: Short | None = None
-    unite: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)] | None = None
+    unite: Unit | None = None
     prix_unitaire: MoneyIn | None = None
     prix_vente: MoneyIn | None = None
-    fournisseur: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] | None = None
+    fournisseur: Supplier | None = None
     seuil_reorder: NonNegativeQuantityIn | None = None
     actif: bool | None = None
 

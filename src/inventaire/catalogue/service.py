@@ -10,6 +10,8 @@ from inventaire.exceptions import Conflict, NotFound
 
 def get_by_code(*, db_session: Session, code_produit: str) -> Product | None:
     """Return the product with this code, or None."""
+    if "\x00" in code_produit:  # no code holds NUL, and PostgreSQL refuses it in a query
+        return None
     return db_session.scalar(select(Product).where(Product.code_produit == code_produit))
 
 
@@ -31,11 +33,16 @@ def list_products(
     if categorie:
         query = query.where(Product.categorie == categorie)
     if q:
-        pattern = f"%{q.lower()}%"
-        query = query.where(
-            or_(Product.code_produit.ilike(pattern), Product.nom_produit.ilike(pattern))
-        )
+        pattern = f"%{_escape_like(q)}%"
+        query = query.where(or_(
+            Product.code_produit.ilike(pattern, escape="\\"), Product.nom_produit.ilike(pattern, escape="\\"),
+        ))
     return list(db_session.scalars(query))
+
+
+def _escape_like(text: str) -> str:
+    """Search for the text as typed: % and _ are not wildcards for a person."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def list_categories(*, db_session: Session) -> list[str]:

@@ -1,15 +1,18 @@
 """HTTP routes of the catalogue: thin, the service does the work."""
 
+from typing import Annotated
+
 from fastapi import APIRouter, Path, Query
 
 from inventaire.catalogue import service
 from inventaire.catalogue.schemas import NULLABLE_FIELDS, ProductCreate, ProductRead, ProductUpdate
 from inventaire.deps import AdminUser, SessionDep, StaffUser
 from inventaire.exceptions import InvalidInput
-from inventaire.schemas import CODE_PATTERN
+from inventaire.schemas import text
 
 router = APIRouter(prefix="/catalogue", tags=["catalogue"])
-CodePath = Path(pattern=CODE_PATTERN, description="Code produit", examples=["CORD-001"])
+# No pattern on the path: a code that cannot exist is an unknown product (404), like any other.
+CodePath = Path(description="Code produit", examples=["CORD-001"])
 
 
 @router.get("", response_model=list[ProductRead])
@@ -17,8 +20,8 @@ def list_products(
     db_session: SessionDep,
     _: StaffUser,
     actif: bool | None = Query(True, description="true (défaut) : produits actifs ; false : archivés"),
-    categorie: str | None = Query(None, max_length=60),
-    q: str | None = Query(None, max_length=100, description="Recherche dans le code et le nom"),
+    categorie: Annotated[text(60) | None, Query()] = None,
+    q: Annotated[text(100) | None, Query(description="Recherche dans le code et le nom")] = None,
 ):
     return service.list_products(db_session=db_session, actif=actif, categorie=categorie, q=q)
 

@@ -1,13 +1,13 @@
 """API shapes of stock lines, changes, counts and ledger rows."""
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
 
-from inventaire.schemas import Timestamp, Code, DecimalOut, Name, NonNegativeQuantityIn, QuantityIn
+from inventaire.schemas import Code, DecimalOut, Name, NonNegativeQuantityIn, QuantityIn, Timestamp, text
 
-Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
-Reference = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)]
+Note = text(500, min_length=0)
+Reference = text(120, min_length=0)
 
 
 class StockLineRead(BaseModel):

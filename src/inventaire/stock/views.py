@@ -17,7 +17,9 @@ from inventaire.stock.schemas import (
 from inventaire.techniciens import service as techniciens
 
 router = APIRouter(tags=["stock"])
-NomPath = Path(min_length=1, max_length=60, description="Nom du technicien (toute casse)", examples=["Allan"])
+# Path keys are looked up as given: a name or code that cannot exist is unknown (404), not invalid.
+NomPath = Path(description="Nom du technicien (toute casse)", examples=["Allan"])
+CodePath = Path(description="Code produit", examples=["CORD-001"])
 
 
 def line_read(line: StockLine, default: Decimal) -> StockLineRead:
@@ -74,7 +76,7 @@ def count_stock(body: CountRequest, db_session: SessionDep, user: StaffUser):
 @router.put("/stock/{technicien}/{code}", response_model=StockLineRead)
 def set_levels(
     body: LevelsRequest, db_session: SessionDep, settings: SettingsDep, _: AdminUser,
-    technicien: str = NomPath, code: str = Path(pattern=CODE_PATTERN),
+    technicien: str = NomPath, code: str = CodePath,
 ):
     """Minimum and par level of a line: the office's decision, so admin only."""
     technician = techniciens.get_or_404(db_session=db_session, nom=technicien)

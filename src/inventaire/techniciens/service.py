@@ -4,13 +4,26 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from inventaire.exceptions import Conflict, NotFound
-from inventaire.techniciens.models import Technician, name_key
+from inventaire.exceptions import Conflict, InvalidInput, NotFound
+from inventaire.techniciens.models import NOM_MAX, Technician, clean_name, name_key
 
 
 def get_by_name(*, db_session: Session, nom: str) -> Technician | None:
     """Return the technician with this name, whatever its case, or None."""
-    return db_session.scalar(select(Technician).where(Technician.nom_cle == name_key(nom)))
+    key = name_key(nom)
+    if "\x00" in key or len(key) > NOM_MAX:  # no stored name is like this (PostgreSQL refuses NUL)
+        return None
+    return db_session.scalar(select(Technician).where(Technician.nom_cle == key))
+
+
+def _checked_name(nom: str) -> str:
+    """The name to store; its folded key must fit too ("ß" folds to "ss")."""
+    nom = clean_name(nom)
+    if not nom or len(name_key(nom)) > NOM_MAX:
+        raise InvalidInput(
+            f"Nom de technicien trop long : au plus {NOM_MAX} caractères une fois en minuscules (« ß » en compte deux)."
+        )
+    return nom
 
 
 def get_or_404(*, db_session: Session, nom: str) -> Technician:
@@ -31,7 +44,7 @@ def list_technicians(*, db_session: Session, actif: bool | None = None) -> list[
 
 def create(*, db_session: Session, nom: str, email: str | None = None, actif: bool = True) -> Technician:
     """Add a technician; a name already taken (in any case) is a conflict."""
-    nom = " ".join(nom.split())
+    nom = _checked_name(nom)
     if get_by_name(db_session=db_session, nom=nom) is not None:
         raise Conflict(f"Le technicien « {nom} » existe déjà.")
     technician = Technician(nom=nom, nom_cle=name_key(nom), email=email, actif=actif)
@@ -47,7 +60,7 @@ def create(*, db_session: Session, nom: str, email: str | None = None, actif: bo
 def update(*, db_session: Session, technician: Technician, changes: dict) -> Technician:
     """Change a technician's name, e-mail or status."""
     if "nom" in changes:
-        nom = " ".join(changes.pop("nom").split())
+        nom = _checked_name(changes.pop("nom"))
         other = get_by_name(db_session=db_session, nom=nom)
         if other is not None and other.id != technician.id:
             raise Conflict(f"Le technicien « {nom} » existe déjà.")

@@ -23,7 +23,7 @@ def create_technician(body: TechnicianCreate, db_session: SessionDep, _: AdminUs
 @router.put("/{nom}", response_model=TechnicianRead)
 def update_technician(
     body: TechnicianUpdate, db_session: SessionDep, _: AdminUser,
-    nom: str = Path(min_length=1, max_length=60),
+    nom: str = Path(description="Nom du technicien (toute casse)"),
 ):
     technician = service.get_or_404(db_session=db_session, nom=nom)
     changes = body.model_dump(exclude_unset=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from decimal import Decimal
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from inventaire.catalogue import service as catalogue
@@ -40,3 +41,14 @@ def make_line(session: Session, technician, product, quantite, **levels):
                      delta=quantite, auteur="essai")
     line = stock.set_levels(db_session=session, technician=technician, product=product, changes=levels)
     return line
+
+
+def database_state(session: Session) -> dict:
+    """Row counts of every table and every balance: equal before and after = nothing changed."""
+    from inventaire.models import Base
+    from inventaire.stock.models import StockLine
+
+    session.expire_all()
+    counts = {t.name: session.scalar(select(func.count()).select_from(t)) for t in Base.metadata.sorted_tables}
+    balances = sorted(session.execute(select(StockLine.id, StockLine.quantite)).all())
+    return {"rows": counts, "balances": balances}

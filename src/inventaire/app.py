@@ -22,7 +22,11 @@ log = logging.getLogger(__name__)
 
 
 class BodySizeLimit:
-    """Refuse bodies over a limit with 413 before reading them whole."""
+    """Refuse bodies over a limit with a French 413, before reading them whole.
+
+    A declared length is refused at once. A streamed body is cut off: the app sees a
+    disconnect (FastAPI answers 400 to that), and that answer is replaced by the 413.
+    """
 
     def __init__(self, app: ASGIApp, max_bytes: int):
         self.app = app
@@ -33,31 +37,39 @@ class BodySizeLimit:
             return await self.app(scope, receive, send)
         declared = dict(scope.get("headers", [])).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            return await self._refuse(send)
-        received = 0
+            return await self._refuse(scope, send)
+        received, too_large, answered = 0, False, False
 
         async def limited_receive():
-            nonlocal received
+            nonlocal received, too_large
+            if too_large:
+                return {"type": "http.disconnect"}
             message = await receive()
             received += len(message.get("body", b""))
             if received > self.max_bytes:
-                raise _TooLarge()
+                too_large = True
+                return {"type": "http.disconnect"}
             return message
 
-        try:
-            await self.app(scope, limited_receive, send)
-        except _TooLarge:
-            await self._refuse(send)
+        async def guarded_send(message):
+            nonlocal answered
+            if not too_large:
+                await send(message)
+            elif not answered:
+                answered = True
+                await self._refuse(scope, send)
 
-    async def _refuse(self, send: Send):
+        await self.app(scope, limited_receive, guarded_send)
+
+    async def _refuse(self, scope: Scope, send: Send):
         response = JSONResponse(
             {"detail": f"Requête trop volumineuse (au plus {self.max_bytes // 1000} ko)."}, status_code=413
         )
-        await response(None, None, send)  # type: ignore[arg-type]
+        await response(scope, _disconnected, send)
 
 
-class _TooLarge(Exception):
-    pass
+async def _disconnected() -> dict:
+    return {"type": "http.disconnect"}
 
 
 def create_app(settings: Settings | None = None, session_factory: sessionmaker[Session] | None = None) -> FastAPI:

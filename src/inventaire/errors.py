@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
+from decimal import Decimal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from inventaire.exceptions import DomainError
@@ -18,7 +20,7 @@ log = logging.getLogger(__name__)
 FRENCH_MESSAGES = {
     "missing": "champ obligatoire",
     "extra_forbidden": "champ inconnu",
-    "json_invalid": "JSON invalide : {error}",
+    "json_invalid": "JSON invalide (erreur de syntaxe vers le caractère {position})",
     "json_type": "le corps doit être un objet JSON",
     "model_attributes_type": "le corps doit être un objet JSON",
     "dict_type": "doit être un objet JSON",
@@ -47,33 +49,52 @@ FRENCH_MESSAGES = {
     "datetime_type": "date invalide (format ISO 8601 attendu)",
     "datetime_from_date_parsing": "date invalide (format ISO 8601 attendu)",
     "list_type": "doit être une liste",
+    "string_unicode": "texte invalide (caractères Unicode incorrects)",
+    "value_error": "valeur invalide",
 }
+
+
+_DECIMAL_REPR = re.compile(r"Decimal\('([-0-9.Ee+]+)'\)")
 
 
 def french_message(error: dict) -> str:
     """The French message of one validation error."""
-    template = FRENCH_MESSAGES.get(error["type"])
-    if template is None:
-        message = str(error.get("ctx", {}).get("error", "")) or "valeur invalide"
-        return message if _looks_french(message) else "valeur invalide"
+    ctx = error.get("ctx", {})
+    if error["type"] == "value_error" or error["type"] not in FRENCH_MESSAGES:
+        # Our own validators raise French messages; anything else gets the generic one.
+        message = str(ctx.get("error", ""))
+        return message if message and _looks_french(message) else FRENCH_MESSAGES["value_error"]
+    if error["type"] == "json_invalid":
+        ctx = {"position": error["loc"][-1]}
     try:
-        return template.format(**{k: v for k, v in error.get("ctx", {}).items()})
+        return FRENCH_MESSAGES[error["type"]].format(**{k: _french_value(v) for k, v in ctx.items()})
     except (KeyError, IndexError):
-        return template.split(" (")[0]
+        return FRENCH_MESSAGES[error["type"]].split(" (")[0]
+
+
+def _french_value(value) -> str:
+    """A context value as a French reader expects it: 2,5 rather than Decimal('2.5'); "ou", not "or"."""
+    if isinstance(value, str) and (number := _DECIMAL_REPR.fullmatch(value)):
+        value = Decimal(number.group(1))  # FastAPI hands constraint values over as their repr
+    if isinstance(value, Decimal | float):
+        return format(Decimal(str(value)).normalize(), "f").replace(".", ",")
+    return str(value).replace(" or ", " ou ")
 
 
 def _looks_french(message: str) -> bool:
     return any(word in message for word in ("doit", "ne peut", "invalide", "é"))
 
 
-def _field(loc: tuple) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+def _field(error: dict) -> str:
+    if error["type"] == "json_invalid":  # its location ends with a character position, not a field
+        return "corps"
+    parts = [str(p) for p in error["loc"] if p not in ("body", "query", "path", "header")]
     return ".".join(parts) or "corps"
 
 
 def validation_detail(exc: RequestValidationError) -> list[dict]:
     return [
-        {"loc": list(e["loc"]), "type": e["type"], "msg": f"{_field(e['loc'])} : {french_message(e)}"}
+        {"loc": list(e["loc"]), "type": e["type"], "msg": f"{_field(e)} : {french_message(e)}"}
         for e in exc.errors()
     ]
 
@@ -98,11 +119,30 @@ def install(app: FastAPI) -> None:
         return JSONResponse({"detail": validation_detail(exc)}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, exc: StarletteHTTPException):
+    async def http_error(request: Request, exc: StarletteHTTPException):
         detail = exc.detail
         if exc.status_code in HTTP_FRENCH and (not isinstance(detail, str) or detail.isascii()):
             detail = HTTP_FRENCH[exc.status_code]
+        if exc.status_code == 413:
+            detail = f"Requête trop volumineuse (au plus {request.app.state.settings.max_body_bytes // 1000} ko)."
         return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
+
+    # Safety nets: validation and the services refuse these first; if one slips through,
+    # the person still gets a 4xx in French rather than a 500.
+    @app.exception_handler(DataError)
+    async def database_refused_value(_request: Request, exc: DataError):
+        log.warning("database refused a value: %s", exc.orig.__class__.__name__ if exc.orig else exc)
+        return JSONResponse(
+            {"detail": "Valeur refusée par la base de données (texte ou nombre hors limites)."}, status_code=422
+        )
+
+    @app.exception_handler(IntegrityError)
+    async def database_conflict(_request: Request, exc: IntegrityError):
+        log.warning("integrity error: %s", exc.orig.__class__.__name__ if exc.orig else exc)
+        return JSONResponse(
+            {"detail": "Conflit avec les données existantes (doublon ou référence manquante) : rechargez et réessayez."},
+            status_code=409,
+        )
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(DBAPIError)

@@ -21,6 +21,8 @@ from inventaire.stock.models import StockLine, Transaction
 from inventaire.techniciens.models import Technician
 
 ZERO = Decimal("0")
+# The largest quantity a NUMERIC(12, 3) holds; beyond it PostgreSQL would fail the whole request.
+MAX_QUANTITY = Decimal("999999999.999")
 
 
 def threshold_of(line: StockLine, default: Decimal) -> Decimal:
@@ -84,6 +86,11 @@ def _write(
         raise Conflict(
             f"Stock insuffisant : {line.technicien.nom} a {_fmt(before)} {line.produit.unite} de "
             f"« {line.produit.code_produit} », impossible de retirer {_fmt(-delta)}."
+        )
+    if after > MAX_QUANTITY:
+        raise Conflict(
+            f"Quantité trop grande : « {line.produit.code_produit} » passerait à {_fmt(after)} "
+            f"(au plus {_fmt(MAX_QUANTITY)})."
         )
     now = at or utcnow()
     line.quantite = after

@@ -11,10 +11,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from inventaire import __version__, errors
+from inventaire.auth import redaction
 from inventaire.catalogue.views import router as catalogue_router
 from inventaire.checks.views import router as checks_router
 from inventaire.config import Settings, get_settings
 from inventaire.database import make_engine, make_sessionmaker
+from inventaire.idempotency import routing as idempotency
 from inventaire.stock.views import router as stock_router
 from inventaire.techniciens.views import router as techniciens_router
 
@@ -85,6 +87,8 @@ def create_app(settings: Settings | None = None, session_factory: sessionmaker[S
     app.state.settings = settings
     app.state.sessionmaker = session_factory
     errors.install(app)
+    redaction.install()
+    idempotency.install(app)
 
     api = APIRouter(prefix="/inventaire")
     for router in (catalogue_router, techniciens_router, stock_router, checks_router):

@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     check_cron: str | None = None
 
     max_body_bytes: int = 1_000_000
+    idempotency_hours: int = Field(default=24, ge=24)  # keys are kept at least this long
 
     @field_validator("database_url")
     @classmethod

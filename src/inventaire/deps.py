@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from inventaire.auth import service as auth_service
-from inventaire.auth.models import ApiToken
 from inventaire.auth.service import Principal
 from inventaire.config import Settings
-from inventaire.database import utcnow
 from inventaire.exceptions import Forbidden
 
 bearer = HTTPBearer(auto_error=False, description="Jeton d'API : `Authorization: Bearer <jeton>`.")
@@ -46,18 +42,11 @@ def get_current_user(
     db_session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
-    """The authenticated caller (401 otherwise); marks the token as used, at most once a minute."""
+    """The authenticated caller (401 otherwise); marks the token as used."""
     principal = auth_service.authenticate(
         db_session=db_session, raw=credentials.credentials if credentials else None
     )
-    now = utcnow()
-    db_session.execute(
-        update(ApiToken)
-        .where(ApiToken.id == principal.token_id)
-        .where((ApiToken.last_used_at.is_(None)) | (ApiToken.last_used_at < now - dt.timedelta(minutes=1)))
-        .values(last_used_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    auth_service.touch(db_session=db_session, token_id=principal.token_id)
     return principal
 
 

@@ -4,7 +4,8 @@ from inventaire.auth.models import ApiToken
 from inventaire.catalogue.models import Product
 from inventaire.checks.models import Verification
 from inventaire.database import Base
+from inventaire.idempotency.models import IdempotencyKey
 from inventaire.stock.models import StockLine, Transaction
 from inventaire.techniciens.models import Technician
 
-__all__ = ["ApiToken", "Base", "Product", "StockLine", "Technician", "Transaction", "Verification"]
+__all__ = ["ApiToken", "Base", "IdempotencyKey", "Product", "StockLine", "Technician", "Transaction", "Verification"]

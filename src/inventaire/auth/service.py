@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from inventaire.auth.models import ROLES, ApiToken
@@ -16,6 +17,8 @@ from inventaire.exceptions import InvalidInput, NotFound, Unauthorized
 from inventaire.techniciens.models import Technician
 
 TOKEN_PREFIX = "inv_"
+# Marking a token as used costs a write; once a minute is precise enough for "last used".
+TOUCH_EVERY = dt.timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -42,9 +45,12 @@ def create_token(
         raise InvalidInput("Un jeton « technicien » doit être lié à un technicien (--technicien NOM).")
     if role != "technicien" and technician is not None:
         raise InvalidInput("Seul un jeton « technicien » est lié à un technicien.")
+    nom = " ".join((nom or (technician.nom if technician else role)).split())
+    if not 1 <= len(nom) <= 80:
+        raise InvalidInput("Le nom d'un jeton doit compter de 1 à 80 caractères.")
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
-        nom=nom or (technician.nom if technician else role),
+        nom=nom,
         role=role,
         technicien_id=technician.id if technician else None,
         token_hash=hash_token(raw),
@@ -63,14 +69,22 @@ def authenticate(*, db_session: Session, raw: str | None) -> Principal:
     # The lookup is by hash (not by secret), and the final comparison is constant-time.
     if token is None or token.revoked_at is not None or not hmac.compare_digest(token.token_hash, digest):
         raise Unauthorized("Jeton invalide ou révoqué.")
+    # A technician who left (deactivated) loses access with every token bound to them.
+    if token.technicien is not None and not token.technicien.actif:
+        raise Unauthorized(f"Jeton inactif : le technicien « {token.technicien.nom} » est désactivé.")
     return Principal(nom=token.nom, role=token.role, technicien_id=token.technicien_id, token_id=token.id)
 
 
 def touch(*, db_session: Session, token_id: int) -> None:
-    """Record when a token was last used."""
-    token = db_session.get(ApiToken, token_id)
-    if token is not None:
-        token.last_used_at = utcnow()
+    """Record when a token was last used (at most once per TOUCH_EVERY, without loading it)."""
+    now = utcnow()
+    db_session.execute(
+        update(ApiToken)
+        .where(ApiToken.id == token_id)
+        .where(ApiToken.last_used_at.is_(None) | (ApiToken.last_used_at < now - TOUCH_EVERY))
+        .values(last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def list_tokens(*, db_session: Session) -> list[ApiToken]:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query
 
 from inventaire.catalogue import service as catalogue
 from inventaire.deps import AdminUser, SessionDep, SettingsDep, StaffUser, ensure_own_stock
+from inventaire.idempotency.routing import IdempotentRoute
 from inventaire.schemas import CODE_PATTERN
 from inventaire.stock import ledger, service
 from inventaire.stock.models import StockLine, Transaction
@@ -16,7 +17,8 @@ from inventaire.stock.schemas import (
 )
 from inventaire.techniciens import service as techniciens
 
-router = APIRouter(tags=["stock"])
+# Every POST of this router changes stock, so each takes an Idempotency-Key.
+router = APIRouter(tags=["stock"], route_class=IdempotentRoute)
 # Path keys are looked up as given: a name or code that cannot exist is unknown (404), not invalid.
 NomPath = Path(description="Nom du technicien (toute casse)", examples=["Allan"])
 CodePath = Path(description="Code produit", examples=["CORD-001"])

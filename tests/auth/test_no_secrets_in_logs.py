@@ -1,0 +1,45 @@
+"""Tokens never reach the logs: a real `inventaire serve` with uvicorn's access log on."""
+
+import logging
+
+import httpx
+
+from inventaire.auth import service
+from inventaire.auth.redaction import RedactSecrets, redact
+from inventaire.config import Settings
+from inventaire.database import make_engine, make_sessionmaker, session_scope
+from tests.commands import ServeProcess
+from tests import databases
+
+
+def test_redact_masks_query_secrets_and_token_shapes():
+    assert redact("GET /connexion?jeton=inv_abc&suite=/x HTTP/1.1") == "GET /connexion?jeton=***&suite=/x HTTP/1.1"
+    assert redact("/x?a=1&TOKEN=secret") == "/x?a=1&TOKEN=***"
+    assert redact("voir inv_" + "Z" * 43 + " fin") == "voir inv_*** fin"
+    assert redact("/inventaire/stock/Allan?jours=30") == "/inventaire/stock/Allan?jours=30"
+
+
+def test_filter_rewrites_uvicorn_access_arguments():
+    record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+                               ("127.0.0.1:5", "GET", "/connexion?jeton=inv_secret", "1.1", 303), None)
+    assert RedactSecrets().filter(record)
+    assert "inv_secret" not in record.getMessage() and "jeton=***" in record.getMessage()
+
+
+def test_serve_logs_no_token(tmp_path):
+    database = databases.TestDatabase("sqlite", tmp_path)
+    engine = make_engine(Settings(DATABASE_URL=database.url).database_url)
+    with session_scope(make_sessionmaker(engine)) as session:
+        raw, _ = service.create_token(db_session=session, role="admin", nom="bureau")
+    engine.dispose()
+    with ServeProcess(database.url, tmp_path) as srv:
+        headers = {"Authorization": f"Bearer {raw}"}
+        assert httpx.get(f"{srv.base_url}/inventaire/catalogue", headers=headers).status_code == 200
+        httpx.get(f"{srv.base_url}/connexion", params={"jeton": raw})
+        httpx.get(f"{srv.base_url}/inventaire/catalogue", params={"q": raw}, headers=headers)
+        httpx.get(f"{srv.base_url}/inventaire/catalogue", headers={"Authorization": f"Bearer {raw}x"})
+        srv.stop()
+        output = srv.output()
+    assert "GET /inventaire/catalogue" in output  # the access log is on
+    assert "jeton=***" in output
+    assert raw not in output and raw[4:20] not in output

@@ -1,0 +1,143 @@
+"""Every route × every role, with the expected status; a route missing from the table fails.
+
+The requests target Allan's stock. `technicien-own` is Allan's token, `technicien-other`
+Margot's; `revoked` is a revoked admin token. Each role runs in a savepoint rolled back
+afterwards, so every role sees the same data, and a refused request must change nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from fastapi.routing import APIRoute, iter_route_contexts
+from sqlalchemy import select
+
+from inventaire.auth import service as auth
+from inventaire.models import Base
+from tests.conftest import bearer
+from tests.factories import make_line, make_product, make_technician
+
+ROLES = ("admin", "technicien-own", "technicien-other", "cron", "anonymous", "revoked")
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    path: str
+    params: dict = field(default_factory=dict)
+    json: dict | None = None
+
+
+def expect(admin: int, own: int, other: int, cron: int, anonymous: int = 401, revoked: int = 401) -> dict:
+    return dict(zip(ROLES, (admin, own, other, cron, anonymous, revoked)))
+
+
+ADJUST = {"technicien": "Allan", "code_produit": "CORD-001", "ajustement": -1, "type": "utilisation"}
+COUNT = {"technicien": "Allan", "code_produit": "CORD-001", "quantite": 9}
+PRODUCT = {"code_produit": "NEW-001", "nom_produit": "Feutre neuf", "prix_unitaire": 3}
+
+# (method, route path) → (a request, the expected status per role, whether it takes Idempotency-Key)
+MATRIX: dict[tuple[str, str], tuple[Call, dict, bool]] = {
+    ("GET", "/health"): (Call("GET", "/health"), expect(200, 200, 200, 200, 200, 200), False),
+    ("GET", "/inventaire/catalogue"): (Call("GET", "/inventaire/catalogue"), expect(200, 200, 200, 403), False),
+    ("POST", "/inventaire/catalogue"): (
+        Call("POST", "/inventaire/catalogue", json=PRODUCT), expect(201, 403, 403, 403), False),
+    ("GET", "/inventaire/catalogue/{code}"): (
+        Call("GET", "/inventaire/catalogue/CORD-001"), expect(200, 200, 200, 403), False),
+    ("PUT", "/inventaire/catalogue/{code}"): (
+        Call("PUT", "/inventaire/catalogue/CORD-001", json={"prix_unitaire": 4}), expect(200, 403, 403, 403), False),
+    ("DELETE", "/inventaire/catalogue/{code}"): (
+        Call("DELETE", "/inventaire/catalogue/CORD-001"), expect(200, 403, 403, 403), False),
+    ("GET", "/inventaire/techniciens"): (Call("GET", "/inventaire/techniciens"), expect(200, 403, 403, 403), False),
+    ("POST", "/inventaire/techniciens"): (
+        Call("POST", "/inventaire/techniciens", json={"nom": "Nicolas"}), expect(201, 403, 403, 403), False),
+    ("PUT", "/inventaire/techniciens/{nom}"): (
+        Call("PUT", "/inventaire/techniciens/Allan", json={"email": "allan@example.com"}),
+        expect(200, 403, 403, 403), False),
+    ("GET", "/inventaire/stock/{technicien}"): (
+        Call("GET", "/inventaire/stock/allan"), expect(200, 200, 403, 403), False),
+    ("POST", "/inventaire/stock/ajuster"): (
+        Call("POST", "/inventaire/stock/ajuster", json=ADJUST), expect(200, 200, 403, 403), True),
+    ("POST", "/inventaire/stock/compter"): (
+        Call("POST", "/inventaire/stock/compter", json=COUNT), expect(200, 200, 403, 403), True),
+    ("PUT", "/inventaire/stock/{technicien}/{code}"): (
+        Call("PUT", "/inventaire/stock/Allan/CORD-001", json={"seuil_min": 2}), expect(200, 403, 403, 403), False),
+    ("GET", "/inventaire/transactions"): (
+        Call("GET", "/inventaire/transactions", params={"technicien": "Allan"}), expect(200, 200, 403, 403), False),
+    ("GET", "/inventaire/stats/{technicien}"): (
+        Call("GET", "/inventaire/stats/Allan"), expect(200, 200, 403, 403), False),
+    ("POST", "/inventaire/check-stock"): (
+        Call("POST", "/inventaire/check-stock"), expect(200, 403, 403, 200), False),
+}
+
+
+def app_routes(app) -> set[tuple[str, str]]:
+    """Every (method, path) the API serves: /inventaire/… and /health."""
+    return {
+        (method, route.path)
+        for route in iter_route_contexts(app.routes)  # included routers are resolved lazily
+        if isinstance(route.original_route, APIRoute)
+        and (route.path.startswith("/inventaire") or route.path == "/health")
+        for method in route.methods
+    }
+
+
+def test_every_route_is_in_the_matrix(app):
+    missing = app_routes(app) - set(MATRIX)
+    assert not missing, f"routes without expected statuses per role, add them to MATRIX: {sorted(missing)}"
+    gone = set(MATRIX) - app_routes(app)
+    assert not gone, f"MATRIX lists routes the app no longer serves: {sorted(gone)}"
+
+
+def test_idempotency_key_where_stock_changes(app):
+    paths = app.openapi()["paths"]
+    for (method, path), (_, _, idempotent) in MATRIX.items():
+        params = paths[path][method.lower()].get("parameters", [])
+        takes_key = any(p["name"] == "Idempotency-Key" and p["in"] == "header" for p in params)
+        assert takes_key == idempotent, (method, path)
+
+
+@pytest.fixture
+def tokens(db_session) -> dict[str, str | None]:
+    allan = make_technician(db_session, nom="Allan")
+    margot = make_technician(db_session, nom="Margot")
+    product = make_product(db_session, code_produit="CORD-001")
+    make_line(db_session, allan, product, 10)
+    make_line(db_session, margot, product, 10)
+    revoked, row = auth.create_token(db_session=db_session, role="admin", nom="ancien")
+    auth.revoke(db_session=db_session, token_id=row.id)
+    result = {
+        "admin": auth.create_token(db_session=db_session, role="admin")[0],
+        "technicien-own": auth.create_token(db_session=db_session, role="technicien", technician=allan)[0],
+        "technicien-other": auth.create_token(db_session=db_session, role="technicien", technician=margot)[0],
+        "cron": auth.create_token(db_session=db_session, role="cron")[0],
+        "anonymous": None,
+        "revoked": revoked,
+    }
+    db_session.commit()
+    return result
+
+
+def snapshot(connection) -> dict:
+    """Every row of every table but the tokens (whose last-used time moves on success)."""
+    return {
+        table.name: sorted(map(tuple, connection.execute(select(table)).all()), key=repr)
+        for table in Base.metadata.sorted_tables
+        if table.name != "api_tokens"
+    }
+
+
+@pytest.mark.parametrize("route", sorted(MATRIX), ids=lambda r: f"{r[0]} {r[1]}")
+def test_route_per_role(route, anon_client, tokens, connection):
+    call, expected, _ = MATRIX[route]
+    for role in ROLES:
+        savepoint = connection.begin_nested()
+        before = snapshot(connection)
+        headers = bearer(tokens[role]) if tokens[role] else {}
+        response = anon_client.request(call.method, call.path, params=call.params, json=call.json, headers=headers)
+        assert response.status_code == expected[role], (role, response.text)
+        if response.status_code >= 400:
+            assert isinstance(response.json()["detail"], str)
+            assert snapshot(connection) == before, f"{role}: a refused request changed data"
+        savepoint.rollback()

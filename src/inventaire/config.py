@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -22,12 +23,21 @@ class Settings(BaseSettings):
     smtp_user: str | None = None
     smtp_password: str | None = None
     smtp_from: str = "inventaire@localhost"
-    smtp_security: str = "starttls"
+    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
     emails: str = ""
 
     slack_webhook_url: str | None = None
     discord_webhook_url: str | None = None
     check_cron: str | None = None
+
+    # Alert notifications: a persistent alert is repeated at most every `rappel_jours` days;
+    # each delivery is tried `notify_attempts` times, waiting notify_backoff × 2^n seconds between.
+    rappel_jours: int = Field(default=7, ge=1)
+    notify_attempts: int = Field(default=3, ge=1, le=10)
+    notify_backoff: float = Field(default=1.0, ge=0, le=60)
+    notify_timeout: float = Field(default=10.0, gt=0, le=120)
+    # How long a second check waits for a running one before answering 409.
+    check_lock_timeout: float = Field(default=30.0, gt=0, le=600)
 
     max_body_bytes: int = 1_000_000
     idempotency_hours: int = Field(default=24, ge=24)  # keys are kept at least this long

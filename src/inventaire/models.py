@@ -5,7 +5,11 @@ from inventaire.catalogue.models import Product
 from inventaire.checks.models import Verification
 from inventaire.database import Base
 from inventaire.idempotency.models import IdempotencyKey
+from inventaire.notifications.models import Notification
 from inventaire.stock.models import StockLine, Transaction
 from inventaire.techniciens.models import Technician
 
-__all__ = ["ApiToken", "Base", "IdempotencyKey", "Product", "StockLine", "Technician", "Transaction", "Verification"]
+__all__ = [
+    "ApiToken", "Base", "IdempotencyKey", "Notification", "Product", "StockLine", "Technician", "Transaction",
+    "Verification",
+]

@@ -1,12 +1,14 @@
-"""Stored runs of the low-stock check."""
+"""Stored runs of the low-stock check, with the notifications each run sent."""
 
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, false
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inventaire.database import Base, Quantity, UTCDateTime, utcnow
+from inventaire.notifications.models import Notification
+from inventaire.techniciens.models import Technician
 
 
 class Verification(Base):
@@ -19,5 +21,31 @@ class Verification(Base):
     total_alertes: Mapped[int] = mapped_column(Integer)
     alertes_critiques: Mapped[int] = mapped_column(Integer)
     declenchee_par: Mapped[str] = mapped_column(String(120))
-    # The whole report, exactly as it was answered.
+    # Whether this run was asked to notify (False: `?notifier=false`, `check` without --notify).
+    notifier: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The whole report, exactly as it was answered (alert lifecycle included).
     rapport: Mapped[dict] = mapped_column(JSON)
+
+    technicien: Mapped[Technician | None] = relationship(lazy="joined")
+    # Every delivery of this run, in the order they were prepared.
+    notifications: Mapped[list[Notification]] = relationship(
+        lazy="selectin", order_by=Notification.id, cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def statut_notifications(self) -> str:
+        """One word for the run's notifications, for lists and pages.
+
+        desactivees (a silent run), aucune (nothing new to say, or no channel configured),
+        en_attente, envoyees, echec (every delivery failed), partielle (some failed).
+        """
+        if not self.notifier:
+            return "desactivees"
+        statuses = {n.statut for n in self.notifications}
+        if not statuses:
+            return "aucune"
+        if statuses & {"en_attente", "en_cours"}:
+            return "en_attente"
+        if statuses == {"envoyee"}:
+            return "envoyees"
+        return "echec" if statuses == {"echec"} else "partielle"

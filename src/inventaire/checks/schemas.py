@@ -1,10 +1,13 @@
-"""The check report: the seed's fields, field for field, plus `seuil` and friends."""
+"""The check report: the seed's fields, field for field, plus `seuil`, the lifecycle and the history."""
 
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from inventaire.schemas import Timestamp, DecimalOut
+from inventaire.notifications.schemas import NotificationRead
+from inventaire.schemas import DecimalOut, Timestamp
+
+Etat = Literal["nouvelle", "aggravee", "persistante"]
 
 
 class Alert(BaseModel):
@@ -15,7 +18,33 @@ class Alert(BaseModel):
     nom_produit: str
     seuil: DecimalOut
     unite: str
-    quantite_a_commander: DecimalOut | None = None
+    quantite_a_commander: DecimalOut | None = Field(
+        default=None, description="niveau_par − quantité, quand la ligne a un niveau de remplissage"
+    )
+    # Lifecycle, compared with the previous run of the same scope (None in reports stored before it existed).
+    etat: Etat | None = None
+    notifiee: bool = Field(default=False, description="Comprise dans les notifications de cette vérification")
+    notifiee_le: Timestamp | None = Field(default=None, description="Dernière notification de cette alerte")
+
+
+class ResolvedAlert(BaseModel):
+    """A line in alert at the previous run that is not any more."""
+
+    code_produit: str
+    technicien: str
+    nom_produit: str
+    quantite_precedente: DecimalOut
+    quantite_actuelle: DecimalOut | None = Field(description="Vide si la ligne est sortie du périmètre")
+    notifiee_le: Timestamp | None = None
+
+
+class Evolution(BaseModel):
+    precedente_id: int | None = Field(description="La vérification de même périmètre comparée")
+    nouvelles: int = 0
+    aggravees: int = 0
+    persistantes: int = 0
+    resolues: int = 0
+    notifiees: int = 0
 
 
 class Statistics(BaseModel):
@@ -33,6 +62,8 @@ class Report(BaseModel):
     statistiques: Statistics
     alertes: list[Alert]
     summary: str
+    resolues: list[ResolvedAlert] = []
+    evolution: Evolution | None = None
 
 
 class CheckResponse(BaseModel):
@@ -41,3 +72,30 @@ class CheckResponse(BaseModel):
     alerts_detected: int
     verification_id: int
     rapport: Report = Field(description="Le rapport complet, tel qu'il est enregistré.")
+    notifications: list[NotificationRead] = Field(
+        default=[], description="Ce qui a été envoyé, à qui, et si l'envoi a réussi."
+    )
+
+
+class VerificationSummary(BaseModel):
+    id: int
+    generated_at: Timestamp
+    technicien: str | None
+    seuil_critique: DecimalOut | None = Field(description="Seuil imposé à la vérification ; vide = seuils par ligne")
+    declenchee_par: str
+    total_alertes: int
+    alertes_critiques: int
+    notifier: bool
+    statut_notifications: str
+    notifications: list[NotificationRead]
+
+
+class VerificationPage(BaseModel):
+    items: list[VerificationSummary]
+    total: int
+    limit: int
+    offset: int
+
+
+class VerificationRead(VerificationSummary):
+    rapport: Report

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 from sqlalchemy import func, literal, select, type_coerce
 from sqlalchemy.orm import Session
 
 from inventaire.catalogue.models import Product
+from inventaire.checks import lifecycle
 from inventaire.checks.models import Verification
 from inventaire.checks.schemas import Alert, Report, Statistics
 from inventaire.database import Quantity, utcnow
+from inventaire.exceptions import NotFound
 from inventaire.stock.ledger import VALUE
 from inventaire.stock.models import StockLine
 from inventaire.techniciens.models import Technician
@@ -86,13 +90,39 @@ def build_report(
     )
 
 
+def current_quantities(
+    *, db_session: Session, technician: Technician | None, pairs: list[tuple[str, str]]
+) -> dict[tuple[str, str], Decimal]:
+    """Quantities of these (technician name, product code) lines that are still in scope."""
+    wanted = set(pairs)
+    rows = db_session.execute(
+        _scope(select(Technician.nom, Product.code_produit, StockLine.quantite), technician).where(
+            Technician.nom.in_({nom for nom, _ in wanted}),
+            Product.code_produit.in_({code for _, code in wanted}),
+        )
+    ).all()
+    return {(nom, code): qty for nom, code, qty in rows if (nom, code) in wanted}
+
+
 def run_check(
     *, db_session: Session, technician: Technician | None, seuil_critique: Decimal | None,
-    default: Decimal, declenchee_par: str,
+    default: Decimal, declenchee_par: str, notifier: bool = False,
+    reaches: Callable[[str], bool] = lambda _nom: False, rappel: dt.timedelta = dt.timedelta(days=7),
 ) -> Verification:
-    """Run the check and store the run with its whole report."""
+    """Run the check, compare it with the previous run of its scope, and store it whole.
+
+    `reaches(technicien)` tells whether this run's notifications reach someone for that
+    technician (see lifecycle.annotate); the caller holds the check lock.
+    """
     report = build_report(
         db_session=db_session, technician=technician, seuil_critique=seuil_critique, default=default
+    )
+    lifecycle.annotate(
+        report=report,
+        previous=lifecycle.previous_run(db_session=db_session, technician=technician, seuil_critique=seuil_critique),
+        reaches=reaches if notifier else (lambda _nom: False),
+        rappel=rappel,
+        current_quantity=lambda pairs: current_quantities(db_session=db_session, technician=technician, pairs=pairs),
     )
     verification = Verification(
         technicien_id=technician.id if technician else None,
@@ -101,9 +131,32 @@ def run_check(
         total_alertes=report.statistiques.total_alertes,
         alertes_critiques=report.statistiques.alertes_critiques,
         declenchee_par=declenchee_par,
+        notifier=notifier,
         rapport=report.model_dump(mode="json"),
     )
     db_session.add(verification)
     db_session.flush()
     return verification
 
+
+def list_runs(
+    *, db_session: Session, technician: Technician | None, limit: int, offset: int
+) -> tuple[list[Verification], int]:
+    """One page of stored runs, newest first (of one technician's scope when given), and the total."""
+    query = select(Verification)
+    count = select(func.count(Verification.id))
+    if technician is not None:
+        query = query.where(Verification.technicien_id == technician.id)
+        count = count.where(Verification.technicien_id == technician.id)
+    rows = db_session.scalars(
+        query.order_by(Verification.generated_at.desc(), Verification.id.desc()).limit(limit).offset(offset)
+    )
+    return list(rows.unique()), int(db_session.scalar(count) or 0)
+
+
+def get_run_or_404(*, db_session: Session, verification_id: int) -> Verification:
+    """One stored run, or NotFound."""
+    verification = db_session.get(Verification, verification_id)
+    if verification is None:
+        raise NotFound(f"Vérification inconnue : n° {verification_id}.")
+    return verification

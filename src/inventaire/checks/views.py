@@ -1,13 +1,15 @@
-"""HTTP route of the low-stock check."""
+"""HTTP routes of the low-stock check and of its history."""
 
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
-from inventaire.checks import service
-from inventaire.checks.schemas import CheckResponse, Report
-from inventaire.deps import CheckUser, SessionDep, SettingsDep
+from inventaire.checks import runner, service
+from inventaire.checks.models import Verification
+from inventaire.checks.schemas import CheckResponse, Report, VerificationPage, VerificationRead, VerificationSummary
+from inventaire.deps import AdminUser, CheckUser, SessionDep, SettingsDep
+from inventaire.notifications.schemas import NotificationRead
 from inventaire.techniciens import service as techniciens
 
 router = APIRouter(tags=["vérifications"])
@@ -18,6 +20,18 @@ Threshold = Annotated[
 ]
 
 
+def summary_of(verification: Verification) -> dict:
+    """The fields every view of a stored run shows (the technician's name as the run saw it)."""
+    return {
+        "id": verification.id, "generated_at": verification.generated_at,
+        "technicien": verification.rapport.get("technicien"), "seuil_critique": verification.seuil_critique,
+        "declenchee_par": verification.declenchee_par, "total_alertes": verification.total_alertes,
+        "alertes_critiques": verification.alertes_critiques, "notifier": verification.notifier,
+        "statut_notifications": verification.statut_notifications,
+        "notifications": [NotificationRead.model_validate(n) for n in verification.notifications],
+    }
+
+
 @router.post("/check-stock", response_model=CheckResponse)
 def check_stock(
     db_session: SessionDep,
@@ -25,14 +39,38 @@ def check_stock(
     user: CheckUser,
     technicien: str | None = Query(None, min_length=1, max_length=60, description="Nom du technicien ; vide = tous"),
     seuil_critique: Threshold = None,
+    notifier: bool = Query(True, description="false : vérifier sans envoyer de notification"),
 ):
-    technician = techniciens.get_or_404(db_session=db_session, nom=technicien) if technicien else None
-    verification = service.run_check(
-        db_session=db_session, technician=technician, seuil_critique=seuil_critique,
-        default=settings.seuil_defaut, declenchee_par=user.nom,
+    """Run the check, store it, then send its notifications (their outcome is in `notifications`)."""
+    verification = runner.check_and_notify(
+        db_session=db_session, settings=settings, technicien=technicien, seuil_critique=seuil_critique,
+        notifier=notifier, declenchee_par=user.nom,
     )
     return CheckResponse(
         alerts_detected=verification.total_alertes, verification_id=verification.id,
         rapport=Report.model_validate(verification.rapport),
+        notifications=[NotificationRead.model_validate(n) for n in verification.notifications],
     )
 
+
+@router.get("/verifications", response_model=VerificationPage)
+def list_verifications(
+    db_session: SessionDep,
+    _: AdminUser,
+    technicien: str | None = Query(None, min_length=1, max_length=60, description="Les vérifications de ce technicien"),
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0, le=10_000_000),
+):
+    """Stored runs, newest first."""
+    technician = techniciens.get_or_404(db_session=db_session, nom=technicien) if technicien else None
+    rows, total = service.list_runs(db_session=db_session, technician=technician, limit=limit, offset=offset)
+    return VerificationPage(
+        items=[VerificationSummary(**summary_of(v)) for v in rows], total=total, limit=limit, offset=offset
+    )
+
+
+@router.get("/verifications/{verification_id}", response_model=VerificationRead)
+def get_verification(db_session: SessionDep, _: AdminUser, verification_id: int = Path(ge=1, le=2**31 - 1)):
+    """One stored run: its report as it was answered, with its lifecycle and its deliveries."""
+    verification = service.get_run_or_404(db_session=db_session, verification_id=verification_id)
+    return VerificationRead(**summary_of(verification), rapport=Report.model_validate(verification.rapport))

@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from inventaire.cli.context import console, fail, open_session
+from inventaire.cli.notifications import notifications_app
 from inventaire.cli.tokens import token_app
 from inventaire.config import get_settings
 
@@ -21,6 +22,7 @@ app = typer.Typer(
 db_app = typer.Typer(help="Base de données : schéma et migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(token_app, name="token")
+app.add_typer(notifications_app, name="notifications")
 
 
 def parse_threshold(value: str | None) -> Decimal | None:
@@ -53,8 +55,14 @@ def check(
     technicien: Annotated[Optional[str], typer.Option("--technicien", "-t", help="Un seul technicien")] = None,
     seuil: Annotated[Optional[str], typer.Option("--seuil", "-s", help="Seuil global (défaut : par ligne, puis 5,0)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Le rapport en JSON, seul sur la sortie")] = False,
+    notify: Annotated[bool, typer.Option(
+        "--notify/--no-notify", help="Envoyer les notifications (e-mail, Slack, Discord) ; par défaut : non",
+    )] = False,
 ) -> None:
     """Vérifie les stocks bas et enregistre la vérification.
+
+    Sans --notify, rien n'est envoyé : c'est une consultation. Une tâche cron qui doit
+    prévenir le bureau utilise --notify (comme l'appel HTTP, qui notifie par défaut).
 
     Exemples :
 
@@ -62,28 +70,29 @@ def check(
 
       inventaire check --technicien Allan --seuil 10
 
-      inventaire check --json
+      inventaire check --notify --json
     """
-    from inventaire.checks import service
+    from inventaire.checks import runner
     from inventaire.checks.schemas import Report
+    from inventaire.cli.notifications import print_notifications
     from inventaire.exceptions import DomainError
-    from inventaire.techniciens import service as techniciens
 
     settings = get_settings()
     threshold = parse_threshold(seuil)
     try:
         with open_session(settings) as session:
-            technician = techniciens.get_or_404(db_session=session, nom=technicien) if technicien else None
-            verification = service.run_check(
-                db_session=session, technician=technician, seuil_critique=threshold,
-                default=settings.seuil_defaut, declenchee_par="ligne de commande",
+            verification = runner.check_and_notify(
+                db_session=session, settings=settings, technicien=technicien, seuil_critique=threshold,
+                notifier=notify, declenchee_par="ligne de commande",
             )
     except DomainError as exc:
         fail(exc.detail)
     if as_json:
         typer.echo(json.dumps(verification.rapport, ensure_ascii=False, indent=2))
-        return
-    print_report(Report.model_validate(verification.rapport))
+    else:
+        print_report(Report.model_validate(verification.rapport))
+    if notify:
+        print_notifications(verification.notifications, to_stderr=as_json)
 
 
 def print_report(report) -> None:
@@ -95,15 +104,21 @@ def print_report(report) -> None:
         f"{_money(stats.valeur_totale_estimee)}", highlight=False,
     )
     if report.alertes:
-        table = Table("Gravité", "Technicien", "Code", "Produit", "Quantité", "Seuil", "À commander")
+        table = Table("Gravité", "État", "Technicien", "Code", "Produit", "Quantité", "Seuil", "À commander")
         for a in report.alertes:
             table.add_row(
-                "[red]critique[/]" if a.severity == "critique" else "[yellow]stock bas[/]",
+                "[red]critique[/]" if a.severity == "critique" else "[yellow]stock bas[/]", ETATS.get(a.etat, "—"),
                 a.technicien, a.code_produit, a.nom_produit, _qty(a.quantite_actuelle), _qty(a.seuil),
                 _qty(a.quantite_a_commander) if a.quantite_a_commander is not None else "—",
             )
         console.print(table)
     console.print(report.summary, highlight=False)
+    if report.resolues:
+        console.print(f"Résolues depuis la vérification précédente : {len(report.resolues)} — " + ", ".join(
+            f"{r.technicien} {r.code_produit}" for r in report.resolues), highlight=False)
+
+
+ETATS = {"nouvelle": "nouvelle", "aggravee": "aggravée", "persistante": "persistante"}
 
 
 def _qty(value: Decimal) -> str:
@@ -127,6 +142,7 @@ def serve(
     import uvicorn
 
     from inventaire.auth import service as auth_service
+    from inventaire.cli.notifications import start_schedule
 
     with open_session(get_settings()) as session:
         first_token = None
@@ -140,7 +156,12 @@ def serve(
             f"  Tableau de bord : http://{url_host}:{port}/connexion?jeton={first_token}",
             highlight=False, soft_wrap=True,
         )
-    uvicorn.run("inventaire.asgi:app", host=host, port=port, workers=workers, log_level="info")
+    scheduler = start_schedule(get_settings())
+    try:
+        uvicorn.run("inventaire.asgi:app", host=host, port=port, workers=workers, log_level="info")
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
 
 
 @app.command()

@@ -1,0 +1,91 @@
+"""Alert lifecycle: each alert compared with the previous run of the same scope.
+
+`etat` describes the change since that run (nouvelle, aggravee, persistante); lines that left
+alert are `resolues`. Whether an alert goes into this run's notifications is decided here too:
+new and worsened alerts always, an alert nobody was told about yet (say, first seen by a
+silent run), and a persistent alert once its last notification is `rappel` old.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from inventaire.checks.models import Verification
+from inventaire.checks.schemas import Alert, Evolution, Report, ResolvedAlert
+from inventaire.techniciens.models import Technician
+
+# A daily check drifts by seconds: a reminder due "in 7 days" must not slip to the 8th day.
+REMINDER_GRACE = dt.timedelta(hours=1)
+RANK = {"bas_stock": 0, "critique": 1}
+
+
+def previous_run(
+    *, db_session: Session, technician: Technician | None, seuil_critique: Decimal | None
+) -> Verification | None:
+    """The latest stored run of the same scope: same technician (or all), same forced threshold."""
+    query = select(Verification).order_by(Verification.generated_at.desc(), Verification.id.desc()).limit(1)
+    if technician is None:
+        query = query.where(Verification.technicien_id.is_(None))
+    else:
+        query = query.where(Verification.technicien_id == technician.id)
+    if seuil_critique is None:
+        query = query.where(Verification.seuil_critique.is_(None))
+    else:
+        query = query.where(Verification.seuil_critique == seuil_critique)
+    return db_session.scalar(query)
+
+
+def _key(alert: Alert | ResolvedAlert) -> tuple[str, str]:
+    return alert.technicien, alert.code_produit
+
+
+def _etat(alert: Alert, before: Alert | None) -> str:
+    if before is None:
+        return "nouvelle"
+    if alert.quantite_actuelle < before.quantite_actuelle or RANK[alert.severity] > RANK[before.severity]:
+        return "aggravee"
+    return "persistante"
+
+
+def annotate(
+    *, report: Report, previous: Verification | None, reaches: Callable[[str], bool],
+    rappel: dt.timedelta, current_quantity: Callable[[list[tuple[str, str]]], dict],
+) -> None:
+    """Set each alert's etat and notification marks, list the resolved lines, fill `evolution`.
+
+    `reaches(technicien)` says whether this run's notifications reach someone for that
+    technician's alerts (always False for a silent run); `current_quantity` looks up the
+    quantities of the resolved lines.
+    """
+    before = {_key(a): a for a in Report.model_validate(previous.rapport).alertes} if previous else {}
+    now = report.generated_at
+    for alert in report.alertes:
+        prior = before.get(_key(alert))
+        alert.etat = _etat(alert, prior)
+        last = prior.notifiee_le if prior else None
+        due = alert.etat != "persistante" or last is None or now - last >= rappel - REMINDER_GRACE
+        alert.notifiee = due and reaches(alert.technicien)
+        alert.notifiee_le = now if alert.notifiee else last
+    current = {_key(a) for a in report.alertes}
+    gone = [a for key, a in before.items() if key not in current]
+    quantities = current_quantity([_key(a) for a in gone]) if gone else {}
+    report.resolues = [
+        ResolvedAlert(
+            code_produit=a.code_produit, technicien=a.technicien, nom_produit=a.nom_produit,
+            quantite_precedente=a.quantite_actuelle, quantite_actuelle=quantities.get(_key(a)),
+            notifiee_le=a.notifiee_le,
+        )
+        for a in sorted(gone, key=lambda a: (a.technicien.casefold(), a.code_produit))
+    ]
+    etats = [a.etat for a in report.alertes]
+    report.evolution = Evolution(
+        precedente_id=previous.id if previous else None,
+        nouvelles=etats.count("nouvelle"), aggravees=etats.count("aggravee"),
+        persistantes=etats.count("persistante"), resolues=len(report.resolues),
+        notifiees=sum(1 for a in report.alertes if a.notifiee),
+    )

@@ -1,0 +1,69 @@
+"""`inventaire notifications …`: retry failed deliveries; showing deliveries; starting the schedule."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from inventaire.cli.context import console, err, fail, open_session
+from inventaire.config import Settings, get_settings
+
+notifications_app = typer.Typer(help="Notifications des vérifications : renvoyer celles qui ont échoué.",
+                                no_args_is_help=True)
+STATUTS = {"envoyee": "[green]envoyée[/]", "echec": "[red]échec[/]", "en_attente": "en attente",
+           "en_cours": "en cours"}
+
+
+def print_notifications(notes, *, to_stderr: bool = False) -> None:
+    """A table of deliveries (what, to whom, how it went), or why there is none."""
+    out = err if to_stderr else console
+    if not notes:
+        out.print("Notifications : rien de nouveau à signaler (ou aucun canal configuré).", highlight=False)
+        return
+    table = Table("N°", "Canal", "Destinataires", "Sujet", "État", "Essais", "Erreur", title="Notifications")
+    for n in notes:
+        table.add_row(str(n.id), n.canal, ", ".join(n.destinataires), n.sujet, STATUTS.get(n.statut, n.statut),
+                      str(n.tentatives), n.erreur or "")
+    out.print(table)
+
+
+@notifications_app.command("retry")
+def retry(
+    jours: Annotated[int, typer.Option("--jours", min=1, max=365, help="Ancienneté maximale des envois à reprendre")] = 7,
+) -> None:
+    """Renvoie les notifications en échec des derniers jours (sortie 1 si certaines échouent encore).
+
+    Exemple : inventaire notifications retry --jours 2
+    """
+    from inventaire.notifications import delivery
+
+    settings = get_settings()
+    with open_session(settings) as session:
+        notes = delivery.retry(db_session=session, settings=settings, jours=jours)
+    if not notes:
+        console.print("Aucune notification à renvoyer.")
+        return
+    print_notifications(notes)
+    if any(n.statut != "envoyee" for n in notes):
+        fail("certaines notifications n'ont toujours pas pu être envoyées.")
+
+
+def start_schedule(settings: Settings):
+    """Start the scheduled check of `serve` when INVENTAIRE_CHECK_CRON is set, and say so."""
+    from inventaire.checks import scheduler
+    from inventaire.exceptions import DomainError
+    from inventaire.notifications.digest import local_time
+
+    try:
+        running = scheduler.start(settings)
+    except DomainError as exc:
+        fail(exc.detail, 2)
+    if running is not None:
+        job = running.get_job(scheduler.JOB_ID)
+        console.print(
+            f"Vérification planifiée : « {settings.check_cron} » ({settings.tz}) ; "
+            f"prochaine le {local_time(job.next_run_time, settings.tz)}.", highlight=False,
+        )
+    return running

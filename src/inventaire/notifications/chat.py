@@ -1,0 +1,81 @@
+"""Slack and Discord incoming webhooks: a short French message with the counts and the critical lines."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+
+from inventaire.notifications.digest import Digest
+from inventaire.notifications.exceptions import DeliveryError
+
+MAX_LINES = 10
+RED = 0xC62828
+
+
+def _lines(digest: Digest, escape) -> list[str]:
+    """The critical lines (at most MAX_LINES, then how many more)."""
+    critical = digest.critiques
+    lines = [f"• {escape(digest.line(a))}" for a in critical[:MAX_LINES]]
+    if len(critical) > MAX_LINES:
+        lines.append(f"… et {len(critical) - MAX_LINES} autre(s)")
+    return lines
+
+
+def slack_escape(text: str) -> str:
+    """Slack's mrkdwn needs only &, < and > escaped."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def slack_payload(digest: Digest) -> dict:
+    """Slack: `text` (the notification's fallback) and blocks."""
+    title = f"Inventaire — vérification du {digest.when} ({digest.scope})"
+    blocks = [
+        {"type": "header", "text": {"type": "plain_text", "text": title[:150]}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": f"*{slack_escape(digest.headline())}*"}},
+    ]
+    lines = _lines(digest, slack_escape)
+    if lines:
+        body = "*Alertes critiques*\n" + "\n".join(lines)
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": body[:3000]}})
+    blocks.append({"type": "context", "elements": [
+        {"type": "mrkdwn", "text": f"Vérification n° {digest.verification_id}"}]})
+    return {"text": slack_escape(digest.subject()), "blocks": blocks}
+
+
+_DISCORD_MARKUP = re.compile(r"([\\*_~`|\[\]])")
+
+
+def discord_escape(text: str) -> str:
+    """Discord markdown: backslash its special characters."""
+    return _DISCORD_MARKUP.sub(r"\\\1", text)
+
+
+def discord_payload(digest: Digest) -> dict:
+    """Discord: `content`, an embed for the critical lines, and no mention ever pinging anyone."""
+    content = f"**Inventaire** — {discord_escape(digest.headline())} ({discord_escape(digest.scope)}, {digest.when})"
+    payload: dict = {"content": content[:2000], "allowed_mentions": {"parse": []}}
+    lines = _lines(digest, discord_escape)
+    if lines:
+        payload["embeds"] = [{
+            "title": "Alertes critiques", "description": "\n".join(lines)[:4096], "color": RED,
+            "footer": {"text": f"Vérification n° {digest.verification_id}"},
+        }]
+    return payload
+
+
+def post(url: str | None, payload: dict, *, service: str, timeout: float) -> None:
+    """POST the payload; DeliveryError on a network error or a non-2xx answer (the URL is never shown)."""
+    if not url:
+        raise DeliveryError(f"webhook {service} non configuré", retryable=False)
+    try:
+        response = httpx.post(url, json=payload, timeout=timeout)
+    except httpx.HTTPError as exc:
+        detail = str(exc).replace(url, "<webhook>")
+        raise DeliveryError(f"webhook {service} injoignable : {exc.__class__.__name__}: {detail}") from exc
+    if not response.is_success:
+        # 4xx means the payload or the URL is wrong (trying again will not help), except 429.
+        retryable = response.status_code >= 500 or response.status_code == 429
+        raise DeliveryError(
+            f"webhook {service} : réponse {response.status_code} {response.text[:200]}".rstrip(), retryable=retryable
+        )

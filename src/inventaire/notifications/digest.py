@@ -1,0 +1,113 @@
+"""What a run has to tell people: the alerts it notifies and the resolved lines, in French.
+
+Built from the stored report, so every channel (and every retry) says the same thing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from inventaire.checks.schemas import Alert, Report, ResolvedAlert
+
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+          "octobre", "novembre", "décembre")
+SECTIONS = (
+    ("nouvelle", "Nouvelles alertes"),
+    ("aggravee", "Alertes aggravées"),
+    ("persistante", "Rappel : toujours en alerte"),
+)
+
+
+def quantity(value: Decimal | None) -> str:
+    """A quantity as a person reads it in French (2,5 ; 3); a dash when there is none."""
+    if value is None:
+        return "—"
+    return format(value.normalize(), "f").replace(".", ",") if value else "0"
+
+
+def local_time(moment: dt.datetime, tz: str) -> str:
+    """« 9 décembre 2025 à 13 h 30 » in the company's timezone."""
+    local = moment.astimezone(ZoneInfo(tz))
+    day = "1er" if local.day == 1 else str(local.day)
+    return f"{day} {MONTHS[local.month - 1]} {local.year} à {local.hour} h {local.minute:02d}"
+
+
+def severity_label(alert: Alert) -> str:
+    return "CRITIQUE" if alert.severity == "critique" else "stock bas"
+
+
+@dataclass(frozen=True)
+class Digest:
+    """The part of one report that goes into its notifications (or into one technician's)."""
+
+    verification_id: int
+    when: str
+    scope: str
+    technicien: str | None
+    alertes: tuple[Alert, ...]
+    resolues: tuple[ResolvedAlert, ...]
+    total_alertes: int
+    total_critiques: int
+
+    @classmethod
+    def of(cls, report: Report, *, verification_id: int, tz: str) -> Digest:
+        """The notified alerts, and the resolved lines someone had been told about."""
+        return cls(
+            verification_id=verification_id,
+            when=local_time(report.generated_at, tz),
+            scope=report.technicien or "tous les techniciens",
+            technicien=None,
+            alertes=tuple(a for a in report.alertes if a.notifiee),
+            resolues=tuple(r for r in report.resolues if r.notifiee_le is not None),
+            total_alertes=report.statistiques.total_alertes,
+            total_critiques=report.statistiques.alertes_critiques,
+        )
+
+    def only(self, nom: str) -> Digest:
+        """The same digest restricted to one technician's lines."""
+        mine = [a for a in self.alertes if a.technicien == nom]
+        return replace(
+            self, technicien=nom, scope=nom, alertes=tuple(mine),
+            resolues=tuple(r for r in self.resolues if r.technicien == nom),
+        )
+
+    @property
+    def empty(self) -> bool:
+        return not self.alertes and not self.resolues
+
+    @property
+    def critiques(self) -> list[Alert]:
+        return [a for a in self.alertes if a.severity == "critique"]
+
+    def sections(self) -> list[tuple[str, list[Alert]]]:
+        """The notified alerts grouped by lifecycle state, non-empty groups only."""
+        groups = [(title, [a for a in self.alertes if a.etat == etat]) for etat, title in SECTIONS]
+        return [(title, alerts) for title, alerts in groups if alerts]
+
+    def headline(self) -> str:
+        """The counts in one French line: « 3 alerte(s) à signaler dont 1 critique(s) — 2 nouvelle(s)… »."""
+        parts = []
+        if self.alertes:
+            head = f"{len(self.alertes)} alerte(s) à signaler"
+            if self.critiques:
+                head += f" dont {len(self.critiques)} critique(s)"
+            counts = [(sum(1 for a in self.alertes if a.etat == e), label) for e, label in
+                      (("nouvelle", "nouvelle(s)"), ("aggravee", "aggravée(s)"), ("persistante", "rappel(s)"))]
+            detail = ", ".join(f"{n} {label}" for n, label in counts if n)
+            parts.append(f"{head} — {detail}" if detail else head)
+        if self.resolues:
+            parts.append(f"{len(self.resolues)} résolue(s)")
+        return " ; ".join(parts) or "rien à signaler"
+
+    def subject(self) -> str:
+        who = f" ({self.technicien})" if self.technicien else ""
+        return f"Inventaire{who} : {self.headline()}"
+
+    def line(self, alert: Alert) -> str:
+        """One alert on one line, for chat messages and plain text."""
+        extra = f", à commander {quantity(alert.quantite_a_commander)}" if alert.quantite_a_commander else ""
+        return (f"{alert.technicien} — {alert.code_produit} {alert.nom_produit} : "
+                f"{quantity(alert.quantite_actuelle)} {alert.unite} (seuil {quantity(alert.seuil)}{extra})")

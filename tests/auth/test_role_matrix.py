@@ -69,6 +69,10 @@ MATRIX: dict[tuple[str, str], tuple[Call, dict, bool]] = {
         Call("GET", "/inventaire/stats/Allan"), expect(200, 200, 403, 403), False),
     ("POST", "/inventaire/check-stock"): (
         Call("POST", "/inventaire/check-stock"), expect(200, 403, 403, 200), False),
+    ("GET", "/inventaire/verifications"): (Call("GET", "/inventaire/verifications"), expect(200, 403, 403, 403), False),
+    # An id no run has: the admin passes the role guard and gets 404, everyone else is stopped before.
+    ("GET", "/inventaire/verifications/{verification_id}"): (
+        Call("GET", "/inventaire/verifications/999999"), expect(404, 403, 403, 403), False),
 }
 
 

@@ -78,7 +78,7 @@ def create_app(settings: Settings | None = None, session_factory: sessionmaker[S
     """Build the application for these settings (tests pass their own session factory)."""
     settings = settings or get_settings()
     if session_factory is None:
-        session_factory = make_sessionmaker(make_engine(settings.database_url))
+        session_factory = make_sessionmaker(make_engine(settings.database_url, sqlite_busy_ms=settings.sqlite_busy_ms))
     app = FastAPI(
         title="Inventaire",
         version=__version__,
@@ -97,14 +97,15 @@ def create_app(settings: Settings | None = None, session_factory: sessionmaker[S
 
     @app.get("/health", tags=["santé"])
     def health(request: Request):
-        """Liveness and database reachability (no authentication)."""
+        """Liveness and database reachability (no authentication); 503 when the database is not usable."""
         try:
             with request.app.state.sessionmaker() as session:
-                session.execute(text("SELECT 1"))
-        except Exception as exc:  # any failure means "not reachable" here
+                # Reading the schema revision proves more than SELECT 1: the right database, migrated.
+                revision = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except Exception as exc:  # any failure means "not usable" here
             log.warning("health: database unreachable: %s", exc.__class__.__name__)
             return JSONResponse({"status": "degraded", "database": "injoignable"}, status_code=503)
-        return {"status": "ok", "database": "ok", "version": __version__}
+        return {"status": "ok", "database": "ok", "schema": revision, "version": __version__}
 
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app

@@ -41,6 +41,7 @@ class Settings(BaseSettings):
 
     max_body_bytes: int = 1_000_000
     idempotency_hours: int = Field(default=24, ge=24)  # keys are kept at least this long
+    sqlite_busy_ms: int = Field(default=30_000, ge=0)  # how long SQLite retries a locked database
 
     @field_validator("database_url")
     @classmethod

@@ -105,11 +105,13 @@ def _lower(value):
     return value.lower() if isinstance(value, str) else value
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, busy_ms: int) -> None:
     """WAL, foreign keys, a busy timeout, and BEGIN IMMEDIATE.
 
     Every transaction takes SQLite's write lock at BEGIN: a read-then-write transaction
-    would otherwise fail with SQLITE_BUSY when another writer committed meanwhile.
+    would otherwise fail with SQLITE_BUSY when another writer committed meanwhile. While
+    another connection holds that lock, SQLite's busy handler retries for up to `busy_ms`;
+    past that bound "database is locked" is raised, which the API answers with 503.
     """
 
     @event.listens_for(engine, "connect")
@@ -120,7 +122,7 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_conn.create_function("lower", 1, _lower, deterministic=True)
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
@@ -131,13 +133,15 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(url: str, **kwargs) -> Engine:
+def make_engine(url: str, *, sqlite_busy_ms: int = 30_000, **kwargs) -> Engine:
     """An engine for the URL, with the per-dialect settings this service relies on."""
     if url.startswith("sqlite"):
-        kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
+        kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": sqlite_busy_ms / 1000})
         engine = create_engine(url, **kwargs)
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, sqlite_busy_ms)
         return engine
+    # An unreachable server fails in seconds (503) instead of hanging on the OS's TCP timeout.
+    kwargs.setdefault("connect_args", {"connect_timeout": 10})
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)

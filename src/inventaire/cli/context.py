@@ -22,7 +22,7 @@ def fail(message: str, code: int = 1) -> None:
 
 @contextmanager
 def open_session(settings: Settings) -> Iterator[Session]:
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, sqlite_busy_ms=settings.sqlite_busy_ms)
     try:
         with session_scope(make_sessionmaker(engine)) as session:
             yield session

@@ -65,7 +65,7 @@ class SmtpSink:
     def authenticate(self, server, session, envelope, mechanism, auth_data):
         login, password = auth_data.login.decode(), auth_data.password.decode()
         self.logins.append((login, password))
-        return AuthResult(success=(login, password) == ("inventaire", "secret"))
+        return AuthResult(success=(login, password) == ("inventaire", "secret"), handled=False)
 
     def start(self) -> SmtpSink:
         self._controller = Controller(self, hostname="127.0.0.1", port=self.port, **self._kwargs)

@@ -81,6 +81,8 @@ def send(content: dict, *, settings: Settings) -> str | None:
             refused = client.send_message(build_message(content, sender=settings.smtp_from))
     except smtplib.SMTPAuthenticationError as exc:
         raise DeliveryError(f"authentification refusée par {where} ({exc.smtp_code})", retryable=False) from exc
+    except smtplib.SMTPNotSupportedError as exc:
+        raise DeliveryError(f"{where} ne le permet pas : {exc}", retryable=False) from exc
     except smtplib.SMTPRecipientsRefused as exc:
         raise DeliveryError(f"destinataires refusés par {where} : {_refusals(exc.recipients)}", retryable=False) from exc
     except smtplib.SMTPResponseException as exc:

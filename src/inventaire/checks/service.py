@@ -133,6 +133,7 @@ def run_check(
         declenchee_par=declenchee_par,
         notifier=notifier,
         rapport=report.model_dump(mode="json"),
+        notifications=[],  # loaded (empty): readable after the session closes, as the CLI does
     )
     db_session.add(verification)
     db_session.flush()

@@ -138,6 +138,7 @@ def start(settings: Settings) -> BackgroundScheduler | None:
     """Start the scheduler of `serve` on its own engine; None when no schedule is set."""
     if not settings.check_cron:
         return None
-    scheduler = build_scheduler(settings, make_sessionmaker(make_engine(settings.database_url)))
+    engine = make_engine(settings.database_url, sqlite_busy_ms=settings.sqlite_busy_ms)
+    scheduler = build_scheduler(settings, make_sessionmaker(engine))
     scheduler.start()
     return scheduler

@@ -142,8 +142,9 @@ def serve(
     import uvicorn
 
     from inventaire.auth import service as auth_service
-    from inventaire.cli.notifications import start_schedule
+    from inventaire.cli.notifications import check_schedule, start_schedule
 
+    check_schedule(get_settings())  # a bad INVENTAIRE_CHECK_CRON stops here, before anything else
     with open_session(get_settings()) as session:
         first_token = None
         if not auth_service.has_admin(db_session=session):

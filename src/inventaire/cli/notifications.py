@@ -50,16 +50,24 @@ def retry(
         fail("certaines notifications n'ont toujours pas pu être envoyées.")
 
 
+def check_schedule(settings: Settings) -> None:
+    """Stop with a French message (exit 2) when INVENTAIRE_CHECK_CRON or INVENTAIRE_TZ is malformed."""
+    from inventaire.checks import scheduler
+    from inventaire.exceptions import DomainError
+
+    if settings.check_cron:
+        try:
+            scheduler.cron_trigger(settings)
+        except DomainError as exc:
+            fail(exc.detail, 2)
+
+
 def start_schedule(settings: Settings):
     """Start the scheduled check of `serve` when INVENTAIRE_CHECK_CRON is set, and say so."""
     from inventaire.checks import scheduler
-    from inventaire.exceptions import DomainError
     from inventaire.notifications.digest import local_time
 
-    try:
-        running = scheduler.start(settings)
-    except DomainError as exc:
-        fail(exc.detail, 2)
+    running = scheduler.start(settings)
     if running is not None:
         job = running.get_job(scheduler.JOB_ID)
         console.print(

@@ -26,6 +26,11 @@ def run_cli(database_url: str, *args: str, env: dict[str, str] | None = None):
         get_settings.cache_clear()
 
 
+def flat(text: str) -> str:
+    """Output with Rich's line wrapping undone, for assertions on whole sentences."""
+    return " ".join(text.split())
+
+
 class ServeProcess:
     """`inventaire serve` in a child process on a free port; output goes to a file."""
 

@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
+from inventaire.cli import backup
 from inventaire.cli.context import console, fail, open_session
 from inventaire.cli.notifications import notifications_app
 from inventaire.cli.tokens import token_app
@@ -22,6 +23,7 @@ app = typer.Typer(
 db_app = typer.Typer(help="Base de données : schéma et migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(token_app, name="token")
+backup.register(app)
 app.add_typer(notifications_app, name="notifications")
 
 

@@ -1,0 +1,181 @@
+"""Opening stock from the company's current tool: a CSV of (code, technician, quantity).
+
+Every row is checked before anything is written; each good row becomes one `comptage`
+through the stock service. With any bad row nothing is written, unless the caller asks
+to skip bad rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from inventaire.catalogue import service as catalogue
+from inventaire.exceptions import InvalidInput
+from inventaire.stock import service as stock
+from inventaire.techniciens import service as techniciens
+
+MOTIF = "Stock d'ouverture (import)"
+MAX_QUANTITY = Decimal("999999999.999")
+COLUMNS = {  # accepted header spellings, compared without accents or case
+    "code": {"code", "code_produit", "code produit", "produit", "sku"},
+    "technicien": {"technicien", "technicienne", "technician", "tech"},
+    "quantite": {"quantite", "quantity", "qte", "qty", "stock"},
+}
+
+
+@dataclass
+class Rejected:
+    ligne: int
+    motif: str
+
+
+@dataclass
+class OpeningReport:
+    lignes_valides: int = 0
+    importees: int = 0
+    rejets: list[Rejected] = field(default_factory=list)
+
+
+@dataclass
+class _Row:
+    ligne: int
+    technician: object
+    product: object
+    quantite: Decimal
+
+
+def import_opening(*, db_session: Session, path: Path, auteur: str, ignorer_erreurs: bool = False) -> OpeningReport:
+    """Check every row, then write one count per good row (none if any row is bad, unless told to skip them)."""
+    report = OpeningReport()
+    reader = _read(path)
+    try:
+        rows = _check_rows(db_session, reader, report)
+    except csv.Error as exc:  # line_num counts the lines read before the one that failed
+        reason = "champ trop long" if "field larger" in str(exc) else "guillemets ou séparateurs mal placés"
+        raise InvalidInput(f"{path.name}, ligne {reader.line_num + 1} : CSV illisible ({reason}).") from exc
+    report.lignes_valides = len(rows)
+    if report.rejets and not ignorer_erreurs:
+        return report
+    for row in rows:
+        stock.count(db_session=db_session, technician=row.technician, product=row.product,
+                    counted=row.quantite, auteur=auteur, motif=MOTIF)
+    report.importees = len(rows)
+    return report
+
+
+def _read(path: Path) -> csv.DictReader:
+    try:
+        content = path.read_text(encoding="utf-8-sig")  # Excel writes a BOM
+    except FileNotFoundError as exc:
+        raise InvalidInput(f"Fichier introuvable : {path}.") from exc
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{path} n'est pas un fichier texte UTF-8 (enregistrez-le en « CSV UTF-8 »).") from exc
+    first = content.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first.count)  # French spreadsheets often write ';'
+    reader = csv.DictReader(io.StringIO(content), delimiter=delimiter)
+    reader.fieldnames = [_columns_of(reader.fieldnames or [], path).get(i, f"_{i}") for i in range(len(reader.fieldnames or []))]
+    return reader
+
+
+def _columns_of(headers: list[str], path: Path) -> dict[int, str]:
+    found = {}
+    for index, header in enumerate(headers):
+        for name, spellings in COLUMNS.items():
+            if _plain(header) in spellings:
+                found[index] = name
+    missing = set(COLUMNS) - set(found.values())
+    if missing:
+        raise InvalidInput(
+            f"{path.name} : colonne(s) manquante(s) : {', '.join(sorted(missing))} "
+            "(en-tête attendu : code,technicien,quantite)."
+        )
+    return found
+
+
+def _plain(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _check_rows(db_session: Session, reader: csv.DictReader, report: OpeningReport) -> list[_Row]:
+    rows, seen, products, people = [], {}, {}, {}
+    for record in reader:
+        ligne = reader.line_num
+        code, nom, raw = ((record.get(k) or "").strip() for k in ("code", "technicien", "quantite"))
+        if not (code or nom or raw):
+            continue  # blank line
+        product = _lookup(products, code, lambda: catalogue.get_by_code(db_session=db_session, code_produit=code))
+        technician = _lookup(people, nom, lambda: techniciens.get_by_name(db_session=db_session, nom=nom))
+        reasons = _who_and_what(code, product, nom, technician)
+        quantite, problem = _quantity(raw)
+        if problem:
+            reasons.append(problem)
+        if not reasons:
+            key = (technician.id, product.id)
+            if key in seen:
+                reasons.append(f"doublon de la ligne {seen[key]} ({product.code_produit}, {technician.nom})")
+            seen.setdefault(key, ligne)
+        if reasons:
+            report.rejets.append(Rejected(ligne, " ; ".join(reasons)))
+        else:
+            rows.append(_Row(ligne, technician, product, quantite))
+    return rows
+
+
+def _who_and_what(code: str, product, nom: str, technician) -> list[str]:
+    """Why the product or the technician of a row cannot take stock (empty if they can)."""
+    reasons = []
+    if not code:
+        reasons.append("code produit manquant")
+    elif product is None:
+        reasons.append(f"produit inconnu : « {_shown(code)} »")
+    elif not product.actif:
+        reasons.append(f"produit archivé : « {product.code_produit} »")
+    if not nom:
+        reasons.append("technicien manquant")
+    elif technician is None:
+        reasons.append(f"technicien inconnu : « {_shown(nom)} » (ajoutez-le d'abord)")
+    elif not technician.actif:
+        reasons.append(f"technicien inactif : « {technician.nom} »")
+    return reasons
+
+
+def _shown(value: str) -> str:
+    """A value from the file as it may be printed back: no control characters, not too long."""
+    text = "".join(c if c.isprintable() else "\ufffd" for c in value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _lookup(cache: dict, key: str, load):
+    if key and key not in cache:
+        cache[key] = load()
+    return cache.get(key)
+
+
+def _quantity(raw: str) -> tuple[Decimal | None, str | None]:
+    """A counted quantity: a number ≥ 0 with at most 3 decimals ("2,5" is read as 2.5)."""
+    if not raw:
+        return None, "quantité manquante"
+    text = raw.replace("\u00a0", "").replace(" ", "")
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return None, f"quantité invalide : « {_shown(raw)} »"
+    if not number.is_finite():
+        return None, f"quantité invalide : « {_shown(raw)} »"
+    if number < 0:
+        return None, f"quantité négative : « {_shown(raw)} »"
+    if number > MAX_QUANTITY:
+        return None, f"quantité trop grande : « {_shown(raw)} »"
+    if number != number.quantize(Decimal("0.001")):
+        return None, f"au plus 3 décimales : « {_shown(raw)} »"
+    return number, None

@@ -1,0 +1,132 @@
+"""Export every stock record to a folder (JSON, and CSV per table), and restore it into an empty database."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.orm import Session
+
+from inventaire import __version__
+from inventaire.backup.rows import TABLES, BadValue, csv_cell, decode, encode
+from inventaire.database import utcnow
+from inventaire.exceptions import Conflict, InvalidInput
+from inventaire.stock.models import StockLine, Transaction
+
+FORMAT = "inventaire-export"
+VERSION = 1
+JSON_NAME = "inventaire.json"
+BATCH = 1000
+
+
+@dataclass
+class Counts:
+    catalogue: int = 0
+    techniciens: int = 0
+    stock: int = 0
+    transactions: int = 0
+
+
+def export_to(*, db_session: Session, folder: Path) -> Counts:
+    """Write inventaire.json (everything) and one CSV per table into `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    document = {"format": FORMAT, "version": VERSION, "exporte_le": utcnow().isoformat(),
+                "application": __version__, "schema": _revision(db_session), "tables": {}}
+    counts = Counts()
+    for name, table in TABLES:
+        rows = db_session.execute(select(table).order_by(table.c.id)).mappings().all()
+        document["tables"][name] = [{c.name: encode(c, row[c.name]) for c in table.columns} for row in rows]
+        with open(folder / f"{name}.csv", "w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow([c.name for c in table.columns])
+            writer.writerows([csv_cell(c, row[c.name]) for c in table.columns] for row in rows)
+        setattr(counts, name, len(rows))
+    tmp = folder / f".{JSON_NAME}.tmp"
+    tmp.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.replace(folder / JSON_NAME)  # a reader never sees half a file
+    return counts
+
+
+def import_from(*, db_session: Session, folder: Path) -> Counts:
+    """Restore an export into an empty database: same ids, quantities, timestamps and authors."""
+    document = _read(folder)
+    _ensure_empty(db_session)
+    counts = Counts()
+    for name, table in TABLES:
+        rows = document["tables"].get(name, [])
+        unknown = {key for row in rows for key in row} - set(table.columns.keys())
+        if unknown:
+            raise InvalidInput(f"Export incompatible : colonnes inconnues dans « {name} » : {', '.join(sorted(unknown))}.")
+        try:
+            values = [{key: decode(table.c[key], value) for key, value in row.items()} for row in rows]
+        except BadValue as exc:
+            raise InvalidInput(f"Export invalide : {exc}.") from exc
+        for start in range(0, len(values), BATCH):
+            db_session.execute(insert(table), values[start:start + BATCH])
+        setattr(counts, name, len(values))
+    _reset_sequences(db_session)
+    _check_balances(db_session)
+    return counts
+
+
+def _read(folder: Path) -> dict:
+    path = folder / JSON_NAME
+    if not path.is_file():
+        raise InvalidInput(f"Fichier introuvable : {path} (un dossier écrit par « inventaire export » est attendu).")
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidInput(f"{path} n'est pas un JSON lisible : {exc}.") from exc
+    if not isinstance(document, dict) or document.get("format") != FORMAT or not isinstance(document.get("tables"), dict):
+        raise InvalidInput(f"{path} n'est pas un export d'inventaire.")
+    if document.get("version") != VERSION:
+        raise InvalidInput(f"Version d'export non prise en charge : {document.get('version')} (attendue : {VERSION}).")
+    return document
+
+
+def _ensure_empty(db_session: Session) -> None:
+    """The restore writes ids as they were: only an empty database can take them."""
+    present = {name: db_session.scalar(select(func.count()).select_from(table)) for name, table in TABLES}
+    if any(present.values()):
+        detail = ", ".join(f"{n} {name}" for name, n in present.items() if n)
+        raise Conflict(f"La base n'est pas vide ({detail}) : l'import ne restaure que dans une base vide.")
+
+
+def _reset_sequences(db_session: Session) -> None:
+    """PostgreSQL's id sequences resume after the restored ids (SQLite does this by itself)."""
+    if db_session.get_bind().dialect.name != "postgresql":
+        return
+    for _name, table in TABLES:
+        db_session.execute(text(
+            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+            f"COALESCE((SELECT MAX(id) FROM {table.name}), 1), "
+            f"(SELECT MAX(id) FROM {table.name}) IS NOT NULL)"
+        ))
+
+
+def _check_balances(db_session: Session) -> None:
+    """Refuse (and so roll back) a restore whose balances disagree with their ledger."""
+    sums = (
+        select(Transaction.stock_line_id.label("line"), func.sum(Transaction.ajustement).label("total"))
+        .group_by(Transaction.stock_line_id)
+        .subquery()
+    )
+    wrong = db_session.execute(
+        select(StockLine.id)
+        .outerjoin(sums, sums.c.line == StockLine.id)
+        # Raw column against raw sum: scaled integers on SQLite, NUMERIC on PostgreSQL, exact on both.
+        .where(StockLine.quantite != func.coalesce(sums.c.total, 0))
+        .limit(5)
+    ).scalars().all()
+    if wrong:
+        raise InvalidInput(
+            f"Export incohérent : le solde de {len(wrong)} ligne(s) de stock (n° {', '.join(map(str, wrong))}) "
+            "ne correspond pas à la somme de ses mouvements. Rien n'a été importé."
+        )
+
+
+def _revision(db_session: Session) -> str | None:
+    return db_session.execute(text("SELECT version_num FROM alembic_version")).scalar()

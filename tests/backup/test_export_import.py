@@ -1,0 +1,162 @@
+"""`inventaire export` then `inventaire import` into an empty database gives back every row exactly."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from inventaire.backup.rows import TABLES
+from inventaire.catalogue import service as catalogue
+from inventaire.config import Settings
+from inventaire.database import make_engine, make_sessionmaker, session_scope, utcnow
+from inventaire.stock import service as stock
+from inventaire.techniciens import service as techniciens
+from tests import databases
+from tests.commands import flat, run_cli
+from tests.factories import make_line, make_product, make_technician
+
+
+def _session(url: str):
+    engine = make_engine(Settings(DATABASE_URL=url).database_url)
+    return engine, session_scope(make_sessionmaker(engine))
+
+
+def _fill(url: str) -> None:
+    """A few weeks of history over three vans, plus the awkward cases."""
+    engine, scope = _session(url)
+    with scope as s:
+        vans = [make_technician(s, nom=nom) for nom in ("Allan", "Jean-Philippe", "Nicolas")]
+        parts = [make_product(s, code_produit=f"CORD-{n:03d}", prix_unitaire=Decimal("4.15")) for n in range(1, 5)]
+        start = utcnow() - dt.timedelta(days=40)
+        for n in range(120):
+            van, part = vans[n % 3], parts[n % 4]
+            kind, delta = ("reception", Decimal(20 + n % 7)) if n < 12 or n % 5 == 0 else ("utilisation", Decimal(-1))
+            stock.adjust(db_session=s, technician=van, product=part, kind=kind, delta=delta,
+                         auteur=van.nom if kind == "utilisation" else "bureau",
+                         at=start + dt.timedelta(hours=8 * n, microseconds=n))
+        zoe = make_technician(s, nom="Zoë Ñúñez-Tremblay")
+        felt = make_product(s, code_produit="FEUT-0.5", unite="m", prix_unitaire=Decimal("12.35"),
+                            prix_vente=None, seuil_reorder=Decimal("0.750"))
+        make_line(s, zoe, felt, Decimal("2.5"), seuil_min=Decimal("0.5"), niveau_par=Decimal("3"))
+        stock.adjust(db_session=s, technician=zoe, product=felt, kind="utilisation", delta=Decimal("-0.125"),
+                     auteur="Zoë", motif="<script>alert(1)</script>\nsecond line, \"quoted\"; semi",
+                     reference="RDV-ü", at=utcnow() - dt.timedelta(days=3, microseconds=7))
+        stock.count(db_session=s, technician=zoe, product=felt, counted=Decimal("2.375"), auteur="Zoë")
+        catalogue.archive(db_session=s, product=felt)
+        techniciens.update(db_session=s, technician=zoe, changes={"actif": False})
+    engine.dispose()
+
+
+def _dump(url: str) -> dict:
+    engine, scope = _session(url)
+    with scope as s:
+        tables = {name: [tuple(r) for r in s.execute(select(t).order_by(t.c.id)).all()] for name, t in TABLES}
+    engine.dispose()
+    return tables
+
+
+@pytest.fixture
+def empty_database(backend, tmp_path):
+    (tmp_path / "cible").mkdir()
+    db = databases.TestDatabase(backend, tmp_path / "cible")
+    yield db
+    db.dispose()
+
+
+def test_round_trip_is_exact(fresh_database, empty_database, tmp_path):
+    _fill(fresh_database.url)
+    folder = tmp_path / "sauvegarde"
+    exported = run_cli(fresh_database.url, "export", str(folder))
+    assert exported.exit_code == 0, exported.output
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "catalogue.csv", "inventaire.json", "stock.csv", "techniciens.csv", "transactions.csv"]
+
+    imported = run_cli(empty_database.url, "import", str(folder))
+    assert imported.exit_code == 0, imported.output
+    source, restored = _dump(fresh_database.url), _dump(empty_database.url)
+    assert len(source["transactions"]) == 123
+    assert restored == source  # ids, quantities, timestamps (to the microsecond), auteur, everything
+
+    # New rows continue after the restored ids (PostgreSQL sequences were moved on).
+    engine, scope = _session(empty_database.url)
+    with scope as s:
+        allan = techniciens.get_or_404(db_session=s, nom="Allan")
+        line = stock.list_lines(db_session=s, technician=allan)[0]
+        entry = stock.adjust(db_session=s, technician=allan, product=line.produit, kind="reception",
+                             delta=Decimal("1"), auteur="bureau")
+        assert entry.id == max(row[0] for row in source["transactions"]) + 1
+    engine.dispose()
+
+
+def test_export_files_are_readable_and_exact(fresh_database, tmp_path):
+    _fill(fresh_database.url)
+    assert run_cli(fresh_database.url, "export", str(tmp_path)).exit_code == 0
+    document = json.loads((tmp_path / "inventaire.json").read_text(encoding="utf-8"))
+    assert document["format"] == "inventaire-export" and document["schema"]
+    motifs = [t["motif"] for t in document["tables"]["transactions"]]
+    assert "<script>alert(1)</script>\nsecond line, \"quoted\"; semi" in motifs  # verbatim
+    felt = next(p for p in document["tables"]["catalogue"] if p["code_produit"] == "FEUT-0.5")
+    assert (felt["prix_unitaire"], felt["seuil_reorder"], felt["actif"]) == ("12.35", "0.750", False)
+    with open(tmp_path / "transactions.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == len(document["tables"]["transactions"])
+    assert rows[-1]["type"] == "comptage" and rows[-1]["quantite_apres"] == "2.375"
+    assert rows[-1]["created_at"].endswith("+00:00")
+
+
+def test_import_refuses_a_database_that_is_not_empty(fresh_database, tmp_path):
+    _fill(fresh_database.url)
+    assert run_cli(fresh_database.url, "export", str(tmp_path)).exit_code == 0
+    before = _dump(fresh_database.url)
+    refused = run_cli(fresh_database.url, "import", str(tmp_path))
+    assert refused.exit_code == 2
+    assert "n'est pas vide" in flat(refused.output) and "transactions" in flat(refused.output)
+    assert _dump(fresh_database.url) == before
+
+
+def test_import_refuses_an_inconsistent_export_and_writes_nothing(fresh_database, empty_database, tmp_path):
+    _fill(fresh_database.url)
+    assert run_cli(fresh_database.url, "export", str(tmp_path)).exit_code == 0
+    path = tmp_path / "inventaire.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["tables"]["stock"][0]["quantite"] = "999"  # a balance no ledger explains
+    path.write_text(json.dumps(document), encoding="utf-8")
+    refused = run_cli(empty_database.url, "import", str(tmp_path))
+    assert refused.exit_code == 2 and "ne correspond pas à la somme de ses mouvements" in flat(refused.output)
+    assert all(not rows for rows in _dump(empty_database.url).values())
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "Fichier introuvable"),
+    ("{", "n'est pas un JSON lisible"),
+    ('{"format": "autre"}', "n'est pas un export d'inventaire"),
+    ('{"format": "inventaire-export", "version": 9, "tables": {}}', "Version d'export non prise en charge"),
+    ('{"format": "inventaire-export", "version": 1, "tables": {"catalogue": [{"id": 1, "pirate": 1}]}}',
+     "colonnes inconnues dans « catalogue » : pirate"),
+    ('{"format": "inventaire-export", "version": 1, "tables": {"catalogue": [{"id": 1, "prix_unitaire": "abc"}]}}',
+     "produits_catalogue.prix_unitaire : valeur invalide « abc »"),
+])
+def test_import_explains_a_bad_folder(fresh_database, tmp_path, content, message):
+    if content is not None:
+        (tmp_path / "inventaire.json").write_text(content, encoding="utf-8")
+    result = run_cli(fresh_database.url, "import", str(tmp_path))
+    assert result.exit_code == 2 and message in flat(result.output), result.output
+
+
+@pytest.mark.postgres
+def test_sqlite_to_postgresql(tmp_path):
+    """Moving from the SQLite file to a PostgreSQL (Supabase) database keeps every row."""
+    source = databases.TestDatabase("sqlite", tmp_path)
+    target = databases.TestDatabase("postgresql", tmp_path)
+    try:
+        _fill(source.url)
+        assert run_cli(source.url, "export", str(tmp_path / "x")).exit_code == 0
+        assert run_cli(target.url, "import", str(tmp_path / "x")).exit_code == 0
+        assert _dump(target.url) == _dump(source.url)
+    finally:
+        target.dispose()

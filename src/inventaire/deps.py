@@ -46,7 +46,7 @@ def get_current_user(
     principal = auth_service.authenticate(
         db_session=db_session, raw=credentials.credentials if credentials else None
     )
-    auth_service.touch(db_session=db_session, token_id=principal.token_id)
+    auth_service.touch(db_session=db_session, token_id=principal.token_id, last_used_at=principal.last_used_at)
     return principal
 
 

@@ -3,7 +3,7 @@
 import hashlib
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select, update
 
 from inventaire.auth import service
 from inventaire.auth.models import ApiToken
@@ -70,6 +70,31 @@ def test_last_used_is_recorded(anon_client, db_session):
     assert anon_client.post("/inventaire/check-stock", headers=bearer(raw)).status_code == 200
     db_session.expire_all()
     assert db_session.get(ApiToken, token.id).last_used_at is not None
+
+
+def test_a_recent_last_use_costs_no_write(anon_client, db_session, engine):
+    raw, token = service.create_token(db_session=db_session, role="admin")
+    db_session.commit()
+    writes = []
+
+    def count_token_updates(conn, cursor, statement, *_):
+        if statement.lstrip().upper().startswith("UPDATE API_TOKENS"):
+            writes.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count_token_updates)
+    try:
+        for _ in range(3):
+            assert anon_client.get("/inventaire/catalogue", headers=bearer(raw)).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count_token_updates)
+    assert len(writes) == 1  # the first use is recorded; the next ones, within a minute, write nothing
+    db_session.expire_all()
+    first_use = db_session.get(ApiToken, token.id).last_used_at
+    db_session.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=first_use - service.TOUCH_EVERY))
+    db_session.commit()
+    assert anon_client.get("/inventaire/catalogue", headers=bearer(raw)).status_code == 200
+    db_session.expire_all()
+    assert db_session.get(ApiToken, token.id).last_used_at > first_use  # a stale one is refreshed
 
 
 def test_deactivated_technician_loses_access(anon_client, client, db_session):

@@ -135,9 +135,20 @@ def run_check(
         rapport=report.model_dump(mode="json"),
         notifications=[],  # loaded (empty): readable after the session closes, as the CLI does
     )
+    # Kept for report_of: the endpoint and the notifications need the model right after the run.
+    verification.built_report = report
     db_session.add(verification)
     db_session.flush()
     return verification
+
+
+def report_of(verification: Verification) -> Report:
+    """The run's report as a model: the one run_check just built, else validated from the stored JSON.
+
+    Validating a report of thousands of alerts costs tens of milliseconds (BENCHMARKS.md).
+    """
+    built = getattr(verification, "built_report", None)
+    return built if built is not None else Report.model_validate(verification.rapport)
 
 
 def list_runs(

@@ -48,7 +48,7 @@ def check_stock(
     )
     return CheckResponse(
         alerts_detected=verification.total_alertes, verification_id=verification.id,
-        rapport=Report.model_validate(verification.rapport),
+        rapport=service.report_of(verification),
         notifications=[NotificationRead.model_validate(n) for n in verification.notifications],
     )
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inventaire.checks.models import Verification
-from inventaire.checks.schemas import Report
+from inventaire.checks.service import report_of
 from inventaire.config import Settings
 from inventaire.notifications import chat, email
 from inventaire.notifications.digest import Digest
@@ -53,7 +53,7 @@ def prepare(
     *, db_session: Session, settings: Settings, verification: Verification, audience: Audience
 ) -> list[Notification]:
     """Store what this run will send (nothing when it has nothing new to say); sending comes later."""
-    digest = Digest.of(Report.model_validate(verification.rapport), verification_id=verification.id, tz=settings.tz)
+    digest = Digest.of(report_of(verification), verification_id=verification.id, tz=settings.tz)
     if digest.empty:
         return []
     rows = []

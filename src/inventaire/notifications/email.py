@@ -74,11 +74,12 @@ def send(content: dict, *, settings: Settings) -> str | None:
     if not settings.smtp_host:
         raise DeliveryError("e-mail non configuré (INVENTAIRE_SMTP_HOST vide)", retryable=False)
     where = f"{settings.smtp_host}:{settings.smtp_port}"
+    message = build_message(content, sender=settings.smtp_from)  # before connecting: a bad message is ours
     try:
         with _connect(settings) as client:
             if settings.smtp_user:
                 client.login(settings.smtp_user, settings.smtp_password or "")
-            refused = client.send_message(build_message(content, sender=settings.smtp_from))
+            refused = client.send_message(message)
     except smtplib.SMTPAuthenticationError as exc:
         raise DeliveryError(f"authentification refusée par {where} ({exc.smtp_code})", retryable=False) from exc
     except smtplib.SMTPNotSupportedError as exc:

@@ -7,17 +7,23 @@ import pytest
 from tests.factories import make_line, make_product, make_technician
 
 
-@pytest.fixture
-def seed_like(db_session):
-    """Allan carries 15 products; 3 are in alert at the default threshold (1 critical, 2 low)."""
+def build_seed_data(db_session):
+    """The seed's example: Allan carries 15 products worth 450.50; 3 alerts (1 critical, 2 low)."""
     allan = make_technician(db_session, nom="Allan")
     corde = make_product(db_session, code_produit="CORD-001", nom_produit="Corde #1 (Do)",
                          prix_unitaire=Decimal("10.00"))
     make_line(db_session, allan, corde, 0)
-    quantities = [3, 5] + [10] * 12  # 3 and 5 are <= 5.0 (bas_stock); the rest are fine
-    for i, qty in enumerate(quantities):
-        product = make_product(db_session, code_produit=f"P-{i:02d}", prix_unitaire=Decimal("2.50"))
+    # 3 and 5 are <= 5.0 (bas_stock), the rest are fine: 20.00 + 11 × 35.00 + 45.50 = 450.50.
+    lines = [(3, "2.50"), (5, "2.50")] + [(10, "3.50")] * 11 + [(10, "4.55")]
+    for i, (qty, price) in enumerate(lines):
+        product = make_product(db_session, code_produit=f"P-{i:02d}", prix_unitaire=Decimal(price))
         make_line(db_session, allan, product, qty)
+    return allan
+
+
+@pytest.fixture
+def seed_like(db_session):
+    allan = build_seed_data(db_session)
     db_session.commit()
     return allan
 
@@ -35,8 +41,9 @@ def test_seed_report_shape(client, seed_like):
     assert rapport["generated_at"].endswith("+00:00")
     assert rapport["statistiques"] == {
         "total_produits": 15, "total_alertes": 3, "alertes_critiques": 1, "alertes_bas_stock": 2,
-        "valeur_totale_estimee": 320.0,  # (3 + 5 + 12 × 10) × 2.50
+        "valeur_totale_estimee": 450.50,
     }
+    assert '"valeur_totale_estimee":450.5' in response.text  # a JSON number, not a string
     first = rapport["alertes"][0]
     assert {k: first[k] for k in ("code_produit", "technicien", "quantite_actuelle", "severity", "nom_produit")} == {
         "code_produit": "CORD-001", "technicien": "Allan", "quantite_actuelle": 0,
@@ -80,3 +87,64 @@ def test_threshold_precedence(client, db_session):
     assert [(a["code_produit"], a["seuil"]) for a in rapport["alertes"]] == [("A-MIN", 6), ("B-PROD", 8)]
     forced = client.post("/inventaire/check-stock", params={"seuil_critique": 6.5}).json()["rapport"]
     assert [a["code_produit"] for a in forced["alertes"]] == ["A-MIN", "C-DEF"]
+
+
+def test_every_run_is_stored_with_its_report(client, db_session, seed_like):
+    from inventaire.checks.models import Verification
+
+    body = client.post("/inventaire/check-stock", params={"technicien": "allan", "seuil_critique": "3.5"}).json()
+    stored = db_session.get(Verification, body["verification_id"])
+    assert stored.rapport == body["rapport"]
+    assert (stored.technicien_id, stored.seuil_critique) == (seed_like.id, Decimal("3.5"))
+    assert (stored.total_alertes, stored.alertes_critiques, stored.declenchee_par) == (2, 1, "bureau")
+    assert body["rapport"]["seuil_critique"] == 3.5
+
+
+def test_inactive_technicians_leave_the_global_check(client, db_session, seed_like):
+    seed_like.actif = False
+    db_session.commit()
+    everyone = client.post("/inventaire/check-stock").json()["rapport"]
+    assert (everyone["statistiques"]["total_produits"], everyone["alertes"]) == (0, [])
+    assert everyone["summary"] == "0 alerte(s) détectée(s) (0 critique(s), 0 stock bas)"
+    assert everyone["technicien"] is None
+    # Asked by name, an inactive technician is still checked.
+    assert client.post("/inventaire/check-stock", params={"technicien": "Allan"}).json()["alerts_detected"] == 3
+
+
+def test_alerts_sorted_critical_then_technician_then_code(client, db_session):
+    margot, allan = make_technician(db_session, nom="margot"), make_technician(db_session, nom="Allan")
+    for code in ("B-2", "A-1"):
+        product = make_product(db_session, code_produit=code)
+        make_line(db_session, margot, product, 0)
+        make_line(db_session, allan, product, 1)
+    db_session.commit()
+    alertes = client.post("/inventaire/check-stock").json()["rapport"]["alertes"]
+    assert [(a["severity"], a["technicien"], a["code_produit"]) for a in alertes] == [
+        ("critique", "margot", "A-1"), ("critique", "margot", "B-2"),
+        ("bas_stock", "Allan", "A-1"), ("bas_stock", "Allan", "B-2"),
+    ]
+
+
+def test_check_is_set_based(client, db_session, engine):
+    """The number of SQL statements does not grow with the number of lines."""
+    from sqlalchemy import event
+
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    tech = make_technician(db_session, nom="Nicolas")
+    runs = []
+    for batch in (3, 30):
+        for _ in range(batch):
+            make_line(db_session, tech, make_product(db_session), 1)
+        db_session.commit()
+        statements.clear()
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            assert client.post("/inventaire/check-stock").status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        runs.append(len(statements))
+    assert runs[0] == runs[1] and 2 <= runs[0] <= 12, runs

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from inventaire.cli import backup
-from inventaire.cli.context import console, fail, open_session
+from inventaire.cli.context import console, database_problem, fail, open_session
 from inventaire.cli.notifications import notifications_app
 from inventaire.cli.tokens import token_app
 from inventaire.config import get_settings
@@ -46,9 +46,14 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Révision cible")] 
 
     Exemple : DATABASE_URL=postgresql://user:pass@hote:5432/postgres inventaire db upgrade
     """
+    from sqlalchemy.exc import OperationalError
+
     from inventaire.migrate import upgrade
 
-    upgrade(get_settings().database_url, revision)
+    try:
+        upgrade(get_settings().database_url, revision)
+    except OperationalError as exc:
+        fail(database_problem(exc))
     console.print("Base de données à jour.")
 
 
@@ -106,7 +111,12 @@ def print_report(report) -> None:
         f"{_money(stats.valeur_totale_estimee)}", highlight=False,
     )
     if report.alertes:
-        table = Table("Gravité", "État", "Technicien", "Code", "Produit", "Quantité", "Seuil", "À commander")
+        table = Table()
+        for heading in ("Gravité", "État", "Technicien", "Code"):  # short keys never wrap; the product name does
+            table.add_column(heading, no_wrap=True)
+        table.add_column("Produit")
+        for heading in ("Quantité", "Seuil", "À commander"):
+            table.add_column(heading, justify="right")
         for a in report.alertes:
             table.add_row(
                 "[red]critique[/]" if a.severity == "critique" else "[yellow]stock bas[/]", ETATS.get(a.etat, "—"),
@@ -177,6 +187,6 @@ def demo() -> None:
     console.print(
         f"Données de démonstration chargées : {summary['techniciens']} techniciens, "
         f"{summary['produits']} produits, {summary['mouvements']} mouvements ajoutés.",
-        highlight=False,
+        highlight=False, soft_wrap=True,
     )
 

@@ -10,20 +10,34 @@ from inventaire.auth import service as auth_service
 from inventaire.checks.models import Verification
 from inventaire.config import Settings
 from tests.checks.test_check_contract import build_seed_data
-from tests.cli.conftest import committed
+from tests.cli.support import committed
+from tests.commands import run_cli
 from tests.conftest import bearer
+from tests.databases import TestDatabase
 from tests.factories import make_line, make_product, make_technician
 
 
-@pytest.fixture
-def seeded(fresh_database):
+def seed(url: str) -> str:
     """The seed's example plus a second technician, committed for real."""
-    with committed(fresh_database.url) as session:
+    with committed(url) as session:
         build_seed_data(session)
         margot = make_technician(session, nom="Margot")
         make_line(session, margot, make_product(session, code_produit="FEUT-1", nom_produit="Feutre", unite="m"),
                   "0.5", seuil_min="1", niveau_par="3")
-    return fresh_database.url
+    return url
+
+
+@pytest.fixture
+def seeded(fresh_database):
+    return seed(fresh_database.url)
+
+
+@pytest.fixture
+def twin(backend, tmp_path_factory):
+    """A second database with the same data: a report also compares with the runs before it."""
+    db = TestDatabase(backend, tmp_path_factory.mktemp("jumelle"))
+    yield seed(db.url)
+    db.dispose()
 
 
 def endpoint_rapport(url: str, **params) -> dict:
@@ -44,16 +58,20 @@ def without_time(rapport: dict) -> dict:
     (("--technicien", "allan", "--seuil", "10"), {"technicien": "allan", "seuil_critique": "10"}),
     (("--seuil", "0,75"), {"seuil_critique": "0.75"}),
 ])
-def test_json_equals_the_endpoints_rapport(run_cli, seeded, args, params):
+def test_json_equals_the_endpoints_rapport(seeded, twin, args, params):
     result = run_cli(seeded, "check", "--json", *args)
     assert result.exit_code == 0, result.output
     printed = json.loads(result.stdout)  # the rapport alone on standard output
     assert printed["generated_at"].endswith("+00:00")
-    assert without_time(printed) == without_time(endpoint_rapport(seeded, **params))
+    e = endpoint_rapport(twin, **params)
+    assert without_time(printed) == without_time(e)
+    # Run again, each one: the second reports compare with the first the same way.
+    again = json.loads(run_cli(seeded, "check", "--json", *args).stdout)
+    assert without_time(again) == without_time(endpoint_rapport(twin, **params))
     assert printed["statistiques"]["total_produits"] == (15 if "technicien" in params else 16)
 
 
-def test_every_cli_run_is_stored(run_cli, seeded):
+def test_every_cli_run_is_stored(seeded):
     assert run_cli(seeded, "check", "--json").exit_code == 0
     with committed(seeded) as session:
         [run] = session.query(Verification).all()
@@ -61,20 +79,20 @@ def test_every_cli_run_is_stored(run_cli, seeded):
         assert run.total_alertes == 4
 
 
-def test_table_output_is_french(run_cli, seeded):
+def test_table_output_is_french(seeded):
     result = run_cli(seeded, "check")
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "Vérification d'inventaire — tous les techniciens" in out
     assert "Lignes vérifiées : 16 · valeur estimée : 455,50 $" in out
-    for heading in ("Gravité", "Technicien", "Code", "Produit", "Quantité", "Seuil"):
+    for heading in ("Gravité", "État", "Technicien", "Code", "Produit", "Qté", "Seuil", "À cmd."):
         assert heading in out
     assert "critique" in out and "stock bas" in out
     assert "0,5" in out  # Margot's half metre, with a French decimal comma
     assert out.rstrip().endswith("4 alerte(s) détectée(s) (1 critique(s), 3 stock bas)")
 
 
-def test_unknown_technician_is_a_french_error(run_cli, seeded):
+def test_unknown_technician_is_a_french_error(seeded):
     result = run_cli(seeded, "check", "--technicien", "Personne")
     assert result.exit_code != 0
     assert "Erreur : Technicien inconnu : « Personne »." in result.stderr
@@ -84,14 +102,14 @@ def test_unknown_technician_is_a_french_error(run_cli, seeded):
 
 
 @pytest.mark.parametrize("seuil", ["abc", "-1", "nan", "inf", "1e400"])
-def test_bad_threshold_is_refused(run_cli, seeded, seuil):
+def test_bad_threshold_is_refused(seeded, seuil):
     result = run_cli(seeded, "check", f"--seuil={seuil}")
     assert result.exit_code == 2
     assert "Erreur : seuil invalide" in result.stderr
     assert result.stdout == ""
 
 
-def test_missing_schema_is_a_french_error(run_cli, tmp_path):
+def test_missing_schema_is_a_french_error(tmp_path):
     result = run_cli(f"sqlite:///{tmp_path / 'vide.db'}", "check")
     assert result.exit_code == 1
     assert "lancez « inventaire db upgrade »" in result.stderr

@@ -19,7 +19,8 @@ from inventaire.models import Base
 from inventaire.stock.ledger import ledger_sum
 from inventaire.stock.models import StockLine
 from inventaire.techniciens.models import Technician
-from tests.cli.conftest import committed
+from tests.cli.support import committed
+from tests.commands import run_cli
 from tests.databases import create_pg_database, drop_pg_database, require_pg
 from tests.factories import database_state
 
@@ -60,7 +61,7 @@ def schema_of(url: str) -> dict:
         engine.dispose()
 
 
-def test_db_upgrade_creates_the_schema(run_cli, empty_database):
+def test_db_upgrade_creates_the_schema(empty_database):
     result = run_cli(empty_database, "db", "upgrade")
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == "Base de données à jour."
@@ -69,7 +70,7 @@ def test_db_upgrade_creates_the_schema(run_cli, empty_database):
     assert run_cli(empty_database, "db", "upgrade").exit_code == 0  # again: nothing to do, no error
 
 
-def test_db_upgrade_unreachable_is_a_french_error(run_cli):
+def test_db_upgrade_unreachable_is_a_french_error():
     result = run_cli("postgresql://personne@127.0.0.1:1/aucune", "db", "upgrade")
     assert result.exit_code == 1
     assert "base de données injoignable : vérifiez DATABASE_URL" in result.stderr
@@ -113,7 +114,7 @@ def test_offline_sql_applied_by_hand_equals_the_migrated_schema(tmp_path):
         drop_pg_database(migrated)
 
 
-def test_demo_loads_once(run_cli, fresh_database):
+def test_demo_loads_once(fresh_database):
     first = run_cli(fresh_database.url, "demo")
     assert first.exit_code == 0, first.output
     assert first.stdout.startswith(f"Données de démonstration chargées : 4 techniciens, {len(PRODUCTS)} produits, ")

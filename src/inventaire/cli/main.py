@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Optional
 
 import typer
+from rich import box
 from rich.table import Table
 
 from inventaire.cli import backup
@@ -111,12 +112,13 @@ def print_report(report) -> None:
         f"{_money(stats.valeur_totale_estimee)}", highlight=False,
     )
     if report.alertes:
-        table = Table()
-        for heading in ("Gravité", "État", "Technicien", "Code"):  # short keys never wrap; the product name does
+        # Fits 80 columns (cron mail): no inner borders; short keys never wrap, the product name does.
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+        for heading in ("Gravité", "État", "Technicien", "Code"):
             table.add_column(heading, no_wrap=True)
-        table.add_column("Produit")
-        for heading in ("Quantité", "Seuil", "À commander"):
-            table.add_column(heading, justify="right")
+        table.add_column("Produit", min_width=12, ratio=1)
+        for heading in ("Qté", "Seuil", "À cmd."):
+            table.add_column(heading, justify="right", no_wrap=True)
         for a in report.alertes:
             table.add_row(
                 "[red]critique[/]" if a.severity == "critique" else "[yellow]stock bas[/]", ETATS.get(a.etat, "—"),

@@ -19,6 +19,7 @@ from inventaire.database import make_engine, make_sessionmaker
 from inventaire.idempotency import routing as idempotency
 from inventaire.stock.views import router as stock_router
 from inventaire.techniciens.views import router as techniciens_router
+from inventaire.web.mount import mount as mount_pages
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None, session_factory: sessionmaker[S
     for router in (catalogue_router, techniciens_router, stock_router, checks_router):
         api.include_router(router)
     app.include_router(api)
+    mount_pages(app)
 
     @app.get("/health", tags=["santé"])
     def health(request: Request):

@@ -8,8 +8,9 @@ from inventaire.idempotency.models import IdempotencyKey
 from inventaire.notifications.models import Notification
 from inventaire.stock.models import StockLine, Transaction
 from inventaire.techniciens.models import Technician
+from inventaire.web.models import WebSession
 
 __all__ = [
     "ApiToken", "Base", "IdempotencyKey", "Notification", "Product", "StockLine", "Technician", "Transaction",
-    "Verification",
+    "Verification", "WebSession",
 ]

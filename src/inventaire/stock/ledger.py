@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select, type_coerce
+from sqlalchemy import and_, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from inventaire.catalogue.models import Product
@@ -54,6 +54,21 @@ def list_transactions(
         .offset(offset)
     )
     return list(rows), int(total or 0)
+
+
+def transactions_before(
+    *, db_session: Session, flt: LedgerFilter, before: tuple[dt.datetime, int] | None, limit: int
+) -> list[Transaction]:
+    """Up to `limit` rows older than `before` (created_at, id), newest first: exports read in such batches."""
+    query = _filtered(select(Transaction), flt)
+    if before is not None:
+        at, row_id = before
+        query = query.where(
+            or_(Transaction.created_at < at, and_(Transaction.created_at == at, Transaction.id < row_id))
+        )
+    return list(db_session.scalars(
+        query.order_by(Transaction.created_at.desc(), Transaction.id.desc()).limit(limit)
+    ))
 
 
 def ledger_sum(*, db_session: Session, line: StockLine) -> Decimal:

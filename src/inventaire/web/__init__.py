@@ -1,0 +1,1 @@
+"""Server-rendered pages: the dashboard, the check history, charts, catalogue, the phone page, the ledger."""

@@ -1,0 +1,119 @@
+"""Rendering pages: the Jinja environment, security headers, and errors shown as pages."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from inventaire import __version__
+from inventaire.errors import validation_detail
+from inventaire.exceptions import DomainError, Forbidden
+from inventaire.web import formatting
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+# Scripts and styles come only from /static (no inline code, no CDN); frames are refused.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    # Not "no-referrer": that would make browsers send "Origin: null" on our own form posts.
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+ERROR_HEADER = "X-Inventaire-Erreur"
+
+
+class LoginRequired(Exception):
+    """No valid session: the person is sent to /connexion."""
+
+
+class PageForbidden(Forbidden):
+    """A page or action the viewer's role may not use."""
+
+
+@lru_cache(maxsize=8)
+def make_environment(tz: str) -> Environment:
+    """The Jinja environment for a timezone (cached: templates compile once per process)."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True,
+    )
+    formatting.install(env, formatting.Clock(tz))
+    env.globals["version"] = __version__
+    env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
+    return env
+
+
+def query_with(request: Request, **changes) -> str:
+    """The current query string with some parameters changed (None removes one)."""
+    params = dict(request.query_params)
+    params.update({k: str(v) for k, v in changes.items() if v is not None})
+    for key in [k for k, v in changes.items() if v is None]:
+        params.pop(key, None)
+    return urlencode(params)
+
+
+def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
+    """A page (or fragment) rendered with the viewer, their CSRF token and the request."""
+    viewer = context.pop("viewer", None)
+    context.setdefault("nav", "")
+    env: Environment = request.app.state.page_templates
+    html = env.get_template(template).render(
+        request=request, viewer=viewer, csrf=viewer.csrf if viewer else "",
+        requete=lambda **changes: query_with(request, **changes), **context
+    )
+    return HTMLResponse(html, status_code=status_code)
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def error_response(request: Request, status_code: int, message: str | list[str]) -> Response:
+    """An error as a page, or as a small fragment with its message in a header for HTMX."""
+    messages = message if isinstance(message, list) else [message]
+    if is_htmx(request):
+        response = render(request, "_erreur.html", status_code, messages=messages)
+        response.headers[ERROR_HEADER] = quote(" ".join(messages))
+        return response
+    return render(request, "erreur.html", status_code, messages=messages)
+
+
+def login_redirect(request: Request) -> Response:
+    if is_htmx(request):
+        return error_response(request, 401, "Votre session a expiré : reconnectez-vous.")
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/connexion?suite={quote(target, safe='')}", status_code=303)
+
+
+class PageRoute(APIRoute):
+    """A page route: errors become French pages (not JSON), every answer gets security headers."""
+
+    def get_route_handler(self):
+        handler = super().get_route_handler()
+
+        async def page_handler(request: Request) -> Response:
+            try:
+                response = await handler(request)
+            except LoginRequired:
+                response = login_redirect(request)
+            except DomainError as exc:
+                response = error_response(request, exc.status_code, exc.detail)
+            except RequestValidationError as exc:
+                response = error_response(request, 422, [e["msg"] for e in validation_detail(exc)])
+            for name, value in SECURITY_HEADERS.items():
+                response.headers.setdefault(name, value)
+            return response
+
+        return page_handler

@@ -1,0 +1,102 @@
+"""Dashboard sessions: opened with an API token, kept server-side, ended by logout or revocation.
+
+The cookie holds a random id (never the token); the database keeps its SHA-256 and the
+session's CSRF token. A session is valid while it has not expired and its token is not revoked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import secrets
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from inventaire.auth import service as auth_service
+from inventaire.auth.models import ApiToken
+from inventaire.auth.service import Principal, hash_token
+from inventaire.database import utcnow
+from inventaire.exceptions import Forbidden
+from inventaire.web.models import WebSession
+
+LIFETIME = dt.timedelta(days=30)
+PAGE_ROLES = ("admin", "technicien")
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The person behind a page request: their principal, CSRF token and technician's name."""
+
+    principal: Principal
+    csrf: str
+    session_id: int
+    technicien: str | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.principal.role == "admin"
+
+    @property
+    def home(self) -> str:
+        return home_page(self.principal.role, self.technicien)
+
+
+def home_page(role: str, technicien: str | None) -> str:
+    """Where a person lands: the dashboard for the office, their own stock for a technician."""
+    if role == "technicien" and technicien:
+        return f"/stock/{quote(technicien, safe='')}"
+    return "/" if role == "admin" else "/catalogue"
+
+
+def open_session(*, db_session: Session, raw_token: str | None) -> tuple[str, WebSession]:
+    """Log in with an API token: return the new cookie value and its session row."""
+    principal = auth_service.authenticate(db_session=db_session, raw=raw_token)
+    if principal.role not in PAGE_ROLES:
+        raise Forbidden("Ce jeton ne permet pas d'ouvrir le tableau de bord (rôle « cron »).")
+    now = utcnow()
+    db_session.execute(delete(WebSession).where(WebSession.expires_at < now))
+    cookie = secrets.token_urlsafe(32)
+    row = WebSession(
+        cle_hash=hash_token(cookie), token_id=principal.token_id, csrf=secrets.token_urlsafe(32),
+        created_at=now, expires_at=now + LIFETIME, last_seen_at=now,
+    )
+    db_session.add(row)
+    auth_service.touch(db_session=db_session, token_id=principal.token_id)
+    db_session.flush()
+    return cookie, row
+
+
+def viewer_of(*, db_session: Session, cookie: str | None) -> Viewer | None:
+    """The viewer of a session cookie, or None when it is unknown, expired or its token revoked."""
+    if not cookie or len(cookie) > 128:
+        return None
+    now = utcnow()
+    row = db_session.scalar(
+        select(WebSession)
+        .join(ApiToken, ApiToken.id == WebSession.token_id)
+        .where(WebSession.cle_hash == hash_token(cookie), WebSession.expires_at > now)
+        .where(ApiToken.revoked_at.is_(None))
+    )
+    if row is None or row.token.role not in PAGE_ROLES:
+        return None
+    if row.last_seen_at < now - dt.timedelta(minutes=1):  # one write a minute at most
+        row.last_seen_at = now
+    token = row.token
+    principal = Principal(nom=token.nom, role=token.role, technicien_id=token.technicien_id, token_id=token.id)
+    return Viewer(
+        principal=principal, csrf=row.csrf, session_id=row.id,
+        technicien=token.technicien.nom if token.technicien else None,
+    )
+
+
+def close_session(*, db_session: Session, session_id: int) -> None:
+    """Log out: the session row is deleted, so its cookie is worthless from now on."""
+    db_session.execute(delete(WebSession).where(WebSession.id == session_id))
+
+
+def csrf_matches(expected: str, given: str | None) -> bool:
+    """Constant-time comparison of a submitted CSRF token."""
+    return bool(given) and hmac.compare_digest(expected.encode(), given.encode())

@@ -1,0 +1,61 @@
+// Every page: the CSRF header on HTMX requests, and failures shown to the person, never hidden.
+(function () {
+  "use strict";
+  var NETWORK = "Connexion au serveur impossible : rien n'a été enregistré. Vérifiez le réseau et réessayez.";
+
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.content : "";
+  }
+
+  function serverMessage(xhr) {
+    var header = xhr && xhr.getResponseHeader("X-Inventaire-Erreur");
+    if (header) {
+      try { return decodeURIComponent(header); } catch (e) { return header; }
+    }
+    if (xhr && xhr.status === 401) return "Votre session a expiré : reconnectez-vous.";
+    if (xhr && xhr.status >= 500) return "Erreur du serveur (" + xhr.status + ") : rien n'a été enregistré. Réessayez.";
+    return "La demande a été refusée (" + (xhr ? xhr.status : "?") + ").";
+  }
+
+  // Show a message next to the element that failed (a stock line), else in the page's banner.
+  function show(elt, text, source) {
+    var line = elt && elt.closest ? elt.closest(".ligne") : null;
+    var box = line ? line.querySelector(".message") : null;
+    if (box) {
+      box.textContent = "";
+      var p = document.createElement("p");
+      p.className = "erreur";
+      p.setAttribute("role", "alert");
+      p.textContent = text;
+      box.appendChild(p);
+      return;
+    }
+    var banner = document.getElementById("avis");
+    if (!banner) return;
+    banner.textContent = text;
+    banner.dataset.source = source || "";
+    banner.hidden = false;
+  }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    event.detail.headers["X-CSRF-Token"] = csrfToken();
+  });
+  document.addEventListener("htmx:responseError", function (event) {
+    show(event.detail.elt, serverMessage(event.detail.xhr), event.detail.elt.dataset.source);
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    show(event.detail.elt, NETWORK, event.detail.elt.dataset.source);
+  });
+  document.addEventListener("htmx:timeout", function (event) {
+    show(event.detail.elt, NETWORK, event.detail.elt.dataset.source);
+  });
+  // A poll that works again clears the banner its failure had put up.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var banner = document.getElementById("avis");
+    if (event.detail.successful && banner && !banner.hidden && banner.dataset.source &&
+        banner.dataset.source === event.detail.elt.dataset.source) {
+      banner.hidden = true;
+    }
+  });
+})();

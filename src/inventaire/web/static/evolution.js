@@ -1,0 +1,73 @@
+// Évolution du stock: the chart is drawn from the page's own JSON (rebuilt from the ledger).
+(function () {
+  "use strict";
+  var COLOURS = ["#1d4ed8", "#b45309", "#047857", "#7c3aed", "#be123c", "#0e7490", "#4d7c0f", "#a21caf"];
+
+  function day(ms) {
+    return new Date(ms).toLocaleDateString("fr-CA", { day: "numeric", month: "short", year: "2-digit" });
+  }
+
+  function number(n) {
+    return String(n).replace(".", ",");
+  }
+
+  function draw(canvas, data, status) {
+    var end = Date.parse(data.jusqu_a);
+    var start = null;  // the first change shown (the window's start when a line was already stocked)
+    var datasets = data.series.map(function (s, i) {
+      var points = s.points.map(function (p) { return { x: Date.parse(p.x), y: p.y }; });
+      if (points.length) points.push({ x: end, y: s.quantite });  // the level holds until now
+      if (points.length) start = start === null ? points[0].x : Math.min(start, points[0].x);
+      return { label: s.technicien, data: points, stepped: "before", borderColor: COLOURS[i % COLOURS.length],
+               backgroundColor: COLOURS[i % COLOURS.length], pointRadius: 2, borderWidth: 2 };
+    });
+    if (start === null) start = end - 86400000;
+    data.seuils.forEach(function (t) {
+      datasets.push({ label: "Seuil " + number(t.valeur) + " (" + t.techniciens.join(", ") + ")",
+                      data: [{ x: start, y: t.valeur }, { x: end, y: t.valeur }], borderColor: "#dc2626",
+                      borderDash: [6, 4], borderWidth: 1.5, pointRadius: 0, seuil: true });
+    });
+    var chart = new Chart(canvas, {
+      type: "line",
+      data: { datasets: datasets },
+      options: {
+        animation: false, maintainAspectRatio: false, parsing: false,
+        interaction: { mode: "nearest", intersect: false },
+        scales: {
+          x: { type: "linear", min: start, max: end, ticks: { callback: day, maxTicksLimit: 8 } },
+          y: { beginAtZero: true, title: { display: true, text: "Quantité (" + data.produit.unite + ")" } }
+        },
+        plugins: {
+          legend: { position: "bottom" },
+          tooltip: { callbacks: {
+            title: function (items) { return new Date(items[0].parsed.x).toLocaleString("fr-CA"); },
+            label: function (item) { return item.dataset.label + " : " + number(item.parsed.y); }
+          } }
+        }
+      }
+    });
+    window.graphiqueStock = chart;  // lets the browser tests read the drawn data
+    var points = data.series.reduce(function (n, s) { return n + s.points.length; }, 0);
+    status.textContent = data.series.length
+      ? points + " mouvement(s) du journal, " + data.series.length + " ligne(s) de stock."
+      : "Aucun technicien n'a ce produit : rien à tracer.";
+    canvas.dataset.pret = "1";
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var canvas = document.getElementById("graphique-stock");
+    if (!canvas) return;
+    var status = document.getElementById("graphique-etat");
+    fetch(canvas.dataset.source, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (data) { draw(canvas, data, status); })
+      .catch(function (error) {
+        status.textContent = "Impossible de charger les données du graphique (" + error.message + ").";
+        status.classList.add("erreur");
+        canvas.dataset.pret = "erreur";
+      });
+  });
+})();

@@ -1,0 +1,82 @@
+// The phone page: − and + prepare a change on a line; nothing is sent until "Enregistrer".
+(function () {
+  "use strict";
+
+  function parse(text) {
+    var n = parseFloat(String(text).replace(/\s/g, "").replace(",", "."));
+    return isFinite(n) ? n : NaN;
+  }
+
+  function fmt(n) {
+    return String(Math.round(n * 1000) / 1000).replace(".", ",");
+  }
+
+  function pending(line) {
+    return parseFloat(line.dataset.delta || "0");
+  }
+
+  // Show the prepared change: its type, its amount and what the line will hold.
+  function render(line, delta) {
+    var form = line.querySelector("form.en-attente");
+    line.dataset.delta = String(delta);
+    line.querySelector("form.comptage").hidden = true;
+    if (delta === 0) {
+      form.hidden = true;
+      line.classList.remove("modifiee");
+      return;
+    }
+    var before = parse(line.dataset.quantite);
+    var after = Math.round((before + delta) * 1000) / 1000;
+    var use = delta < 0;
+    form.hidden = false;
+    line.classList.add("modifiee");
+    form.querySelector('input[name="sens"]').value = use ? "utilisation" : "reception";
+    var amount = form.querySelector('input[name="quantite"]');
+    if (document.activeElement !== amount) amount.value = fmt(Math.abs(delta));
+    var summary = form.querySelector(".projet");
+    summary.textContent = (use ? "Utilisation de " : "Réception de ") + fmt(Math.abs(delta)) + " " +
+      line.dataset.unite + " → " + fmt(after) + (after < 0 ? " (stock insuffisant)" : "");
+    summary.classList.toggle("insuffisant", after < 0);
+  }
+
+  function reset(line) {
+    var message = line.querySelector(".message");
+    if (message) message.textContent = "";
+    render(line, 0);
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button");
+    var line = button && button.closest(".ligne");
+    if (!line) return;
+    if (button.classList.contains("moins")) render(line, pending(line) - 1);
+    else if (button.classList.contains("plus")) render(line, pending(line) + 1);
+    else if (button.classList.contains("annuler")) {
+      reset(line);
+      line.querySelector("form.comptage").hidden = true;
+    } else if (button.classList.contains("compter")) {
+      reset(line);
+      var count = line.querySelector("form.comptage");
+      count.hidden = false;
+      var input = count.querySelector('input[name="quantite"]');
+      input.focus();
+      input.select();
+    }
+  });
+
+  // Typing an amount keeps the direction chosen with − or +.
+  document.addEventListener("input", function (event) {
+    var input = event.target;
+    if (input.name === "quantite" && input.closest("form.en-attente")) {
+      var line = input.closest(".ligne");
+      var amount = parse(input.value);
+      if (isFinite(amount) && amount > 0) render(line, pending(line) < 0 ? -amount : amount);
+    }
+    if (input.id === "filtre-lignes") {
+      var needle = input.value.trim().toLowerCase();
+      document.querySelectorAll("#lignes .ligne").forEach(function (line) {
+        line.hidden = needle !== "" && line.textContent.toLowerCase().indexOf(needle) === -1;
+      });
+    }
+  });
+})();

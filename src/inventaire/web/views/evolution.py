@@ -1,0 +1,84 @@
+"""Évolution du stock: a chart of a product's quantity over time (from the ledger) with its
+thresholds, served as JSON by the page's own endpoint, and monthly consumption per product."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+
+from inventaire.catalogue import service as catalogue
+from inventaire.database import utcnow
+from inventaire.deps import SessionDep, SettingsDep
+from inventaire.schemas import CODE_PATTERN, to_json_number
+from inventaire.stock import history
+from inventaire.techniciens import service as techniciens
+from inventaire.web.deps import AdminPage
+from inventaire.web.render import PageRoute, render
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+PERIODS = {30: "30 jours", 90: "90 jours", 365: "12 mois", 0: "Tout l'historique"}
+MONTHS = 12
+CodeQuery = Query(None, pattern=CODE_PATTERN)
+NomQuery = Query(None, max_length=60)
+DaysQuery = Query(365, ge=0, le=36500, description="0 : tout l'historique")
+
+
+def _scope(db_session, code_produit: str | None, technicien: str | None):
+    """The product asked for (else the first of the catalogue) and the technician (None: all)."""
+    product = catalogue.get_or_404(db_session=db_session, code_produit=code_produit) if code_produit else None
+    if product is None:
+        products = catalogue.list_products(db_session=db_session)
+        product = products[0] if products else None
+    technician = techniciens.get_or_404(db_session=db_session, nom=technicien) if technicien else None
+    return product, technician
+
+
+@router.get("/evolution")
+def evolution_page(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage,
+                   code_produit: str | None = CodeQuery, technicien: str | None = NomQuery,
+                   jours: int = DaysQuery):
+    product, technician = _scope(db_session, code_produit, technicien)
+    months, uses = history.monthly_consumption(
+        db_session=db_session, technician=technician, months=MONTHS, zone=ZoneInfo(settings.tz), now=utcnow()
+    )
+    return render(
+        request, "evolution.html", viewer=viewer, nav="evolution", produit=product, technicien=technician,
+        jours=jours, periodes=PERIODS, mois=months, consommation=uses,
+        produits=catalogue.list_products(db_session=db_session, actif=None),
+        techniciens=techniciens.list_technicians(db_session=db_session),
+    )
+
+
+@router.get("/evolution/donnees")
+def evolution_data(db_session: SessionDep, settings: SettingsDep, _: AdminPage,
+                   code_produit: str = Query(pattern=CODE_PATTERN), technicien: str | None = NomQuery,
+                   jours: int = DaysQuery):
+    """The chart's data: one series per line, `quantite_apres` at each `created_at`, and the thresholds."""
+    product, technician = _scope(db_session, code_produit, technicien)
+    now = utcnow()
+    since = now - dt.timedelta(days=jours) if jours else None
+    lines = history.quantity_history(
+        db_session=db_session, product=product, technician=technician, since=since, default=settings.seuil_defaut
+    )
+    thresholds: dict = {}
+    for line in lines:
+        thresholds.setdefault(line.seuil, []).append(line.technicien)
+    return JSONResponse({
+        "produit": {"code_produit": product.code_produit, "nom_produit": product.nom_produit,
+                    "unite": product.unite},
+        "technicien": technician.nom if technician else None,
+        "depuis": since.isoformat() if since else None,
+        "jusqu_a": now.isoformat(),
+        "series": [
+            {"technicien": line.technicien, "quantite": to_json_number(line.quantite),
+             "seuil": to_json_number(line.seuil),
+             "points": [{"x": p.at.isoformat(), "y": to_json_number(p.quantite), "transaction": p.transaction_id}
+                        for p in line.points]}
+            for line in lines
+        ],
+        "seuils": [{"valeur": to_json_number(value), "techniciens": names}
+                   for value, names in sorted(thresholds.items())],
+    }, headers={"Cache-Control": "no-store"})

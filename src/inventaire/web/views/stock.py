@@ -1,0 +1,188 @@
+"""Stock d'un technicien: the phone page. Each change is saved explicitly and answered with
+the line as the server now has it (an HTMX swap), or with the reason it was refused."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import RedirectResponse
+from sqlalchemy.orm import Session
+
+from inventaire.catalogue import service as catalogue
+from inventaire.catalogue.models import Product
+from inventaire.checks import service as checks
+from inventaire.config import Settings
+from inventaire.deps import SessionDep, SettingsDep, ensure_own_stock
+from inventaire.exceptions import DomainError
+from inventaire.stock import ledger
+from inventaire.stock import service as stock
+from inventaire.stock.models import StockLine
+from inventaire.stock.schemas import AdjustRequest, CountRequest
+from inventaire.techniciens import service as techniciens
+from inventaire.techniciens.models import Technician
+from inventaire.web.deps import FormData, PageUser
+from inventaire.web.formatting import quantite, variation
+from inventaire.web.forms import parse_decimal, validate
+from inventaire.web.render import PageRoute, error_response, render
+from inventaire.web.sessions import Viewer
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+NomPath = Path(min_length=1, max_length=60)
+CodePath = Path(min_length=1, max_length=40)
+RECENT = 8
+LABELS = {"ajustement": "Quantité", "quantite": "Quantité", "reference": "Référence", "motif": "Motif"}
+
+
+@dataclass
+class LineView:
+    ligne: StockLine
+    seuil: Decimal
+    gravite: str | None  # the check's verdict for this line, if in alert
+    erreur: str | None = None
+    succes: str | None = None
+
+
+def line_views(db_session, settings, technician, lines: list[StockLine]) -> list[LineView]:
+    """Lines with their threshold and the check's verdict (the check's rule, not a copy of it)."""
+    report = checks.build_report(
+        db_session=db_session, technician=technician, seuil_critique=None, default=settings.seuil_defaut
+    )
+    verdicts = {a.code_produit: a.severity for a in report.alertes}
+    return [
+        LineView(line, stock.threshold_of(line, settings.seuil_defaut), verdicts.get(line.produit.code_produit))
+        for line in lines
+    ]
+
+
+def _recent(db_session, technician):
+    rows, _ = ledger.list_transactions(
+        db_session=db_session, flt=ledger.LedgerFilter(technicien_id=technician.id), limit=RECENT, offset=0
+    )
+    return rows
+
+
+def _load(db_session, viewer, nom: str, code: str | None = None):
+    technician = techniciens.get_or_404(db_session=db_session, nom=nom)
+    ensure_own_stock(viewer.principal, technician.id)
+    product = catalogue.get_or_404(db_session=db_session, code_produit=code) if code else None
+    return technician, product
+
+
+@router.get("/stock")
+def stock_index(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: PageUser):
+    if not viewer.is_admin:
+        return RedirectResponse(viewer.home, 303)
+    report = checks.build_report(db_session=db_session, technician=None, seuil_critique=None,
+                                 default=settings.seuil_defaut)
+    counts: dict[str, dict[str, int]] = {}
+    for alert in report.alertes:
+        entry = counts.setdefault(alert.technicien, {"total": 0, "critiques": 0})
+        entry["total"] += 1
+        entry["critiques"] += alert.severity == "critique"
+    return render(request, "stock_index.html", viewer=viewer, nav="stock", alertes=counts,
+                  techniciens=techniciens.list_technicians(db_session=db_session, actif=True))
+
+
+@router.get("/stock/{nom}")
+def stock_page(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: PageUser,
+               nom: str = NomPath):
+    technician, _ = _load(db_session, viewer, nom)
+    lines = stock.list_lines(db_session=db_session, technician=technician)
+    return render(request, "stock.html", viewer=viewer, nav="stock", technicien=technician, oob=False,
+                  lignes=line_views(db_session, settings, technician, lines),
+                  derniers=_recent(db_session, technician))
+
+
+@dataclass
+class LineRequest:
+    """A change asked for on one line, and how the page answers it."""
+
+    request: Request
+    db_session: Session
+    settings: Settings
+    viewer: Viewer
+    technician: Technician
+    product: Product
+
+    def answer(self, status_code: int = 200, erreur: str | None = None, succes: str | None = None):
+        """The line as stored now, with the outcome, and the recent movements swapped out of band."""
+        line = stock.get_line(db_session=self.db_session, technician=self.technician, product=self.product)
+        if line is None:
+            return error_response(self.request, status_code, erreur or "Ligne de stock introuvable.")
+        item = line_views(self.db_session, self.settings, self.technician, [line])[0]
+        item.erreur, item.succes = erreur, succes
+        return render(self.request, "_ligne.html", status_code, viewer=self.viewer, technicien=self.technician,
+                      item=item, oob=True, derniers=_recent(self.db_session, self.technician))
+
+    def save(self, write, describe):
+        """Write through the stock service; a refusal is rolled back and shown on the line."""
+        try:
+            entry = write()
+        except DomainError as exc:
+            self.db_session.rollback()
+            return self.answer(exc.status_code, erreur=exc.detail)
+        return self.answer(succes=describe(entry))
+
+
+def _line_request(request, db_session, settings, viewer, nom, code) -> LineRequest:
+    technician, product = _load(db_session, viewer, nom, code)
+    return LineRequest(request, db_session, settings, viewer, technician, product)
+
+
+def _field_errors(errors: dict[str, str]) -> str:
+    return " ".join(f"{LABELS.get(field, field)} : {message}." for field, message in errors.items())
+
+
+@router.post("/stock/{nom}/{code}/ajuster")
+def adjust_line(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: PageUser,
+                form: FormData, nom: str = NomPath, code: str = CodePath):
+    """Record a use (−) or a reception (+) of the amount typed or tapped."""
+    line = _line_request(request, db_session, settings, viewer, nom, code)
+    kind = form.get("sens")
+    amount = parse_decimal(form.get("quantite", "").strip() or "x")
+    if kind not in ("utilisation", "reception"):
+        return line.answer(422, erreur="Choisissez − (utilisation) ou + (réception).")
+    if amount is None or not amount.is_finite() or amount <= 0:
+        return line.answer(422, erreur="Quantité : un nombre plus grand que zéro (ex. : 1 ou 0,5).")
+    body, errors = validate(AdjustRequest, {
+        "technicien": line.technician.nom, "code_produit": line.product.code_produit, "type": kind,
+        "ajustement": str(-amount if kind == "utilisation" else amount),
+        "reference": form.get("reference", ""), "motif": form.get("motif", ""),
+    }, decimals={"ajustement"})
+    if body is None:
+        return line.answer(422, erreur=_field_errors(errors))
+    return line.save(
+        lambda: stock.adjust(
+            db_session=db_session, technician=line.technician, product=line.product, kind=body.type,
+            delta=body.ajustement, motif=body.motif, reference=body.reference, auteur=viewer.principal.nom,
+        ),
+        lambda entry: (
+            f"Enregistré : {'utilisation' if entry.ajustement < 0 else 'réception'} de "
+            f"{quantite(abs(entry.ajustement))} {line.product.unite}. Quantité : {quantite(entry.quantite_apres)}."
+        ),
+    )
+
+
+@router.post("/stock/{nom}/{code}/compter")
+def count_line(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: PageUser,
+               form: FormData, nom: str = NomPath, code: str = CodePath):
+    """Record a physical count; refused if the line changed since the page showed it."""
+    line = _line_request(request, db_session, settings, viewer, nom, code)
+    body, errors = validate(CountRequest, {
+        "technicien": line.technician.nom, "code_produit": line.product.code_produit,
+        "quantite": form.get("quantite", ""), "quantite_vue": form.get("quantite_vue", ""),
+    }, decimals={"quantite", "quantite_vue"}, required={"quantite"})
+    if body is None:
+        return line.answer(422, erreur=_field_errors(errors))
+    return line.save(
+        lambda: stock.count(
+            db_session=db_session, technician=line.technician, product=line.product, counted=body.quantite,
+            seen=body.quantite_vue, auteur=viewer.principal.nom,
+        ),
+        lambda entry: (
+            f"Comptage enregistré : {quantite(entry.quantite_apres)} {line.product.unite} "
+            f"(écart {variation(entry.ajustement) or '0'})."
+        ),
+    )

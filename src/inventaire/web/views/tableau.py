@@ -1,0 +1,67 @@
+"""Tableau de bord: current alerts by technician (refreshed by polling), the last checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
+
+from inventaire.checks import service as checks
+from inventaire.checks.schemas import Alert
+from inventaire.deps import SessionDep, SettingsDep
+from inventaire.techniciens import service as techniciens
+from inventaire.web import queries
+from inventaire.web.deps import AdminPage, PageUser
+from inventaire.web.render import PageRoute, render
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+LAST_CHECKS = 8
+POLL_SECONDS = 5
+
+
+@dataclass
+class AlertGroup:
+    technicien: str
+    alertes: list[Alert] = field(default_factory=list)
+
+    @property
+    def critiques(self) -> int:
+        return sum(1 for a in self.alertes if a.severity == "critique")
+
+
+def group_alerts(alerts: list[Alert]) -> list[AlertGroup]:
+    """Alerts by technician (critical first inside a group); the most critical vans first."""
+    groups: dict[str, AlertGroup] = {}
+    for alert in alerts:  # already sorted critical first, then technician, then code
+        groups.setdefault(alert.technicien, AlertGroup(alert.technicien)).alertes.append(alert)
+    for group in groups.values():
+        group.alertes.sort(key=lambda a: (a.severity != "critique", a.code_produit))
+    return sorted(groups.values(), key=lambda g: (-g.critiques, -len(g.alertes), g.technicien.casefold()))
+
+
+def dashboard_context(db_session, settings) -> dict:
+    """What the dashboard shows now: the live alerts (not stored) and the last stored runs."""
+    report = checks.build_report(
+        db_session=db_session, technician=None, seuil_critique=None, default=settings.seuil_defaut
+    )
+    runs, total_runs = queries.list_verifications(db_session=db_session, limit=LAST_CHECKS)
+    return {"rapport": report, "groupes": group_alerts(report.alertes), "verifications": runs,
+            "total_verifications": total_runs, "intervalle": POLL_SECONDS}
+
+
+@router.get("/")
+def dashboard(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: PageUser):
+    if not viewer.is_admin:
+        return RedirectResponse(viewer.home, 303)
+    return render(
+        request, "tableau.html", viewer=viewer, nav="tableau",
+        techniciens=techniciens.list_technicians(db_session=db_session, actif=True),
+        **dashboard_context(db_session, settings),
+    )
+
+
+@router.get("/fragments/tableau")
+def dashboard_fragment(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage):
+    """The part of the dashboard that HTMX polls every few seconds."""
+    return render(request, "_tableau.html", viewer=viewer, **dashboard_context(db_session, settings))

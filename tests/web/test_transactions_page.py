@@ -1,0 +1,92 @@
+"""The ledger page: filters, paging, and the streamed CSV export with French headers."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+from inventaire.stock import service as stock
+from tests.factories import make_line, make_product, make_technician
+
+
+def _ledger(db_session):
+    allan, nicolas = make_technician(db_session, nom="Allan"), make_technician(db_session, nom="Nicolas")
+    cord = make_product(db_session, code_produit="CORD-012", nom_produit="Corde no 12")
+    felt = make_product(db_session, code_produit="FEUT-ETOUF", nom_produit="Feutre", unite="m")
+    make_line(db_session, allan, cord, 10)
+    make_line(db_session, nicolas, felt, 5)
+    stock.adjust(db_session=db_session, technician=allan, product=cord, kind="utilisation", delta=Decimal(-2),
+                 auteur="Allan", motif="=HYPERLINK(\"http://x\")", reference="RDV-1")
+    stock.adjust(db_session=db_session, technician=nicolas, product=felt, kind="utilisation",
+                 delta=Decimal("-0.5"), auteur="Nicolas", at=dt.datetime(2025, 1, 15, 12, tzinfo=dt.UTC))
+    db_session.commit()
+
+
+def _csv(response):
+    assert response.headers["content-type"].startswith("text/csv")
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+
+
+def test_ledger_page_with_filters(pages, db_session):
+    _ledger(db_session)
+    html = pages.get("/transactions").text
+    assert "4 transaction(s)" in html and "−2" in html and "−0,5" in html
+    assert "1 transaction(s)" in pages.get("/transactions", params={"technicien": "Nicolas", "type": "utilisation"}).text
+    assert "2 transaction(s)" in pages.get("/transactions", params={"code_produit": "FEUT-ETOUF"}).text
+    january = pages.get("/transactions", params={"depuis": "2025-01-15", "jusqu_a": "2025-01-15"}).text
+    assert "1 transaction(s)" in january and "Feutre" in january
+    assert "0 transaction(s)" in pages.get("/transactions", params={"jusqu_a": "2025-01-14"}).text
+
+
+def test_bad_filters_are_french_errors(pages, db_session):
+    _ledger(db_session)
+    response = pages.get("/transactions", params={"depuis": "15/01/2025"})
+    assert response.status_code == 422 and "date invalide" in response.text
+    assert pages.get("/transactions", params={"type": "vol"}).status_code == 422
+    assert pages.get("/transactions", params={"technicien": "Personne"}).status_code == 404
+
+
+def test_paging(pages, db_session):
+    tech = make_technician(db_session, nom="Allan")
+    product = make_product(db_session, code_produit="CORD-012")
+    for _ in range(55):
+        stock.adjust(db_session=db_session, technician=tech, product=product, kind="reception", delta=Decimal(1),
+                     auteur="essai")
+    db_session.commit()
+    first = pages.get("/transactions").text
+    assert "Page 1 sur 2" in first and first.count("<tr data-id=") == 50
+    second = pages.get("/transactions", params={"page": 2}).text
+    assert second.count("<tr data-id=") == 5 and 'rel="prev"' in second
+
+
+def test_csv_export_has_french_headers_and_the_filtered_rows(pages, db_session):
+    _ledger(db_session)
+    response = pages.get("/transactions.csv", params={"technicien": "Allan"})
+    assert "attachment" in response.headers["content-disposition"]
+    rows = _csv(response)
+    assert rows[0][:6] == ["Date", "Technicien", "Code produit", "Produit", "Type", "Variation"]
+    assert [r[1] for r in rows[1:]] == ["Allan", "Allan"]
+    use = rows[1]
+    assert (use[4], use[5], use[6], use[7], use[10]) == ("Utilisation", "-2", "10", "8", "RDV-1")
+    assert use[9].startswith("'=")  # a formula is written as text
+
+
+def test_csv_streams_every_row_in_batches(pages, db_session, monkeypatch):
+    from inventaire.web.views import transactions
+
+    monkeypatch.setattr(transactions, "BATCH", 7)
+    tech = make_technician(db_session, nom="Allan")
+    product = make_product(db_session, code_produit="CORD-012")
+    at = dt.datetime(2025, 3, 1, tzinfo=dt.UTC)
+    for i in range(30):  # equal timestamps in pairs: the batches must neither skip nor repeat a row
+        stock.adjust(db_session=db_session, technician=tech, product=product, kind="reception", delta=Decimal(1),
+                     auteur="essai", at=at + dt.timedelta(minutes=i // 2))
+    db_session.commit()
+    rows = _csv(pages.get("/transactions.csv"))
+    ids = [int(r[-1]) for r in rows[1:]]
+    assert len(ids) == 30 and len(set(ids)) == 30
+    assert [r[7] for r in rows[1:]] == [str(n) for n in range(30, 0, -1)]

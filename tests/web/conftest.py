@@ -86,3 +86,10 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def error_header(response) -> str:
+    """The French message an HTMX answer carries in its X-Inventaire-Erreur header."""
+    from urllib.parse import unquote
+
+    return unquote(response.headers["x-inventaire-erreur"])

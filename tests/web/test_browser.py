@@ -139,9 +139,15 @@ def test_phone_page_shows_an_overdraw_and_changes_nothing(phone, api):
     assert _quantity(api, "GRAPH-PROT") == 3 and _ledger(api)["total"] == before
 
 
-def test_phone_page_shows_a_network_failure_and_keeps_the_change(phone, api):
+def test_lost_answer_is_shown_and_the_retry_counts_once(phone, api):
+    """The request reaches the server but its answer is lost (a phone in a driveway)."""
     before = _ledger(api)["total"]
-    phone.route("**/ajuster", lambda route: route.abort("internetdisconnected"))
+
+    def lose_the_answer(route):
+        route.fetch()  # the server receives it and saves the change...
+        route.abort("internetdisconnected")  # ...but the phone never hears back
+
+    phone.route("**/ajuster", lose_the_answer)
     line = phone.locator("#ligne-CORD-012")
     line.locator("button.moins").tap()
     line.locator("button.enregistrer").tap()
@@ -149,10 +155,11 @@ def test_phone_page_shows_a_network_failure_and_keeps_the_change(phone, api):
     error.wait_for()
     assert "Connexion au serveur impossible" in error.inner_text()
     assert line.locator("form.en-attente").is_visible()  # the change is kept for a retry
-    assert _ledger(api)["total"] == before
+    assert _ledger(api)["total"] == before + 1
     phone.unroute("**/ajuster")
-    line.locator("button.enregistrer").tap()
+    line.locator("button.enregistrer").tap()  # the same change again, with the same Idempotency-Key
     line.locator(".succes").wait_for()
+    assert line.locator("output.valeur").inner_text() == "4"
     assert _quantity(api, "CORD-012") == 4 and _ledger(api)["total"] == before + 1
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from inventaire.checks.models import Verification
 from tests.factories import make_line, make_product, make_technician
+from tests.servers import notifying, smtp, webhooks  # noqa: F401  (fixtures)
 
 
 def _alerts(db_session):
@@ -109,5 +110,42 @@ def test_history_pages(pages, client, db_session):
 
 def test_unknown_report_is_a_french_404_page(pages):
     response = pages.get("/verifications/999999")
-    assert response.status_code == 404 and "Vérification introuvable" in response.text
+    assert response.status_code == 404 and "Vérification inconnue" in response.text
     assert pages.get("/verifications/abc").status_code == 422
+
+
+def test_run_with_notifications_shows_their_deliveries(pages, db_session, notifying, smtp):
+    _alerts(db_session)
+    response = pages.post("/verifications", data={"csrf": pages.csrf, "notifier": "oui"})
+    assert response.status_code == 200
+    assert smtp.mails, "the office digest was not sent"
+    report = response.text
+    assert '<span class="envoi envoyees">Envoyées</span>' in report
+    assert "Courriel" in report and "bureau@atelier.example" in report
+    assert '<span class="envoi envoyee">Envoyée</span>' in report
+    assert "Envoyées" in pages.get("/").text and "Envoyées" in pages.get("/verifications").text
+
+
+def test_run_without_notifications_sends_nothing(pages, db_session, notifying, smtp):
+    _alerts(db_session)
+    response = pages.post("/verifications", data={"csrf": pages.csrf})  # the box unticked
+    assert "Désactivées" in response.text and "lancée sans notification" in response.text
+    assert smtp.mails == []
+
+
+def test_dashboard_compares_live_alerts_with_the_last_run(pages, client, db_session):
+    _alerts(db_session)
+    html = pages.get("/").text
+    assert "Depuis la vérification précédente" not in html  # nothing stored to compare with yet
+    assert client.post("/inventaire/check-stock", params={"notifier": "false"}).status_code == 200
+    for name, code, delta, kind in [("Allan", "CORD-012", -1, "utilisation"),   # 1 → 0: worse
+                                    ("Nicolas", "CORD-012", 10, "reception")]:   # 0 → 10: resolved
+        assert client.post("/inventaire/stock/ajuster", json={
+            "technicien": name, "code_produit": code, "ajustement": delta, "type": kind}).status_code == 200
+    html = pages.get("/fragments/tableau").text
+    allan = html[html.index('data-technicien="Allan"'):]
+    assert "Aggravée" in allan[:allan.index("</article>")]
+    nicolas = html[html.index('data-technicien="Nicolas"'):]
+    assert "Persistante" in nicolas[:nicolas.index("</article>")]
+    resolved = html[html.index("Résolues depuis la"):]
+    assert "CORD-012" in resolved and "Nicolas" in resolved and "0 → 10" in resolved

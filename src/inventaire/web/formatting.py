@@ -11,6 +11,12 @@ NBSP = "\u00a0"
 MOIS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
 TYPES = {"reception": "Réception", "utilisation": "Utilisation", "ajustement": "Ajustement", "comptage": "Comptage"}
 GRAVITES = {"critique": "Critique", "bas_stock": "Stock bas"}
+ETATS = {"nouvelle": "Nouvelle", "aggravee": "Aggravée", "persistante": "Persistante"}
+# A run's notifications as one word (Verification.statut_notifications), and one delivery's status.
+NOTIFICATIONS = {"desactivees": "Désactivées", "aucune": "Aucune", "en_attente": "En attente",
+                 "envoyees": "Envoyées", "echec": "Échec", "partielle": "Partielle"}
+ENVOIS = {"en_attente": "En attente", "en_cours": "En cours", "envoyee": "Envoyée", "echec": "Échec"}
+CANAUX = {"email": "Courriel", "slack": "Slack", "discord": "Discord"}
 
 
 def _group(digits: str) -> str:
@@ -88,4 +94,6 @@ def install(env, clock: Clock) -> None:
         date=clock.date, date_heure=clock.date_time,
         chemin=lambda v: quote(str(v), safe=""),
         type_mouvement=lambda t: TYPES.get(t, t), gravite=lambda g: GRAVITES.get(g, g),
+        etat=lambda e: ETATS.get(e, e), notifications=lambda n: NOTIFICATIONS.get(n, n),
+        envoi=lambda n: ENVOIS.get(n, n), canal=lambda c: CANAUX.get(c, c),
     )

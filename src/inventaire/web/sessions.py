@@ -82,6 +82,8 @@ def viewer_of(*, db_session: Session, cookie: str | None) -> Viewer | None:
     )
     if row is None or row.token.role not in PAGE_ROLES:
         return None
+    if row.token.technicien is not None and not row.token.technicien.actif:
+        return None  # as for the API: a technician who left loses access at once
     if row.last_seen_at < now - dt.timedelta(minutes=1):  # one write a minute at most
         row.last_seen_at = now
     token = row.token

@@ -11,6 +11,15 @@
     return String(Math.round(n * 1000) / 1000).replace(".", ",");
   }
 
+  // One Idempotency-Key per prepared change: a retry after a lost answer is not counted twice.
+  function newKey(form) {
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);  // randomUUID() needs https; this works on a LAN too
+    form.dataset.cle = Array.prototype.map.call(bytes, function (b) {
+      return (b + 256).toString(16).slice(1);
+    }).join("");
+  }
+
   function pending(line) {
     return parseFloat(line.dataset.delta || "0");
   }
@@ -25,6 +34,7 @@
       line.classList.remove("modifiee");
       return;
     }
+    newKey(form);
     var before = parse(line.dataset.quantite);
     var after = Math.round((before + delta) * 1000) / 1000;
     var use = delta < 0;
@@ -57,6 +67,7 @@
     } else if (button.classList.contains("compter")) {
       reset(line);
       var count = line.querySelector("form.comptage");
+      newKey(count);
       count.hidden = false;
       var input = count.querySelector('input[name="quantite"]');
       input.focus();
@@ -64,9 +75,16 @@
     }
   });
 
-  // Typing an amount keeps the direction chosen with − or +.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var form = event.detail.elt;
+    if (form.dataset && form.dataset.cle) event.detail.headers["Idempotency-Key"] = form.dataset.cle;
+  });
+
+  // Typing an amount keeps the direction chosen with − or +; any edit is a new change (new key).
   document.addEventListener("input", function (event) {
     var input = event.target;
+    var changed = input.closest && input.closest("form.en-attente, form.comptage");
+    if (changed) newKey(changed);
     if (input.name === "quantite" && input.closest("form.en-attente")) {
       var line = input.closest(".ligne");
       var amount = parse(input.value);

@@ -3,11 +3,14 @@ the line as the server now has it (an HTMX swap), or with the reason it was refu
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
 from inventaire.catalogue import service as catalogue
@@ -16,6 +19,8 @@ from inventaire.checks import service as checks
 from inventaire.config import Settings
 from inventaire.deps import SessionDep, SettingsDep, ensure_own_stock
 from inventaire.exceptions import DomainError
+from inventaire.idempotency import service as idempotency
+from inventaire.idempotency.routing import HEADER, KEY_PATTERN, caller_scope
 from inventaire.stock import ledger
 from inventaire.stock import service as stock
 from inventaire.stock.models import StockLine
@@ -116,14 +121,35 @@ class LineRequest:
         return render(self.request, "_ligne.html", status_code, viewer=self.viewer, technicien=self.technician,
                       item=item, oob=True, derniers=_recent(self.db_session, self.technician))
 
-    def save(self, write, describe):
-        """Write through the stock service; a refusal is rolled back and shown on the line."""
+    def save(self, form: dict[str, str], write, describe):
+        """Write through the stock service; a refusal is rolled back and shown on the line.
+
+        A retry with the same Idempotency-Key (the page sends one per prepared change) gets the
+        first answer again and writes nothing, as the API's stock POSTs do.
+        """
+        key = self.request.headers.get(HEADER)
+        if key is not None and not re.fullmatch(KEY_PATTERN, key):
+            return self.answer(422, erreur="Clé d'idempotence invalide : rechargez la page.")
+        scope = caller_scope(self.viewer.principal)
+        if key is not None:
+            stored = idempotency.claim(
+                db_session=self.db_session, appelant=scope, cle=key,
+                ttl=dt.timedelta(hours=self.settings.idempotency_hours),
+                empreinte=idempotency.fingerprint(method="POST", path=self.request.url.path,
+                                                  body=json.dumps(form, sort_keys=True).encode()),
+            )
+            if stored is not None:
+                return HTMLResponse(stored.body, stored.status, headers={"Idempotent-Replayed": "true"})
         try:
             entry = write()
         except DomainError as exc:
-            self.db_session.rollback()
+            self.db_session.rollback()  # the key's claim goes too: the same key may be retried
             return self.answer(exc.status_code, erreur=exc.detail)
-        return self.answer(succes=describe(entry))
+        response = self.answer(succes=describe(entry))
+        if key is not None:
+            idempotency.record(db_session=self.db_session, appelant=scope, cle=key,
+                               status=response.status_code, body=bytes(response.body))
+        return response
 
 
 def _line_request(request, db_session, settings, viewer, nom, code) -> LineRequest:
@@ -154,6 +180,7 @@ def adjust_line(request: Request, db_session: SessionDep, settings: SettingsDep,
     if body is None:
         return line.answer(422, erreur=_field_errors(errors))
     return line.save(
+        form,
         lambda: stock.adjust(
             db_session=db_session, technician=line.technician, product=line.product, kind=body.type,
             delta=body.ajustement, motif=body.motif, reference=body.reference, auteur=viewer.principal.nom,
@@ -177,6 +204,7 @@ def count_line(request: Request, db_session: SessionDep, settings: SettingsDep, 
     if body is None:
         return line.answer(422, erreur=_field_errors(errors))
     return line.save(
+        form,
         lambda: stock.count(
             db_session=db_session, technician=line.technician, product=line.product, counted=body.quantite,
             seen=body.quantite_vue, auteur=viewer.principal.nom,

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
+from inventaire.checks import lifecycle
 from inventaire.checks import service as checks
 from inventaire.checks.schemas import Alert
 from inventaire.deps import SessionDep, SettingsDep
 from inventaire.techniciens import service as techniciens
-from inventaire.web import queries
 from inventaire.web.deps import AdminPage, PageUser
 from inventaire.web.render import PageRoute, render
 
@@ -40,12 +41,26 @@ def group_alerts(alerts: list[Alert]) -> list[AlertGroup]:
     return sorted(groups.values(), key=lambda g: (-g.critiques, -len(g.alertes), g.technicien.casefold()))
 
 
-def dashboard_context(db_session, settings) -> dict:
-    """What the dashboard shows now: the live alerts (not stored) and the last stored runs."""
+def live_report(db_session, settings):
+    """The alerts now (not stored), each compared with the last stored run of every technician."""
     report = checks.build_report(
         db_session=db_session, technician=None, seuil_critique=None, default=settings.seuil_defaut
     )
-    runs, total_runs = queries.list_verifications(db_session=db_session, limit=LAST_CHECKS)
+    lifecycle.annotate(
+        report=report,
+        previous=lifecycle.previous_run(db_session=db_session, technician=None, seuil_critique=None),
+        reaches=lambda _nom: False,  # nothing is sent from here
+        rappel=dt.timedelta(days=settings.rappel_jours),
+        current_quantity=lambda pairs: checks.current_quantities(db_session=db_session, technician=None,
+                                                                 pairs=pairs),
+    )
+    return report
+
+
+def dashboard_context(db_session, settings) -> dict:
+    """What the dashboard shows now: the live alerts and the last stored runs."""
+    report = live_report(db_session, settings)
+    runs, total_runs = checks.list_runs(db_session=db_session, technician=None, limit=LAST_CHECKS, offset=0)
     return {"rapport": report, "groupes": group_alerts(report.alertes), "verifications": runs,
             "total_verifications": total_runs, "intervalle": POLL_SECONDS}
 

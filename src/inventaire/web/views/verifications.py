@@ -8,14 +8,13 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import RedirectResponse
 from pydantic import TypeAdapter, ValidationError
 
+from inventaire.checks import runner
 from inventaire.checks import service as checks
 from inventaire.checks.schemas import Report
 from inventaire.checks.views import Threshold
 from inventaire.deps import SessionDep, SettingsDep
 from inventaire.errors import french_message
 from inventaire.exceptions import InvalidInput
-from inventaire.techniciens import service as techniciens
-from inventaire.web import queries
 from inventaire.web.deps import AdminPage, FormData
 from inventaire.web.forms import parse_decimal
 from inventaire.web.render import PageRoute, render
@@ -40,7 +39,9 @@ def parse_threshold(text: str | None) -> Decimal | None:
 
 @router.get("/verifications")
 def history(request: Request, db_session: SessionDep, viewer: AdminPage, page: int = Query(1, ge=1, le=100_000)):
-    runs, total = queries.list_verifications(db_session=db_session, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    runs, total = checks.list_runs(
+        db_session=db_session, technician=None, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
     return render(request, "verifications.html", viewer=viewer, nav="verifications", verifications=runs,
                   total=total, page=page, pages=max(1, -(-total // PAGE_SIZE)))
 
@@ -48,18 +49,17 @@ def history(request: Request, db_session: SessionDep, viewer: AdminPage, page: i
 @router.get("/verifications/{verification_id}")
 def report(request: Request, db_session: SessionDep, viewer: AdminPage,
            verification_id: int = Path(ge=1, le=2**31 - 1)):
-    run = queries.get_verification(db_session=db_session, verification_id=verification_id)
+    run = checks.get_run_or_404(db_session=db_session, verification_id=verification_id)
     return render(request, "verification.html", viewer=viewer, nav="verifications", verification=run,
                   rapport=Report.model_validate(run.rapport))
 
 
 @router.post("/verifications")
 def run_check(db_session: SessionDep, settings: SettingsDep, viewer: AdminPage, form: FormData):
-    """The dashboard's button: the same check as the endpoint, stored, then its report."""
-    name = form.get("technicien", "").strip()
-    technician = techniciens.get_or_404(db_session=db_session, nom=name) if name else None
-    run = checks.run_check(
-        db_session=db_session, technician=technician, seuil_critique=parse_threshold(form.get("seuil")),
-        default=settings.seuil_defaut, declenchee_par=viewer.principal.nom,
+    """The dashboard's button: the endpoint's whole run (lock, lifecycle, notifications), then its report."""
+    run = runner.check_and_notify(
+        db_session=db_session, settings=settings, technicien=form.get("technicien", "").strip() or None,
+        seuil_critique=parse_threshold(form.get("seuil")), notifier=form.get("notifier") == "oui",
+        declenchee_par=viewer.principal.nom,
     )
     return RedirectResponse(f"/verifications/{run.id}", status_code=303)

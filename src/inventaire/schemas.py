@@ -66,7 +66,11 @@ DecimalOut = Annotated[Decimal, _DECIMAL_OUT]
 Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN), Field(examples=["CORD-001"])]
 Name = Annotated[text(60), Field(examples=["Allan"])]
 
-# ISO 8601 with an explicit "+00:00" offset, as the contract's examples show.
-Timestamp = Annotated[
-    dt.datetime, PlainSerializer(lambda d: d.astimezone(dt.UTC).isoformat(), return_type=str, when_used="json")
-]
+def to_utc_iso(value: dt.datetime) -> str:
+    """ISO 8601 in UTC with an explicit "+00:00", as the contract's examples show (naive means UTC)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC).isoformat()
+
+
+Timestamp = Annotated[dt.datetime, PlainSerializer(to_utc_iso, return_type=str, when_used="json")]

@@ -53,33 +53,35 @@ def without_time(rapport: dict) -> dict:
     return {k: v for k, v in rapport.items() if k != "generated_at"}
 
 
-@pytest.mark.parametrize("args, params", [
+# Each (CLI arguments, endpoint query) pair; run in turn on twin databases, so each report
+# also compares with the same earlier runs on both sides.
+SCOPES = [
     ((), {}),
     (("--technicien", "allan", "--seuil", "10"), {"technicien": "allan", "seuil_critique": "10"}),
     (("--seuil", "0,75"), {"seuil_critique": "0.75"}),
-])
-def test_json_equals_the_endpoints_rapport(seeded, twin, args, params):
-    result = run_cli(seeded, "check", "--json", *args)
-    assert result.exit_code == 0, result.output
-    printed = json.loads(result.stdout)  # the rapport alone on standard output
-    assert printed["generated_at"].endswith("+00:00")
-    e = endpoint_rapport(twin, **params)
-    assert without_time(printed) == without_time(e)
-    # Run again, each one: the second reports compare with the first the same way.
-    again = json.loads(run_cli(seeded, "check", "--json", *args).stdout)
-    assert without_time(again) == without_time(endpoint_rapport(twin, **params))
-    assert printed["statistiques"]["total_produits"] == (15 if "technicien" in params else 16)
+    ((), {}),  # a second run of the first scope: alerts are now "persistante" on both sides
+]
 
 
-def test_every_cli_run_is_stored(seeded):
-    assert run_cli(seeded, "check", "--json").exit_code == 0
+def test_json_equals_the_endpoints_rapport(seeded, twin):
+    for args, params in SCOPES:
+        result = run_cli(seeded, "check", "--json", *args)
+        assert result.exit_code == 0, result.output
+        printed = json.loads(result.stdout)  # the rapport alone on standard output
+        assert printed["generated_at"].endswith("+00:00")
+        assert without_time(printed) == without_time(endpoint_rapport(twin, **params)), args
+        assert printed["statistiques"]["total_produits"] == (15 if "technicien" in params else 16)
+    assert {a["etat"] for a in printed["alertes"]} == {"persistante"}
+
+
+def test_table_output_and_errors_are_french(seeded):
+    unknown = run_cli(seeded, "check", "--technicien", "Personne")
+    assert unknown.exit_code != 0
+    assert "Erreur : Technicien inconnu : « Personne »." in unknown.stderr
+    assert unknown.stdout == ""
     with committed(seeded) as session:
-        [run] = session.query(Verification).all()
-        assert run.declenchee_par == "ligne de commande"
-        assert run.total_alertes == 4
+        assert session.query(Verification).count() == 0  # a refused run is not stored
 
-
-def test_table_output_is_french(seeded):
     result = run_cli(seeded, "check")
     assert result.exit_code == 0, result.output
     out = result.stdout
@@ -90,23 +92,19 @@ def test_table_output_is_french(seeded):
     assert "critique" in out and "stock bas" in out
     assert "0,5" in out  # Margot's half metre, with a French decimal comma
     assert out.rstrip().endswith("4 alerte(s) détectée(s) (1 critique(s), 3 stock bas)")
-
-
-def test_unknown_technician_is_a_french_error(seeded):
-    result = run_cli(seeded, "check", "--technicien", "Personne")
-    assert result.exit_code != 0
-    assert "Erreur : Technicien inconnu : « Personne »." in result.stderr
-    assert result.stdout == ""
     with committed(seeded) as session:
-        assert session.query(Verification).count() == 0
+        [run] = session.query(Verification).all()
+        assert (run.declenchee_par, run.total_alertes) == ("ligne de commande", 4)
 
 
-@pytest.mark.parametrize("seuil", ["abc", "-1", "nan", "inf", "1e400"])
-def test_bad_threshold_is_refused(seeded, seuil):
-    result = run_cli(seeded, "check", f"--seuil={seuil}")
-    assert result.exit_code == 2
-    assert "Erreur : seuil invalide" in result.stderr
-    assert result.stdout == ""
+def test_bad_threshold_is_refused_before_any_database_work(tmp_path):
+    url = f"sqlite:///{tmp_path / 'absente.db'}"
+    for seuil in ("abc", "-1", "nan", "inf", "1e400", ""):
+        result = run_cli(url, "check", f"--seuil={seuil}")
+        assert result.exit_code == 2, (seuil, result.output)
+        assert "Erreur : seuil invalide" in result.stderr
+        assert result.stdout == ""
+    assert not (tmp_path / "absente.db").exists()
 
 
 def test_missing_schema_is_a_french_error(tmp_path):

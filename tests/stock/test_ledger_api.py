@@ -75,6 +75,12 @@ def test_filters(client, history):
     # A date without an offset is read in UTC.
     naive = at(5).replace(tzinfo=None).isoformat()
     assert page(client, depuis=naive)["total"] == 3
+    # A date alone as the end includes that whole day (UTC); as the start, from its first instant.
+    day = at(5).date()
+    on_that_day = page(client, depuis=day.isoformat(), jusqu_a=day.isoformat())
+    assert [t["ajustement"] for t in on_that_day["items"]] == [-1]
+    bad_day = client.get("/inventaire/transactions", params={"jusqu_a": "2025-02-30"})
+    assert bad_day.status_code == 422
 
 
 def test_filter_errors(client, history):
@@ -133,3 +139,11 @@ def test_stats_errors(client, history):
     assert client.get("/inventaire/stats/Personne").status_code == 404
     for jours in ("0", "abc", "3651"):
         assert client.get("/inventaire/stats/Allan", params={"jours": jours}).status_code == 422
+
+
+def test_timestamps_are_utc_with_an_offset():
+    from inventaire.schemas import to_utc_iso
+
+    montreal = dt.timezone(dt.timedelta(hours=-5))
+    assert to_utc_iso(dt.datetime(2025, 12, 9, 13, 30, tzinfo=montreal)) == "2025-12-09T18:30:00+00:00"
+    assert to_utc_iso(dt.datetime(2025, 12, 9, 18, 30)) == "2025-12-09T18:30:00+00:00"

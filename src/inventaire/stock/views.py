@@ -2,9 +2,10 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
+from pydantic import BeforeValidator
 
 from inventaire.catalogue import service as catalogue
 from inventaire.deps import AdminUser, SessionDep, SettingsDep, StaffUser, ensure_own_stock
@@ -22,6 +23,16 @@ router = APIRouter(tags=["stock"], route_class=IdempotentRoute)
 # Path keys are looked up as given: a name or code that cannot exist is unknown (404), not invalid.
 NomPath = Path(description="Nom du technicien (toute casse)", examples=["Allan"])
 CodePath = Path(description="Code produit", examples=["CORD-001"])
+
+
+def _end_of_day(value):
+    """`jusqu_a=2025-12-09` means until the end of that day, not its first instant."""
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return dt.datetime.combine(dt.date.fromisoformat(value), dt.time.max)
+        except ValueError:
+            return value  # pydantic then reports the invalid date in French
+    return value
 
 
 def line_read(line: StockLine, default: Decimal) -> StockLineRead:
@@ -98,7 +109,8 @@ def list_transactions(
     code_produit: str | None = Query(None, pattern=CODE_PATTERN),
     type: Literal["reception", "utilisation", "ajustement", "comptage"] | None = Query(None),
     depuis: dt.datetime | None = Query(None, description="ISO 8601, inclus"),
-    jusqu_a: dt.datetime | None = Query(None, description="ISO 8601, inclus"),
+    jusqu_a: Annotated[dt.datetime | None, BeforeValidator(_end_of_day), Query(
+        description="ISO 8601, inclus ; une date seule (2025-12-09) inclut toute la journée")] = None,
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0, le=10_000_000),
 ):

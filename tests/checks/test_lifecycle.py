@@ -168,3 +168,12 @@ def test_reminder_is_due_after_rappel_with_an_hour_of_slack(age, due):
                        rappel=dt.timedelta(days=7), current_quantity=lambda _p: {})
     assert report.alertes[0].notifiee is due
     assert report.alertes[0].notifiee_le == (at if due else at - age)
+
+
+def test_a_line_that_left_the_scope_is_resolved_without_quantity(client, notifying, van, smtp):
+    check(client)
+    assert client.delete("/inventaire/catalogue/CORD-002").status_code == 200  # archived: out of every check
+    body = check(client)
+    [gone] = body["rapport"]["resolues"]
+    assert (gone["code_produit"], gone["quantite_precedente"], gone["quantite_actuelle"]) == ("CORD-002", 4, None)
+    assert "Corde #2 (Ré) : 4 → hors du périmètre" in smtp.mails[-1].part("plain")

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import logging
-
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -16,12 +13,12 @@ from inventaire.catalogue.views import router as catalogue_router
 from inventaire.checks.views import router as checks_router
 from inventaire.config import Settings, get_settings
 from inventaire.database import make_engine, make_sessionmaker
+from inventaire.deps import known_query_only
+from inventaire.health import router as health_router
 from inventaire.idempotency import routing as idempotency
 from inventaire.stock.views import router as stock_router
 from inventaire.techniciens.views import router as techniciens_router
 from inventaire.web.mount import mount as mount_pages
-
-log = logging.getLogger(__name__)
 
 
 class BodySizeLimit:
@@ -91,23 +88,13 @@ def create_app(settings: Settings | None = None, session_factory: sessionmaker[S
     redaction.install()
     idempotency.install(app)
 
-    api = APIRouter(prefix="/inventaire")
+    api = APIRouter(prefix="/inventaire", responses=errors.EVERY_ROUTE, dependencies=[Depends(known_query_only)])
     for router in (catalogue_router, techniciens_router, stock_router, checks_router):
         api.include_router(router)
     app.include_router(api)
     mount_pages(app)
 
-    @app.get("/health", tags=["santé"])
-    def health(request: Request):
-        """Liveness and database reachability (no authentication); 503 when the database is not usable."""
-        try:
-            with request.app.state.sessionmaker() as session:
-                # Reading the schema revision proves more than SELECT 1: the right database, migrated.
-                revision = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        except Exception as exc:  # any failure means "not usable" here
-            log.warning("health: database unreachable: %s", exc.__class__.__name__)
-            return JSONResponse({"status": "degraded", "database": "injoignable"}, status_code=503)
-        return {"status": "ok", "database": "ok", "schema": revision, "version": __version__}
+    app.include_router(health_router)
 
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from inventaire.auth import service as auth_service
 from inventaire.auth.service import Principal
 from inventaire.config import Settings
-from inventaire.exceptions import Forbidden
+from inventaire.exceptions import Forbidden, InvalidInput
 
 bearer = HTTPBearer(auto_error=False, description="Jeton d'API : `Authorization: Bearer <jeton>`.")
 
@@ -76,3 +76,26 @@ def ensure_own_stock(user: Principal, technicien_id: int) -> None:
 AdminUser = Annotated[Principal, require("admin")]
 StaffUser = Annotated[Principal, require("admin", "technicien")]
 CheckUser = Annotated[Principal, require("admin", "cron")]
+
+
+def _declared_query(dependant) -> set[str]:
+    """The query parameters of a route and of all its dependencies."""
+    names = {field.alias for field in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _declared_query(sub)
+    return names
+
+
+def known_query_only(request: Request, _: CurrentUser) -> None:
+    """Refuse query parameters the route does not declare: a misspelt filter is not silently ignored.
+
+    It depends on the caller so that authentication is checked (401) before the address (422).
+    """
+    route = request.scope.get("route")
+    if getattr(route, "dependant", None) is None:
+        return
+    if not hasattr(route, "declared_query"):  # computed once per route
+        route.declared_query = frozenset(_declared_query(route.dependant))
+    unknown = sorted(set(request.query_params) - route.declared_query)
+    if unknown:
+        raise InvalidInput(f"Paramètre(s) inconnu(s) dans l'adresse : {', '.join(unknown)}.")

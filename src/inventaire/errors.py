@@ -9,6 +9,7 @@ from decimal import Decimal
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -120,6 +121,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
+            # FastAPI's answer to a body it cannot decode (not UTF-8): invalid input, in French.
+            return JSONResponse({"detail": "Corps de requête illisible : du JSON en UTF-8 est attendu."}, status_code=422)
         detail = exc.detail
         if exc.status_code in HTTP_FRENCH and (not isinstance(detail, str) or detail.isascii()):
             detail = HTTP_FRENCH[exc.status_code]
@@ -155,3 +159,37 @@ def install(app: FastAPI) -> None:
             )
         log.exception("database error")
         return JSONResponse({"detail": "Erreur interne de la base de données."}, status_code=500)
+
+
+class ValidationIssue(BaseModel):
+    loc: list[str | int] = Field(examples=[["body", "ajustement"]])
+    type: str = Field(examples=["greater_than_equal"])
+    msg: str = Field(examples=["ajustement : doit être supérieur ou égal à 0"])
+
+
+class ErrorResponse(BaseModel):
+    """Every error: a French sentence, or (invalid input) one French message per field."""
+
+    detail: str | list[ValidationIssue] = Field(examples=["Technicien inconnu : « Personne »."])
+
+
+ERROR_DESCRIPTIONS = {
+    401: "Jeton absent, invalide ou révoqué (en-tête « Authorization: Bearer <jeton> »).",
+    403: "Le rôle du jeton ne permet pas cette action.",
+    404: "Produit, technicien ou ressource introuvable.",
+    409: "Conflit : doublon, stock insuffisant, stock changé depuis la lecture, ou vérification en cours.",
+    413: "Corps de requête trop volumineux.",
+    422: "Entrée invalide (un message par champ), ou clé d'idempotence déjà utilisée pour une autre requête.",
+    503: "Base de données momentanément indisponible : réessayer après « Retry-After » secondes.",
+}
+
+
+def documented(*statuses: int) -> dict:
+    """OpenAPI `responses` for these error statuses, all shaped as ErrorResponse."""
+    return {s: {"model": ErrorResponse, "description": ERROR_DESCRIPTIONS[s]} for s in statuses}
+
+
+# Any /inventaire route may answer these: authentication, role, size limit, input, database.
+EVERY_ROUTE = documented(401, 403, 413, 422, 503)
+NOT_FOUND = documented(404)
+CONFLICT = documented(409)

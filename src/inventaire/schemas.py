@@ -6,7 +6,7 @@ import unicodedata
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, StringConstraints, WithJsonSchema
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
 # Control characters (tab and line breaks aside): PostgreSQL refuses NUL, and no person types them.
@@ -23,10 +23,31 @@ def _printable(value: str) -> str:
 Printable = AfterValidator(_printable)
 
 
+CONTROL_CLASS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+
+
+# The whitespace pydantic trims (Unicode White_Space), spelt out: "\s" means a different set in
+# Python, in ECMA-262 (the schema's dialect) and in Rust (pydantic's patterns).
+WHITESPACE = r"\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+TRIMMED = rf"[{WHITESPACE}]"
+
+
+def text_pattern(max_length: int, min_length: int = 1) -> str:
+    """What text() accepts, as a pattern: lengths count after trimming, which maxLength cannot say."""
+    edge = f"[^{WHITESPACE}{CONTROL_CLASS}]"
+    core = rf"{edge}([^{CONTROL_CLASS}]{{0,{max_length - 2}}}{edge})?"
+    return rf"^{TRIMMED}*{core}{TRIMMED}*$" if min_length else rf"^{TRIMMED}*({core})?{TRIMMED}*$"
+
+
 def text(max_length: int, min_length: int = 1) -> Any:
-    """The type of a trimmed text a person typed, of `min_length` to `max_length` characters."""
+    """The type of a trimmed text a person typed, of `min_length` (0 or 1) to `max_length` characters."""
     return Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length), Printable
+        str, StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length), Printable,
+        WithJsonSchema({
+            "type": "string", "pattern": text_pattern(max_length, min_length),
+            "description": f"{min_length} à {max_length} caractères, sans caractère de contrôle "
+                           "(les espaces autour sont retirés).",
+        }, mode="validation"),
     ]
 
 
@@ -46,25 +67,41 @@ def to_json_number(value: Decimal) -> int | float:
 
 _DECIMAL_OUT = PlainSerializer(to_json_number, return_type=int | float, when_used="json")
 
+
+def _number_schema(minimum: str, maximum: str, step: str, example) -> WithJsonSchema:
+    """The exact OpenAPI of a decimal input (pydantic cannot express a validator's bounds)."""
+    return WithJsonSchema({"type": "number", "minimum": float(minimum), "maximum": float(maximum),
+                           "multipleOf": float(step), "examples": [example]}, mode="validation")
+
+
+_NUMBER_OUT = WithJsonSchema({"type": "number"}, mode="serialization")
+
 QuantityIn = Annotated[
     Decimal,
     BeforeValidator(_numbers_only),
     Field(max_digits=12, decimal_places=3, allow_inf_nan=False, ge=Decimal("-999999999.999"),
           le=Decimal("999999999.999"), examples=[2]),
     _DECIMAL_OUT,
+    _number_schema("-999999999.999", "999999999.999", "0.001", -2),
+    _NUMBER_OUT,
 ]
-NonNegativeQuantityIn = Annotated[QuantityIn, Field(ge=0)]
+NonNegativeQuantityIn = Annotated[
+    QuantityIn, Field(ge=0), _number_schema("0", "999999999.999", "0.001", 2.5), _NUMBER_OUT
+]
 MoneyIn = Annotated[
     Decimal,
     BeforeValidator(_numbers_only),
     Field(max_digits=12, decimal_places=2, allow_inf_nan=False, ge=0, le=Decimal("9999999999.99"),
           examples=[12.5]),
     _DECIMAL_OUT,
+    _number_schema("0", "9999999999.99", "0.01", 12.5),
+    _NUMBER_OUT,
 ]
-DecimalOut = Annotated[Decimal, _DECIMAL_OUT]
+DecimalOut = Annotated[Decimal, _DECIMAL_OUT, _NUMBER_OUT]
 
 Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN), Field(examples=["CORD-001"])]
 Name = Annotated[text(60), Field(examples=["Allan"])]
+
 
 def to_utc_iso(value: dt.datetime) -> str:
     """ISO 8601 in UTC with an explicit "+00:00", as the contract's examples show (naive means UTC)."""
@@ -73,4 +110,26 @@ def to_utc_iso(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).isoformat()
 
 
-Timestamp = Annotated[dt.datetime, PlainSerializer(to_utc_iso, return_type=str, when_used="json")]
+Timestamp = Annotated[
+    dt.datetime, PlainSerializer(to_utc_iso, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "format": "date-time", "examples": ["2025-12-09T18:30:00+00:00"]},
+                   mode="serialization"),
+]
+
+
+def not_nullable(*fields: str):
+    """A model's json_schema_extra: these optional fields may be left out, but not set to null.
+
+    Typing them `X | None` keeps pydantic's plain nullable handling (and its error locations);
+    the route refuses an explicit null, so the schema must not offer it.
+    """
+
+    def edit(schema: dict, _model) -> None:
+        for name in fields:
+            prop = schema["properties"][name]
+            branches = [b for b in prop.pop("anyOf", []) if b.get("type") != "null"]
+            if branches:
+                prop.update(branches[0])
+            prop.pop("default", None)
+
+    return edit

@@ -185,4 +185,4 @@ def test_health_reports_an_unmigrated_database(tmp_path):
 
 def test_health_when_all_is_well(client):
     body = client.get("/health", headers={"Authorization": ""}).json()
-    assert body["status"] == "ok" and body["database"] == "ok" and body["schema"]
+    assert body["status"] == "ok" and body["database"] == "ok" and body["revision"]

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from inventaire.schemas import Code, DecimalOut, MoneyIn, NonNegativeQuantityIn, text
+from inventaire.schemas import Code, DecimalOut, MoneyIn, NonNegativeQuantityIn, not_nullable, text
 
 Text = text(200)
 Short = text(60)
@@ -31,7 +31,9 @@ class ProductCreate(BaseModel):
 class ProductUpdate(BaseModel):
     """Every field optional: only those given change."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra=not_nullable("nom_produit", "categorie", "unite", "prix_unitaire", "actif")
+    )
 
     nom_produit: Text | None = None
     categorie: Short | None = None

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Path, Query
 from inventaire.catalogue import service
 from inventaire.catalogue.schemas import NULLABLE_FIELDS, ProductCreate, ProductRead, ProductUpdate
 from inventaire.deps import AdminUser, SessionDep, StaffUser
+from inventaire.errors import CONFLICT, NOT_FOUND
 from inventaire.exceptions import InvalidInput
 from inventaire.schemas import text
 
@@ -26,17 +27,17 @@ def list_products(
     return service.list_products(db_session=db_session, actif=actif, categorie=categorie, q=q)
 
 
-@router.post("", response_model=ProductRead, status_code=201)
+@router.post("", response_model=ProductRead, status_code=201, responses=CONFLICT)
 def create_product(body: ProductCreate, db_session: SessionDep, _: AdminUser):
     return service.create(db_session=db_session, data=body.model_dump())
 
 
-@router.get("/{code}", response_model=ProductRead)
+@router.get("/{code}", response_model=ProductRead, responses=NOT_FOUND)
 def get_product(db_session: SessionDep, _: StaffUser, code: str = CodePath):
     return service.get_or_404(db_session=db_session, code_produit=code)
 
 
-@router.put("/{code}", response_model=ProductRead)
+@router.put("/{code}", response_model=ProductRead, responses=NOT_FOUND)
 def update_product(body: ProductUpdate, db_session: SessionDep, _: AdminUser, code: str = CodePath):
     product = service.get_or_404(db_session=db_session, code_produit=code)
     changes = body.model_dump(exclude_unset=True)
@@ -46,7 +47,7 @@ def update_product(body: ProductUpdate, db_session: SessionDep, _: AdminUser, co
     return service.update(db_session=db_session, product=product, changes=changes)
 
 
-@router.delete("/{code}", response_model=ProductRead)
+@router.delete("/{code}", response_model=ProductRead, responses=NOT_FOUND)
 def archive_product(db_session: SessionDep, _: AdminUser, code: str = CodePath):
     product = service.get_or_404(db_session=db_session, code_produit=code)
     return service.archive(db_session=db_session, product=product)

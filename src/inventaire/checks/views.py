@@ -4,11 +4,13 @@ from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
+from pydantic import WithJsonSchema
 
 from inventaire.checks import runner, service
 from inventaire.checks.models import Verification
 from inventaire.checks.schemas import CheckResponse, Report, VerificationPage, VerificationRead, VerificationSummary
 from inventaire.deps import AdminUser, CheckUser, SessionDep, SettingsDep
+from inventaire.errors import CONFLICT, NOT_FOUND
 from inventaire.notifications.schemas import NotificationRead
 from inventaire.techniciens import service as techniciens
 
@@ -17,6 +19,7 @@ router = APIRouter(tags=["vérifications"])
 Threshold = Annotated[
     Decimal | None,
     Query(ge=0, le=Decimal("999999999.999"), allow_inf_nan=False, description="Seuil d'alerte global (défaut : celui de chaque ligne, puis 5,0)"),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 999999999.999, "examples": [10]}),
 ]
 
 
@@ -32,7 +35,7 @@ def summary_of(verification: Verification) -> dict:
     }
 
 
-@router.post("/check-stock", response_model=CheckResponse)
+@router.post("/check-stock", response_model=CheckResponse, responses={**NOT_FOUND, **CONFLICT})
 def check_stock(
     db_session: SessionDep,
     settings: SettingsDep,
@@ -53,7 +56,7 @@ def check_stock(
     )
 
 
-@router.get("/verifications", response_model=VerificationPage)
+@router.get("/verifications", response_model=VerificationPage, responses=NOT_FOUND)
 def list_verifications(
     db_session: SessionDep,
     _: AdminUser,
@@ -69,7 +72,7 @@ def list_verifications(
     )
 
 
-@router.get("/verifications/{verification_id}", response_model=VerificationRead)
+@router.get("/verifications/{verification_id}", response_model=VerificationRead, responses=NOT_FOUND)
 def get_verification(db_session: SessionDep, _: AdminUser, verification_id: int = Path(ge=1, le=2**31 - 1)):
     """One stored run: its report as it was answered, with its lifecycle and its deliveries."""
     verification = service.get_run_or_404(db_session=db_session, verification_id=verification_id)

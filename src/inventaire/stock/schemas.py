@@ -26,15 +26,25 @@ class StockLineRead(BaseModel):
 class AdjustRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"examples": [{
-            "technicien": "Allan", "code_produit": "CORD-001", "ajustement": -2, "type": "utilisation",
-            "motif": "Accord Yamaha U1, client Tremblay", "reference": "RDV-4411",
-        }]},
+        json_schema_extra={
+            "examples": [{
+                "technicien": "Allan", "code_produit": "CORD-001", "ajustement": -2, "type": "utilisation",
+                "motif": "Accord Yamaha U1, client Tremblay", "reference": "RDV-4411",
+            }],
+            # The sign rules of the service (check_sign), stated in the schema.
+            "allOf": [
+                {"if": {"properties": {"type": {"const": "reception"}}, "required": ["type"]},
+                 "then": {"properties": {"ajustement": {"exclusiveMinimum": 0}}}},
+                {"if": {"properties": {"type": {"const": "utilisation"}}, "required": ["type"]},
+                 "then": {"properties": {"ajustement": {"exclusiveMaximum": 0}}}},
+            ],
+        },
     )
 
     technicien: Name
     code_produit: Code
-    ajustement: QuantityIn = Field(description="Variation signée, non nulle, du signe du type")
+    ajustement: QuantityIn = Field(description="Variation signée, non nulle, du signe du type",
+                                   json_schema_extra={"not": {"const": 0}})
     type: Literal["reception", "utilisation", "ajustement"] = "ajustement"
     motif: Note | None = None
     reference: Reference | None = None
@@ -65,7 +75,7 @@ class TransactionRead(BaseModel):
     id: int
     technicien: str
     code_produit: str
-    type: str
+    type: Literal["reception", "utilisation", "ajustement", "comptage"]
     ajustement: DecimalOut
     quantite_avant: DecimalOut
     quantite_apres: DecimalOut

@@ -9,6 +9,7 @@ from pydantic import BeforeValidator
 
 from inventaire.catalogue import service as catalogue
 from inventaire.deps import AdminUser, SessionDep, SettingsDep, StaffUser, ensure_own_stock
+from inventaire.errors import CONFLICT, NOT_FOUND
 from inventaire.idempotency.routing import IdempotentRoute
 from inventaire.schemas import CODE_PATTERN
 from inventaire.stock import ledger, service
@@ -54,7 +55,7 @@ def transaction_read(entry: Transaction) -> TransactionRead:
     )
 
 
-@router.get("/stock/{technicien}", response_model=list[StockLineRead])
+@router.get("/stock/{technicien}", response_model=list[StockLineRead], responses=NOT_FOUND)
 def get_stock(db_session: SessionDep, settings: SettingsDep, user: StaffUser, technicien: str = NomPath):
     technician = techniciens.get_or_404(db_session=db_session, nom=technicien)
     ensure_own_stock(user, technician.id)
@@ -62,7 +63,7 @@ def get_stock(db_session: SessionDep, settings: SettingsDep, user: StaffUser, te
     return [line_read(line, settings.seuil_defaut) for line in lines]
 
 
-@router.post("/stock/ajuster", response_model=TransactionRead)
+@router.post("/stock/ajuster", response_model=TransactionRead, responses={**NOT_FOUND, **CONFLICT})
 def adjust_stock(body: AdjustRequest, db_session: SessionDep, user: StaffUser):
     technician = techniciens.get_or_404(db_session=db_session, nom=body.technicien)
     ensure_own_stock(user, technician.id)
@@ -74,7 +75,7 @@ def adjust_stock(body: AdjustRequest, db_session: SessionDep, user: StaffUser):
     return transaction_read(entry)
 
 
-@router.post("/stock/compter", response_model=TransactionRead)
+@router.post("/stock/compter", response_model=TransactionRead, responses={**NOT_FOUND, **CONFLICT})
 def count_stock(body: CountRequest, db_session: SessionDep, user: StaffUser):
     technician = techniciens.get_or_404(db_session=db_session, nom=body.technicien)
     ensure_own_stock(user, technician.id)
@@ -86,7 +87,7 @@ def count_stock(body: CountRequest, db_session: SessionDep, user: StaffUser):
     return transaction_read(entry)
 
 
-@router.put("/stock/{technicien}/{code}", response_model=StockLineRead)
+@router.put("/stock/{technicien}/{code}", response_model=StockLineRead, responses={**NOT_FOUND, **CONFLICT})
 def set_levels(
     body: LevelsRequest, db_session: SessionDep, settings: SettingsDep, _: AdminUser,
     technicien: str = NomPath, code: str = CodePath,
@@ -101,7 +102,7 @@ def set_levels(
     return line_read(line, settings.seuil_defaut)
 
 
-@router.get("/transactions", response_model=TransactionPage)
+@router.get("/transactions", response_model=TransactionPage, responses=NOT_FOUND)
 def list_transactions(
     db_session: SessionDep,
     user: StaffUser,
@@ -127,7 +128,7 @@ def list_transactions(
     return TransactionPage(items=[transaction_read(r) for r in rows], total=total, limit=limit, offset=offset)
 
 
-@router.get("/stats/{technicien}", response_model=StatsRead)
+@router.get("/stats/{technicien}", response_model=StatsRead, responses=NOT_FOUND)
 def technician_stats(
     db_session: SessionDep, user: StaffUser, technicien: str = NomPath,
     jours: int = Query(30, ge=1, le=3650),

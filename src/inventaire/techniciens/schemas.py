@@ -4,13 +4,17 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from inventaire.schemas import Name, Printable
+from inventaire.schemas import CONTROL_CLASS, TRIMMED, WHITESPACE, Name, Printable, not_nullable
+
+# The validated pattern, as the schema shows it: surrounding spaces are trimmed, control characters refused.
+_PART = rf"[^@{WHITESPACE}{CONTROL_CLASS}]+"
+EMAIL_SCHEMA_PATTERN = rf"^{TRIMMED}*{_PART}@{_PART}\.{_PART}{TRIMMED}*$"
 
 Email = Annotated[
     str,
     StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
     Printable,
-    Field(examples=["allan@example.com"]),
+    Field(examples=["allan@example.com"], json_schema_extra={"pattern": EMAIL_SCHEMA_PATTERN}),
 ]
 
 
@@ -23,7 +27,7 @@ class TechnicianCreate(BaseModel):
 
 
 class TechnicianUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=not_nullable("nom", "actif"))
 
     nom: Name | None = None
     email: Email | None = None

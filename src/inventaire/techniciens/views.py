@@ -3,6 +3,7 @@
 from fastapi import APIRouter, Path, Query
 
 from inventaire.deps import AdminUser, SessionDep
+from inventaire.errors import CONFLICT, NOT_FOUND
 from inventaire.exceptions import InvalidInput
 from inventaire.techniciens import service
 from inventaire.techniciens.schemas import TechnicianCreate, TechnicianRead, TechnicianUpdate
@@ -15,12 +16,12 @@ def list_technicians(db_session: SessionDep, _: AdminUser, actif: bool | None = 
     return service.list_technicians(db_session=db_session, actif=actif)
 
 
-@router.post("", response_model=TechnicianRead, status_code=201)
+@router.post("", response_model=TechnicianRead, status_code=201, responses=CONFLICT)
 def create_technician(body: TechnicianCreate, db_session: SessionDep, _: AdminUser):
     return service.create(db_session=db_session, **body.model_dump())
 
 
-@router.put("/{nom}", response_model=TechnicianRead)
+@router.put("/{nom}", response_model=TechnicianRead, responses={**NOT_FOUND, **CONFLICT})
 def update_technician(
     body: TechnicianUpdate, db_session: SessionDep, _: AdminUser,
     nom: str = Path(description="Nom du technicien (toute casse)"),

@@ -234,8 +234,16 @@ def test_login_is_required_and_posts_need_the_csrf_token(browser, server, api, v
 
 
 def test_every_page_renders_cleanly(office, api, van):
-    run = api.post("/inventaire/check-stock").json()["verification_id"]
-    for path, name in [("/", "tableau-de-bord-vide"), ("/verifications", "verifications"),
+    for code, delta, kind in [("CORD-012", -4, "utilisation"), ("GRAPH-PROT", -3, "utilisation")]:
+        api.post("/inventaire/stock/ajuster", json={
+            "technicien": "Allan", "code_produit": code, "ajustement": delta, "type": kind})
+    api.post("/inventaire/check-stock", params={"notifier": "false"})
+    api.post("/inventaire/stock/ajuster", json={  # resolved before the second run
+        "technicien": "Allan", "code_produit": "GRAPH-PROT", "ajustement": 4, "type": "reception"})
+    run = api.post("/inventaire/check-stock", params={"notifier": "false"}).json()["verification_id"]
+    api.post("/inventaire/stock/ajuster", json={  # worse than at the last run
+        "technicien": "Allan", "code_produit": "CORD-012", "ajustement": -1, "type": "utilisation"})
+    for path, name in [("/", "tableau-de-bord-cycle"), ("/verifications", "verifications"),
                        (f"/verifications/{run}", "verification"), ("/catalogue", "catalogue-liste"),
                        ("/stock", "stock-techniciens"), ("/stock/Allan", "stock-bureau"),
                        ("/transactions", "transactions"), ("/evolution", "evolution-defaut")]:

@@ -49,10 +49,11 @@ def _log_in(request: Request, db_session, raw: str, suite: str | None) -> Respon
     except DomainError as exc:
         db_session.rollback()
         return _form(request, exc.status_code, erreur=exc.detail, suite=suite)
-    response = RedirectResponse(safe_next(suite) or sessions.home_page(row.token.role, row.token.technicien.nom if row.token.technicien else None), status_code=303)
+    technicien = row.token.technicien.nom if row.token.technicien else None
+    response = RedirectResponse(safe_next(suite) or sessions.home_page(row.token.role, technicien), status_code=303)
     response.set_cookie(COOKIE, cookie, max_age=int(sessions.LIFETIME.total_seconds()), httponly=True,
                         samesite="strict", secure=secure_cookies(request), path="/")
-    response.delete_cookie(LOGIN_COOKIE, path="/connexion")
+    response.delete_cookie(LOGIN_COOKIE, path="/connexion", httponly=True, samesite="strict")
     return response
 
 

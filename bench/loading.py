@@ -115,14 +115,40 @@ class BenchDatabase:
                     conn.execute(restore)
                 conn.execute(REFRESH_BALANCES)
         else:
-            table = Base.metadata.tables["transactions_inventaire"]
-            with self.engine.begin() as conn:
-                rows = data.take(count)
-                while chunk := [dict(zip(LEDGER_COLUMNS, r)) for _, r in zip(range(CHUNK), rows)]:
-                    conn.execute(insert(table), chunk)
-                    loaded += len(chunk)
-                conn.execute(text(REFRESH_BALANCES))
+            loaded = self._sqlite_ledger(data.take(count))
         self.analyze()
+        return loaded
+
+    def _sqlite_ledger(self, rows) -> int:
+        """executemany on the bare driver, values converted by the columns' own types, indexes rebuilt after."""
+        table = Base.metadata.tables["transactions_inventaire"]
+        dialect = self.engine.dialect
+        convert = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in LEDGER_COLUMNS]
+        insert_sql = (f"INSERT INTO transactions_inventaire ({', '.join(LEDGER_COLUMNS)}) "
+                      f"VALUES ({', '.join('?' * len(LEDGER_COLUMNS))})")
+        loaded = 0
+
+        def converted():
+            nonlocal loaded
+            for row in rows:
+                loaded += 1
+                yield tuple(v if f is None else f(v) for f, v in zip(convert, row))
+
+        conn = sqlite3.connect(self.path, isolation_level=None)
+        try:
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("BEGIN IMMEDIATE")
+            indexes = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                                   "AND tbl_name = 'transactions_inventaire' AND sql IS NOT NULL").fetchall()
+            for name, _ in indexes:
+                conn.execute(f'DROP INDEX "{name}"')
+            conn.executemany(insert_sql, converted())
+            for _, create in indexes:
+                conn.execute(create)
+            conn.execute(REFRESH_BALANCES)
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
         return loaded
 
     def analyze(self) -> None:

@@ -1,13 +1,11 @@
 """Tokens never reach the logs: a real `inventaire serve` with uvicorn's access log on."""
 
 import logging
+import re
 
 import httpx
 
-from inventaire.auth import service
 from inventaire.auth.redaction import RedactSecrets, redact
-from inventaire.config import Settings
-from inventaire.database import make_engine, make_sessionmaker, session_scope
 from tests.commands import ServeProcess
 from tests import databases
 
@@ -27,19 +25,24 @@ def test_filter_rewrites_uvicorn_access_arguments():
 
 
 def test_serve_logs_no_token(tmp_path):
+    """The first start prints its admin token once (banner); the access log never shows one."""
     database = databases.TestDatabase("sqlite", tmp_path)
-    engine = make_engine(Settings(DATABASE_URL=database.url).database_url)
-    with session_scope(make_sessionmaker(engine)) as session:
-        raw, _ = service.create_token(db_session=session, role="admin", nom="bureau")
-    engine.dispose()
     with ServeProcess(database.url, tmp_path) as srv:
+        raw = re.search(r"Jeton : (inv_\S+)", srv.output()).group(1)
+        assert f"/connexion?jeton={raw}" in srv.output()
         headers = {"Authorization": f"Bearer {raw}"}
+        assert httpx.get(f"{srv.base_url}/inventaire/techniciens", headers=headers).status_code == 200  # admin
         assert httpx.get(f"{srv.base_url}/inventaire/catalogue", headers=headers).status_code == 200
         httpx.get(f"{srv.base_url}/connexion", params={"jeton": raw})
         httpx.get(f"{srv.base_url}/inventaire/catalogue", params={"q": raw}, headers=headers)
         httpx.get(f"{srv.base_url}/inventaire/catalogue", headers={"Authorization": f"Bearer {raw}x"})
         srv.stop()
         output = srv.output()
-    assert "GET /inventaire/catalogue" in output  # the access log is on
-    assert "jeton=***" in output
-    assert raw not in output and raw[4:20] not in output
+    banner, log = output.split("Started server process", 1)
+    assert banner.count(raw) == 2 and "Premier démarrage" in banner
+    assert "GET /inventaire/catalogue" in log  # the access log is on
+    assert "jeton=***" in log
+    assert raw not in log and raw[4:20] not in log
+    with ServeProcess(database.url, tmp_path) as again:  # an admin exists: no new token, no banner
+        again.stop()
+        assert "Premier démarrage" not in again.output() and "inv_" not in again.output()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
@@ -109,59 +110,54 @@ def _wait_for_lock_waiter(conn, dbname: str) -> int:
     raise AssertionError("the request never waited on the lock")
 
 
-def _sqlite_app(url: str, busy_ms: int):
-    """An app over a stocked SQLite file whose engine retries a locked database for `busy_ms`."""
-    engine = make_engine(url)
+@contextmanager
+def _sqlite_locked(tmp_path, *, busy_ms: int, hold: float):
+    """A client of an app over a stocked SQLite file, while another connection holds its write lock."""
+    db = databases.TestDatabase("sqlite", tmp_path)
+    engine = make_engine(db.url)
     with session_scope(make_sessionmaker(engine)) as s:
         stocked(s)
         raw, _ = auth.create_token(db_session=s, role="admin")
     engine.dispose()
-    return create_app(Settings(DATABASE_URL=url, sqlite_busy_ms=busy_ms)), raw
+    locked = threading.Event()
 
+    def hold_write_lock():
+        conn = sqlite3.connect(db.url.removeprefix("sqlite:///"), isolation_level=None)
+        conn.execute("BEGIN IMMEDIATE")
+        locked.set()
+        time.sleep(hold)
+        conn.execute("ROLLBACK")
+        conn.close()
 
-def _hold_write_lock(path: str, seconds: float, locked: threading.Event) -> None:
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("BEGIN IMMEDIATE")
-    locked.set()
-    time.sleep(seconds)
-    conn.execute("ROLLBACK")
-    conn.close()
+    holder = threading.Thread(target=hold_write_lock)
+    holder.start()
+    locked.wait(5)
+    app = create_app(Settings(DATABASE_URL=db.url, sqlite_busy_ms=busy_ms))
+    with TestClient(app, headers=bearer(raw), raise_server_exceptions=False) as client:
+        yield client, holder
+    holder.join()
 
 
 def test_sqlite_lock_is_waited_for(tmp_path):
     """Another process holds the write lock for a second: the request waits and succeeds."""
-    db = databases.TestDatabase("sqlite", tmp_path)
-    app, raw = _sqlite_app(db.url, busy_ms=10_000)
-    locked = threading.Event()
-    holder = threading.Thread(target=_hold_write_lock, args=(db.url.removeprefix("sqlite:///"), 1.0, locked))
-    holder.start()
-    locked.wait(5)
-    with TestClient(app, headers=bearer(raw), raise_server_exceptions=False) as c:
+    with _sqlite_locked(tmp_path, busy_ms=10_000, hold=1.0) as (c, _holder):
         started = time.monotonic()
         response = c.post("/inventaire/stock/ajuster", json=USE)
         waited = time.monotonic() - started
-    holder.join()
     assert response.status_code == 200 and response.json()["quantite_apres"] == 9
     assert 0.5 < waited < 10
 
 
 def test_sqlite_lock_past_the_bound_is_503_not_500(tmp_path):
     """Past the retry bound the caller gets a 503 to retry, nothing is written, and the next request works."""
-    db = databases.TestDatabase("sqlite", tmp_path)
-    app, raw = _sqlite_app(db.url, busy_ms=200)
-    locked = threading.Event()
-    holder = threading.Thread(target=_hold_write_lock, args=(db.url.removeprefix("sqlite:///"), 1.5, locked))
-    holder.start()
-    locked.wait(5)
-    with TestClient(app, headers=bearer(raw), raise_server_exceptions=False) as c:
+    with _sqlite_locked(tmp_path, busy_ms=200, hold=1.5) as (c, holder):
         refused = c.post("/inventaire/stock/ajuster", json=USE)
         health = c.get("/health")
         holder.join()
         assert refused.status_code == 503, refused.text
         assert "réessayez" in refused.json()["detail"] and refused.headers["retry-after"] == "2"
         assert health.status_code == 503
-        lines = c.get("/inventaire/stock/Allan").json()
-        assert lines[0]["quantite"] == 10  # nothing was written
+        assert c.get("/inventaire/stock/Allan").json()[0]["quantite"] == 10  # nothing was written
         assert c.post("/inventaire/stock/ajuster", json=USE).json()["quantite_apres"] == 9
 
 

@@ -131,7 +131,7 @@ def test_import_refuses_an_inconsistent_export_and_writes_nothing(fresh_database
     assert all(not rows for rows in _dump(empty_database.url).values())
 
 
-@pytest.mark.parametrize("content, message", [
+BAD_FOLDERS = [
     (None, "Fichier introuvable"),
     ("{", "n'est pas un JSON lisible"),
     ('{"format": "autre"}', "n'est pas un export d'inventaire"),
@@ -140,12 +140,18 @@ def test_import_refuses_an_inconsistent_export_and_writes_nothing(fresh_database
      "colonnes inconnues dans « catalogue » : pirate"),
     ('{"format": "inventaire-export", "version": 1, "tables": {"catalogue": [{"id": 1, "prix_unitaire": "abc"}]}}',
      "produits_catalogue.prix_unitaire : valeur invalide « abc »"),
-])
-def test_import_explains_a_bad_folder(fresh_database, tmp_path, content, message):
-    if content is not None:
-        (tmp_path / "inventaire.json").write_text(content, encoding="utf-8")
-    result = run_cli(fresh_database.url, "import", str(tmp_path))
-    assert result.exit_code == 2 and message in flat(result.output), result.output
+]
+
+
+def test_import_explains_a_bad_folder(fresh_database, tmp_path):
+    for n, (content, message) in enumerate(BAD_FOLDERS):  # one database for all: each is refused
+        folder = tmp_path / str(n)
+        folder.mkdir()
+        if content is not None:
+            (folder / "inventaire.json").write_text(content, encoding="utf-8")
+        result = run_cli(fresh_database.url, "import", str(folder))
+        assert result.exit_code == 2 and message in flat(result.output), result.output
+    assert all(not rows for rows in _dump(fresh_database.url).values())
 
 
 @pytest.mark.postgres

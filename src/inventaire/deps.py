@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from inventaire.auth import service as auth_service
 from inventaire.auth.service import Principal
 from inventaire.config import Settings
+from inventaire.database import session_scope
 from inventaire.exceptions import Forbidden, InvalidInput
 
 bearer = HTTPBearer(auto_error=False, description="Jeton d'API : `Authorization: Bearer <jeton>`.")
@@ -23,15 +24,8 @@ def get_settings(request: Request) -> Settings:
 
 def get_db(request: Request) -> Iterator[Session]:
     """One session per request, committed once when the handler succeeds."""
-    session = request.app.state.sessionmaker()
-    try:
+    with session_scope(request.app.state.sessionmaker) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -111,21 +111,25 @@ def _wait_for_lock_waiter(conn, dbname: str) -> int:
 
 
 @contextmanager
-def _sqlite_locked(tmp_path, *, busy_ms: int, hold: float):
-    """A client of an app over a stocked SQLite file, while another connection holds its write lock."""
+def _sqlite_locked(tmp_path, *, busy_ms: int):
+    """A client of an app over a stocked SQLite file, while another connection holds its write lock.
+
+    The lock is held until the test sets the yielded event (at most 30 s): a fixed hold
+    time made the outcome depend on how fast a loaded machine started the app.
+    """
     db = databases.TestDatabase("sqlite", tmp_path)
     engine = make_engine(db.url)
     with session_scope(make_sessionmaker(engine)) as s:
         stocked(s)
         raw, _ = auth.create_token(db_session=s, role="admin")
     engine.dispose()
-    locked = threading.Event()
+    locked, release = threading.Event(), threading.Event()
 
     def hold_write_lock():
         conn = sqlite3.connect(db.url.removeprefix("sqlite:///"), isolation_level=None)
         conn.execute("BEGIN IMMEDIATE")
         locked.set()
-        time.sleep(hold)
+        release.wait(30)
         conn.execute("ROLLBACK")
         conn.close()
 
@@ -133,14 +137,18 @@ def _sqlite_locked(tmp_path, *, busy_ms: int, hold: float):
     holder.start()
     locked.wait(5)
     app = create_app(Settings(DATABASE_URL=db.url, sqlite_busy_ms=busy_ms))
-    with TestClient(app, headers=bearer(raw), raise_server_exceptions=False) as client:
-        yield client, holder
-    holder.join()
+    try:
+        with TestClient(app, headers=bearer(raw), raise_server_exceptions=False) as client:
+            yield client, release, holder
+    finally:
+        release.set()
+        holder.join()
 
 
 def test_sqlite_lock_is_waited_for(tmp_path):
     """Another process holds the write lock for a second: the request waits and succeeds."""
-    with _sqlite_locked(tmp_path, busy_ms=10_000, hold=1.0) as (c, _holder):
+    with _sqlite_locked(tmp_path, busy_ms=10_000) as (c, release, _holder):
+        threading.Timer(1.0, release.set).start()
         started = time.monotonic()
         response = c.post("/inventaire/stock/ajuster", json=USE)
         waited = time.monotonic() - started
@@ -150,9 +158,10 @@ def test_sqlite_lock_is_waited_for(tmp_path):
 
 def test_sqlite_lock_past_the_bound_is_503_not_500(tmp_path):
     """Past the retry bound the caller gets a 503 to retry, nothing is written, and the next request works."""
-    with _sqlite_locked(tmp_path, busy_ms=200, hold=1.5) as (c, holder):
+    with _sqlite_locked(tmp_path, busy_ms=200) as (c, release, holder):
         refused = c.post("/inventaire/stock/ajuster", json=USE)
         health = c.get("/health")
+        release.set()
         holder.join()
         assert refused.status_code == 503, refused.text
         assert "réessayez" in refused.json()["detail"] and refused.headers["retry-after"] == "2"

@@ -152,15 +152,28 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
 
 
+def finish(session: Session, *, commit: bool) -> None:
+    """End a unit of work: commit (rolled back if the commit fails) or roll back; then close."""
+    try:
+        if commit:
+            try:
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+        else:
+            session.rollback()
+    finally:
+        session.close()
+
+
 @contextmanager
 def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work: commit at the end, roll back on any error (CLI commands, jobs)."""
     session = factory()
     try:
         yield session
-        session.commit()
     except BaseException:
-        session.rollback()
+        finish(session, commit=False)
         raise
-    finally:
-        session.close()
+    finish(session, commit=True)

@@ -2,30 +2,42 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from inventaire.auth import service as auth_service
 from inventaire.auth.service import Principal
 from inventaire.config import Settings
-from inventaire.database import session_scope
+from inventaire.database import finish
 from inventaire.exceptions import Forbidden, InvalidInput
 
 bearer = HTTPBearer(auto_error=False, description="Jeton d'API : `Authorization: Bearer <jeton>`.")
 
 
-def get_settings(request: Request) -> Settings:
+# Dependencies that do no I/O are `async def`: FastAPI runs a plain `def` dependency in the
+# thread pool, and each such hop cost about 0.2 ms of CPU per request (BENCHMARKS.md).
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_db(request: Request) -> Iterator[Session]:
-    """One session per request, committed once when the handler succeeds."""
-    with session_scope(request.app.state.sessionmaker) as session:
+async def get_db(request: Request) -> AsyncIterator[Session]:
+    """One session per request, committed once when the handler succeeds.
+
+    Opening a session does no I/O (it connects at its first query, in the thread pool); the
+    commit or rollback and the close run in the thread pool in one hop.
+    """
+    session = request.app.state.sessionmaker()
+    try:
         yield session
+    except BaseException:
+        await run_in_threadpool(finish, session, commit=False)
+        raise
+    await run_in_threadpool(finish, session, commit=True)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -50,7 +62,7 @@ CurrentUser = Annotated[Principal, Depends(get_current_user)]
 def require(*roles: str):
     """A dependency that lets only these roles through (403 otherwise)."""
 
-    def check(user: CurrentUser) -> Principal:
+    async def check(user: CurrentUser) -> Principal:
         if user.role not in roles:
             raise Forbidden("Accès refusé : votre rôle ne permet pas cette action.")
         return user
@@ -80,7 +92,7 @@ def _declared_query(dependant) -> set[str]:
     return names
 
 
-def known_query_only(request: Request, _: CurrentUser) -> None:
+async def known_query_only(request: Request, _: CurrentUser) -> None:
     """Refuse query parameters the route does not declare: a misspelt filter is not silently ignored.
 
     It depends on the caller so that authentication is checked (401) before the address (422).

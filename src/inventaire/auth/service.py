@@ -8,7 +8,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from inventaire.auth.models import ROLES, ApiToken
@@ -19,6 +19,18 @@ from inventaire.techniciens.models import Technician
 TOKEN_PREFIX = "inv_"
 # Marking a token as used costs a write; once a minute is precise enough for "last used".
 TOUCH_EVERY = dt.timedelta(minutes=1)
+
+
+# Built once, in Core: it runs on every request, and the ORM version (two objects loaded)
+# cost four times the CPU of the query itself (BENCHMARKS.md).
+_TOKENS, _TECHNICIANS = ApiToken.__table__, Technician.__table__
+_TOKEN_BY_HASH = (
+    select(_TOKENS.c.id, _TOKENS.c.nom, _TOKENS.c.role, _TOKENS.c.technicien_id, _TOKENS.c.token_hash,
+           _TOKENS.c.last_used_at, _TOKENS.c.revoked_at, _TECHNICIANS.c.nom.label("technicien_nom"),
+           _TECHNICIANS.c.actif.label("technicien_actif"))
+    .select_from(_TOKENS.outerjoin(_TECHNICIANS, _TECHNICIANS.c.id == _TOKENS.c.technicien_id))
+    .where(_TOKENS.c.token_hash == bindparam("digest"))
+)
 
 
 @dataclass(frozen=True)
@@ -66,13 +78,13 @@ def authenticate(*, db_session: Session, raw: str | None) -> Principal:
     if not raw:
         raise Unauthorized("Authentification requise : en-tête « Authorization: Bearer <jeton> ».")
     digest = hash_token(raw)
-    token = db_session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
+    token = db_session.execute(_TOKEN_BY_HASH, {"digest": digest}).first()
     # The lookup is by hash (not by secret), and the final comparison is constant-time.
     if token is None or token.revoked_at is not None or not hmac.compare_digest(token.token_hash, digest):
         raise Unauthorized("Jeton invalide ou révoqué.")
     # A technician who left (deactivated) loses access with every token bound to them.
-    if token.technicien is not None and not token.technicien.actif:
-        raise Unauthorized(f"Jeton inactif : le technicien « {token.technicien.nom} » est désactivé.")
+    if token.technicien_id is not None and not token.technicien_actif:
+        raise Unauthorized(f"Jeton inactif : le technicien « {token.technicien_nom} » est désactivé.")
     return Principal(
         nom=token.nom, role=token.role, technicien_id=token.technicien_id, token_id=token.id,
         last_used_at=token.last_used_at,

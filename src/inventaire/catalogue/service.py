@@ -1,18 +1,21 @@
 """Catalogue service: the only code that reads and writes products."""
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from inventaire.catalogue.models import Product
 from inventaire.exceptions import Conflict, NotFound
 
+# Built once: every stock request looks its product up (building the statement was a third of the cost).
+_BY_CODE = select(Product).where(Product.code_produit == bindparam("code"))
+
 
 def get_by_code(*, db_session: Session, code_produit: str) -> Product | None:
     """Return the product with this code, or None."""
     if "\x00" in code_produit:  # no code holds NUL, and PostgreSQL refuses it in a query
         return None
-    return db_session.scalar(select(Product).where(Product.code_produit == code_produit))
+    return db_session.scalar(_BY_CODE, {"code": code_produit})
 
 
 def get_or_404(*, db_session: Session, code_produit: str) -> Product:

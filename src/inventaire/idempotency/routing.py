@@ -54,7 +54,7 @@ async def request_body(request: Request) -> bytes:
     return await request.body()  # Starlette caches it: the handler parses the same bytes
 
 
-def claim_key(
+async def claim_key(
     request: Request,
     db_session: SessionDep,
     settings: SettingsDep,
@@ -66,8 +66,8 @@ def claim_key(
     if key is None:
         return
     appelant = caller_scope(user)
-    stored = service.claim(
-        db_session=db_session, appelant=appelant, cle=key,
+    stored = await run_in_threadpool(
+        service.claim, db_session=db_session, appelant=appelant, cle=key,
         empreinte=service.fingerprint(method=request.method, path=request.url.path, body=body),
         ttl=dt.timedelta(hours=settings.idempotency_hours),
     )

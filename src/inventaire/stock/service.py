@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from inventaire.catalogue.models import Product
 from inventaire.database import utcnow
@@ -23,6 +23,21 @@ from inventaire.techniciens.models import Technician
 ZERO = Decimal("0")
 # The largest quantity a NUMERIC(12, 3) holds; beyond it PostgreSQL would fail the whole request.
 MAX_QUANTITY = Decimal("999999999.999")
+
+# The two statements of a stock change, built once: they run on every change, and building an
+# ORM statement and going through the unit of work cost three times the SQL itself (BENCHMARKS.md).
+_LINES, _LEDGER = StockLine.__table__, Transaction.__table__
+_MOVED = _LINES.c.quantite + bindparam("delta")
+# Atomic: the UPDATE takes the row lock, and PostgreSQL re-checks the bounds on the row as a
+# concurrent writer left it; no row back means no line, or a change out of bounds.
+_MOVE = (
+    update(_LINES)
+    .where(_LINES.c.technicien_id == bindparam("ligne_technicien"), _LINES.c.produit_id == bindparam("ligne_produit"),
+           _MOVED >= ZERO, _MOVED <= MAX_QUANTITY)
+    .values(quantite=_MOVED, updated_at=bindparam("now"))
+    .returning(_LINES.c.id, _LINES.c.quantite)
+)
+_RECORD = insert(_LEDGER).returning(_LEDGER.c.id)
 
 
 def threshold_of(line: StockLine, default: Decimal) -> Decimal:
@@ -80,8 +95,19 @@ def _write(
     db_session: Session, line: StockLine, *, kind: str, delta: Decimal, motif: str | None,
     reference: str | None, auteur: str, at: dt.datetime | None = None,
 ) -> Transaction:
-    before = line.quantite
-    after = before + delta
+    """Apply a change to a line already locked (counts): bounds checked, balance and ledger row."""
+    _check_bounds(line, delta)
+    now = at or utcnow()
+    line.quantite += delta
+    line.updated_at = now
+    db_session.flush()
+    return _record(db_session, line.id, line.technicien, line.produit, kind=kind, delta=delta,
+                   after=line.quantite, motif=motif, reference=reference, auteur=auteur, at=now)
+
+
+def _check_bounds(line: StockLine, delta: Decimal) -> None:
+    """Refuse a change that would take the line below zero or past what the column holds."""
+    before, after = line.quantite, line.quantite + delta
     if after < 0:
         raise Conflict(
             f"Stock insuffisant : {line.technicien.nom} a {_fmt(before)} {line.produit.unite} de "
@@ -92,16 +118,34 @@ def _write(
             f"Quantité trop grande : « {line.produit.code_produit} » passerait à {_fmt(after)} "
             f"(au plus {_fmt(MAX_QUANTITY)})."
         )
-    now = at or utcnow()
-    line.quantite = after
-    line.updated_at = now
-    entry = Transaction(
-        stock_line_id=line.id, technicien_id=line.technicien_id, produit_id=line.produit_id,
-        type=kind, ajustement=delta, quantite_avant=before, quantite_apres=after,
-        motif=motif, reference=reference, auteur=auteur, created_at=now,
-    )
+
+
+def _move(db_session: Session, technician: Technician, product: Product, delta: Decimal,
+          now: dt.datetime) -> tuple[int, Decimal] | None:
+    """Add `delta` to the line if it stays within bounds: (line id, new balance), else None."""
+    row = db_session.execute(
+        _MOVE, {"ligne_technicien": technician.id, "ligne_produit": product.id, "delta": delta, "now": now}
+    ).first()
+    if row is None:
+        return None
+    loaded = db_session.identity_map.get(db_session.identity_key(StockLine, row.id))
+    if loaded is not None:  # the session holds this line: it must not show the old balance
+        db_session.expire(loaded)
+    return row.id, row.quantite
+
+
+def _record(
+    db_session: Session, line_id: int, technician: Technician, product: Product, *, kind: str,
+    delta: Decimal, after: Decimal, motif: str | None, reference: str | None, auteur: str, at: dt.datetime,
+) -> Transaction:
+    """Insert the ledger row of a change already applied to its line; return it as a loaded object."""
+    values = dict(stock_line_id=line_id, technicien_id=technician.id, produit_id=product.id, type=kind,
+                  ajustement=delta, quantite_avant=after - delta, quantite_apres=after, motif=motif,
+                  reference=reference, auteur=auteur, created_at=at)
+    entry = Transaction(id=db_session.execute(_RECORD, values).scalar_one(), **values)
+    entry.technicien, entry.produit = technician, product
+    make_transient_to_detached(entry)  # the row exists: the session takes it as loaded, not as new
     db_session.add(entry)
-    db_session.flush()
     return entry
 
 
@@ -111,14 +155,19 @@ def adjust(
 ) -> Transaction:
     """Change one line by a signed amount and write its ledger row (`at`: demo and imports only)."""
     check_sign(kind, delta)
-    line = _lock_line(db_session, technician, product, create=delta > 0)
-    if line is None:
-        raise Conflict(
-            f"Stock insuffisant : {technician.nom} n'a pas de « {product.code_produit} » en stock."
-        )
-    return _write(
-        db_session, line, kind=kind, delta=delta, motif=motif, reference=reference, auteur=auteur, at=at
-    )
+    now = at or utcnow()
+    moved = _move(db_session, technician, product, delta, now)
+    if moved is None:  # no line yet, or out of bounds: lock (or create) the line to say which
+        line = _lock_line(db_session, technician, product, create=delta > 0)
+        if line is None:
+            raise Conflict(
+                f"Stock insuffisant : {technician.nom} n'a pas de « {product.code_produit} » en stock."
+            )
+        return _write(db_session, line, kind=kind, delta=delta, motif=motif, reference=reference,
+                      auteur=auteur, at=now)
+    line_id, after = moved
+    return _record(db_session, line_id, technician, product, kind=kind, delta=delta, after=after,
+                   motif=motif, reference=reference, auteur=auteur, at=now)
 
 
 def count(

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from inventaire import __version__, errors
+from inventaire.admission import AdmissionLimit
 from inventaire.auth import redaction
 from inventaire.catalogue.views import router as catalogue_router
 from inventaire.checks.views import router as checks_router
@@ -97,4 +98,5 @@ def create_app(settings: Settings | None = None, session_factory: sessionmaker[S
     app.include_router(health_router)
 
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(AdmissionLimit, limit=settings.max_requests)
     return app

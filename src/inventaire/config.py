@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     check_lock_timeout: float = Field(default=30.0, gt=0, le=600)
 
     max_body_bytes: int = 1_000_000
+    # Requests served at once per worker (others wait their turn); see admission.py.
+    max_requests: int = Field(default=30, ge=1, le=1000)
     idempotency_hours: int = Field(default=24, ge=24)  # keys are kept at least this long
     sqlite_busy_ms: int = Field(default=30_000, ge=0)  # how long SQLite retries a locked database
 

@@ -93,3 +93,22 @@ def test_concurrent_first_receptions_create_one_line(server):
         assert s.scalar(select(func.count(StockLine.id))) == 1
     quantite, rows, total, _ = line_and_rows(server)
     assert (quantite, rows, total) == (16, 8, 16)
+
+
+def test_more_clients_than_threads_on_one_line_all_finish(fresh_database):
+    """Three times more clients than the thread pool, all on one line: every change goes through.
+
+    Each request holds the line's lock (the write lock on SQLite) across thread hops; without
+    the admission limit, the waiters took every thread and the holder could never commit.
+    """
+    from tests.live import live_server
+
+    with live_server(fresh_database.url, max_requests=3) as server:  # a pool of 4 threads
+        with server.session() as s:
+            make_line(s, make_technician(s, nom="Allan"), make_product(s, code_produit="CORD-001"), 100)
+        codes = start_together(server, 12, lambda client, _i: [
+            client.post(ADJUST, json=USE, timeout=20).status_code for _ in range(3)])
+        assert [code for batch in codes for code in batch] == [200] * 36
+        quantite, rows, total, after = line_and_rows(server)
+    assert (quantite, rows, total) == (64, 37, 64)
+    assert sorted(after) == [Decimal(n) for n in range(64, 101)]

@@ -145,17 +145,22 @@ def measure_adjustments(db, data, args, out) -> None:
     for _ in range(args.repeat):
         for w in workers:
             with Server(db.url, workers=w) as server:
-                cpu = server.cpu_seconds()
-                rate = measures.http_adjust_rate(server.base_url, db.token, targets, clients=args.clients,
-                                                 seconds=args.seconds, warmup=args.warmup)
-                cpu = (server.cpu_seconds() - cpu) / max(rate.requests, 1) * 1000
+                rate = measures.adjust_rate(server.base_url, db.token, targets, clients=args.clients,
+                                            seconds=args.seconds, warmup=args.warmup, server_cpu=server.cpu_seconds)
+            cpu = rate.server_cpu_ms
             record(out, f"adjust_w{w}", "req/s", rate.per_second)
             record(out, f"adjust_cpu_w{w}", "ms", cpu)
             say(f"{db.backend}: adjustments, {args.clients} clients, {w} worker(s): {rate.per_second:.0f}/s "
                 f"(p50 {rate.p50_ms:.0f} ms, p95 {rate.p95_ms:.0f} ms, {rate.errors} errors; server CPU "
-                f"{cpu:.1f} ms/request, client CPU {rate.client_cpu:.2f} cores)"
+                f"{cpu:.1f} ms/request, client ({rate.client}) CPU {rate.client_cpu:.2f} cores)"
                 + (f" first error: {rate.first_error}" if rate.errors else ""))
         if db.backend == "postgresql":
+            with Server(db.url, workers=max(workers), floor=True) as server:
+                rate = measures.adjust_rate(server.base_url, db.token, targets, clients=args.clients,
+                                            seconds=args.seconds, warmup=args.warmup, server_cpu=server.cpu_seconds)
+            record(out, "floor", "req/s", rate.per_second)
+            say(f"{db.backend}: the stack alone (bench/floor_app.py, {max(workers)} workers): {rate.per_second:.0f}/s "
+                f"(server CPU {rate.server_cpu_ms:.1f} ms/request, {rate.errors} errors)")
             tps = measures.pgbench_rate(db, lines=len(data.line_rows), clients=args.clients,
                                         seconds=int(args.seconds), mode=args.pgbench_mode)
             record(out, "pgbench", "tx/s", tps)
@@ -175,6 +180,7 @@ LABELS = [
     ("check_sql", "  its 2 SQL queries alone"),
     ("adjust_w1", "POST /stock/ajuster, 16 clients, 1 worker"),
     ("adjust_w2", "POST /stock/ajuster, 16 clients, 2 workers"),
+    ("floor", "  the stack alone: FastAPI + SQLAlchemy, same transaction (bench/floor_app.py)"),
     ("pgbench", "same transaction by pgbench, 16 clients"),
     ("adjust_cpu_w1", "  server CPU per adjustment, 1 worker"),
     ("adjust_cpu_w2", "  server CPU per adjustment, 2 workers"),
@@ -194,6 +200,9 @@ def targets(results: dict[str, dict[str, Series]]) -> list[list[str]]:
             share = best / r["pgbench"].value
             rows.append([backend, "HTTP adjustments ≥ ¼ of pgbench (best worker count)",
                          f"{share:.2f}", verdict(share >= 0.25)])
+            floor = r["floor"].value / r["pgbench"].value
+            rows.append([backend, "  for scale: the stack alone (no service code) / pgbench", f"{floor:.2f}",
+                         "ceiling"])
     return rows
 
 

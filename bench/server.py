@@ -35,9 +35,10 @@ def free_port() -> int:
 class Server:
     """The real server as an operator starts it; `with Server(...) as s:` serves at `s.base_url`."""
 
-    def __init__(self, database_url: str, workers: int = 1):
+    def __init__(self, database_url: str, workers: int = 1, floor: bool = False):
         self.database_url = database_url
         self.workers = workers
+        self.floor = floor  # serve bench/floor_app.py (the stack alone) instead of the service
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.NamedTemporaryFile(prefix="inventaire-bench-serve-", suffix=".log", delete=False)
@@ -45,10 +46,12 @@ class Server:
 
     def __enter__(self) -> "Server":
         env = {**os.environ, "DATABASE_URL": self.database_url}
-        command = [str(INVENTAIRE), "serve", "--host", "127.0.0.1", "--port", str(self.port),
-                   "--workers", str(self.workers)]
+        command = [str(INVENTAIRE), "serve"]
+        if self.floor:
+            command = [sys.executable, "-m", "uvicorn", "bench.floor_app:app", "--no-access-log"]
+        command += ["--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers)]
         self.process = subprocess.Popen(command, env=env, stdout=self.log, stderr=subprocess.STDOUT,
-                                        start_new_session=True)
+                                        start_new_session=True, cwd=Path(__file__).resolve().parent.parent)
         try:
             self._wait_ready()
         except BaseException:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -40,11 +41,38 @@ def previous_run(
     return db_session.scalar(query)
 
 
-def _key(alert: Alert | ResolvedAlert) -> tuple[str, str]:
+class PreviousAlert(NamedTuple):
+    """What the comparison needs of an alert of the previous run."""
+
+    technicien: str
+    code_produit: str
+    nom_produit: str
+    quantite_actuelle: Decimal
+    severity: str
+    notifiee_le: dt.datetime | None
+
+
+def previous_alerts(rapport: dict) -> dict[tuple[str, str], PreviousAlert]:
+    """The previous run's alerts by line, read straight from its stored JSON.
+
+    Validating the stored report back into models cost about 30 ms for 5,000 alerts, a fifth of
+    the whole check (BENCHMARKS.md); the comparison reads six fields.
+    """
+    alerts = {}
+    for a in rapport.get("alertes", ()):
+        notified = a.get("notifiee_le")
+        alerts[a["technicien"], a["code_produit"]] = PreviousAlert(
+            a["technicien"], a["code_produit"], a["nom_produit"], Decimal(str(a["quantite_actuelle"])),
+            a["severity"], dt.datetime.fromisoformat(notified) if notified else None,
+        )
+    return alerts
+
+
+def _key(alert: Alert | PreviousAlert) -> tuple[str, str]:
     return alert.technicien, alert.code_produit
 
 
-def _etat(alert: Alert, before: Alert | None) -> str:
+def _etat(alert: Alert, before: PreviousAlert | None) -> str:
     if before is None:
         return "nouvelle"
     if alert.quantite_actuelle < before.quantite_actuelle or RANK[alert.severity] > RANK[before.severity]:
@@ -62,7 +90,7 @@ def annotate(
     technician's alerts (always False for a silent run); `current_quantity` looks up the
     quantities of the resolved lines.
     """
-    before = {_key(a): a for a in Report.model_validate(previous.rapport).alertes} if previous else {}
+    before = previous_alerts(previous.rapport) if previous else {}
     now = report.generated_at
     for alert in report.alertes:
         prior = before.get(_key(alert))

@@ -148,7 +148,7 @@ def _configure_sqlite(engine: Engine, busy_ms: int) -> None:
 
 def _to_json(value) -> str:
     """JSON columns are written by pydantic-core: a stored check report (1.4 MB for 4,805 alerts)
-    took 11 ms with json.dumps, 4 ms this way (BENCHMARKS.md). Values are JSON-native already."""
+    took 9 ms with json.dumps, 3 ms this way (BENCHMARKS.md). Values are JSON-native already."""
     return pydantic_core.to_json(value).decode()
 
 

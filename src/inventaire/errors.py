@@ -151,14 +151,22 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(OperationalError)
     @app.exception_handler(DBAPIError)
     async def database_down(_request: Request, exc: DBAPIError):
-        if isinstance(exc, OperationalError) or exc.connection_invalidated:
-            log.warning("database unavailable: %s", exc.__class__.__name__)
-            return JSONResponse(
-                {"detail": "Base de données momentanément indisponible : réessayez dans un instant."},
-                status_code=503, headers={"Retry-After": "2"},
-            )
+        if database_unavailable(exc):
+            return JSONResponse({"detail": DATABASE_UNAVAILABLE}, status_code=503, headers=RETRY_SOON)
         log.exception("database error")
         return JSONResponse({"detail": "Erreur interne de la base de données."}, status_code=500)
+
+
+DATABASE_UNAVAILABLE = "Base de données momentanément indisponible : réessayez dans un instant."
+RETRY_SOON = {"Retry-After": "2"}
+
+
+def database_unavailable(exc: DBAPIError) -> bool:
+    """Whether a database error means "unreachable or busy for now" (503), logged once here."""
+    if isinstance(exc, OperationalError) or exc.connection_invalidated:
+        log.warning("database unavailable: %s", exc.__class__.__name__)
+        return True
+    return False
 
 
 class ValidationIssue(BaseModel):

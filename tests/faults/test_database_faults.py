@@ -183,6 +183,25 @@ def test_health_reports_an_unreachable_database(url):
         assert api.status_code == 503 and "indisponible" in api.json()["detail"]
 
 
+@pytest.mark.parametrize("url", [
+    "sqlite:////nonexistent-folder/inventaire.db",
+    "postgresql://nobody@127.0.0.1:1/inventaire",
+], ids=["sqlite-missing-folder", "postgresql-refused"])
+def test_pages_say_the_database_is_unavailable_in_french(url):
+    """On a page (a phone in a driveway), an outage is a French page with its retry hint, not JSON."""
+    with TestClient(create_app(Settings(DATABASE_URL=url)), raise_server_exceptions=False) as c:
+        c.cookies.set("inventaire_session", "a-session-cookie")  # the viewer is looked up: the database is needed
+        for path in ("/", "/stock", "/connexion?jeton=inv_whatever"):
+            page = c.get(path, follow_redirects=False)
+            assert page.status_code == 503, path
+            assert page.headers["content-type"].startswith("text/html")
+            assert page.headers["retry-after"] == "2"
+            assert "Base de données momentanément indisponible" in page.text
+            assert "Impossible d'afficher cette page" in page.text
+        fragment = c.get("/", headers={"HX-Request": "true"})  # an HTMX refresh of the dashboard
+        assert fragment.status_code == 503 and "momentanément indisponible" in fragment.text
+
+
 def test_health_reports_an_unmigrated_database(tmp_path):
     with TestClient(create_app(Settings(DATABASE_URL=f"sqlite:///{tmp_path / 'vide.db'}"))) as c:
         assert c.get("/health").status_code == 503

@@ -11,9 +11,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from sqlalchemy.exc import DBAPIError
 
 from inventaire import __version__
-from inventaire.errors import validation_detail
+from inventaire.errors import DATABASE_UNAVAILABLE, RETRY_SOON, database_unavailable, validation_detail
 from inventaire.exceptions import DomainError, Forbidden
 from inventaire.web import formatting
 
@@ -112,6 +113,11 @@ class PageRoute(APIRoute):
                 response = error_response(request, exc.status_code, exc.detail)
             except RequestValidationError as exc:
                 response = error_response(request, 422, [e["msg"] for e in validation_detail(exc)])
+            except DBAPIError as exc:  # a person on a phone gets a page saying so, not JSON
+                if not database_unavailable(exc):
+                    raise
+                response = error_response(request, 503, DATABASE_UNAVAILABLE)
+                response.headers.update(RETRY_SOON)
             for name, value in SECURITY_HEADERS.items():
                 response.headers.setdefault(name, value)
             return response

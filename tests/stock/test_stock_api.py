@@ -81,7 +81,7 @@ def test_going_below_zero_is_409_and_writes_nothing(client, allan, db_session):
     before = database_state(db_session)
     refused = move(client, 409, ajustement=-3, type="utilisation")
     assert refused["detail"] == (
-        "Stock insuffisant : Allan a 2 bobine de « CORD-001 », impossible de retirer 3."
+        "Stock insuffisant : Allan a 2 bobines de « CORD-001 », impossible de retirer 3."
     )
     assert database_state(db_session) == before
     # A technician who does not carry the product cannot use it either: no line is created.

@@ -254,3 +254,12 @@ def test_every_page_renders_cleanly(office, api, van):
     office.wait_for_url(re.compile(r"/connexion\?deconnecte=1$"))
     assert office.goto("/").url.endswith("/connexion?suite=%2F")
     assert office.problems == [], office.problems
+
+
+def test_phone_page_projection_speaks_french_plurals(phone):
+    """Two taps on − announce « 2 bobines » (the page's rule is the server's: units.py)."""
+    line = phone.locator("#ligne-CORD-012")
+    line.locator("button.moins").tap()
+    line.locator("button.moins").tap()
+    assert "Utilisation de 2 bobines → 3" in line.locator(".projet").inner_text()
+    assert phone.problems == []

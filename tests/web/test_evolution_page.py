@@ -52,7 +52,7 @@ def test_page_shows_the_chart_and_monthly_consumption(pages, client, db_session)
     assert "/static/vendor/chart.umd.min.js" in html
     assert "Consommation mensuelle par produit" in html
     row = html[html.index('class="choisi"'):]
-    assert "<strong>4</strong> bobine" in row[:row.index("</tr>")]  # 1 + 3 used this month
+    assert "<strong>4</strong> bobines" in row[:row.index("</tr>")]  # 1 + 3 used this month
 
 
 def test_unknown_product_or_bad_query(pages, db_session):

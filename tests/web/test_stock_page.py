@@ -70,7 +70,7 @@ def test_overdraw_is_a_409_with_the_french_reason_and_nothing_changes(pages, van
     response = pages.post("/stock/Allan/CORD-012/ajuster", headers={**HX, "X-CSRF-Token": pages.csrf},
                           data={"sens": "utilisation", "quantite": "5"})
     assert response.status_code == 409
-    assert "Stock insuffisant : Allan a 3 bobine de « CORD-012 », impossible de retirer 5." in response.text
+    assert "Stock insuffisant : Allan a 3 bobines de « CORD-012 », impossible de retirer 5." in response.text
     assert ">3</output>" in response.text  # the line as stored, unchanged
     assert _line(db_session, "CORD-012").quantite == 3 and _ledger_count(db_session) == before
 
@@ -94,7 +94,7 @@ def test_bad_input_is_a_422_in_french_and_nothing_changes(pages, van, db_session
 def test_count_records_the_difference(pages, van, db_session):
     response = pages.post("/stock/Allan/CORD-012/compter", headers={**HX, "X-CSRF-Token": pages.csrf},
                           data={"quantite": "5", "quantite_vue": "3.000"})
-    assert response.status_code == 200 and "Comptage enregistré : 5 bobine (écart +2)." in response.text
+    assert response.status_code == 200 and "Comptage enregistré : 5 bobines (écart +2)." in response.text
     entry = db_session.scalar(select(Transaction).order_by(Transaction.id.desc()))
     assert (entry.type, entry.ajustement, entry.quantite_apres) == ("comptage", 2, 5)
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from inventaire.checks.schemas import Alert, Report, ResolvedAlert
+from inventaire.units import unit_for
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
           "octobre", "novembre", "décembre")
@@ -110,4 +111,4 @@ class Digest:
         """One alert on one line, for chat messages and plain text."""
         extra = f", à commander {quantity(alert.quantite_a_commander)}" if alert.quantite_a_commander else ""
         return (f"{alert.technicien} — {alert.code_produit} {alert.nom_produit} : "
-                f"{quantity(alert.quantite_actuelle)} {alert.unite} (seuil {quantity(alert.seuil)}{extra})")
+                f"{quantity(alert.quantite_actuelle)} {unit_for(alert.quantite_actuelle, alert.unite)} (seuil {quantity(alert.seuil)}{extra})")

@@ -12,6 +12,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from inventaire.config import Settings
 from inventaire.notifications.digest import Digest, quantity, severity_label
 from inventaire.notifications.exceptions import DeliveryError
+from inventaire.units import unit_for
 
 COLUMNS = ("Gravité", "Technicien", "Produit", "Quantité", "Seuil", "À commander")
 _loader = PackageLoader("inventaire.notifications", "templates")
@@ -24,7 +25,7 @@ def text_table(alerts) -> str:
     """The alerts as an aligned plain-text table."""
     rows = [COLUMNS] + [
         (severity_label(a), a.technicien, f"{a.code_produit} {a.nom_produit}",
-         f"{quantity(a.quantite_actuelle)} {a.unite}", quantity(a.seuil), quantity(a.quantite_a_commander))
+         f"{quantity(a.quantite_actuelle)} {unit_for(a.quantite_actuelle, a.unite)}", quantity(a.seuil), quantity(a.quantite_a_commander))
         for a in alerts
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
@@ -36,7 +37,7 @@ def text_table(alerts) -> str:
 
 def render(digest: Digest, *, recipients: list[str], rappel_jours: int) -> dict:
     """The stored content of one e-mail: recipients, subject, plain text and HTML."""
-    context = {"d": digest, "qty": quantity, "severity": severity_label, "table": text_table,
+    context = {"d": digest, "qty": quantity, "unit_for": unit_for, "severity": severity_label, "table": text_table,
                "rappel_jours": rappel_jours}
     return {
         "to": recipients,

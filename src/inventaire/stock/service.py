@@ -19,6 +19,7 @@ from inventaire.database import utcnow
 from inventaire.exceptions import Conflict, InvalidInput
 from inventaire.stock.models import StockLine, Transaction
 from inventaire.techniciens.models import Technician
+from inventaire.units import unit_for
 
 ZERO = Decimal("0")
 # The largest quantity a NUMERIC(12, 3) holds; beyond it PostgreSQL would fail the whole request.
@@ -110,7 +111,7 @@ def _check_bounds(line: StockLine, delta: Decimal) -> None:
     before, after = line.quantite, line.quantite + delta
     if after < 0:
         raise Conflict(
-            f"Stock insuffisant : {line.technicien.nom} a {_fmt(before)} {line.produit.unite} de "
+            f"Stock insuffisant : {line.technicien.nom} a {_fmt(before)} {unit_for(before, line.produit.unite)} de "
             f"« {line.produit.code_produit} », impossible de retirer {_fmt(-delta)}."
         )
     if after > MAX_QUANTITY:

@@ -7,6 +7,8 @@ from decimal import Decimal
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+from inventaire.units import unit_for
+
 NBSP = "\u00a0"
 MOIS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
 TYPES = {"reception": "Réception", "utilisation": "Utilisation", "ajustement": "Ajustement", "comptage": "Comptage"}
@@ -96,4 +98,5 @@ def install(env, clock: Clock) -> None:
         type_mouvement=lambda t: TYPES.get(t, t), gravite=lambda g: GRAVITES.get(g, g),
         etat=lambda e: ETATS.get(e, e), notifications=lambda n: NOTIFICATIONS.get(n, n),
         envoi=lambda n: ENVOIS.get(n, n), canal=lambda c: CANAUX.get(c, c),
+        accord=lambda unite, quantity: unit_for(quantity, unite),  # {{ p.unite|accord(q) }}: « 2 bobines »
     )

@@ -45,7 +45,7 @@
     if (document.activeElement !== amount) amount.value = fmt(Math.abs(delta));
     var summary = form.querySelector(".projet");
     summary.textContent = (use ? "Utilisation de " : "Réception de ") + fmt(Math.abs(delta)) + " " +
-      line.dataset.unite + " → " + fmt(after) + (after < 0 ? " (stock insuffisant)" : "");
+      (Math.abs(delta) >= 2 ? line.dataset.unitePluriel : line.dataset.unite) + " → " + fmt(after) + (after < 0 ? " (stock insuffisant)" : "");
     summary.classList.toggle("insuffisant", after < 0);
   }
 

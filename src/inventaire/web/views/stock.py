@@ -27,6 +27,7 @@ from inventaire.stock.models import StockLine
 from inventaire.stock.schemas import AdjustRequest, CountRequest
 from inventaire.techniciens import service as techniciens
 from inventaire.techniciens.models import Technician
+from inventaire.units import unit_for
 from inventaire.web.deps import FormData, PageUser
 from inventaire.web.formatting import quantite, variation
 from inventaire.web.forms import parse_decimal, validate
@@ -187,7 +188,8 @@ def adjust_line(request: Request, db_session: SessionDep, settings: SettingsDep,
         ),
         lambda entry: (
             f"Enregistré : {'utilisation' if entry.ajustement < 0 else 'réception'} de "
-            f"{quantite(abs(entry.ajustement))} {line.product.unite}. Quantité : {quantite(entry.quantite_apres)}."
+            f"{quantite(abs(entry.ajustement))} {unit_for(entry.ajustement, line.product.unite)}. "
+            f"Quantité : {quantite(entry.quantite_apres)}."
         ),
     )
 
@@ -210,7 +212,7 @@ def count_line(request: Request, db_session: SessionDep, settings: SettingsDep, 
             seen=body.quantite_vue, auteur=viewer.principal.nom,
         ),
         lambda entry: (
-            f"Comptage enregistré : {quantite(entry.quantite_apres)} {line.product.unite} "
+            f"Comptage enregistré : {quantite(entry.quantite_apres)} {unit_for(entry.quantite_apres, line.product.unite)} "
             f"(écart {variation(entry.ajustement) or '0'})."
         ),
     )

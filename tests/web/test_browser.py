@@ -133,7 +133,7 @@ def test_phone_page_shows_an_overdraw_and_changes_nothing(phone, api):
     line.locator("button.enregistrer").tap()
     error = line.locator(".message .erreur")
     error.wait_for()
-    assert error.inner_text() == "Stock insuffisant : Allan a 3 tube de « GRAPH-PROT », impossible de retirer 4."
+    assert error.inner_text() == "Stock insuffisant : Allan a 3 tubes de « GRAPH-PROT », impossible de retirer 4."
     assert line.locator("output.valeur").inner_text() == "3"
     screenshot(phone, "stock-telephone-erreur")
     assert _quantity(api, "GRAPH-PROT") == 3 and _ledger(api)["total"] == before
@@ -262,4 +262,20 @@ def test_phone_page_projection_speaks_french_plurals(phone):
     line.locator("button.moins").tap()
     line.locator("button.moins").tap()
     assert "Utilisation de 2 bobines → 3" in line.locator(".projet").inner_text()
+    assert phone.problems == []
+
+
+def test_phone_page_receives_a_product_the_van_did_not_carry(phone, api, server):
+    with server.session() as s:
+        make_product(s, code_produit="CORY-P", nom_produit="Poli Cory", unite="flacon", categorie="Entretien")
+    phone.goto("/stock/Allan")
+    form = phone.locator("form.reception")
+    form.locator("select[name=code_produit]").select_option("CORY-P")
+    form.locator("input[name=quantite]").fill("2")
+    form.locator("button[type=submit]").tap()
+    phone.locator("#ligne-CORY-P").wait_for()
+    assert phone.locator("#ligne-CORY-P output.valeur").inner_text() == "2"
+    assert _quantity(api, "CORY-P") == 2
+    assert phone.locator("form.reception").count() == 0  # nothing else absent: the form leaves the page
+    screenshot(phone, "stock-telephone-premiere-reception")
     assert phone.problems == []

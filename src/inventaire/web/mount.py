@@ -8,7 +8,9 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from inventaire.web.render import make_environment
-from inventaire.web.views import catalogue, connexion, evolution, stock, tableau, transactions, verifications
+from inventaire.web.views import (
+    catalogue, connexion, evolution, reception, stock, tableau, transactions, verifications,
+)
 
 STATIC = Path(__file__).parent / "static"
 
@@ -18,5 +20,5 @@ def mount(app: FastAPI) -> None:
     logs by inventaire.auth.redaction)."""
     app.state.page_templates = make_environment(app.state.settings.tz)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (connexion, tableau, verifications, evolution, catalogue, stock, transactions):
+    for module in (connexion, tableau, verifications, evolution, catalogue, stock, reception, transactions):
         app.include_router(module.router)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -38,6 +39,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 NomPath = Path(min_length=1, max_length=60)
 CodePath = Path(min_length=1, max_length=40)
 RECENT = 8
+POSITIVE = "Quantité : un nombre plus grand que zéro (ex. : 1 ou 0,5)."
 LABELS = {"ajustement": "Quantité", "quantite": "Quantité", "reference": "Référence", "motif": "Motif"}
 
 
@@ -95,10 +97,19 @@ def stock_index(request: Request, db_session: SessionDep, settings: SettingsDep,
 def stock_page(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: PageUser,
                nom: str = NomPath):
     technician, _ = _load(db_session, viewer, nom)
+    return van_page(request, db_session, settings, viewer, technician)
+
+
+def van_page(request, db_session, settings, viewer, technician, status_code: int = 200,
+             reception: dict | None = None):
+    """The phone page; `reception` holds the first-reception form's values and error, if it failed."""
     lines = stock.list_lines(db_session=db_session, technician=technician)
-    return render(request, "stock.html", viewer=viewer, nav="stock", technicien=technician, oob=False,
-                  lignes=line_views(db_session, settings, technician, lines),
-                  derniers=_recent(db_session, technician))
+    carried = {line.produit.code_produit for line in lines}
+    absent = [p for p in catalogue.list_products(db_session=db_session) if p.code_produit not in carried]
+    return render(request, "stock.html", status_code, viewer=viewer, nav="stock", technicien=technician,
+                  oob=False, lignes=line_views(db_session, settings, technician, lines),
+                  derniers=_recent(db_session, technician), absents=absent, reception=reception or {},
+                  cle=str(uuid.uuid4()))
 
 
 @dataclass
@@ -172,7 +183,7 @@ def adjust_line(request: Request, db_session: SessionDep, settings: SettingsDep,
     if kind not in ("utilisation", "reception"):
         return line.answer(422, erreur="Choisissez − (utilisation) ou + (réception).")
     if amount is None or not amount.is_finite() or amount <= 0:
-        return line.answer(422, erreur="Quantité : un nombre plus grand que zéro (ex. : 1 ou 0,5).")
+        return line.answer(422, erreur=POSITIVE)
     body, errors = validate(AdjustRequest, {
         "technicien": line.technician.nom, "code_produit": line.product.code_produit, "type": kind,
         "ajustement": str(-amount if kind == "utilisation" else amount),

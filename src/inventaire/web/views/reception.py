@@ -1,0 +1,76 @@
+"""The phone page's first reception: a product the van does not carry yet gets its line.
+
+A plain form (it works without JavaScript): on success the page is shown again at the new
+line; a refusal shows the page with the French reason next to the form, and nothing written.
+The form carries a one-time key, so a double tap or a resubmitted form records one reception.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
+
+from inventaire.catalogue import service as catalogue
+from inventaire.deps import SessionDep, SettingsDep, ensure_own_stock
+from inventaire.exceptions import DomainError
+from inventaire.idempotency import service as idempotency
+from inventaire.idempotency.routing import KEY_PATTERN, caller_scope
+from inventaire.stock import service as stock
+from inventaire.stock.schemas import AdjustRequest
+from inventaire.techniciens import service as techniciens
+from inventaire.web.deps import FormData, PageUser
+from inventaire.web.forms import parse_decimal, validate
+from inventaire.web.render import PageRoute
+from inventaire.web.views.stock import LABELS, POSITIVE, NomPath, van_page
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+@router.post("/stock/{nom}/recevoir")
+def receive_new_product(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: PageUser,
+                        form: FormData, nom: str = NomPath):
+    """Record the first reception of a product in this van."""
+    technician = techniciens.get_or_404(db_session=db_session, nom=nom)
+    ensure_own_stock(viewer.principal, technician.id)
+    values = {field: form.get(field, "").strip() for field in ("code_produit", "quantite", "reference", "cle")}
+
+    def refused(status_code: int, message: str):
+        db_session.rollback()  # the key's claim goes too: the same form may be sent again
+        return van_page(request, db_session, settings, viewer, technician, status_code,
+                        reception={**values, "erreur": message})
+
+    if not values["code_produit"]:
+        return refused(422, "Produit : choisissez le produit reçu.")
+    amount = parse_decimal(values["quantite"] or "x")
+    if amount is None or not amount.is_finite() or amount <= 0:
+        return refused(422, POSITIVE)
+    body, errors = validate(AdjustRequest, {
+        "technicien": technician.nom, "code_produit": values["code_produit"], "type": "reception",
+        "ajustement": values["quantite"], "reference": values["reference"],
+    }, decimals={"ajustement"}, required={"ajustement"})
+    if body is None:
+        return refused(422, " ".join(f"{LABELS.get(f, f)} : {m}." for f, m in errors.items()))
+    product = catalogue.get_by_code(db_session=db_session, code_produit=body.code_produit)
+    if product is None or not product.actif:
+        return refused(422, f"Produit : « {body.code_produit} » n'est pas au catalogue (ou il est archivé).")
+    landing = RedirectResponse(f"/stock/{quote(technician.nom, safe='')}#ligne-{quote(product.code_produit)}", 303)
+    key, scope = values["cle"], caller_scope(viewer.principal)
+    if key and re.fullmatch(KEY_PATTERN, key):
+        empreinte = idempotency.fingerprint(method="POST", path=request.url.path,
+                                            body=json.dumps({**form, "cle": key}, sort_keys=True).encode())
+        if idempotency.claim(db_session=db_session, appelant=scope, cle=key, empreinte=empreinte,
+                             ttl=dt.timedelta(hours=settings.idempotency_hours)) is not None:
+            return landing  # already recorded: show where it went, write nothing more
+    try:
+        stock.adjust(db_session=db_session, technician=technician, product=product, kind="reception",
+                     delta=body.ajustement, reference=body.reference, auteur=viewer.principal.nom)
+    except DomainError as exc:
+        return refused(exc.status_code, exc.detail)
+    if key and re.fullmatch(KEY_PATTERN, key):
+        idempotency.record(db_session=db_session, appelant=scope, cle=key, status=303, body=b"")
+    return landing

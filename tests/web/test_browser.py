@@ -272,6 +272,8 @@ def test_phone_page_receives_a_product_the_van_did_not_carry(phone, api, server)
     form = phone.locator("form.reception")
     form.locator("select[name=code_produit]").select_option("CORY-P")
     form.locator("input[name=quantite]").fill("2")
+    form.scroll_into_view_if_needed()
+    screenshot(phone, "stock-telephone-reception-formulaire")
     form.locator("button[type=submit]").tap()
     phone.locator("#ligne-CORY-P").wait_for()
     assert phone.locator("#ligne-CORY-P output.valeur").inner_text() == "2"

@@ -281,3 +281,16 @@ def test_phone_page_receives_a_product_the_van_did_not_carry(phone, api, server)
     assert phone.locator("form.reception").count() == 0  # nothing else absent: the form leaves the page
     screenshot(phone, "stock-telephone-premiere-reception")
     assert phone.problems == []
+
+
+def test_office_adds_a_technician_from_the_page(office, api):
+    office.goto("/techniciens")
+    office.locator("a", has_text="Ajouter un technicien").click()
+    office.locator("#f-nom").fill("Jean-Sébastien Côté")
+    office.locator("#f-email").fill("jsc@example.com")
+    office.locator("button.principal", has_text="Enregistrer").click()
+    office.locator("text=Technicien « Jean-Sébastien Côté » ajouté.").wait_for()
+    screenshot(office, "techniciens")
+    added = {t["nom"]: t for t in api.get("/inventaire/techniciens").json()}
+    assert added["Jean-Sébastien Côté"]["email"] == "jsc@example.com"
+    assert office.problems == []

@@ -12,7 +12,7 @@ from inventaire.web.models import WebSession
 from tests.factories import make_product, make_technician
 from tests.web.conftest import csrf_of, error_header, log_in, make_token
 
-PAGES = ["/", "/verifications", "/evolution", "/catalogue", "/stock", "/transactions", "/transactions.csv"]
+PAGES = ["/", "/verifications", "/evolution", "/catalogue", "/stock", "/techniciens", "/transactions", "/transactions.csv"]
 
 
 @pytest.mark.parametrize("path", PAGES)

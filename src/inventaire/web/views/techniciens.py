@@ -1,0 +1,91 @@
+"""Technicians, for the office: the list, adding one, changing a name, an e-mail, the status.
+
+Deactivating a technician takes them out of the checks and the notifications, and every
+token bound to them stops working (auth.service); their history stays.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+from urllib.parse import quote
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import RedirectResponse
+
+from inventaire.deps import SessionDep
+from inventaire.exceptions import Conflict, InvalidInput
+from inventaire.techniciens import service as techniciens
+from inventaire.techniciens.schemas import TechnicianCreate, TechnicianUpdate
+from inventaire.web.deps import AdminPage, FormData
+from inventaire.web.forms import validate
+from inventaire.web.render import PageRoute, render
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+NomPath = Path(min_length=1, max_length=60)
+NOTICES = {"ajoute": "Technicien « {} » ajouté.", "modifie": "Technicien « {} » modifié.",
+           "desactive": "Technicien « {} » désactivé : ses jetons ne fonctionnent plus, son historique reste."}
+
+
+@router.get("/techniciens")
+def technician_list(request: Request, db_session: SessionDep, viewer: AdminPage,
+                    avis: Literal["ajoute", "modifie", "desactive"] | None = None,
+                    nom: str | None = Query(None, max_length=60)):
+    return render(request, "techniciens.html", viewer=viewer, nav="techniciens",
+                  techniciens=techniciens.list_technicians(db_session=db_session),
+                  avis=NOTICES[avis].format(nom) if avis and nom else None)
+
+
+def _form_page(request, viewer, technicien=None, valeurs=None, erreurs=None, status_code=200):
+    return render(request, "technicien_form.html", status_code, viewer=viewer, nav="techniciens",
+                  technicien=technicien, valeurs=valeurs or {}, erreurs=erreurs or {})
+
+
+def _back(nom: str, what: str) -> RedirectResponse:
+    return RedirectResponse(f"/techniciens?avis={what}&nom={quote(nom)}", 303)
+
+
+@router.get("/techniciens/nouveau")
+def new_technician_page(request: Request, viewer: AdminPage):
+    return _form_page(request, viewer)
+
+
+@router.post("/techniciens/nouveau")
+def create_technician(request: Request, db_session: SessionDep, viewer: AdminPage, form: FormData):
+    data = {"nom": form.get("nom", ""), "email": form.get("email", "")}
+    body, errors = validate(TechnicianCreate, data, required={"nom"})
+    if body is None:
+        return _form_page(request, viewer, valeurs=data, erreurs=errors, status_code=422)
+    try:
+        technician = techniciens.create(db_session=db_session, **body.model_dump())
+    except (Conflict, InvalidInput) as exc:
+        db_session.rollback()
+        return _form_page(request, viewer, valeurs=data, erreurs={"nom": exc.detail}, status_code=exc.status_code)
+    return _back(technician.nom, "ajoute")
+
+
+@router.get("/techniciens/{nom}/modifier")
+def edit_technician_page(request: Request, db_session: SessionDep, viewer: AdminPage, nom: str = NomPath):
+    technician = techniciens.get_or_404(db_session=db_session, nom=nom)
+    return _form_page(request, viewer, technicien=technician, valeurs={
+        "nom": technician.nom, "email": technician.email or "", "actif": technician.actif})
+
+
+@router.post("/techniciens/{nom}/modifier")
+def update_technician(request: Request, db_session: SessionDep, viewer: AdminPage, form: FormData,
+                      nom: str = NomPath):
+    technician = techniciens.get_or_404(db_session=db_session, nom=nom)
+    data = {"nom": form.get("nom", ""), "email": form.get("email", "")}
+    active = form.get("actif") == "on"
+    body, errors = validate(TechnicianUpdate, data, clearable={"email"}, required={"nom"})
+    if body is None:
+        return _form_page(request, viewer, technicien=technician, valeurs={**data, "actif": active},
+                          erreurs=errors, status_code=422)
+    was_active = technician.actif
+    try:
+        techniciens.update(db_session=db_session, technician=technician,
+                           changes={**body.model_dump(exclude_unset=True), "actif": active})
+    except (Conflict, InvalidInput) as exc:
+        db_session.rollback()
+        return _form_page(request, viewer, technicien=technician, valeurs={**data, "actif": active},
+                          erreurs={"nom": exc.detail}, status_code=exc.status_code)
+    return _back(technician.nom, "desactive" if was_active and not active else "modifie")

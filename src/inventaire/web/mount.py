@@ -9,7 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from inventaire.web.render import make_environment
 from inventaire.web.views import (
-    catalogue, connexion, evolution, reception, stock, tableau, techniciens, transactions, verifications,
+    catalogue, connexion, evolution, levels, reception, stock, tableau, techniciens, transactions, verifications,
 )
 
 STATIC = Path(__file__).parent / "static"
@@ -20,6 +20,6 @@ def mount(app: FastAPI) -> None:
     logs by inventaire.auth.redaction)."""
     app.state.page_templates = make_environment(app.state.settings.tz)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (connexion, tableau, verifications, evolution, catalogue, stock, reception, techniciens,
+    for module in (connexion, tableau, verifications, evolution, catalogue, stock, reception, levels, techniciens,
                    transactions):
         app.include_router(module.router)

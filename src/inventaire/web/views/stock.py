@@ -101,13 +101,18 @@ def stock_page(request: Request, db_session: SessionDep, settings: SettingsDep, 
 
 
 def van_page(request, db_session, settings, viewer, technician, status_code: int = 200,
-             reception: dict | None = None):
-    """The phone page; `reception` holds the first-reception form's values and error, if it failed."""
+             reception: dict | None = None, notes: dict[str, dict[str, str]] | None = None):
+    """The phone page; `reception` holds the first-reception form's values and error, if it failed;
+    `notes` an outcome to show on a line ({code: {"erreur"|"succes": message}})."""
     lines = stock.list_lines(db_session=db_session, technician=technician)
     carried = {line.produit.code_produit for line in lines}
     absent = [p for p in catalogue.list_products(db_session=db_session) if p.code_produit not in carried]
+    views = line_views(db_session, settings, technician, lines)
+    for view in views:
+        for kind, message in (notes or {}).get(view.ligne.produit.code_produit, {}).items():
+            setattr(view, kind, message)
     return render(request, "stock.html", status_code, viewer=viewer, nav="stock", technicien=technician,
-                  oob=False, lignes=line_views(db_session, settings, technician, lines),
+                  oob=False, lignes=views,
                   derniers=_recent(db_session, technician), absents=absent, reception=reception or {},
                   cle=str(uuid.uuid4()))
 

@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from inventaire import __version__, errors
+from inventaire import __version__, api_docs, errors
 from inventaire.admission import AdmissionLimit
 from inventaire.auth import redaction
 from inventaire.catalogue.views import router as catalogue_router
@@ -82,6 +82,7 @@ def create_app(settings: Settings | None = None, session_factory: sessionmaker[S
         title="Inventaire",
         version=__version__,
         description="Service de stock : catalogue, stock des techniciens, journal des mouvements, alertes.",
+        docs_url=None, redoc_url=None, openapi_url=None,  # served by api_docs, behind authentication
     )
     app.state.settings = settings
     app.state.sessionmaker = session_factory
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None, session_factory: sessionmaker[S
     mount_pages(app)
 
     app.include_router(health_router)
+    api_docs.install(app)
 
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(AdmissionLimit, limit=settings.max_requests)

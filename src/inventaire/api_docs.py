@@ -1,0 +1,70 @@
+"""The API's own documentation (/docs, /redoc, /openapi.json), behind authentication too.
+
+The contract: every route but /health needs a token. A script sends its bearer token; a
+person reads /docs in a browser after logging in on /connexion (the page session's cookie
+goes with the page and with its fetch of /openapi.json). Anyone else: 401, or the login page.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.security import HTTPAuthorizationCredentials
+
+from inventaire.auth import service as auth_service
+from inventaire.deps import SessionDep, bearer
+from inventaire.exceptions import Unauthorized
+from inventaire.web import sessions
+from inventaire.web.deps import COOKIE
+
+router = APIRouter(include_in_schema=False)
+
+
+def reader_known(
+    request: Request, db_session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> bool:
+    """Whether the caller has a valid token, or a logged-in page session."""
+    if credentials is not None:
+        try:
+            auth_service.authenticate(db_session=db_session, raw=credentials.credentials)
+            return True
+        except Unauthorized:
+            return False
+    return sessions.viewer_of(db_session=db_session, cookie=request.cookies.get(COOKIE)) is not None
+
+
+Reader = Annotated[bool, Depends(reader_known)]
+
+
+def _login(path: str) -> RedirectResponse:
+    return RedirectResponse(f"/connexion?suite={quote(path, safe='')}", status_code=303)
+
+
+@router.get("/openapi.json")
+def openapi_schema(request: Request, known: Reader):
+    if not known:
+        raise Unauthorized("Authentification requise : en-tête « Authorization: Bearer <jeton> ».")
+    return JSONResponse(request.app.openapi())
+
+
+@router.get("/docs")
+def swagger_page(request: Request, known: Reader):
+    if not known:
+        return _login("/docs")
+    return get_swagger_ui_html(openapi_url="/openapi.json", title=f"{request.app.title} — API")
+
+
+@router.get("/redoc")
+def redoc_page(request: Request, known: Reader):
+    if not known:
+        return _login("/redoc")
+    return get_redoc_html(openapi_url="/openapi.json", title=f"{request.app.title} — API")
+
+
+def install(app: FastAPI) -> None:
+    app.include_router(router)

@@ -1,0 +1,40 @@
+"""/openapi.json, /docs and /redoc need a token or a logged-in page session, like every route but /health."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from inventaire.auth import service as auth_service
+from tests.conftest import bearer
+
+
+def test_the_schema_needs_a_token(anon_client, client, admin_token, db_session):
+    refused = anon_client.get("/openapi.json")
+    assert refused.status_code == 401 and "Authentification requise" in refused.json()["detail"]
+    assert anon_client.get("/openapi.json", headers=bearer("inv_inconnu")).status_code == 401
+    schema = anon_client.get("/openapi.json", headers=bearer(admin_token))
+    assert schema.status_code == 200 and "/inventaire/stock/ajuster" in schema.json()["paths"]
+
+
+def test_a_revoked_token_no_longer_reads_the_schema(anon_client, db_session):
+    raw, token = auth_service.create_token(db_session=db_session, role="cron")
+    db_session.commit()
+    assert anon_client.get("/openapi.json", headers=bearer(raw)).status_code == 200
+    auth_service.revoke(db_session=db_session, token_id=token.id)
+    db_session.commit()
+    assert anon_client.get("/openapi.json", headers=bearer(raw)).status_code == 401
+
+
+def test_the_docs_pages_send_a_stranger_to_the_login_page(app):
+    with TestClient(app) as browser:
+        for path in ("/docs", "/redoc"):
+            response = browser.get(path, follow_redirects=False)
+            assert response.status_code == 303
+            assert response.headers["location"] == f"/connexion?suite=%2F{path[1:]}"
+
+
+def test_a_logged_in_person_reads_the_docs_and_their_schema(pages):
+    docs = pages.get("/docs")
+    assert docs.status_code == 200 and "swagger" in docs.text.lower() and "/openapi.json" in docs.text
+    assert pages.get("/redoc").status_code == 200
+    assert pages.get("/openapi.json").status_code == 200  # the page's own fetch carries the cookie

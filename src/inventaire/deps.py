@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated
 
+import anyio
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
@@ -35,9 +36,16 @@ async def get_db(request: Request) -> AsyncIterator[Session]:
     try:
         yield session
     except BaseException:
-        await run_in_threadpool(finish, session, commit=False)
+        await _finish(session, commit=False)
         raise
-    await run_in_threadpool(finish, session, commit=True)
+    await _finish(session, commit=True)
+
+
+async def _finish(session: Session, *, commit: bool) -> None:
+    # Shielded: a cancelled request must still end its transaction and give its connection
+    # (and its row locks) back, rather than leave them to the garbage collector.
+    with anyio.CancelScope(shield=True):
+        await run_in_threadpool(finish, session, commit=commit)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -48,7 +48,7 @@ def _login(path: str) -> RedirectResponse:
 @router.get("/openapi.json")
 def openapi_schema(request: Request, known: Reader):
     if not known:
-        raise Unauthorized("Authentification requise : en-tête « Authorization: Bearer <jeton> ».")
+        raise Unauthorized(auth_service.AUTH_REQUIRED)
     return JSONResponse(request.app.openapi())
 
 

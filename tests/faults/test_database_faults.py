@@ -25,6 +25,7 @@ from tests.factories import make_line, make_product, make_technician
 from tests.live import live_server
 
 USE = {"technicien": "Allan", "code_produit": "CORD-001", "ajustement": -1, "type": "utilisation"}
+UNREACHABLE = ["sqlite:////nonexistent-folder/inventaire.db", "postgresql://nobody@127.0.0.1:1/inventaire"]
 
 
 def ledger_state(session) -> tuple:
@@ -170,10 +171,7 @@ def test_sqlite_lock_past_the_bound_is_503_not_500(tmp_path):
         assert c.post("/inventaire/stock/ajuster", json=USE).json()["quantite_apres"] == 9
 
 
-@pytest.mark.parametrize("url", [
-    "sqlite:////nonexistent-folder/inventaire.db",
-    "postgresql://nobody@127.0.0.1:1/inventaire",
-], ids=["sqlite-missing-folder", "postgresql-refused"])
+@pytest.mark.parametrize("url", UNREACHABLE, ids=["sqlite-missing-folder", "postgresql-refused"])
 def test_health_reports_an_unreachable_database(url):
     with TestClient(create_app(Settings(DATABASE_URL=url)), raise_server_exceptions=False) as c:
         health = c.get("/health")
@@ -183,10 +181,7 @@ def test_health_reports_an_unreachable_database(url):
         assert api.status_code == 503 and "indisponible" in api.json()["detail"]
 
 
-@pytest.mark.parametrize("url", [
-    "sqlite:////nonexistent-folder/inventaire.db",
-    "postgresql://nobody@127.0.0.1:1/inventaire",
-], ids=["sqlite-missing-folder", "postgresql-refused"])
+@pytest.mark.parametrize("url", UNREACHABLE, ids=["sqlite-missing-folder", "postgresql-refused"])
 def test_pages_say_the_database_is_unavailable_in_french(url):
     """On a page (a phone in a driveway), an outage is a French page with its retry hint, not JSON."""
     with TestClient(create_app(Settings(DATABASE_URL=url)), raise_server_exceptions=False) as c:

@@ -17,6 +17,7 @@ from inventaire.exceptions import InvalidInput, NotFound, Unauthorized
 from inventaire.techniciens.models import Technician
 
 TOKEN_PREFIX = "inv_"
+AUTH_REQUIRED = "Authentification requise : en-tête « Authorization: Bearer <jeton> »."
 # Marking a token as used costs a write; once a minute is precise enough for "last used".
 TOUCH_EVERY = dt.timedelta(minutes=1)
 
@@ -76,7 +77,7 @@ def create_token(
 def authenticate(*, db_session: Session, raw: str | None) -> Principal:
     """The principal of a bearer token; Unauthorized if missing, unknown or revoked."""
     if not raw:
-        raise Unauthorized("Authentification requise : en-tête « Authorization: Bearer <jeton> ».")
+        raise Unauthorized(AUTH_REQUIRED)
     digest = hash_token(raw)
     token = db_session.execute(_TOKEN_BY_HASH, {"digest": digest}).first()
     # The lookup is by hash (not by secret), and the final comparison is constant-time.

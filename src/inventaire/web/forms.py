@@ -29,6 +29,11 @@ def parse_decimal(text: str) -> Decimal | None:
         return None
 
 
+def field_errors(errors: dict[str, str], labels: dict[str, str]) -> str:
+    """The faulty fields of a form as one French sentence per field, with their labels."""
+    return " ".join(f"{labels.get(field, field)} : {message}." for field, message in errors.items())
+
+
 def validate(
     schema: type[M], data: dict[str, str], *, decimals: set[str] = frozenset(),
     clearable: set[str] = frozenset(), required: set[str] = frozenset(),

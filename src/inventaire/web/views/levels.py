@@ -16,7 +16,7 @@ from inventaire.stock.schemas import LevelsRequest
 from inventaire.techniciens import service as techniciens
 from inventaire.web.deps import AdminPage, FormData
 from inventaire.web.formatting import quantite
-from inventaire.web.forms import validate
+from inventaire.web.forms import field_errors, validate
 from inventaire.web.render import PageRoute
 from inventaire.web.views.stock import NomPath, van_page
 
@@ -34,9 +34,8 @@ def set_line_levels(request: Request, db_session: SessionDep, settings: Settings
     body, errors = validate(LevelsRequest, {name: form.get(name, "") for name in LEVELS},
                             decimals=set(LEVELS), clearable=set(LEVELS))
     if body is None:
-        message = " ".join(f"{NAMES.get(f, f)} : {m}." for f, m in errors.items())
         return van_page(request, db_session, settings, viewer, technician, 422,
-                        notes={product.code_produit: {"erreur": message}})
+                        notes={product.code_produit: {"erreur": field_errors(errors, NAMES)}})
     line = stock.set_levels(db_session=db_session, technician=technician, product=product,
                             changes=body.model_dump(exclude_unset=True))
     shown = [f"{NAMES[name].lower()} {quantite(value)}" for name in LEVELS

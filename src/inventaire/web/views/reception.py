@@ -7,9 +7,6 @@ The form carries a one-time key, so a double tap or a resubmitted form records o
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import re
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
@@ -18,13 +15,12 @@ from fastapi.responses import RedirectResponse
 from inventaire.catalogue import service as catalogue
 from inventaire.deps import SessionDep, SettingsDep, ensure_own_stock
 from inventaire.exceptions import DomainError
-from inventaire.idempotency import service as idempotency
-from inventaire.idempotency.routing import KEY_PATTERN, caller_scope
+from inventaire.idempotency import pages as page_keys
 from inventaire.stock import service as stock
 from inventaire.stock.schemas import AdjustRequest
 from inventaire.techniciens import service as techniciens
 from inventaire.web.deps import FormData, PageUser
-from inventaire.web.forms import parse_decimal, validate
+from inventaire.web.forms import field_errors, parse_decimal, validate
 from inventaire.web.render import PageRoute
 from inventaire.web.views.stock import LABELS, POSITIVE, NomPath, van_page
 
@@ -54,23 +50,20 @@ def receive_new_product(request: Request, db_session: SessionDep, settings: Sett
         "ajustement": values["quantite"], "reference": values["reference"],
     }, decimals={"ajustement"}, required={"ajustement"})
     if body is None:
-        return refused(422, " ".join(f"{LABELS.get(f, f)} : {m}." for f, m in errors.items()))
+        return refused(422, field_errors(errors, LABELS))
     product = catalogue.get_by_code(db_session=db_session, code_produit=body.code_produit)
     if product is None or not product.actif:
         return refused(422, f"Produit : « {body.code_produit} » n'est pas au catalogue (ou il est archivé).")
     landing = RedirectResponse(f"/stock/{quote(technician.nom, safe='')}#ligne-{quote(product.code_produit)}", 303)
-    key, scope = values["cle"], caller_scope(viewer.principal)
-    if key and re.fullmatch(KEY_PATTERN, key):
-        empreinte = idempotency.fingerprint(method="POST", path=request.url.path,
-                                            body=json.dumps({**form, "cle": key}, sort_keys=True).encode())
-        if idempotency.claim(db_session=db_session, appelant=scope, cle=key, empreinte=empreinte,
-                             ttl=dt.timedelta(hours=settings.idempotency_hours)) is not None:
-            return landing  # already recorded: show where it went, write nothing more
+    key = values["cle"] if page_keys.well_formed(values["cle"]) else None
+    if key is not None and page_keys.claim(db_session=db_session, settings=settings, principal=viewer.principal,
+                                           key=key, path=request.url.path, form=form) is not None:
+        return landing  # already recorded: show where it went, write nothing more
     try:
         stock.adjust(db_session=db_session, technician=technician, product=product, kind="reception",
                      delta=body.ajustement, reference=body.reference, auteur=viewer.principal.nom)
     except DomainError as exc:
         return refused(exc.status_code, exc.detail)
-    if key and re.fullmatch(KEY_PATTERN, key):
-        idempotency.record(db_session=db_session, appelant=scope, cle=key, status=303, body=b"")
+    if key is not None:
+        page_keys.record(db_session=db_session, principal=viewer.principal, key=key, status=303, body=b"")
     return landing

@@ -3,9 +3,6 @@ the line as the server now has it (an HTMX swap), or with the reason it was refu
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import re
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,8 +17,8 @@ from inventaire.checks import service as checks
 from inventaire.config import Settings
 from inventaire.deps import SessionDep, SettingsDep, ensure_own_stock
 from inventaire.exceptions import DomainError
-from inventaire.idempotency import service as idempotency
-from inventaire.idempotency.routing import HEADER, KEY_PATTERN, caller_scope
+from inventaire.idempotency import pages as page_keys
+from inventaire.idempotency.routing import HEADER
 from inventaire.stock import ledger
 from inventaire.stock import service as stock
 from inventaire.stock.models import StockLine
@@ -31,7 +28,7 @@ from inventaire.techniciens.models import Technician
 from inventaire.units import unit_for
 from inventaire.web.deps import FormData, PageUser
 from inventaire.web.formatting import quantite, variation
-from inventaire.web.forms import parse_decimal, validate
+from inventaire.web.forms import field_errors, parse_decimal, validate
 from inventaire.web.render import PageRoute, error_response, render
 from inventaire.web.sessions import Viewer
 
@@ -145,16 +142,12 @@ class LineRequest:
         first answer again and writes nothing, as the API's stock POSTs do.
         """
         key = self.request.headers.get(HEADER)
-        if key is not None and not re.fullmatch(KEY_PATTERN, key):
+        if key is not None and not page_keys.well_formed(key):
             return self.answer(422, erreur="Clé d'idempotence invalide : rechargez la page.")
-        scope = caller_scope(self.viewer.principal)
+        principal = self.viewer.principal
         if key is not None:
-            stored = idempotency.claim(
-                db_session=self.db_session, appelant=scope, cle=key,
-                ttl=dt.timedelta(hours=self.settings.idempotency_hours),
-                empreinte=idempotency.fingerprint(method="POST", path=self.request.url.path,
-                                                  body=json.dumps(form, sort_keys=True).encode()),
-            )
+            stored = page_keys.claim(db_session=self.db_session, settings=self.settings, principal=principal,
+                                     key=key, path=self.request.url.path, form=form)
             if stored is not None:
                 return HTMLResponse(stored.body, stored.status, headers={"Idempotent-Replayed": "true"})
         try:
@@ -164,18 +157,14 @@ class LineRequest:
             return self.answer(exc.status_code, erreur=exc.detail)
         response = self.answer(succes=describe(entry))
         if key is not None:
-            idempotency.record(db_session=self.db_session, appelant=scope, cle=key,
-                               status=response.status_code, body=bytes(response.body))
+            page_keys.record(db_session=self.db_session, principal=principal, key=key,
+                             status=response.status_code, body=bytes(response.body))
         return response
 
 
 def _line_request(request, db_session, settings, viewer, nom, code) -> LineRequest:
     technician, product = _load(db_session, viewer, nom, code)
     return LineRequest(request, db_session, settings, viewer, technician, product)
-
-
-def _field_errors(errors: dict[str, str]) -> str:
-    return " ".join(f"{LABELS.get(field, field)} : {message}." for field, message in errors.items())
 
 
 @router.post("/stock/{nom}/{code}/ajuster")
@@ -195,7 +184,7 @@ def adjust_line(request: Request, db_session: SessionDep, settings: SettingsDep,
         "reference": form.get("reference", ""), "motif": form.get("motif", ""),
     }, decimals={"ajustement"})
     if body is None:
-        return line.answer(422, erreur=_field_errors(errors))
+        return line.answer(422, erreur=field_errors(errors, LABELS))
     return line.save(
         form,
         lambda: stock.adjust(
@@ -220,7 +209,7 @@ def count_line(request: Request, db_session: SessionDep, settings: SettingsDep, 
         "quantite": form.get("quantite", ""), "quantite_vue": form.get("quantite_vue", ""),
     }, decimals={"quantite", "quantite_vue"}, required={"quantite"})
     if body is None:
-        return line.answer(422, erreur=_field_errors(errors))
+        return line.answer(422, erreur=field_errors(errors, LABELS))
     return line.save(
         form,
         lambda: stock.count(

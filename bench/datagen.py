@@ -19,7 +19,7 @@ from inventaire.techniciens.models import name_key
 CATEGORIES = ("Cordes", "Marteaux", "Feutres", "Chevilles", "Étouffoirs", "Humidité", "Entretien")
 DEFAULT_THRESHOLD = 5
 LEDGER_COLUMNS = (
-    "stock_line_id", "technicien_id", "produit_id", "type", "ajustement", "quantite_avant",
+    "stock_line_id", "emplacement_id", "produit_id", "type", "ajustement", "quantite_avant",
     "quantite_apres", "motif", "reference", "auteur", "created_at",
 )
 
@@ -63,7 +63,7 @@ class Dataset:
 
     def _technician(self, i: int) -> dict:
         nom = "Jean-Sébastien Côté" if i == 1 else f"Technicien {i:02d}"
-        return {"id": i, "nom": nom, "nom_cle": name_key(nom), "email": None, "actif": True,
+        return {"id": i, "nom": nom, "nom_cle": name_key(nom), "genre": "vehicule", "actif": True,
                 "created_at": self.now}
 
     def _plan_line(self, rng: random.Random, technician: dict, product: dict) -> None:
@@ -74,7 +74,7 @@ class Dataset:
         else:
             final = rng.randint(threshold + 1, threshold + 40)
         self.line_rows.append({
-            "id": len(self.line_rows) + 1, "technicien_id": technician["id"], "produit_id": product["id"],
+            "id": len(self.line_rows) + 1, "emplacement_id": technician["id"], "produit_id": product["id"],
             "quantite": Decimal(0), "seuil_min": seuil_min,
             "niveau_par": Decimal(threshold * 3) if rng.random() < 0.3 else None, "updated_at": self.now,
         })
@@ -111,7 +111,7 @@ class Dataset:
                 line = self.line_rows[i]
                 kind = "reception" if delta > 0 else ("utilisation" if delta < 0 else "comptage")
                 yield (
-                    line["id"], line["technicien_id"], line["produit_id"], kind, delta, before,
+                    line["id"], line["emplacement_id"], line["produit_id"], kind, delta, before,
                     before + delta, "Chargement du banc d'essai", None, "banc",
                     at + dt.timedelta(seconds=n % 86_400),
                 )
@@ -128,5 +128,5 @@ class Dataset:
         """(technician name, product code) of every line an adjustment may target."""
         names = {t["id"]: t["nom"] for t in self.technician_rows}
         codes = {p["id"]: p["code_produit"] for p in self.product_rows if p["actif"]}
-        return [(names[l["technicien_id"]], codes[l["produit_id"]])
+        return [(names[l["emplacement_id"]], codes[l["produit_id"]])
                 for l in self.line_rows if l["produit_id"] in codes]

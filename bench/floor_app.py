@@ -26,9 +26,9 @@ LINES = text("SELECT max(id) FROM inventaire_techniciens")
 LOCK = text("SELECT quantite FROM inventaire_techniciens WHERE id = :line FOR UPDATE")
 UPDATE = text("UPDATE inventaire_techniciens SET quantite = quantite + 1, updated_at = now() WHERE id = :line")
 INSERT = text("""
-INSERT INTO transactions_inventaire (stock_line_id, technicien_id, produit_id, type, ajustement,
+INSERT INTO transactions_inventaire (stock_line_id, emplacement_id, produit_id, type, ajustement,
     quantite_avant, quantite_apres, motif, reference, auteur, created_at)
-  SELECT id, technicien_id, produit_id, 'reception', 1, quantite - 1, quantite,
+  SELECT id, emplacement_id, produit_id, 'reception', 1, quantite - 1, quantite,
     'Banc d''essai', 'PLANCHER', 'plancher', now()
   FROM inventaire_techniciens WHERE id = :line
 """)

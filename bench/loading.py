@@ -83,14 +83,17 @@ class BenchDatabase:
     # -- loading ---------------------------------------------------------------------------------
     def load_base(self, data: Dataset) -> None:
         """Products, technicians and every line (at zero until the ledger is loaded)."""
-        tables = (("produits_catalogue", data.product_rows), ("techniciens", data.technician_rows),
+        # A technician is a location (`emplacements`) and a row of `techniciens` with the same id.
+        tables = (("produits_catalogue", data.product_rows), ("emplacements", data.technician_rows),
+                  ("techniciens", [{"id": t["id"], "email": None} for t in data.technician_rows]),
                   ("inventaire_techniciens", [_without(r, "planned") for r in data.line_rows]))
         if self.backend == "postgresql":
             with psycopg.connect(self.conninfo) as conn:
                 for table, rows in tables:
                     columns = list(rows[0])
                     _copy(conn, table, columns, (tuple(r[c] for c in columns) for r in rows))
-                    conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {len(rows)})")
+                    if table != "techniciens":  # its id is its location's: no sequence of its own
+                        conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {len(rows)})")
         else:
             with self.engine.begin() as conn:
                 for table, rows in tables:

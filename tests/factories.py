@@ -37,9 +37,9 @@ def make_line(session: Session, technician, product, quantite, **levels):
     """A stock line at `quantite`, reached through a real reception (so the ledger agrees)."""
     quantite = Decimal(str(quantite))
     if quantite > 0:
-        stock.adjust(db_session=session, technician=technician, product=product, kind="reception",
+        stock.adjust(db_session=session, location=technician, product=product, kind="reception",
                      delta=quantite, auteur="essai")
-    line = stock.set_levels(db_session=session, technician=technician, product=product, changes=levels)
+    line = stock.set_levels(db_session=session, location=technician, product=product, changes=levels)
     return line
 
 

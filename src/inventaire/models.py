@@ -1,9 +1,11 @@
 """Imports every model so that the metadata (and Alembic) sees all tables."""
 
+from inventaire.ateliers.models import Workshop
 from inventaire.auth.models import ApiToken
 from inventaire.catalogue.models import Product
 from inventaire.checks.models import Verification
 from inventaire.database import Base
+from inventaire.emplacements.models import Location
 from inventaire.idempotency.models import IdempotencyKey
 from inventaire.notifications.models import Notification
 from inventaire.stock.models import StockLine, Transaction
@@ -11,6 +13,6 @@ from inventaire.techniciens.models import Technician
 from inventaire.web.models import WebSession
 
 __all__ = [
-    "ApiToken", "Base", "IdempotencyKey", "Notification", "Product", "StockLine", "Technician", "Transaction",
-    "Verification", "WebSession",
+    "ApiToken", "Base", "IdempotencyKey", "Location", "Notification", "Product", "StockLine", "Technician",
+    "Transaction", "Verification", "WebSession", "Workshop",
 ]

@@ -34,7 +34,7 @@ def history(db_session):
         (allan, corde, "ajustement", "1", 1),
     ]
     for tech, product, kind, delta, days in rows:
-        stock.adjust(db_session=db_session, technician=tech, product=product, kind=kind,
+        stock.adjust(db_session=db_session, location=tech, product=product, kind=kind,
                      delta=Decimal(delta), auteur="essai", at=at(days))
     db_session.commit()
 
@@ -89,7 +89,7 @@ def test_filter_errors(client, history):
     bad_type = client.get("/inventaire/transactions", params={"type": "vol"})
     assert bad_type.status_code == 422
     assert bad_type.json()["detail"][0]["msg"] == (
-        "type : valeur invalide (valeurs possibles : 'reception', 'utilisation', 'ajustement' ou 'comptage')"
+        "type : valeur invalide (valeurs possibles : 'reception', 'utilisation', 'ajustement', 'comptage' ou 'transfert')"
     )
     bad_date = client.get("/inventaire/transactions", params={"depuis": "hier"})
     assert bad_date.status_code == 422

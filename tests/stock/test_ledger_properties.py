@@ -46,9 +46,9 @@ def expected_outcome(kind: str, amount: Decimal, seen: str, balance: Decimal | N
 def apply(db_session, tech, product, kind, amount, seen, balance):
     if kind == "comptage":
         shown = {"none": None, "right": balance or Decimal(0), "wrong": (balance or Decimal(0)) + 1}[seen]
-        return stock.count(db_session=db_session, technician=tech, product=product, counted=abs(amount),
+        return stock.count(db_session=db_session, location=tech, product=product, counted=abs(amount),
                            seen=shown, auteur="propriété")
-    return stock.adjust(db_session=db_session, technician=tech, product=product, kind=kind, delta=amount,
+    return stock.adjust(db_session=db_session, location=tech, product=product, kind=kind, delta=amount,
                         auteur="propriété")
 
 
@@ -72,7 +72,7 @@ def test_balances_equal_ledger_sums_and_never_go_negative(db_session, ops):
         model[index] = balance
 
     lines = {line.produit_id: line for line in db_session.scalars(
-        select(StockLine).where(StockLine.technicien_id == tech.id).execution_options(populate_existing=True)
+        select(StockLine).where(StockLine.emplacement_id == tech.id).execution_options(populate_existing=True)
     )}
     for index, product in enumerate(products):
         line = lines.get(product.id)

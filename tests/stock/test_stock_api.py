@@ -179,9 +179,9 @@ def stock_product(db_session):
 
 def test_service_keeps_balance_equal_to_ledger(db_session, allan):
     product = stock_product(db_session)
-    stock.adjust(db_session=db_session, technician=allan, product=product, kind="reception",
+    stock.adjust(db_session=db_session, location=allan, product=product, kind="reception",
                  delta=Decimal("3.250"), auteur="essai")
-    stock.count(db_session=db_session, technician=allan, product=product, counted=Decimal("1.5"), auteur="essai")
-    line = stock.get_line(db_session=db_session, technician=allan, product=product)
+    stock.count(db_session=db_session, location=allan, product=product, counted=Decimal("1.5"), auteur="essai")
+    line = stock.get_line(db_session=db_session, location=allan, product=product)
     assert line.quantite == Decimal("1.500")
     assert ledger.ledger_sum(db_session=db_session, line=line) == Decimal("1.500")

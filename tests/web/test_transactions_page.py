@@ -17,9 +17,9 @@ def _ledger(db_session):
     felt = make_product(db_session, code_produit="FEUT-ETOUF", nom_produit="Feutre", unite="m")
     make_line(db_session, allan, cord, 10)
     make_line(db_session, nicolas, felt, 5)
-    stock.adjust(db_session=db_session, technician=allan, product=cord, kind="utilisation", delta=Decimal(-2),
+    stock.adjust(db_session=db_session, location=allan, product=cord, kind="utilisation", delta=Decimal(-2),
                  auteur="Allan", motif="=HYPERLINK(\"http://x\")", reference="RDV-1")
-    stock.adjust(db_session=db_session, technician=nicolas, product=felt, kind="utilisation",
+    stock.adjust(db_session=db_session, location=nicolas, product=felt, kind="utilisation",
                  delta=Decimal("-0.5"), auteur="Nicolas", at=dt.datetime(2025, 1, 15, 12, tzinfo=dt.UTC))
     db_session.commit()
 
@@ -54,7 +54,7 @@ def test_paging(pages, db_session):
     tech = make_technician(db_session, nom="Allan")
     product = make_product(db_session, code_produit="CORD-012")
     for _ in range(55):
-        stock.adjust(db_session=db_session, technician=tech, product=product, kind="reception", delta=Decimal(1),
+        stock.adjust(db_session=db_session, location=tech, product=product, kind="reception", delta=Decimal(1),
                      auteur="essai")
     db_session.commit()
     first = pages.get("/transactions").text
@@ -83,7 +83,7 @@ def test_csv_streams_every_row_in_batches(pages, db_session, monkeypatch):
     product = make_product(db_session, code_produit="CORD-012")
     at = dt.datetime(2025, 3, 1, tzinfo=dt.UTC)
     for i in range(30):  # equal timestamps in pairs: the batches must neither skip nor repeat a row
-        stock.adjust(db_session=db_session, technician=tech, product=product, kind="reception", delta=Decimal(1),
+        stock.adjust(db_session=db_session, location=tech, product=product, kind="reception", delta=Decimal(1),
                      auteur="essai", at=at + dt.timedelta(minutes=i // 2))
     db_session.commit()
     rows = _csv(pages.get("/transactions.csv"))

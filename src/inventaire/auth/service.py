@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from inventaire.auth.models import ROLES, ApiToken
 from inventaire.database import utcnow
 from inventaire.exceptions import InvalidInput, NotFound, Unauthorized
+from inventaire.emplacements.models import Location
 from inventaire.techniciens.models import Technician
 
 TOKEN_PREFIX = "inv_"
@@ -24,7 +25,8 @@ TOUCH_EVERY = dt.timedelta(minutes=1)
 
 # Built once, in Core: it runs on every request, and the ORM version (two objects loaded)
 # cost four times the CPU of the query itself (BENCHMARKS.md).
-_TOKENS, _TECHNICIANS = ApiToken.__table__, Technician.__table__
+# A technician's name and status live on their location (same id).
+_TOKENS, _TECHNICIANS = ApiToken.__table__, Location.__table__
 _TOKEN_BY_HASH = (
     select(_TOKENS.c.id, _TOKENS.c.nom, _TOKENS.c.role, _TOKENS.c.technicien_id, _TOKENS.c.token_hash,
            _TOKENS.c.last_used_at, _TOKENS.c.revoked_at, _TECHNICIANS.c.nom.label("technicien_nom"),

@@ -64,7 +64,7 @@ def import_opening(*, db_session: Session, path: Path, auteur: str, ignorer_erre
     if report.rejets and not ignorer_erreurs:
         return report
     for row in rows:
-        stock.count(db_session=db_session, technician=row.technician, product=row.product,
+        stock.count(db_session=db_session, location=row.technician, product=row.product,
                     counted=row.quantite, auteur=auteur, motif=MOTIF)
     report.importees = len(rows)
     return report

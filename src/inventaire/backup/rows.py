@@ -10,20 +10,50 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import Boolean, Column, Integer, Table
+from sqlalchemy import Boolean, Column, FromClause, Integer, Table, insert, select
+from sqlalchemy.orm import Session
 
+from inventaire.ateliers.models import Workshop
 from inventaire.catalogue.models import Product
 from inventaire.database import ScaledDecimal, UTCDateTime
+from inventaire.emplacements.models import Location, LocationKind
 from inventaire.stock.models import StockLine, Transaction
 from inventaire.techniciens.models import Technician
 
-# (name in the export, table), parents before children.
-TABLES: list[tuple[str, Table]] = [
+_LOCATIONS, _VANS, _WORKSHOPS = Location.__table__, Technician.__table__, Workshop.__table__
+# Every location (vans and workshops) as one export table, named as before workshops came: a van's
+# row is what it always was (plus `genre`), so scripts reading techniciens.csv keep working.
+LOCATIONS = (
+    select(*_LOCATIONS.c, _VANS.c.email)
+    .select_from(_LOCATIONS.outerjoin(_VANS, _VANS.c.id == _LOCATIONS.c.id))
+    .subquery("techniciens")
+)
+
+# (name in the export, what it reads), parents before children.
+TABLES: list[tuple[str, FromClause]] = [
     ("catalogue", Product.__table__),
-    ("techniciens", Technician.__table__),
+    ("techniciens", LOCATIONS),
     ("stock", StockLine.__table__),
     ("transactions", Transaction.__table__),
 ]
+# The tables an import writes, for their id sequences.
+WRITTEN: list[Table] = [Product.__table__, _LOCATIONS, _VANS, _WORKSHOPS, StockLine.__table__, Transaction.__table__]
+
+
+def insert_rows(db_session: Session, name: str, values: list[dict]) -> None:
+    """Write decoded rows of one export table (a location goes to its base table and its kind's)."""
+    if name != "techniciens":
+        db_session.execute(insert(dict(TABLES)[name]), values)
+        return
+    kinds = {row["id"]: row.get("genre") or LocationKind.VEHICULE for row in values}  # older exports: vans only
+    db_session.execute(insert(_LOCATIONS), [
+        {**{k: v for k, v in row.items() if k != "email"}, "genre": kinds[row["id"]]} for row in values
+    ])
+    vans = [{"id": row["id"], "email": row.get("email")} for row in values if kinds[row["id"]] == LocationKind.VEHICULE]
+    workshops = [{"id": row["id"]} for row in values if kinds[row["id"]] == LocationKind.ATELIER]
+    for table, rows in ((_VANS, vans), (_WORKSHOPS, workshops)):
+        if rows:
+            db_session.execute(insert(table), rows)
 
 
 class BadValue(ValueError):

@@ -7,11 +7,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from inventaire import __version__
-from inventaire.backup.rows import TABLES, BadValue, csv_cell, decode, encode
+from inventaire.backup.rows import TABLES, WRITTEN, BadValue, csv_cell, decode, encode, insert_rows
 from inventaire.database import utcnow
 from inventaire.exceptions import Conflict, InvalidInput
 from inventaire.stock.models import StockLine, Transaction
@@ -65,7 +65,7 @@ def import_from(*, db_session: Session, folder: Path) -> Counts:
         except BadValue as exc:
             raise InvalidInput(f"Export invalide : {exc}.") from exc
         for start in range(0, len(values), BATCH):
-            db_session.execute(insert(table), values[start:start + BATCH])
+            insert_rows(db_session, name, values[start:start + BATCH])
         setattr(counts, name, len(values))
     _reset_sequences(db_session)
     _check_balances(db_session)
@@ -99,7 +99,9 @@ def _reset_sequences(db_session: Session) -> None:
     """PostgreSQL's id sequences resume after the restored ids (SQLite does this by itself)."""
     if db_session.get_bind().dialect.name != "postgresql":
         return
-    for _name, table in TABLES:
+    for table in WRITTEN:
+        if table.c.id.foreign_keys:  # a technician's or workshop's id is its location's: no sequence
+            continue
         db_session.execute(text(
             f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
             f"COALESCE((SELECT MAX(id) FROM {table.name}), 1), "

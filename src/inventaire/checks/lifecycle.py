@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from inventaire.checks.models import Verification
 from inventaire.checks.schemas import Alert, Evolution, Report, ResolvedAlert
-from inventaire.techniciens.models import Technician
+from inventaire.emplacements.models import Location
 
 # A daily check drifts by seconds: a reminder due "in 7 days" must not slip to the 8th day.
 REMINDER_GRACE = dt.timedelta(hours=1)
@@ -26,7 +26,7 @@ RANK = {"bas_stock": 0, "critique": 1}
 
 
 def previous_run(
-    *, db_session: Session, technician: Technician | None, seuil_critique: Decimal | None
+    *, db_session: Session, technician: Location | None, seuil_critique: Decimal | None
 ) -> Verification | None:
     """The latest stored run of the same scope: same technician (or all), same forced threshold."""
     query = select(Verification).order_by(Verification.generated_at.desc(), Verification.id.desc()).limit(1)

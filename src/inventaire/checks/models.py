@@ -7,15 +7,15 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inventaire.database import Base, Quantity, UTCDateTime, utcnow
+from inventaire.emplacements.models import Location
 from inventaire.notifications.models import Notification
-from inventaire.techniciens.models import Technician
 
 
 class Verification(Base):
     __tablename__ = "verifications"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    technicien_id: Mapped[int | None] = mapped_column(ForeignKey("techniciens.id"), nullable=True, index=True)
+    technicien_id: Mapped[int | None] = mapped_column(ForeignKey("emplacements.id"), nullable=True, index=True)
     seuil_critique: Mapped[Decimal | None] = mapped_column(Quantity(), nullable=True)
     generated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     total_alertes: Mapped[int] = mapped_column(Integer)
@@ -26,7 +26,7 @@ class Verification(Base):
     # The whole report, exactly as it was answered (alert lifecycle included).
     rapport: Mapped[dict] = mapped_column(JSON)
 
-    technicien: Mapped[Technician | None] = relationship(lazy="joined")
+    technicien: Mapped[Location | None] = relationship(lazy="joined")
     # Every delivery of this run, in the order they were prepared.
     notifications: Mapped[list[Notification]] = relationship(
         lazy="selectin", order_by=Notification.id, cascade="all, delete-orphan", passive_deletes=True

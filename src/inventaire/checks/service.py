@@ -17,21 +17,25 @@ from inventaire.database import Quantity, utcnow
 from inventaire.exceptions import NotFound
 from inventaire.stock.ledger import VALUE
 from inventaire.stock.models import StockLine
-from inventaire.techniciens.models import Technician
+from inventaire.emplacements.models import Location
 
 CENT = Decimal("0.01")
 
 
-def _scope(query, technician: Technician | None):
-    """Lines of active technicians and active products (or of the one technician asked for)."""
+# Only the base table: a check reads the holder's name, not what kind of holder it is.
+_HOLDER = Location.__table__
+
+
+def _scope(query, technician: Location | None):
+    """Lines of active locations (vans and workshops) and active products (or of the one asked for)."""
     query = (
-        query.join(Technician, Technician.id == StockLine.technicien_id)
+        query.join(_HOLDER, _HOLDER.c.id == StockLine.emplacement_id)
         .join(Product, Product.id == StockLine.produit_id)
         .where(Product.actif.is_(True))
     )
     if technician is not None:
-        return query.where(StockLine.technicien_id == technician.id)
-    return query.where(Technician.actif.is_(True))
+        return query.where(StockLine.emplacement_id == technician.id)
+    return query.where(_HOLDER.c.actif.is_(True))
 
 
 def threshold_expression(seuil_critique: Decimal | None, default: Decimal):
@@ -43,7 +47,7 @@ def threshold_expression(seuil_critique: Decimal | None, default: Decimal):
 
 
 def build_report(
-    *, db_session: Session, technician: Technician | None, seuil_critique: Decimal | None, default: Decimal
+    *, db_session: Session, technician: Location | None, seuil_critique: Decimal | None, default: Decimal
 ) -> Report:
     """Compute the report with two set-based queries (statistics, then the lines in alert)."""
     lines, value = db_session.execute(
@@ -59,7 +63,7 @@ def build_report(
     rows = db_session.execute(
         _scope(
             select(
-                Technician.nom, Product.code_produit, Product.nom_produit, Product.unite,
+                _HOLDER.c.nom, Product.code_produit, Product.nom_produit, Product.unite,
                 StockLine.quantite, threshold.label("seuil"), StockLine.niveau_par,
             ),
             technician,
@@ -91,13 +95,13 @@ def build_report(
 
 
 def current_quantities(
-    *, db_session: Session, technician: Technician | None, pairs: list[tuple[str, str]]
+    *, db_session: Session, technician: Location | None, pairs: list[tuple[str, str]]
 ) -> dict[tuple[str, str], Decimal]:
     """Quantities of these (technician name, product code) lines that are still in scope."""
     wanted = set(pairs)
     rows = db_session.execute(
-        _scope(select(Technician.nom, Product.code_produit, StockLine.quantite), technician).where(
-            Technician.nom.in_({nom for nom, _ in wanted}),
+        _scope(select(_HOLDER.c.nom, Product.code_produit, StockLine.quantite), technician).where(
+            _HOLDER.c.nom.in_({nom for nom, _ in wanted}),
             Product.code_produit.in_({code for _, code in wanted}),
         )
     ).all()
@@ -105,7 +109,7 @@ def current_quantities(
 
 
 def run_check(
-    *, db_session: Session, technician: Technician | None, seuil_critique: Decimal | None,
+    *, db_session: Session, technician: Location | None, seuil_critique: Decimal | None,
     default: Decimal, declenchee_par: str, notifier: bool = False,
     reaches: Callable[[str], bool] = lambda _nom: False, rappel: dt.timedelta = dt.timedelta(days=7),
 ) -> Verification:
@@ -152,7 +156,7 @@ def report_of(verification: Verification) -> Report:
 
 
 def list_runs(
-    *, db_session: Session, technician: Technician | None, limit: int, offset: int
+    *, db_session: Session, technician: Location | None, limit: int, offset: int
 ) -> tuple[list[Verification], int]:
     """One page of stored runs, newest first (of one technician's scope when given), and the total."""
     query = select(Verification)

@@ -47,7 +47,7 @@ def load_demo(*, db_session: Session, seed: int = 2025) -> dict[str, int]:
     for tech in people:
         # One generator per technician and per line: a rerun picks the same lines and skips them.
         for product in random.Random(f"{seed}:{tech.nom}").sample(products, k=24):
-            if stock.get_line(db_session=db_session, technician=tech, product=product) is not None:
+            if stock.get_line(db_session=db_session, location=tech, product=product) is not None:
                 continue
             rng = random.Random(f"{seed}:{tech.nom}:{product.code_produit}")
             created["mouvements"] += _history(db_session, rng, tech, product, start)
@@ -60,22 +60,22 @@ def _history(db_session: Session, rng: random.Random, tech, product, start: dt.d
     step = Decimal("0.5") if product.unite == "m" else Decimal(1)
     level = (threshold * rng.choice([2, 3, 4]) + step * rng.randint(1, 4)).quantize(step)
     at = start + dt.timedelta(hours=rng.randint(0, 48))
-    stock.adjust(db_session=db_session, technician=tech, product=product, kind="reception", delta=level,
+    stock.adjust(db_session=db_session, location=tech, product=product, kind="reception", delta=level,
                  auteur=AUTEUR, motif="Stock initial", at=at)
     count = 1
     while True:
         at += dt.timedelta(days=rng.uniform(3, 12))
         if at >= utcnow():
             return count
-        line = stock.get_line(db_session=db_session, technician=tech, product=product)
+        line = stock.get_line(db_session=db_session, location=tech, product=product)
         if line.quantite > threshold or rng.random() < 0.12:
             used = min(line.quantite, step * rng.randint(1, 3))
             if used <= 0:
                 continue
-            stock.adjust(db_session=db_session, technician=tech, product=product, kind="utilisation",
+            stock.adjust(db_session=db_session, location=tech, product=product, kind="utilisation",
                          delta=-used, auteur=tech.nom, motif="Service chez un client (démo)", at=at,
                          reference=f"RDV-{rng.randint(4000, 4999)}")
         else:
-            stock.adjust(db_session=db_session, technician=tech, product=product, kind="reception",
+            stock.adjust(db_session=db_session, location=tech, product=product, kind="reception",
                          delta=level - line.quantite, auteur=AUTEUR, motif="Réapprovisionnement", at=at)
         count += 1

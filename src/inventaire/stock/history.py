@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from inventaire.catalogue.models import Product
 from inventaire.stock.models import StockLine, Transaction
 from inventaire.stock.service import threshold_of
-from inventaire.techniciens.models import Technician
+from inventaire.emplacements.models import Location
 
 
 @dataclass
@@ -33,18 +33,18 @@ class LineHistory:
 
 
 def quantity_history(
-    *, db_session: Session, product: Product, technician: Technician | None, since: dt.datetime | None,
+    *, db_session: Session, product: Product, location: Location | None, since: dt.datetime | None,
     default: Decimal,
 ) -> list[LineHistory]:
-    """Each line of the product (one technician's, or every one's): `quantite_apres` over `created_at`.
+    """Each line of the product (one location's, or every one's): `quantite_apres` over `created_at`.
 
     With `since`, a line starts at its level at that moment (the last change before it).
     """
-    lines_query = select(StockLine).join(StockLine.technicien).where(StockLine.produit_id == product.id)
-    if technician is not None:
-        lines_query = lines_query.where(StockLine.technicien_id == technician.id)
+    lines_query = select(StockLine).join(StockLine.emplacement).where(StockLine.produit_id == product.id)
+    if location is not None:
+        lines_query = lines_query.where(StockLine.emplacement_id == location.id)
     histories = []
-    for line in db_session.scalars(lines_query.order_by(Technician.nom_cle)):
+    for line in db_session.scalars(lines_query.order_by(Location.nom_cle)):
         rows = select(Transaction).where(Transaction.stock_line_id == line.id)
         points = []
         if since is not None:
@@ -59,7 +59,7 @@ def quantity_history(
             Point(t.created_at, t.quantite_apres, t.id)
             for t in db_session.scalars(rows.order_by(Transaction.created_at, Transaction.id))
         ]
-        histories.append(LineHistory(line.technicien.nom, line.quantite, threshold_of(line, default), points))
+        histories.append(LineHistory(line.emplacement.nom, line.quantite, threshold_of(line, default), points))
     return histories
 
 
@@ -82,7 +82,7 @@ def month_starts(today: dt.date, months: int) -> list[dt.date]:
 
 
 def monthly_consumption(
-    *, db_session: Session, technician: Technician | None, months: int, zone: ZoneInfo,
+    *, db_session: Session, location: Location | None, months: int, zone: ZoneInfo,
     now: dt.datetime,
 ) -> tuple[list[dt.date], list[MonthlyUse]]:
     """Quantities used per product and calendar month (in the company's timezone), most used first."""
@@ -94,8 +94,8 @@ def monthly_consumption(
         .join(Product, Product.id == Transaction.produit_id)
         .where(Transaction.type == "utilisation", Transaction.created_at >= since)
     )
-    if technician is not None:
-        query = query.where(Transaction.technicien_id == technician.id)
+    if location is not None:
+        query = query.where(Transaction.emplacement_id == location.id)
     slots = {(d.year, d.month): i for i, d in enumerate(starts)}
     uses: dict[str, MonthlyUse] = {}
     for at, delta, code, nom, unite in db_session.execute(query):

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from inventaire.catalogue.models import Product
 from inventaire.database import ScaledDecimal, utcnow
 from inventaire.stock.models import StockLine, Transaction
-from inventaire.techniciens.models import Technician
+from inventaire.emplacements.models import Location
 
 # Quantity x price has 5 decimals; typed so SQLite's scaled integers come back exact.
 VALUE = ScaledDecimal(24, 5)
@@ -21,7 +21,7 @@ QUANTITY_SUM = ScaledDecimal(20, 3)
 
 @dataclass
 class LedgerFilter:
-    technicien_id: int | None = None
+    emplacement_id: int | None = None
     produit_id: int | None = None
     type: str | None = None
     depuis: dt.datetime | None = None
@@ -29,8 +29,8 @@ class LedgerFilter:
 
 
 def _filtered(query, flt: LedgerFilter):
-    if flt.technicien_id is not None:
-        query = query.where(Transaction.technicien_id == flt.technicien_id)
+    if flt.emplacement_id is not None:
+        query = query.where(Transaction.emplacement_id == flt.emplacement_id)
     if flt.produit_id is not None:
         query = query.where(Transaction.produit_id == flt.produit_id)
     if flt.type is not None:
@@ -102,7 +102,7 @@ class TechnicianStats:
     consommation: list[Consumption]
 
 
-def technician_stats(*, db_session: Session, technician: Technician, jours: int) -> TechnicianStats:
+def technician_stats(*, db_session: Session, location: Location, jours: int) -> TechnicianStats:
     """Lines, total quantity and value now; transactions and consumption over the last `jours` days."""
     since = utcnow() - dt.timedelta(days=jours)
     lines, quantity, value = db_session.execute(
@@ -112,11 +112,11 @@ def technician_stats(*, db_session: Session, technician: Technician, jours: int)
             type_coerce(func.coalesce(func.sum(StockLine.quantite * Product.prix_unitaire), 0), VALUE),
         )
         .join(Product, Product.id == StockLine.produit_id)
-        .where(StockLine.technicien_id == technician.id, Product.actif.is_(True))
+        .where(StockLine.emplacement_id == location.id, Product.actif.is_(True))
     ).one()
     count = db_session.scalar(
         select(func.count(Transaction.id)).where(
-            Transaction.technicien_id == technician.id, Transaction.created_at >= since
+            Transaction.emplacement_id == location.id, Transaction.created_at >= since
         )
     )
     used = type_coerce(func.sum(-Transaction.ajustement), QUANTITY_SUM)
@@ -124,7 +124,7 @@ def technician_stats(*, db_session: Session, technician: Technician, jours: int)
         select(Product.code_produit, Product.nom_produit, Product.unite, Product.prix_unitaire, used)
         .join(Product, Product.id == Transaction.produit_id)
         .where(
-            Transaction.technicien_id == technician.id,
+            Transaction.emplacement_id == location.id,
             Transaction.type == "utilisation",
             Transaction.created_at >= since,
         )
@@ -136,7 +136,7 @@ def technician_stats(*, db_session: Session, technician: Technician, jours: int)
         for code, nom, unite, price, qty in rows
     ]
     return TechnicianStats(
-        technicien=technician.nom, jours=jours, depuis=since, lignes=lines,
+        technicien=location.nom, jours=jours, depuis=since, lignes=lines,
         quantite_totale=quantity, valeur_totale=value.quantize(Decimal("0.01")),
         transactions=int(count or 0), consommation=consumption,
     )

@@ -1,4 +1,4 @@
-"""Stock lines (one technician, one product) and the immutable ledger of their changes."""
+"""Stock lines (one location, one product) and the immutable ledger of their changes."""
 
 import datetime as dt
 from decimal import Decimal
@@ -8,22 +8,30 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inventaire.catalogue.models import Product
 from inventaire.database import Base, Quantity, UTCDateTime, utcnow
-from inventaire.techniciens.models import Technician
+from inventaire.emplacements.models import Location
+# Every kind of location is mapped before a line or a row is loaded as one.
+from inventaire.ateliers.models import Workshop  # noqa: F401, E402
+from inventaire.techniciens.models import Technician  # noqa: F401, E402
 
-TRANSACTION_TYPES = ("reception", "utilisation", "ajustement", "comptage")
+TRANSACTION_TYPES = ("reception", "utilisation", "ajustement", "comptage", "transfert")
+
+
+def _type_check() -> str:
+    return "type IN (" + ", ".join(f"'{t}'" for t in TRANSACTION_TYPES) + ")"
 
 
 class StockLine(Base):
     __tablename__ = "inventaire_techniciens"
     __table_args__ = (
-        UniqueConstraint("technicien_id", "produit_id", name="uq_inventaire_techniciens_ligne"),
+        UniqueConstraint("emplacement_id", "produit_id", name="uq_inventaire_techniciens_ligne"),
         CheckConstraint("quantite >= 0", name="quantite_positive"),
         CheckConstraint("seuil_min IS NULL OR seuil_min >= 0", name="seuil_min_positif"),
         CheckConstraint("niveau_par IS NULL OR niveau_par >= 0", name="niveau_par_positif"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    technicien_id: Mapped[int] = mapped_column(ForeignKey("techniciens.id"))
+    # The van or workshop holding the line (the table keeps its name from the seed).
+    emplacement_id: Mapped[int] = mapped_column(ForeignKey("emplacements.id"))
     produit_id: Mapped[int] = mapped_column(ForeignKey("produits_catalogue.id"), index=True)
     quantite: Mapped[Decimal] = mapped_column(Quantity(), default=Decimal("0"))
     # Per-van minimum (overrides the product's seuil_reorder) and par level (refill target).
@@ -31,7 +39,7 @@ class StockLine(Base):
     niveau_par: Mapped[Decimal | None] = mapped_column(Quantity(), nullable=True)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    technicien: Mapped[Technician] = relationship(lazy="joined", innerjoin=True)
+    emplacement: Mapped[Location] = relationship(lazy="joined", innerjoin=True)
     produit: Mapped[Product] = relationship(lazy="joined", innerjoin=True)
 
 
@@ -40,9 +48,7 @@ class Transaction(Base):
 
     __tablename__ = "transactions_inventaire"
     __table_args__ = (
-        CheckConstraint(
-            "type IN ('reception', 'utilisation', 'ajustement', 'comptage')", name="type_connu"
-        ),
+        CheckConstraint(_type_check(), name="type_connu"),
         CheckConstraint("quantite_apres >= 0", name="quantite_apres_positive"),
         Index("ix_transactions_inventaire_ligne_date", "stock_line_id", "created_at"),
         Index("ix_transactions_inventaire_date", "created_at"),
@@ -50,7 +56,7 @@ class Transaction(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     stock_line_id: Mapped[int] = mapped_column(ForeignKey("inventaire_techniciens.id"))
-    technicien_id: Mapped[int] = mapped_column(ForeignKey("techniciens.id"), index=True)
+    emplacement_id: Mapped[int] = mapped_column(ForeignKey("emplacements.id"), index=True)
     produit_id: Mapped[int] = mapped_column(ForeignKey("produits_catalogue.id"), index=True)
     type: Mapped[str] = mapped_column(String(20))
     ajustement: Mapped[Decimal] = mapped_column(Quantity())
@@ -60,6 +66,12 @@ class Transaction(Base):
     reference: Mapped[str | None] = mapped_column(String(120), nullable=True)
     auteur: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # A transfer writes two rows; the entry (second, positive) points at its exit (first).
+    transfert_de_id: Mapped[int | None] = mapped_column(
+        ForeignKey("transactions_inventaire.id", name="fk_transactions_inventaire_transfert_de"),
+        nullable=True, index=True,
+    )
 
-    technicien: Mapped[Technician] = relationship(lazy="joined", innerjoin=True)
+    emplacement: Mapped[Location] = relationship(lazy="joined", innerjoin=True)
     produit: Mapped[Product] = relationship(lazy="joined", innerjoin=True)
+    transfert_de: Mapped["Transaction | None"] = relationship(remote_side=[id])

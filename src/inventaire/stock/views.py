@@ -1,4 +1,6 @@
-"""HTTP routes of stock lines, changes, counts, the ledger and per-technician figures."""
+"""HTTP routes of stock lines, changes, counts, the ledger and per-location figures.
+
+Wherever a route takes a technician's name for stock, a workshop's name works too."""
 
 import datetime as dt
 from decimal import Decimal
@@ -17,7 +19,7 @@ from inventaire.stock.models import StockLine, Transaction
 from inventaire.stock.schemas import (
     AdjustRequest, CountRequest, LevelsRequest, StatsRead, StockLineRead, TransactionPage, TransactionRead,
 )
-from inventaire.techniciens import service as techniciens
+from inventaire.emplacements import service as locations
 
 # Every POST of this router changes stock, so each takes an Idempotency-Key.
 router = APIRouter(tags=["stock"], route_class=IdempotentRoute)
@@ -38,7 +40,7 @@ def _end_of_day(value):
 
 def line_read(line: StockLine, default: Decimal) -> StockLineRead:
     return StockLineRead(
-        technicien=line.technicien.nom, code_produit=line.produit.code_produit,
+        technicien=line.emplacement.nom, code_produit=line.produit.code_produit,
         nom_produit=line.produit.nom_produit, unite=line.produit.unite, quantite=line.quantite,
         seuil=service.threshold_of(line, default), seuil_min=line.seuil_min, niveau_par=line.niveau_par,
         valeur=(line.quantite * line.produit.prix_unitaire).quantize(Decimal("0.01")),
@@ -48,7 +50,7 @@ def line_read(line: StockLine, default: Decimal) -> StockLineRead:
 
 def transaction_read(entry: Transaction) -> TransactionRead:
     return TransactionRead(
-        id=entry.id, technicien=entry.technicien.nom, code_produit=entry.produit.code_produit,
+        id=entry.id, technicien=entry.emplacement.nom, code_produit=entry.produit.code_produit,
         type=entry.type, ajustement=entry.ajustement, quantite_avant=entry.quantite_avant,
         quantite_apres=entry.quantite_apres, motif=entry.motif, reference=entry.reference,
         auteur=entry.auteur, created_at=entry.created_at,
@@ -57,19 +59,19 @@ def transaction_read(entry: Transaction) -> TransactionRead:
 
 @router.get("/stock/{technicien}", response_model=list[StockLineRead], responses=NOT_FOUND)
 def get_stock(db_session: SessionDep, settings: SettingsDep, user: StaffUser, technicien: str = NomPath):
-    technician = techniciens.get_or_404(db_session=db_session, nom=technicien)
-    ensure_own_stock(user, technician.id)
-    lines = service.list_lines(db_session=db_session, technician=technician)
+    location = locations.get_or_404(db_session=db_session, nom=technicien)
+    ensure_own_stock(user, location.id)
+    lines = service.list_lines(db_session=db_session, location=location)
     return [line_read(line, settings.seuil_defaut) for line in lines]
 
 
 @router.post("/stock/ajuster", response_model=TransactionRead, responses={**NOT_FOUND, **CONFLICT})
 def adjust_stock(body: AdjustRequest, db_session: SessionDep, user: StaffUser):
-    technician = techniciens.get_or_404(db_session=db_session, nom=body.technicien)
-    ensure_own_stock(user, technician.id)
+    location = locations.get_or_404(db_session=db_session, nom=body.technicien)
+    ensure_own_stock(user, location.id)
     product = catalogue.get_or_404(db_session=db_session, code_produit=body.code_produit)
     entry = service.adjust(
-        db_session=db_session, technician=technician, product=product, kind=body.type,
+        db_session=db_session, location=location, product=product, kind=body.type,
         delta=body.ajustement, motif=body.motif, reference=body.reference, auteur=user.nom,
     )
     return transaction_read(entry)
@@ -77,11 +79,11 @@ def adjust_stock(body: AdjustRequest, db_session: SessionDep, user: StaffUser):
 
 @router.post("/stock/compter", response_model=TransactionRead, responses={**NOT_FOUND, **CONFLICT})
 def count_stock(body: CountRequest, db_session: SessionDep, user: StaffUser):
-    technician = techniciens.get_or_404(db_session=db_session, nom=body.technicien)
-    ensure_own_stock(user, technician.id)
+    location = locations.get_or_404(db_session=db_session, nom=body.technicien)
+    ensure_own_stock(user, location.id)
     product = catalogue.get_or_404(db_session=db_session, code_produit=body.code_produit)
     entry = service.count(
-        db_session=db_session, technician=technician, product=product, counted=body.quantite,
+        db_session=db_session, location=location, product=product, counted=body.quantite,
         seen=body.quantite_vue, motif=body.motif, auteur=user.nom,
     )
     return transaction_read(entry)
@@ -93,10 +95,10 @@ def set_levels(
     technicien: str = NomPath, code: str = CodePath,
 ):
     """Minimum and par level of a line: the office's decision, so admin only."""
-    technician = techniciens.get_or_404(db_session=db_session, nom=technicien)
+    location = locations.get_or_404(db_session=db_session, nom=technicien)
     product = catalogue.get_or_404(db_session=db_session, code_produit=code)
     line = service.set_levels(
-        db_session=db_session, technician=technician, product=product,
+        db_session=db_session, location=location, product=product,
         changes=body.model_dump(exclude_unset=True),
     )
     return line_read(line, settings.seuil_defaut)
@@ -108,7 +110,7 @@ def list_transactions(
     user: StaffUser,
     technicien: str | None = Query(None, min_length=1, max_length=60),
     code_produit: str | None = Query(None, pattern=CODE_PATTERN),
-    type: Literal["reception", "utilisation", "ajustement", "comptage"] | None = Query(None),
+    type: Literal["reception", "utilisation", "ajustement", "comptage", "transfert"] | None = Query(None),
     depuis: dt.datetime | None = Query(None, description="ISO 8601, inclus"),
     jusqu_a: Annotated[dt.datetime | None, BeforeValidator(_end_of_day), Query(
         description="ISO 8601, inclus ; une date seule (2025-12-09) inclut toute la journée")] = None,
@@ -117,11 +119,11 @@ def list_transactions(
 ):
     flt = ledger.LedgerFilter(type=type, depuis=_aware(depuis), jusqu_a=_aware(jusqu_a))
     if technicien is not None:
-        flt.technicien_id = techniciens.get_or_404(db_session=db_session, nom=technicien).id
+        flt.emplacement_id = locations.get_or_404(db_session=db_session, nom=technicien).id
     if user.role == "technicien":
-        if flt.technicien_id not in (None, user.technicien_id):
-            ensure_own_stock(user, flt.technicien_id)
-        flt.technicien_id = user.technicien_id
+        if flt.emplacement_id not in (None, user.technicien_id):
+            ensure_own_stock(user, flt.emplacement_id)
+        flt.emplacement_id = user.technicien_id
     if code_produit is not None:
         flt.produit_id = catalogue.get_or_404(db_session=db_session, code_produit=code_produit).id
     rows, total = ledger.list_transactions(db_session=db_session, flt=flt, limit=limit, offset=offset)
@@ -133,9 +135,9 @@ def technician_stats(
     db_session: SessionDep, user: StaffUser, technicien: str = NomPath,
     jours: int = Query(30, ge=1, le=3650),
 ):
-    technician = techniciens.get_or_404(db_session=db_session, nom=technicien)
-    ensure_own_stock(user, technician.id)
-    stats = ledger.technician_stats(db_session=db_session, technician=technician, jours=jours)
+    location = locations.get_or_404(db_session=db_session, nom=technicien)
+    ensure_own_stock(user, location.id)
+    stats = ledger.technician_stats(db_session=db_session, location=location, jours=jours)
     return StatsRead.model_validate(stats, from_attributes=True)
 
 

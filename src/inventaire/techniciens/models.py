@@ -1,34 +1,17 @@
-"""Technicians: the people who carry stock."""
+"""Technicians: the people who carry stock in their van (a location of kind `vehicule`)."""
 
-import datetime as dt
-import unicodedata
-
-from sqlalchemy import Boolean, Integer, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from inventaire.database import Base, UTCDateTime, utcnow
+from inventaire.emplacements.models import NOM_MAX, Location, LocationKind, clean_name, name_key
+
+__all__ = ["NOM_MAX", "Technician", "clean_name", "name_key"]
 
 
-NOM_MAX = 60
-
-
-def clean_name(nom: str) -> str:
-    """A name as stored: trimmed, single spaces, composed accents (NFC: "é" typed either way)."""
-    return unicodedata.normalize("NFC", " ".join(nom.split()))
-
-
-def name_key(nom: str) -> str:
-    """The case-insensitive key a name is found by (`nicolas` finds `Nicolas`)."""
-    return clean_name(nom).casefold()
-
-
-class Technician(Base):
+class Technician(Location):
     __tablename__ = "techniciens"
+    __mapper_args__ = {"polymorphic_identity": LocationKind.VEHICULE}
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    nom: Mapped[str] = mapped_column(String(NOM_MAX))
-    # Unique on the folded name: "Allan" and "allan" are one person.
-    nom_cle: Mapped[str] = mapped_column(String(NOM_MAX), unique=True)
+    # The location's id: ids of technicians did not change when locations came.
+    id: Mapped[int] = mapped_column(ForeignKey("emplacements.id"), primary_key=True)
     email: Mapped[str | None] = mapped_column(String(254), nullable=True)
-    actif: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

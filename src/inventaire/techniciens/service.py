@@ -4,8 +4,9 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from inventaire.exceptions import Conflict, InvalidInput, NotFound
-from inventaire.techniciens.models import NOM_MAX, Technician, clean_name, name_key
+from inventaire.emplacements import service as locations
+from inventaire.exceptions import Conflict, NotFound
+from inventaire.techniciens.models import Technician, name_key
 
 # Built once: every stock request looks its technician up (building the statement was a third of the cost).
 _BY_KEY = select(Technician).where(Technician.nom_cle == bindparam("key"))
@@ -13,20 +14,8 @@ _BY_KEY = select(Technician).where(Technician.nom_cle == bindparam("key"))
 
 def get_by_name(*, db_session: Session, nom: str) -> Technician | None:
     """Return the technician with this name, whatever its case, or None."""
-    key = name_key(nom)
-    if "\x00" in key or len(key) > NOM_MAX:  # no stored name is like this (PostgreSQL refuses NUL)
-        return None
-    return db_session.scalar(_BY_KEY, {"key": key})
-
-
-def _checked_name(nom: str) -> str:
-    """The name to store; its folded key must fit too ("ß" folds to "ss")."""
-    nom = clean_name(nom)
-    if not nom or len(name_key(nom)) > NOM_MAX:
-        raise InvalidInput(
-            f"Nom de technicien trop long : au plus {NOM_MAX} caractères une fois en minuscules (« ß » en compte deux)."
-        )
-    return nom
+    key = locations.lookup_key(nom)
+    return None if key is None else db_session.scalar(_BY_KEY, {"key": key})
 
 
 def get_or_404(*, db_session: Session, nom: str) -> Technician:
@@ -46,10 +35,9 @@ def list_technicians(*, db_session: Session, actif: bool | None = None) -> list[
 
 
 def create(*, db_session: Session, nom: str, email: str | None = None, actif: bool = True) -> Technician:
-    """Add a technician; a name already taken (in any case) is a conflict."""
-    nom = _checked_name(nom)
-    if get_by_name(db_session=db_session, nom=nom) is not None:
-        raise Conflict(f"Le technicien « {nom} » existe déjà.")
+    """Add a technician; a name already taken (in any case, by a technician or a workshop) is a conflict."""
+    nom = locations.checked_name(nom, what="de technicien")
+    locations.ensure_name_free(db_session=db_session, nom=nom)
     technician = Technician(nom=nom, nom_cle=name_key(nom), email=email, actif=actif)
     db_session.add(technician)
     try:
@@ -63,10 +51,8 @@ def create(*, db_session: Session, nom: str, email: str | None = None, actif: bo
 def update(*, db_session: Session, technician: Technician, changes: dict) -> Technician:
     """Change a technician's name, e-mail or status."""
     if "nom" in changes:
-        nom = _checked_name(changes.pop("nom"))
-        other = get_by_name(db_session=db_session, nom=nom)
-        if other is not None and other.id != technician.id:
-            raise Conflict(f"Le technicien « {nom} » existe déjà.")
+        nom = locations.checked_name(changes.pop("nom"), what="de technicien")
+        locations.ensure_name_free(db_session=db_session, nom=nom, keep=technician)
         technician.nom, technician.nom_cle = nom, name_key(nom)
     for field, value in changes.items():
         setattr(technician, field, value)

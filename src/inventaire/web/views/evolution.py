@@ -14,6 +14,7 @@ from inventaire.database import utcnow
 from inventaire.deps import SessionDep, SettingsDep
 from inventaire.schemas import CODE_PATTERN, to_json_number
 from inventaire.stock import history
+from inventaire.emplacements import service as locations
 from inventaire.techniciens import service as techniciens
 from inventaire.web.deps import AdminPage
 from inventaire.web.render import PageRoute, render
@@ -32,7 +33,7 @@ def _scope(db_session, code_produit: str | None, technicien: str | None):
     if product is None:
         products = catalogue.list_products(db_session=db_session)
         product = products[0] if products else None
-    technician = techniciens.get_or_404(db_session=db_session, nom=technicien) if technicien else None
+    technician = locations.get_or_404(db_session=db_session, nom=technicien) if technicien else None
     return product, technician
 
 
@@ -42,7 +43,7 @@ def evolution_page(request: Request, db_session: SessionDep, settings: SettingsD
                    jours: int = DaysQuery):
     product, technician = _scope(db_session, code_produit, technicien)
     months, uses = history.monthly_consumption(
-        db_session=db_session, technician=technician, months=MONTHS, zone=ZoneInfo(settings.tz), now=utcnow()
+        db_session=db_session, location=technician, months=MONTHS, zone=ZoneInfo(settings.tz), now=utcnow()
     )
     return render(
         request, "evolution.html", viewer=viewer, nav="evolution", produit=product, technicien=technician,
@@ -61,7 +62,7 @@ def evolution_data(db_session: SessionDep, settings: SettingsDep, _: AdminPage,
     now = utcnow()
     since = now - dt.timedelta(days=jours) if jours else None
     lines = history.quantity_history(
-        db_session=db_session, product=product, technician=technician, since=since, default=settings.seuil_defaut
+        db_session=db_session, product=product, location=technician, since=since, default=settings.seuil_defaut
     )
     thresholds: dict = {}
     for line in lines:

@@ -13,7 +13,7 @@ from inventaire.catalogue import service as catalogue
 from inventaire.deps import SessionDep, SettingsDep
 from inventaire.stock import service as stock
 from inventaire.stock.schemas import LevelsRequest
-from inventaire.techniciens import service as techniciens
+from inventaire.emplacements import service as locations
 from inventaire.web.deps import AdminPage, FormData
 from inventaire.web.formatting import quantite
 from inventaire.web.forms import field_errors, validate
@@ -29,14 +29,14 @@ NAMES = {"seuil_min": "Seuil", "niveau_par": "Niveau de remplissage"}
 def set_line_levels(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage,
                     form: FormData, nom: str = NomPath, code: str = Path(min_length=1, max_length=40)):
     """Record the line's minimum and par level; the page shows the line with the outcome."""
-    technician = techniciens.get_or_404(db_session=db_session, nom=nom)
+    technician = locations.get_or_404(db_session=db_session, nom=nom)
     product = catalogue.get_or_404(db_session=db_session, code_produit=code)
     body, errors = validate(LevelsRequest, {name: form.get(name, "") for name in LEVELS},
                             decimals=set(LEVELS), clearable=set(LEVELS))
     if body is None:
         return van_page(request, db_session, settings, viewer, technician, 422,
                         notes={product.code_produit: {"erreur": field_errors(errors, NAMES)}})
-    line = stock.set_levels(db_session=db_session, technician=technician, product=product,
+    line = stock.set_levels(db_session=db_session, location=technician, product=product,
                             changes=body.model_dump(exclude_unset=True))
     shown = [f"{NAMES[name].lower()} {quantite(value)}" for name in LEVELS
              if (value := getattr(line, name)) is not None]

@@ -18,7 +18,7 @@ from inventaire.exceptions import DomainError
 from inventaire.idempotency import pages as page_keys
 from inventaire.stock import service as stock
 from inventaire.stock.schemas import AdjustRequest
-from inventaire.techniciens import service as techniciens
+from inventaire.emplacements import service as locations
 from inventaire.web.deps import FormData, PageUser
 from inventaire.web.forms import field_errors, parse_decimal, validate
 from inventaire.web.render import PageRoute
@@ -31,7 +31,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 def receive_new_product(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: PageUser,
                         form: FormData, nom: str = NomPath):
     """Record the first reception of a product in this van."""
-    technician = techniciens.get_or_404(db_session=db_session, nom=nom)
+    technician = locations.get_or_404(db_session=db_session, nom=nom)
     ensure_own_stock(viewer.principal, technician.id)
     values = {field: form.get(field, "").strip() for field in ("code_produit", "quantite", "reference", "cle")}
 
@@ -60,7 +60,7 @@ def receive_new_product(request: Request, db_session: SessionDep, settings: Sett
                                            key=key, path=request.url.path, form=form) is not None:
         return landing  # already recorded: show where it went, write nothing more
     try:
-        stock.adjust(db_session=db_session, technician=technician, product=product, kind="reception",
+        stock.adjust(db_session=db_session, location=technician, product=product, kind="reception",
                      delta=body.ajustement, reference=body.reference, auteur=viewer.principal.nom)
     except DomainError as exc:
         return refused(exc.status_code, exc.detail)

@@ -23,8 +23,9 @@ from inventaire.stock import ledger
 from inventaire.stock import service as stock
 from inventaire.stock.models import StockLine
 from inventaire.stock.schemas import AdjustRequest, CountRequest
+from inventaire.emplacements import service as locations
+from inventaire.emplacements.models import Location
 from inventaire.techniciens import service as techniciens
-from inventaire.techniciens.models import Technician
 from inventaire.units import unit_for
 from inventaire.web.deps import FormData, PageUser
 from inventaire.web.formatting import quantite, variation
@@ -63,13 +64,13 @@ def line_views(db_session, settings, technician, lines: list[StockLine]) -> list
 
 def _recent(db_session, technician):
     rows, _ = ledger.list_transactions(
-        db_session=db_session, flt=ledger.LedgerFilter(technicien_id=technician.id), limit=RECENT, offset=0
+        db_session=db_session, flt=ledger.LedgerFilter(emplacement_id=technician.id), limit=RECENT, offset=0
     )
     return rows
 
 
 def _load(db_session, viewer, nom: str, code: str | None = None):
-    technician = techniciens.get_or_404(db_session=db_session, nom=nom)
+    technician = locations.get_or_404(db_session=db_session, nom=nom)
     ensure_own_stock(viewer.principal, technician.id)
     product = catalogue.get_or_404(db_session=db_session, code_produit=code) if code else None
     return technician, product
@@ -101,7 +102,7 @@ def van_page(request, db_session, settings, viewer, technician, status_code: int
              reception: dict | None = None, notes: dict[str, dict[str, str]] | None = None):
     """The phone page; `reception` holds the first-reception form's values and error, if it failed;
     `notes` an outcome to show on a line ({code: {"erreur"|"succes": message}})."""
-    lines = stock.list_lines(db_session=db_session, technician=technician)
+    lines = stock.list_lines(db_session=db_session, location=technician)
     carried = {line.produit.code_produit for line in lines}
     absent = [p for p in catalogue.list_products(db_session=db_session) if p.code_produit not in carried]
     views = line_views(db_session, settings, technician, lines)
@@ -122,12 +123,12 @@ class LineRequest:
     db_session: Session
     settings: Settings
     viewer: Viewer
-    technician: Technician
+    technician: Location
     product: Product
 
     def answer(self, status_code: int = 200, erreur: str | None = None, succes: str | None = None):
         """The line as stored now, with the outcome, and the recent movements swapped out of band."""
-        line = stock.get_line(db_session=self.db_session, technician=self.technician, product=self.product)
+        line = stock.get_line(db_session=self.db_session, location=self.technician, product=self.product)
         if line is None:
             return error_response(self.request, status_code, erreur or "Ligne de stock introuvable.")
         item = line_views(self.db_session, self.settings, self.technician, [line])[0]
@@ -188,7 +189,7 @@ def adjust_line(request: Request, db_session: SessionDep, settings: SettingsDep,
     return line.save(
         form,
         lambda: stock.adjust(
-            db_session=db_session, technician=line.technician, product=line.product, kind=body.type,
+            db_session=db_session, location=line.technician, product=line.product, kind=body.type,
             delta=body.ajustement, motif=body.motif, reference=body.reference, auteur=viewer.principal.nom,
         ),
         lambda entry: (
@@ -213,7 +214,7 @@ def count_line(request: Request, db_session: SessionDep, settings: SettingsDep, 
     return line.save(
         form,
         lambda: stock.count(
-            db_session=db_session, technician=line.technician, product=line.product, counted=body.quantite,
+            db_session=db_session, location=line.technician, product=line.product, counted=body.quantite,
             seen=body.quantite_vue, auteur=viewer.principal.nom,
         ),
         lambda entry: (

@@ -18,6 +18,7 @@ from inventaire.deps import SessionDep, SettingsDep
 from inventaire.exceptions import InvalidInput
 from inventaire.stock import ledger
 from inventaire.stock.models import TRANSACTION_TYPES
+from inventaire.emplacements import service as locations
 from inventaire.techniciens import service as techniciens
 from inventaire.web.deps import AdminPage
 from inventaire.web.formatting import TYPES, Clock
@@ -75,7 +76,7 @@ def ledger_filter(db_session, flt: Filters, zone: ZoneInfo) -> ledger.LedgerFilt
         jusqu_a=_day(flt.jusqu_a, "Jusqu'au", zone, end=True),
     )
     if flt.technicien:
-        result.technicien_id = techniciens.get_or_404(db_session=db_session, nom=flt.technicien).id
+        result.emplacement_id = locations.get_or_404(db_session=db_session, nom=flt.technicien).id
     if flt.code_produit:
         result.produit_id = catalogue.get_or_404(db_session=db_session, code_produit=flt.code_produit).id
     return result
@@ -119,7 +120,7 @@ def csv_lines(factory, flt: ledger.LedgerFilter, clock: Clock) -> Iterator[str]:
             batch = ledger.transactions_before(db_session=session, flt=flt, before=before, limit=BATCH)
             for t in batch:
                 writer.writerow([
-                    clock.iso(t.created_at), _cell(t.technicien.nom), _cell(t.produit.code_produit),
+                    clock.iso(t.created_at), _cell(t.emplacement.nom), _cell(t.produit.code_produit),
                     _cell(t.produit.nom_produit), TYPES.get(t.type, t.type), _number(t.ajustement),
                     _number(t.quantite_avant), _number(t.quantite_apres), _cell(t.produit.unite),
                     _cell(t.motif), _cell(t.reference), _cell(t.auteur), t.id,

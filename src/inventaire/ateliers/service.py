@@ -1,0 +1,48 @@
+"""Workshop service: add, list and find workshops."""
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from inventaire.ateliers.models import Workshop
+from inventaire.emplacements import service as locations
+from inventaire.emplacements.models import name_key
+from inventaire.exceptions import Conflict, NotFound
+
+_BY_KEY = select(Workshop).where(Workshop.nom_cle == bindparam("key"))
+
+
+def get_by_name(*, db_session: Session, nom: str) -> Workshop | None:
+    """The workshop with this name, whatever its case, or None."""
+    key = locations.lookup_key(nom)
+    return None if key is None else db_session.scalar(_BY_KEY, {"key": key})
+
+
+def get_or_404(*, db_session: Session, nom: str) -> Workshop:
+    """The workshop with this name, or NotFound."""
+    workshop = get_by_name(db_session=db_session, nom=nom)
+    if workshop is None:
+        raise NotFound(f"Atelier inconnu : « {nom} ».")
+    return workshop
+
+
+def list_workshops(*, db_session: Session, actif: bool | None = None) -> list[Workshop]:
+    """Workshops by name."""
+    query = select(Workshop).order_by(Workshop.nom_cle)
+    if actif is not None:
+        query = query.where(Workshop.actif.is_(actif))
+    return list(db_session.scalars(query))
+
+
+def create(*, db_session: Session, nom: str, actif: bool = True) -> Workshop:
+    """Add a workshop; a name a technician or a workshop holds (in any case) is a conflict."""
+    nom = locations.checked_name(nom, what="d'atelier")
+    locations.ensure_name_free(db_session=db_session, nom=nom)
+    workshop = Workshop(nom=nom, nom_cle=name_key(nom), actif=actif)
+    db_session.add(workshop)
+    try:
+        with db_session.begin_nested():
+            db_session.flush()
+    except IntegrityError as exc:  # the same name added at the same moment
+        raise Conflict(f"L'atelier « {nom} » existe déjà.") from exc
+    return workshop

@@ -1,0 +1,1 @@
+"""Locations: where stock is held (a technician's van, a workshop)."""

@@ -1,0 +1,66 @@
+"""Locations: a van (a technician) or a workshop holds stock lines.
+
+Joined-table inheritance: `emplacements` holds what every location has (its name, unique
+over all locations whatever the case, its kind, whether it is active); `techniciens` and
+`ateliers` hold what only one kind has, keyed by the same id. A technician's id is their
+location's id, so stock lines and ledger rows point at `emplacements.id` for both kinds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from enum import StrEnum
+
+from sqlalchemy import Boolean, CheckConstraint, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from inventaire.database import Base, UTCDateTime, utcnow
+
+NOM_MAX = 60
+
+
+class LocationKind(StrEnum):
+    """What a location is: the polymorphic identity of its subclass."""
+
+    VEHICULE = "vehicule"
+    ATELIER = "atelier"
+
+
+def kind_check() -> str:
+    """The CHECK constraint's text, derived from the enum."""
+    return "genre IN (" + ", ".join(f"'{k.value}'" for k in LocationKind) + ")"
+
+
+def clean_name(nom: str) -> str:
+    """A name as stored: trimmed, single spaces, composed accents (NFC: "é" typed either way)."""
+    return unicodedata.normalize("NFC", " ".join(nom.split()))
+
+
+def name_key(nom: str) -> str:
+    """The case-insensitive key a name is found by (`nicolas` finds `Nicolas`)."""
+    return clean_name(nom).casefold()
+
+
+class Location(Base):
+    """Anything that holds stock; loaded as its subclass (Technician or Workshop)."""
+
+    __tablename__ = "emplacements"
+    __table_args__ = (CheckConstraint(kind_check(), name="genre_connu"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    nom: Mapped[str] = mapped_column(String(NOM_MAX))
+    # Unique on the folded name over every location: "Allan" and "allan" are one holder,
+    # and a workshop cannot take a technician's name.
+    nom_cle: Mapped[str] = mapped_column(String(NOM_MAX), unique=True)
+    genre: Mapped[LocationKind] = mapped_column(String(20))
+    actif: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    # Subclass columns are loaded in the same query (two small outer joins), so a location
+    # read by name never costs a second round trip.
+    __mapper_args__ = {"polymorphic_on": "genre", "with_polymorphic": "*"}
+
+    @property
+    def is_workshop(self) -> bool:
+        return self.genre == LocationKind.ATELIER

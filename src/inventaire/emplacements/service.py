@@ -1,0 +1,56 @@
+"""Finding a location by name, whatever its kind (the stock routes take a van's or a workshop's name)."""
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
+
+from inventaire.emplacements.models import NOM_MAX, Location, clean_name, name_key
+from inventaire.exceptions import Conflict, InvalidInput, NotFound
+
+# Built once: every stock request looks its location up.
+_BY_KEY = select(Location).where(Location.nom_cle == bindparam("key"))
+
+
+def lookup_key(nom: str) -> str | None:
+    """The key a name is searched by, or None when no stored name can be like this (PostgreSQL refuses NUL)."""
+    key = name_key(nom)
+    if "\x00" in key or len(key) > NOM_MAX:
+        return None
+    return key
+
+
+def get_by_name(*, db_session: Session, nom: str) -> Location | None:
+    """The van or workshop with this name, whatever its case, or None."""
+    key = lookup_key(nom)
+    return None if key is None else db_session.scalar(_BY_KEY, {"key": key})
+
+
+def get_or_404(*, db_session: Session, nom: str) -> Location:
+    """The van or workshop with this name, or NotFound (worded as the API always said it)."""
+    location = get_by_name(db_session=db_session, nom=nom)
+    if location is None:
+        raise NotFound(f"Technicien inconnu : « {nom} ».")
+    return location
+
+
+def checked_name(nom: str, *, what: str) -> str:
+    """The name to store; its folded key must fit too ("ß" folds to "ss")."""
+    nom = clean_name(nom)
+    if not nom or len(name_key(nom)) > NOM_MAX:
+        raise InvalidInput(
+            f"Nom {what} trop long : au plus {NOM_MAX} caractères une fois en minuscules (« ß » en compte deux)."
+        )
+    return nom
+
+
+def name_taken_message(location: Location, nom: str) -> str:
+    """Why a name cannot be used: a technician or a workshop has it (names are unique over both)."""
+    if location.is_workshop:
+        return f"L'atelier « {nom} » existe déjà."
+    return f"Le technicien « {nom} » existe déjà."
+
+
+def ensure_name_free(*, db_session: Session, nom: str, keep: Location | None = None) -> None:
+    """Refuse a name another location holds, whatever its case (`keep`: the one being renamed)."""
+    other = get_by_name(db_session=db_session, nom=nom)
+    if other is not None and (keep is None or other.id != keep.id):
+        raise Conflict(name_taken_message(other, nom))

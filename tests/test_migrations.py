@@ -1,0 +1,158 @@
+"""Migrations: the schema they build is the models', and 0006 (locations) carries every row over."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from psycopg.types.json import Json
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+
+from inventaire.ateliers import service as ateliers
+from inventaire.checks.service import run_check
+from inventaire.database import make_engine, make_sessionmaker, session_scope
+from inventaire.demo.loader import load_demo
+from inventaire.migrate import upgrade
+from inventaire.models import Base
+from inventaire.stock import service as stock
+from inventaire.techniciens import service as techniciens
+from tests.databases import create_pg_database, drop_pg_database, require_pg
+
+
+@pytest.fixture
+def blank_url(backend, tmp_path):
+    """An empty database of each backend."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'vide.db'}"
+        return
+    require_pg()
+    url = create_pg_database()
+    yield url
+    drop_pg_database(url)
+
+
+def test_the_migrated_schema_is_the_models(blank_url):
+    upgrade(blank_url)
+    engine = make_engine(blank_url)
+    try:
+        with engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+            if conn.dialect.name == "postgresql":  # a technician's id is its location's, not a serial
+                default = conn.scalar(text(
+                    "SELECT column_default FROM information_schema.columns "
+                    "WHERE table_name = 'techniciens' AND column_name = 'id'"))
+                assert default is None
+    finally:
+        engine.dispose()
+    assert diff == []
+
+
+OLD_TABLES = ("produits_catalogue", "techniciens", "api_tokens", "inventaire_techniciens", "transactions_inventaire",
+              "verifications")
+
+
+def _old_rows(new_url: str) -> dict[str, list[dict]]:
+    """The demo's rows as stored (raw values), shaped as schema 0005 had them: a technician held their
+    own name, lines and ledger rows pointed at `technicien_id`."""
+    engine = make_engine(new_url)
+    rows: dict[str, list[dict]] = {}
+    with engine.connect() as conn:
+        for name in ("produits_catalogue", "api_tokens", "verifications"):
+            rows[name] = [dict(r) for r in conn.execute(text(f"SELECT * FROM {name}")).mappings()]
+        rows["techniciens"] = [dict(r) for r in conn.execute(text(
+            "SELECT e.id, e.nom, e.nom_cle, t.email, e.actif, e.created_at "
+            "FROM emplacements e JOIN techniciens t ON t.id = e.id ORDER BY e.id")).mappings()]
+        for name in ("inventaire_techniciens", "transactions_inventaire"):
+            rows[name] = [
+                {("technicien_id" if k == "emplacement_id" else k): v for k, v in dict(r).items() if k != "transfert_de_id"}
+                for r in conn.execute(text(f"SELECT * FROM {name}")).mappings()
+            ]
+    engine.dispose()
+    return rows
+
+
+def _insert_raw(conn, name: str, rows: list[dict]) -> None:
+    columns = list(rows[0])
+    rows = [{k: Json(v) if isinstance(v, dict) else v for k, v in row.items()} for row in rows]  # JSON on PostgreSQL
+    conn.execute(text(f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})"),
+                 rows)
+
+
+def _snapshot(url: str, holder: str) -> dict:
+    """Every balance, ledger row and row count, by the name of the line's holder."""
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        lines = conn.execute(text(
+            f"SELECT l.id, l.{holder}_id, l.produit_id, l.quantite, l.seuil_min, l.niveau_par FROM inventaire_techniciens l "
+            "ORDER BY l.id")).all()
+        ledger = conn.execute(text(
+            f"SELECT id, stock_line_id, {holder}_id, produit_id, type, ajustement, quantite_avant, quantite_apres, "
+            "motif, reference, auteur, created_at FROM transactions_inventaire ORDER BY id")).all()
+        counts = {t: conn.scalar(text(f"SELECT COUNT(*) FROM {t}")) for t in OLD_TABLES}
+        checks = conn.execute(text("SELECT id, technicien_id, total_alertes FROM verifications ORDER BY id")).all()
+        tokens = conn.execute(text("SELECT id, technicien_id, token_hash FROM api_tokens ORDER BY id")).all()
+    engine.dispose()
+    return {"lines": [tuple(r) for r in lines], "ledger": [tuple(r) for r in ledger], "counts": counts,
+            "checks": [tuple(r) for r in checks], "tokens": [tuple(r) for r in tokens]}
+
+
+def test_locations_migration_carries_the_demo_over(backend, tmp_path):
+    """A database made with schema 0005 and the demo: after 0006, balances, ledger and counts are identical."""
+    if backend == "sqlite":
+        new_url, old_url = f"sqlite:///{tmp_path / 'demo.db'}", f"sqlite:///{tmp_path / 'ancienne.db'}"
+    else:
+        require_pg()
+        new_url, old_url = create_pg_database(), create_pg_database()
+    try:
+        upgrade(new_url)
+        engine = make_engine(new_url)
+        with session_scope(make_sessionmaker(engine)) as session:
+            load_demo(db_session=session)
+            from inventaire.auth.service import create_token
+            create_token(db_session=session, role="technicien", nom="Allan",
+                         technician=techniciens.get_by_name(db_session=session, nom="Allan"))
+            run_check(db_session=session, technician=None, seuil_critique=None, default=Decimal(5),
+                      declenchee_par="essai")
+        engine.dispose()
+        rows = _old_rows(new_url)
+
+        upgrade(old_url, "0005")
+        engine = make_engine(old_url)
+        with engine.begin() as conn:
+            for name in OLD_TABLES:
+                _insert_raw(conn, name, rows[name])
+            if backend == "postgresql":
+                for name in OLD_TABLES:
+                    conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                                      f"(SELECT MAX(id) FROM {name}))"))
+        engine.dispose()
+        before = _snapshot(old_url, "technicien")
+        assert before["counts"]["transactions_inventaire"] > 500 and before["counts"]["techniciens"] == 4
+
+        upgrade(old_url)
+        after = _snapshot(old_url, "emplacement")
+        assert after == before
+        engine = make_engine(old_url)
+        with session_scope(make_sessionmaker(engine)) as session:
+            allan = techniciens.get_by_name(db_session=session, nom="allan")
+            assert allan.nom == "Allan" and allan.email and allan.id == rows["techniciens"][0]["id"]
+            lines = stock.list_lines(db_session=session, location=allan)
+            assert len(lines) == 24
+            # New locations take ids after the technicians', and names stay unique over both kinds.
+            workshop = ateliers.create(db_session=session, nom="Atelier")
+            assert workshop.id > max(r["id"] for r in rows["techniciens"])
+            newcomer = techniciens.create(db_session=session, nom="Zoé")
+            assert newcomer.id > workshop.id
+            part = lines[0].produit
+            moved = stock.transfer(db_session=session, source=allan, target=workshop, product=part,
+                                   quantity=lines[0].quantite, auteur="essai")
+            assert moved.entree.transfert_de_id == moved.sortie.id
+            assert moved.sortie.created_at <= dt.datetime.now(dt.UTC)
+        engine.dispose()
+    finally:
+        if backend == "postgresql":
+            drop_pg_database(new_url)
+            drop_pg_database(old_url)

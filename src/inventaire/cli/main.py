@@ -49,12 +49,14 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Révision cible")] 
     """
     from sqlalchemy.exc import OperationalError
 
-    from inventaire.migrate import upgrade
+    from inventaire.migrate import MigrationRefused, upgrade
 
     try:
         upgrade(get_settings().database_url, revision)
     except OperationalError as exc:
         fail(database_problem(exc))
+    except MigrationRefused as exc:
+        fail(str(exc))
     console.print("Base de données à jour.")
 
 

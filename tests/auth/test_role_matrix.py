@@ -71,6 +71,8 @@ MATRIX: dict[tuple[str, str], tuple[Call, dict, bool]] = {
         Call("GET", "/inventaire/transactions", params={"technicien": "Allan"}), expect(200, 200, 403, 403), False),
     ("GET", "/inventaire/stats/{technicien}"): (
         Call("GET", "/inventaire/stats/Allan"), expect(200, 200, 403, 403), False),
+    ("GET", "/inventaire/previsions"): (
+        Call("GET", "/inventaire/previsions", params={"technicien": "Allan"}), expect(200, 200, 403, 403), False),
     ("POST", "/inventaire/check-stock"): (
         Call("POST", "/inventaire/check-stock", params={"notifier": "false"}), expect(200, 403, 403, 200), False),
     ("GET", "/inventaire/verifications"): (

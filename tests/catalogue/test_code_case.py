@@ -37,14 +37,14 @@ def test_a_code_is_found_in_any_case_and_shown_as_stored(client, db_session):
 
 
 @pytest.fixture
-def database_at_0005(backend, tmp_path):
-    """A database migrated to 0005 (before codes were folded), on each backend."""
+def database_at_0006(backend, tmp_path):
+    """A database migrated to 0006 (before codes were folded), on each backend."""
     if backend == "sqlite":
         url = f"sqlite:///{tmp_path / 'ancienne.db'}"
     else:
         require_pg()
         url = create_pg_database()
-    upgrade(url, "0005")
+    upgrade(url, "0006")
     yield url
     if backend == "postgresql":
         drop_pg_database(url)
@@ -72,21 +72,21 @@ def _codes(url: str) -> list[tuple[str, str]]:
         engine.dispose()
 
 
-def test_the_migration_refuses_codes_differing_only_by_case(database_at_0005):
-    _insert_products(database_at_0005, "CORD-012", "cord-012", "Cord-012", "FEUT-1", "feut-1", "GRAPH")
+def test_the_migration_refuses_codes_differing_only_by_case(database_at_0006):
+    _insert_products(database_at_0006, "CORD-012", "cord-012", "Cord-012", "FEUT-1", "feut-1", "GRAPH")
     with pytest.raises(MigrationRefused) as refused:
-        upgrade(database_at_0005)
+        upgrade(database_at_0006)
     message = str(refused.value)
     assert "« CORD-012 » / « Cord-012 » / « cord-012 » ; « FEUT-1 » / « feut-1 »" in message
     assert "GRAPH" not in message and message.startswith("Mise à jour refusée : des codes produits")
-    result = run_cli(database_at_0005, "db", "upgrade")  # the command says it in French, and fails
+    result = run_cli(database_at_0006, "db", "upgrade")  # the command says it in French, and fails
     assert result.exit_code == 1
     assert "ne diffèrent que par la casse" in flat(result.stderr)
     with pytest.raises(Exception):
-        _codes(database_at_0005)  # nothing half-done: no code_cle column was added
+        _codes(database_at_0006)  # nothing half-done: no code_cle column was added
 
 
-def test_the_migration_carries_the_codes_over(database_at_0005):
-    _insert_products(database_at_0005, "CORD-012", "Feut-Rouge")
-    upgrade(database_at_0005)
-    assert _codes(database_at_0005) == [("CORD-012", "cord-012"), ("Feut-Rouge", "feut-rouge")]
+def test_the_migration_carries_the_codes_over(database_at_0006):
+    _insert_products(database_at_0006, "CORD-012", "Feut-Rouge")
+    upgrade(database_at_0006)
+    assert _codes(database_at_0006) == [("CORD-012", "cord-012"), ("Feut-Rouge", "feut-rouge")]

@@ -3,8 +3,8 @@
 A database already holding codes that differ only by case (`CORD-012` and `cord-012`) is
 refused with the list of them, in French: which one to keep is the office's decision.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-01
 """
 
@@ -15,8 +15,8 @@ from alembic import op
 
 from inventaire.migrate import MigrationRefused
 
-revision = '0006'
-down_revision = '0005'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

@@ -13,6 +13,7 @@ from rich.table import Table
 from inventaire.cli import backup
 from inventaire.cli.context import console, database_problem, fail, open_session
 from inventaire.cli.notifications import notifications_app
+from inventaire.cli.previsions import previsions_app
 from inventaire.cli.regles import regles_app
 from inventaire.cli.tokens import token_app
 from inventaire.config import get_settings
@@ -27,6 +28,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(token_app, name="token")
 backup.register(app)
 app.add_typer(notifications_app, name="notifications")
+app.add_typer(previsions_app, name="previsions")
 app.add_typer(regles_app, name="regles")
 
 

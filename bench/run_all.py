@@ -101,7 +101,7 @@ def run_backend(backend: str, args) -> dict[str, Series]:
 def measure_stock(small, large, technician: str, args, out) -> None:
     """One technician's stock read at both ledger sizes, request by request in turn."""
     path = f"/inventaire/stock/{quote(technician)}"
-    read = lambda s: list_lines(db_session=s, technician=get_or_404(db_session=s, nom=technician))  # noqa: E731
+    read = lambda s: list_lines(db_session=s, location=get_or_404(db_session=s, nom=technician))  # noqa: E731
     with ExitStack() as stack:
         servers = [stack.enter_context(Server(db.url)) for db in (small, large)]
         calls = [stack.enter_context(measures.HttpCall(srv.base_url, db.token, "GET", path))

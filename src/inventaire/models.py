@@ -8,11 +8,12 @@ from inventaire.database import Base
 from inventaire.emplacements.models import Location
 from inventaire.idempotency.models import IdempotencyKey
 from inventaire.notifications.models import Notification
+from inventaire.regles.models import ConsumptionRule
 from inventaire.stock.models import StockLine, Transaction
 from inventaire.techniciens.models import Technician
 from inventaire.web.models import WebSession
 
 __all__ = [
-    "ApiToken", "Base", "IdempotencyKey", "Location", "Notification", "Product", "StockLine", "Technician",
-    "Transaction", "Verification", "WebSession", "Workshop",
+    "ApiToken", "Base", "ConsumptionRule", "IdempotencyKey", "Location", "Notification", "Product", "StockLine",
+    "Technician", "Transaction", "Verification", "WebSession", "Workshop",
 ]

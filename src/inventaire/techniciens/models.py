@@ -5,7 +5,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from inventaire.emplacements.models import NOM_MAX, Location, LocationKind, clean_name, name_key
 
-__all__ = ["NOM_MAX", "Technician", "clean_name", "name_key"]
+__all__ = ["GAZELLE_ID_MAX", "NOM_MAX", "Technician", "clean_name", "name_key"]
+
+GAZELLE_ID_MAX = 60
 
 
 class Technician(Location):
@@ -15,3 +17,5 @@ class Technician(Location):
     # The location's id: ids of technicians did not change when locations came.
     id: Mapped[int] = mapped_column(ForeignKey("emplacements.id"), primary_key=True)
     email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    # The Gazelle user (usr_…) whose invoices are this technician's work; unique when set.
+    gazelle_id: Mapped[str | None] = mapped_column(String(GAZELLE_ID_MAX), nullable=True, unique=True)

@@ -26,10 +26,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Select, select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session
 
 from inventaire.catalogue.models import Product
 from inventaire.database import utcnow
@@ -44,17 +44,51 @@ MAX_QUANTITY = Decimal("999999999.999")
 # Kinds a person (or a script) may write through adjust; counts and transfers have their own functions.
 ADJUST_KINDS = ("reception", "utilisation", "ajustement")
 
+# The statements of the write path, built once and run in Core: they run on every change, and
+# going through the ORM's unit of work cost more than twice the SQL itself (BENCHMARKS.md).
+_LINES, _LEDGER = StockLine.__table__, Transaction.__table__
+_KEY = (_LINES.c.emplacement_id == bindparam("e"), _LINES.c.produit_id == bindparam("p"))
+_LOCK = select(_LINES.c.id, _LINES.c.quantite).where(*_KEY).with_for_update()
+_SET_BALANCE = (
+    update(_LINES).where(_LINES.c.id == bindparam("line_id"))
+    .values(quantite=bindparam("after"), updated_at=bindparam("now"))
+)
+_RECORD = insert(_LEDGER).returning(_LEDGER.c.id)
+
+
+def _lock_or_create_statement(dialect: str):
+    """Insert the line at zero, or (on conflict) take the existing row's lock: its id and balance either way."""
+    upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(_LINES).values(
+        emplacement_id=bindparam("e"), produit_id=bindparam("p"), quantite=ZERO, updated_at=bindparam("now"))
+    return upsert.on_conflict_do_update(
+        index_elements=[_LINES.c.emplacement_id, _LINES.c.produit_id],
+        set_={"quantite": _LINES.c.quantite},  # a no-op write: what makes the row come back, locked
+    ).returning(_LINES.c.id, _LINES.c.quantite)
+
+
+_LOCK_OR_CREATE = {dialect: _lock_or_create_statement(dialect) for dialect in ("postgresql", "sqlite")}
+
+
+@dataclass
+class LockedLine:
+    """A line locked for this transaction, with its balance as it is now."""
+
+    id: int
+    quantite: Decimal
+    location: Location
+    product: Product
+
 
 @dataclass
 class Change:
-    """One line's part in a write: how much, and what the ledger row says."""
+    """One line's part in a write: how much, and what its ledger row says."""
 
-    line: StockLine
+    line: LockedLine
     delta: Decimal
     kind: str
     motif: str | None = None
     reference: str | None = None
-    # The entry of a transfer points at its exit, the change written just before it.
+    # The entry of a transfer points at its exit, the change just before it.
     link_previous: bool = False
 
 
@@ -73,6 +107,7 @@ def threshold_of(line: StockLine, default: Decimal) -> Decimal:
     return default
 
 
+# Reads refresh the lines the session already holds: the write path changes balances in SQL.
 def list_lines(*, db_session: Session, location: Location, include_archived: bool = False) -> list[StockLine]:
     """The location's stock lines, by product code."""
     query = (
@@ -80,6 +115,7 @@ def list_lines(*, db_session: Session, location: Location, include_archived: boo
         .join(StockLine.produit)
         .where(StockLine.emplacement_id == location.id)
         .order_by(Product.code_produit)
+        .execution_options(populate_existing=True)
     )
     if not include_archived:
         query = query.where(Product.actif.is_(True))
@@ -87,95 +123,85 @@ def list_lines(*, db_session: Session, location: Location, include_archived: boo
 
 
 def get_line(*, db_session: Session, location: Location, product: Product) -> StockLine | None:
-    """The line of this location and product, or None."""
+    """The line of this location and product as stored now, or None."""
     return db_session.scalar(
-        select(StockLine).where(StockLine.emplacement_id == location.id, StockLine.produit_id == product.id)
+        select(StockLine)
+        .where(StockLine.emplacement_id == location.id, StockLine.produit_id == product.id)
+        .execution_options(populate_existing=True)
     )
-
-
-# The location and product are in the session already: the line's relationships are read
-# from it rather than joined (four tables) into a locking query.
-_LINE_OF = (
-    select(StockLine)
-    .options(lazyload(StockLine.emplacement), lazyload(StockLine.produit))
-    .execution_options(populate_existing=True)
-)
-
-
-def _lock_one(db_session: Session, location: Location, product: Product, create: bool) -> StockLine | None:
-    """Lock one line and load its balance as it is now; create it at zero first if asked."""
-    key = {"emplacement_id": location.id, "produit_id": product.id}
-    if not create:
-        query: Select = _LINE_OF.where(
-            StockLine.emplacement_id == location.id, StockLine.produit_id == product.id
-        ).with_for_update(of=StockLine)
-        return db_session.scalar(query)
-    insert = pg_insert if db_session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    upsert = insert(StockLine).values(**key, quantite=ZERO, updated_at=utcnow())
-    # A no-op update on conflict: the statement then returns the existing row, locked.
-    upsert = upsert.on_conflict_do_update(
-        index_elements=["emplacement_id", "produit_id"], set_={"quantite": StockLine.quantite}
-    ).returning(StockLine)
-    return db_session.scalars(
-        upsert, execution_options={"populate_existing": True}
-    ).one()
 
 
 def lock_lines(
     *, db_session: Session, pairs: list[tuple[Location, Product, bool]]
-) -> dict[tuple[int, int], StockLine | None]:
-    """Lock these lines in the one fixed order, (product id, location id), creating those marked.
+) -> dict[tuple[int, int], LockedLine | None]:
+    """Lock these lines in the one fixed order, (product id, location id), creating those marked True.
 
-    Returns each line by (location id, product id); None for one absent and not created.
+    Returns each by (location id, product id): None for a line absent and not to be created.
+    Every writer of several lines locks through here, so two of them never wait on each other in a cycle.
     """
-    locked: dict[tuple[int, int], StockLine | None] = {}
+    statement = _LOCK_OR_CREATE[db_session.get_bind().dialect.name]
+    now = utcnow()
+    locked: dict[tuple[int, int], LockedLine | None] = {}
     for location, product, create in sorted(pairs, key=lambda p: (p[1].id, p[0].id)):
         key = (location.id, product.id)
-        if locked.get(key) is None:
-            locked[key] = _lock_one(db_session, location, product, create)
+        if locked.get(key) is not None:
+            continue
+        params = {"e": location.id, "p": product.id, "now": now}
+        row = db_session.execute(statement if create else _LOCK, params).first()
+        locked[key] = None if row is None else LockedLine(row.id, row.quantite, location, product)
     return locked
 
 
-def _check_bounds(line: StockLine, delta: Decimal) -> None:
+def _check_bounds(line: LockedLine, delta: Decimal) -> None:
     """Refuse a change that would take the line below zero or past what the column holds."""
     before, after = line.quantite, line.quantite + delta
     if after < 0:
         raise Conflict(
-            f"Stock insuffisant : {line.emplacement.nom} a {_fmt(before)} {unit_for(before, line.produit.unite)} de "
-            f"« {line.produit.code_produit} », impossible de retirer {_fmt(-delta)}."
+            f"Stock insuffisant : {line.location.nom} a {_fmt(before)} {unit_for(before, line.product.unite)} de "
+            f"« {line.product.code_produit} », impossible de retirer {_fmt(-delta)}."
         )
     if after > MAX_QUANTITY:
         raise Conflict(
-            f"Quantité trop grande : « {line.produit.code_produit} » passerait à {_fmt(after)} "
+            f"Quantité trop grande : « {line.product.code_produit} » passerait à {_fmt(after)} "
             f"(au plus {_fmt(MAX_QUANTITY)})."
         )
 
 
 def _write(db_session: Session, changes: list[Change], *, auteur: str, at: dt.datetime | None) -> list[Transaction]:
-    """The one write path: lines already locked; bounds of all checked, then balances and ledger rows."""
+    """The one write path, on lines already locked: every bound checked first, then each balance and ledger row.
+
+    Returns the ledger rows as written (plain objects: the session does not track them).
+    """
     for change in changes:
         _check_bounds(change.line, change.delta)
     now = at or utcnow()
-    entries = []
+    entries: list[Transaction] = []
     for change in changes:
         line = change.line
-        line.quantite += change.delta
-        line.updated_at = now
-        entry = Transaction(
-            stock_line_id=line.id, emplacement=line.emplacement, produit=line.produit, type=change.kind,
-            ajustement=change.delta, quantite_avant=line.quantite - change.delta, quantite_apres=line.quantite,
-            motif=change.motif, reference=change.reference, auteur=auteur, created_at=now,
+        before, line.quantite = line.quantite, line.quantite + change.delta
+        db_session.execute(_SET_BALANCE, {"line_id": line.id, "after": line.quantite, "now": now})
+        values = dict(
+            stock_line_id=line.id, emplacement_id=line.location.id, produit_id=line.product.id, type=change.kind,
+            ajustement=change.delta, quantite_avant=before, quantite_apres=line.quantite, motif=change.motif,
+            reference=change.reference, auteur=auteur, created_at=now,
+            transfert_de_id=entries[-1].id if change.link_previous else None,
         )
-        if change.link_previous:  # set before the insert: ledger rows are never updated
-            entry.transfert_de = entries[-1]
-        db_session.add(entry)
+        entry = Transaction(id=db_session.execute(_RECORD, values).scalar_one(), **values)
+        entry.emplacement, entry.produit = line.location, line.product
         entries.append(entry)
-    db_session.flush()
     return entries
 
 
 def _missing(location: Location, product: Product) -> Conflict:
     return Conflict(f"Stock insuffisant : {location.nom} n'a pas de « {product.code_produit} » en stock.")
+
+
+def _lock_one(db_session: Session, location: Location, product: Product, *, create: bool) -> LockedLine:
+    """Lock one line (creating it at zero if asked); Conflict when it is absent and not to be created."""
+    line = lock_lines(db_session=db_session, pairs=[(location, product, create)])[(location.id, product.id)]
+    if line is None:
+        raise _missing(location, product)
+    return line
 
 
 def adjust(
@@ -185,8 +211,6 @@ def adjust(
     """Change one line by a signed amount and write its ledger row (`at`: demo and imports only)."""
     check_sign(kind, delta)
     line = _lock_one(db_session, location, product, create=delta > 0)
-    if line is None:
-        raise _missing(location, product)
     (entry,) = _write(db_session, [Change(line, delta, kind, motif, reference)], auteur=auteur, at=at)
     return entry
 
@@ -222,6 +246,7 @@ def transfer(
     out_line, in_line = lines[(source.id, product.id)], lines[(target.id, product.id)]
     if out_line is None:
         raise _missing(source, product)
+    assert in_line is not None  # created if absent
     sortie, entree = _write(db_session, [
         Change(out_line, -quantity, "transfert", motif or f"Transfert vers {target.nom}", reference),
         Change(in_line, quantity, "transfert", motif or f"Transfert depuis {source.nom}", reference,
@@ -234,7 +259,9 @@ def set_levels(
     *, db_session: Session, location: Location, product: Product, changes: dict
 ) -> StockLine:
     """Set a line's minimum and par level (creating the line at zero if needed)."""
-    line = _lock_one(db_session, location, product, create=True)
+    locked = _lock_one(db_session, location, product, create=True)
+    line = db_session.get(StockLine, locked.id, populate_existing=True)
+    assert line is not None
     for field, value in changes.items():
         setattr(line, field, value)
     line.updated_at = utcnow()

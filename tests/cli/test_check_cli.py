@@ -11,7 +11,7 @@ from inventaire.checks.models import Verification
 from inventaire.config import Settings
 from tests.checks.test_check_contract import build_seed_data
 from tests.cli.support import committed
-from tests.commands import run_cli
+from tests.commands import flat, run_cli
 from tests.conftest import bearer
 from tests.databases import TestDatabase
 from tests.factories import make_line, make_product, make_technician
@@ -107,8 +107,10 @@ def test_bad_threshold_is_refused_before_any_database_work(tmp_path):
     assert not (tmp_path / "absente.db").exists()
 
 
-def test_missing_schema_is_a_french_error(tmp_path):
+def test_missing_schema_is_a_french_error_naming_the_database(tmp_path):
+    (tmp_path / "vide.db").touch()  # an empty file: SQLite opens it, no table
     result = run_cli(f"sqlite:///{tmp_path / 'vide.db'}", "check")
     assert result.exit_code == 1
     assert "lancez « inventaire db upgrade »" in result.stderr
+    assert f"(base : SQLite {tmp_path / 'vide.db'})" in flat(result.stderr)
     assert "Traceback" not in result.output

@@ -11,7 +11,7 @@ from rich import box
 from rich.table import Table
 
 from inventaire.cli import backup
-from inventaire.cli.context import console, database_problem, fail, open_session
+from inventaire.cli.context import console, database_name, database_problem, fail, open_session
 from inventaire.cli.notifications import notifications_app
 from inventaire.cli.previsions import previsions_app
 from inventaire.cli.regles import regles_app
@@ -51,17 +51,22 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Révision cible")] 
 
     Exemple : DATABASE_URL=postgresql://user:pass@hote:5432/postgres inventaire db upgrade
     """
+    migrate_to(get_settings().database_url, revision)
+    console.print("Base de données à jour.")
+
+
+def migrate_to(url: str, revision: str = "head") -> None:
+    """Bring the database to `revision` (creating it if needed); a refusal ends in French, naming it."""
     from sqlalchemy.exc import OperationalError
 
     from inventaire.migrate import MigrationRefused, upgrade
 
     try:
-        upgrade(get_settings().database_url, revision)
+        upgrade(url, revision)
     except OperationalError as exc:
-        fail(database_problem(exc))
+        fail(database_problem(exc, url))
     except MigrationRefused as exc:
-        fail(str(exc))
-    console.print("Base de données à jour.")
+        fail(f"{exc} (base : {database_name(url)})")
 
 
 @app.command()
@@ -169,12 +174,18 @@ def serve(
         first_token = None
         if not auth_service.has_admin(db_session=session):
             first_token, _ = auth_service.create_token(db_session=session, role="admin", nom="administrateur")
+    url_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     if first_token:
-        url_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         console.print(
             "[bold]Premier démarrage : jeton administrateur créé (il ne sera plus affiché).[/]\n"
             f"  Jeton : {first_token}\n"
             f"  Tableau de bord : http://{url_host}:{port}/connexion?jeton={first_token}",
+            highlight=False, soft_wrap=True,
+        )
+    else:  # a second start: the first token was shown once; say where to log in and how to get one
+        console.print(
+            f"Tableau de bord : http://{url_host}:{port}/connexion — connectez-vous avec un jeton "
+            "administrateur (perdu ? « inventaire token create --role admin » en crée un autre).",
             highlight=False, soft_wrap=True,
         )
     scheduler = start_schedule(get_settings())
@@ -187,11 +198,16 @@ def serve(
 
 @app.command()
 def demo() -> None:
-    """Charge les données de démonstration (sans doublon si relancé)."""
+    """Charge les données de démonstration (sans doublon si relancé) ; crée la base au besoin."""
     from inventaire.demo.loader import load_demo
 
-    with open_session(get_settings()) as session:
+    settings = get_settings()
+    migrate_to(settings.database_url)  # demo may create its database, as `db upgrade` does
+    with open_session(settings) as session:
         summary = load_demo(db_session=session)
+    if not any(summary.values()):
+        console.print("Données de démonstration déjà chargées : rien à ajouter.", highlight=False)
+        return
     console.print(
         f"Données de démonstration chargées : {summary['techniciens']} techniciens, "
         f"{summary['produits']} produits, {summary['regles']} règles de consommation, "

@@ -7,8 +7,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Optional
 
 import typer
-from rich import box
-from rich.table import Table
 
 from inventaire.cli import backup
 from inventaire.cli.context import console, database_name, database_problem, fail, open_session
@@ -94,6 +92,7 @@ def check(
     from inventaire.checks import runner
     from inventaire.checks.schemas import Report
     from inventaire.cli.notifications import print_notifications
+    from inventaire.cli.report import print_report
     from inventaire.exceptions import DomainError
 
     settings = get_settings()
@@ -109,49 +108,9 @@ def check(
     if as_json:
         typer.echo(json.dumps(verification.rapport, ensure_ascii=False, indent=2))
     else:
-        print_report(Report.model_validate(verification.rapport))
+        print_report(Report.model_validate(verification.rapport), console)
     if notify:
         print_notifications(verification.notifications, to_stderr=as_json)
-
-
-def print_report(report) -> None:
-    stats = report.statistiques
-    scope = report.technicien or "tous les techniciens"
-    console.print(f"[bold]Vérification d'inventaire[/] — {scope}", highlight=False)
-    console.print(
-        f"Lignes vérifiées : {stats.total_produits} · valeur estimée : "
-        f"{_money(stats.valeur_totale_estimee)}", highlight=False,
-    )
-    if report.alertes:
-        # Fits 80 columns (cron mail): no inner borders; short keys never wrap, the product name does.
-        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
-        for heading in ("Gravité", "État", "Technicien", "Code"):
-            table.add_column(heading, no_wrap=True)
-        table.add_column("Produit", min_width=12, ratio=1)
-        for heading in ("Qté", "Seuil", "À cmd."):
-            table.add_column(heading, justify="right", no_wrap=True)
-        for a in report.alertes:
-            table.add_row(
-                "[red]critique[/]" if a.severity == "critique" else "[yellow]stock bas[/]", ETATS.get(a.etat, "—"),
-                a.technicien, a.code_produit, a.nom_produit, _qty(a.quantite_actuelle), _qty(a.seuil),
-                _qty(a.quantite_a_commander) if a.quantite_a_commander is not None else "—",
-            )
-        console.print(table)
-    console.print(report.summary, highlight=False)
-    if report.resolues:
-        console.print(f"Résolues depuis la vérification précédente : {len(report.resolues)} — " + ", ".join(
-            f"{r.technicien} {r.code_produit}" for r in report.resolues), highlight=False)
-
-
-ETATS = {"nouvelle": "nouvelle", "aggravee": "aggravée", "persistante": "persistante"}
-
-
-def _qty(value: Decimal) -> str:
-    return format(value.normalize(), "f").replace(".", ",") if value else "0"
-
-
-def _money(value: Decimal) -> str:
-    return f"{value:,.2f} $".replace(",", " ").replace(".", ",")
 
 
 @app.command()

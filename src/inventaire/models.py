@@ -5,6 +5,7 @@ from inventaire.auth.models import ApiToken
 from inventaire.catalogue.models import Product
 from inventaire.checks.models import Verification
 from inventaire.database import Base
+from inventaire.deductions.models import DeductedService, Deduction
 from inventaire.emplacements.models import Location
 from inventaire.idempotency.models import IdempotencyKey
 from inventaire.notifications.models import Notification
@@ -14,6 +15,6 @@ from inventaire.techniciens.models import Technician
 from inventaire.web.models import WebSession
 
 __all__ = [
-    "ApiToken", "Base", "ConsumptionRule", "IdempotencyKey", "Location", "Notification", "Product", "StockLine",
-    "Technician", "Transaction", "Verification", "WebSession", "Workshop",
+    "ApiToken", "Base", "ConsumptionRule", "DeductedService", "Deduction", "IdempotencyKey", "Location", "Notification",
+    "Product", "StockLine", "Technician", "Transaction", "Verification", "WebSession", "Workshop",
 ]

@@ -7,7 +7,7 @@ from decimal import Decimal
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from inventaire.units import unit_for
+from inventaire.units import count, unit_for
 
 NBSP = "\u00a0"
 MOIS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
@@ -98,5 +98,6 @@ def install(env, clock: Clock) -> None:
         type_mouvement=lambda t: TYPES.get(t, t), gravite=lambda g: GRAVITES.get(g, g),
         etat=lambda e: ETATS.get(e, e), notifications=lambda n: NOTIFICATIONS.get(n, n),
         envoi=lambda n: ENVOIS.get(n, n), canal=lambda c: CANAUX.get(c, c),
-        accord=lambda unite, quantity: unit_for(quantity, unite),  # {{ p.unite|accord(q) }}: « 2 bobines »
+        accord=lambda unite, quantity: unit_for(quantity, unite),
+        compte=count,  # {{ n|compte("alerte") }}: « 1 alerte », « 27 alertes »  # {{ p.unite|accord(q) }}: « 2 bobines »
     )

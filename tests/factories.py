@@ -52,3 +52,11 @@ def database_state(session: Session) -> dict:
     counts = {t.name: session.scalar(select(func.count()).select_from(t)) for t in Base.metadata.sorted_tables}
     balances = sorted(session.execute(select(StockLine.id, StockLine.quantite)).all())
     return {"rows": counts, "balances": balances}
+
+
+def make_workshop(session: Session, **overrides):
+    from inventaire.ateliers import service as ateliers
+
+    data = {"nom": f"Atelier {next(_seq)}", "actif": True}
+    data.update(overrides)
+    return ateliers.create(db_session=session, **data)

@@ -10,6 +10,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from inventaire import __version__, api_docs, errors
 from inventaire.admission import AdmissionLimit
 from inventaire.auth import redaction
+from inventaire.ateliers.views import router as ateliers_router
 from inventaire.catalogue.views import router as catalogue_router
 from inventaire.checks.views import router as checks_router
 from inventaire.config import Settings, get_settings
@@ -94,8 +95,8 @@ def create_app(settings: Settings | None = None, session_factory: sessionmaker[S
     idempotency.install(app)
 
     api = APIRouter(prefix="/inventaire", responses=errors.EVERY_ROUTE, dependencies=[Depends(known_query_only)])
-    for router in (catalogue_router, techniciens_router, stock_router, checks_router, previsions_router,
-                   regles_router, deductions_router):
+    for router in (catalogue_router, techniciens_router, ateliers_router, stock_router, checks_router,
+                   previsions_router, regles_router, deductions_router):
         api.include_router(router)
     app.include_router(api)
     mount_pages(app)

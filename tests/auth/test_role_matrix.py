@@ -59,6 +59,12 @@ MATRIX: dict[tuple[str, str], tuple[Call, dict, bool]] = {
     ("PUT", "/inventaire/techniciens/{nom}"): (
         Call("PUT", "/inventaire/techniciens/Allan", json={"email": "allan@example.com"}),
         expect(200, 403, 403, 403), False),
+    ("GET", "/inventaire/ateliers"): (Call("GET", "/inventaire/ateliers"), expect(200, 200, 200, 403), False),
+    ("POST", "/inventaire/ateliers"): (
+        Call("POST", "/inventaire/ateliers", json={"nom": "Atelier"}), expect(201, 403, 403, 403), False),
+    ("POST", "/inventaire/stock/transferer"): (
+        Call("POST", "/inventaire/stock/transferer", json={"de": "Allan", "vers": "Margot", "code_produit": "CORD-001",
+                                                           "quantite": 1}), expect(201, 403, 403, 403), True),
     ("GET", "/inventaire/stock/{technicien}"): (
         Call("GET", "/inventaire/stock/allan"), expect(200, 200, 403, 403), False),
     ("POST", "/inventaire/stock/ajuster"): (

@@ -75,7 +75,7 @@ class TransactionRead(BaseModel):
     id: int
     technicien: str
     code_produit: str
-    type: Literal["reception", "utilisation", "ajustement", "comptage"]
+    type: Literal["reception", "utilisation", "ajustement", "comptage", "transfert"]
     ajustement: DecimalOut
     quantite_avant: DecimalOut
     quantite_apres: DecimalOut
@@ -83,6 +83,28 @@ class TransactionRead(BaseModel):
     reference: str | None
     auteur: str
     created_at: Timestamp
+    transfert_de: int | None = Field(
+        default=None, description="Pour l'entrée d'un transfert : le n° de la sortie qui lui correspond")
+
+
+class TransferRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [
+            {"de": "Atelier", "vers": "Allan", "code_produit": "CORD-012", "quantite": 3, "motif": None}]},
+    )
+
+    de: Name = Field(description="Atelier ou technicien d'où part le stock")
+    vers: Name = Field(description="Atelier ou technicien qui le reçoit")
+    code_produit: Code
+    quantite: NonNegativeQuantityIn = Field(description="Quantité à transférer (plus grande que zéro)",
+                                            json_schema_extra={"exclusiveMinimum": 0})
+    motif: Note | None = None
+
+
+class TransferRead(BaseModel):
+    sortie: TransactionRead = Field(description="La sortie (négative) de « de »")
+    entree: TransactionRead = Field(description="L'entrée (positive) dans « vers »")
 
 
 class TransactionPage(BaseModel):

@@ -18,6 +18,7 @@ from inventaire.stock import ledger, service
 from inventaire.stock.models import StockLine, Transaction
 from inventaire.stock.schemas import (
     AdjustRequest, CountRequest, LevelsRequest, StatsRead, StockLineRead, TransactionPage, TransactionRead,
+    TransferRead, TransferRequest,
 )
 from inventaire.emplacements import service as locations
 
@@ -53,7 +54,7 @@ def transaction_read(entry: Transaction) -> TransactionRead:
         id=entry.id, technicien=entry.emplacement.nom, code_produit=entry.produit.code_produit,
         type=entry.type, ajustement=entry.ajustement, quantite_avant=entry.quantite_avant,
         quantite_apres=entry.quantite_apres, motif=entry.motif, reference=entry.reference,
-        auteur=entry.auteur, created_at=entry.created_at,
+        auteur=entry.auteur, created_at=entry.created_at, transfert_de=entry.transfert_de_id,
     )
 
 
@@ -87,6 +88,18 @@ def count_stock(body: CountRequest, db_session: SessionDep, user: StaffUser):
         seen=body.quantite_vue, motif=body.motif, auteur=user.nom,
     )
     return transaction_read(entry)
+
+
+@router.post("/stock/transferer", response_model=TransferRead, status_code=201,
+             responses={**NOT_FOUND, **CONFLICT})
+def transfer_stock(body: TransferRequest, db_session: SessionDep, user: AdminUser):
+    """Move stock between two locations (a workshop and a van, or two of either): two linked rows."""
+    source = locations.get_or_404(db_session=db_session, nom=body.de)
+    target = locations.get_or_404(db_session=db_session, nom=body.vers)
+    product = catalogue.get_or_404(db_session=db_session, code_produit=body.code_produit)
+    moved = service.transfer(db_session=db_session, source=source, target=target, product=product,
+                             quantity=body.quantite, motif=body.motif, auteur=user.nom)
+    return TransferRead(sortie=transaction_read(moved.sortie), entree=transaction_read(moved.entree))
 
 
 @router.put("/stock/{technicien}/{code}", response_model=StockLineRead, responses={**NOT_FOUND, **CONFLICT})

@@ -11,7 +11,8 @@ from inventaire.units import count, unit_for
 
 NBSP = "\u00a0"
 MOIS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
-TYPES = {"reception": "Réception", "utilisation": "Utilisation", "ajustement": "Ajustement", "comptage": "Comptage"}
+TYPES = {"reception": "Réception", "utilisation": "Utilisation", "ajustement": "Ajustement", "comptage": "Comptage",
+         "transfert": "Transfert"}
 GRAVITES = {"critique": "Critique", "bas_stock": "Stock bas"}
 ETATS = {"nouvelle": "Nouvelle", "aggravee": "Aggravée", "persistante": "Persistante"}
 # A run's notifications as one word (Verification.statut_notifications), and one delivery's status.

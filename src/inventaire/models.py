@@ -6,6 +6,7 @@ from inventaire.catalogue.models import Product
 from inventaire.checks.models import Verification
 from inventaire.database import Base
 from inventaire.deductions.models import DeductedService, Deduction
+from inventaire.demandes.models import StockRequest
 from inventaire.emplacements.models import Location
 from inventaire.idempotency.models import IdempotencyKey
 from inventaire.notifications.models import Notification
@@ -16,5 +17,5 @@ from inventaire.web.models import WebSession
 
 __all__ = [
     "ApiToken", "Base", "ConsumptionRule", "DeductedService", "Deduction", "IdempotencyKey", "Location", "Notification",
-    "Product", "StockLine", "Technician", "Transaction", "Verification", "WebSession", "Workshop",
+    "Product", "StockLine", "StockRequest", "Technician", "Transaction", "Verification", "WebSession", "Workshop",
 ]

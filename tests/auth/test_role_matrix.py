@@ -14,10 +14,13 @@ import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy import select
 
+from inventaire.ateliers import service as ateliers
 from inventaire.auth import service as auth
 from inventaire.catalogue import service as catalogue
 from inventaire.checks import service as checks
+from inventaire.demandes import service as demandes
 from inventaire.regles import service as regles
+from inventaire.techniciens import service as techniciens
 from inventaire.models import Base
 from tests.conftest import bearer
 from tests.factories import make_line, make_product, make_technician
@@ -61,10 +64,26 @@ MATRIX: dict[tuple[str, str], tuple[Call, dict, bool]] = {
         expect(200, 403, 403, 403), False),
     ("GET", "/inventaire/ateliers"): (Call("GET", "/inventaire/ateliers"), expect(200, 200, 200, 403), False),
     ("POST", "/inventaire/ateliers"): (
-        Call("POST", "/inventaire/ateliers", json={"nom": "Atelier"}), expect(201, 403, 403, 403), False),
+        Call("POST", "/inventaire/ateliers", json={"nom": "Réserve"}), expect(201, 403, 403, 403), False),
     ("POST", "/inventaire/stock/transferer"): (
         Call("POST", "/inventaire/stock/transferer", json={"de": "Allan", "vers": "Margot", "code_produit": "CORD-001",
                                                            "quantite": 1}), expect(201, 403, 403, 403), True),
+    ("GET", "/inventaire/demandes"): (Call("GET", "/inventaire/demandes"), expect(200, 200, 200, 403), False),
+    ("POST", "/inventaire/demandes"): (
+        Call("POST", "/inventaire/demandes", json={"technicien": "Allan", "code_produit": "CORD-001", "quantite": 1}),
+        expect(201, 201, 403, 403), True),
+    ("POST", "/inventaire/demandes/{demande_id}/servir"): (
+        Call("POST", "/inventaire/demandes/{demande_id}/servir", json={"atelier": "Atelier"}),
+        expect(200, 403, 403, 403), True),
+    ("POST", "/inventaire/demandes/{demande_id}/refuser"): (
+        Call("POST", "/inventaire/demandes/{demande_id}/refuser", json={"motif": "Non"}),
+        expect(200, 403, 403, 403), True),
+    ("GET", "/inventaire/reapprovisionnement"): (
+        Call("GET", "/inventaire/reapprovisionnement", params={"technicien": "Allan", "atelier": "Atelier"}),
+        expect(200, 403, 403, 403), False),
+    ("POST", "/inventaire/reapprovisionnement"): (
+        Call("POST", "/inventaire/reapprovisionnement", json={"technicien": "Allan", "atelier": "Atelier"}),
+        expect(200, 403, 403, 403), True),
     ("GET", "/inventaire/stock/{technicien}"): (
         Call("GET", "/inventaire/stock/allan"), expect(200, 200, 403, 403), False),
     ("POST", "/inventaire/stock/ajuster"): (
@@ -138,8 +157,13 @@ def ids(tokens, db_session) -> dict[str, int]:
                                     default=Decimal("5"), declenchee_par="essai")
     rule = regles.create(db_session=db_session, service_id="mit_2eBOzDvunD7PHs6M", quantite=Decimal(1),
                          product=catalogue.get_by_code(db_session=db_session, code_produit="CORD-001"))
+    workshop = ateliers.create(db_session=db_session, nom="Atelier")
+    cord = catalogue.get_by_code(db_session=db_session, code_produit="CORD-001")
+    make_line(db_session, workshop, cord, 10)
+    request = demandes.create(db_session=db_session, technician=techniciens.get_by_name(db_session=db_session, nom="Allan"),
+                              product=cord, quantity=Decimal(1), note=None, auteur="Allan")
     db_session.commit()
-    return {"verification_id": verification.id, "rule_id": rule.id}
+    return {"verification_id": verification.id, "rule_id": rule.id, "demande_id": request.id}
 
 
 @pytest.fixture

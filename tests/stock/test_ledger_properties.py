@@ -81,3 +81,64 @@ def test_balances_equal_ledger_sums_and_never_go_negative(db_session, ops):
             continue
         assert line.quantite == model[index] >= 0
         assert ledger_sum(db_session=db_session, line=line) == line.quantite
+
+
+holders = st.integers(min_value=0, max_value=2)  # the workshop, then two vans
+moves = st.lists(
+    st.tuples(st.sampled_from(["reception", "utilisation", "ajustement", "comptage", "transfert"]),
+              holders, holders, st.decimals(min_value=Decimal("-20"), max_value=Decimal("20"), places=3)),
+    max_size=20,
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=moves)
+def test_company_total_is_receptions_minus_uses_plus_corrections_whatever_the_transfers(db_session, ops):
+    """Transfers move stock and never change the company's total of a product."""
+    from inventaire.stock.models import Transaction
+    from tests.factories import make_workshop
+
+    places = [make_workshop(db_session), make_technician(db_session), make_technician(db_session)]
+    product = make_product(db_session)
+    model = [Decimal(0)] * 3
+    for kind, a, b, amount in ops:
+        savepoint = db_session.begin_nested()
+        try:
+            if kind == "transfert":
+                stock.transfer(db_session=db_session, source=places[a], target=places[b], product=product,
+                               quantity=amount, auteur="propriété")
+            elif kind == "comptage":
+                stock.count(db_session=db_session, location=places[a], product=product, counted=abs(amount),
+                            auteur="propriété")
+            else:
+                stock.adjust(db_session=db_session, location=places[a], product=product, kind=kind, delta=amount,
+                             auteur="propriété")
+        except DomainError:
+            savepoint.rollback()
+            refused = (kind == "transfert" and (a == b or amount <= 0 or model[a] < amount)) or (
+                kind != "transfert" and expected_outcome(kind, amount, "none", model[a])[0] is not None)
+            assert refused, (kind, a, b, amount, model)
+            continue
+        savepoint.commit()
+        if kind == "transfert":
+            model[a] -= amount
+            model[b] += amount
+        else:
+            model[a] = expected_outcome(kind, amount, "none", model[a])[1]
+
+    ledger = list(db_session.scalars(select(Transaction).where(Transaction.produit_id == product.id)))
+    booked = {kind: sum((t.ajustement for t in ledger if t.type == kind), Decimal(0))
+              for kind in ("reception", "utilisation", "ajustement", "comptage", "transfert")}
+    lines = list(db_session.scalars(
+        select(StockLine).where(StockLine.produit_id == product.id).execution_options(populate_existing=True)))
+    total = sum((line.quantite for line in lines), Decimal(0))
+    assert total == sum(model)
+    # Receptions (+), uses (−), corrections (± adjustments and counts); transfers add up to nothing.
+    assert total == booked["reception"] + booked["utilisation"] + booked["ajustement"] + booked["comptage"]
+    assert booked["transfert"] == 0
+    assert all(ledger_sum(db_session=db_session, line=line) == line.quantite >= 0 for line in lines)
+    pairs = db_session.execute(
+        select(Transaction.ajustement, Transaction.transfert_de_id).where(Transaction.transfert_de_id.is_not(None))
+    ).all()
+    for delta, exit_id in pairs:
+        assert db_session.get(Transaction, exit_id).ajustement == -delta

@@ -83,3 +83,8 @@ def update(*, db_session: Session, technician: Technician, changes: dict) -> Tec
         setattr(technician, field, value)
     db_session.flush()
     return technician
+
+
+def get_by_id(*, db_session: Session, technician_id: int | None) -> Technician | None:
+    """The technician with this id (a token's), or None."""
+    return None if technician_id is None else db_session.get(Technician, technician_id)

@@ -1,0 +1,54 @@
+"""API shapes of the replenishment to par."""
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from inventaire.reappro.service import PickItem, Shortfall
+from inventaire.schemas import DecimalOut, Name
+from inventaire.stock.schemas import TransferRead
+
+
+class PickItemRead(BaseModel):
+    code_produit: str
+    nom_produit: str
+    unite: str
+    quantite: DecimalOut = Field(description="Quantité dans le véhicule")
+    niveau_par: DecimalOut | None
+    a_apporter: DecimalOut
+    disponible_atelier: DecimalOut
+    demande: int | None = Field(description="N° de la demande ouverte, ou null pour un niveau par")
+
+    @classmethod
+    def of(cls, item: PickItem) -> "PickItemRead":
+        return cls(code_produit=item.product.code_produit, nom_produit=item.product.nom_produit,
+                   unite=item.product.unite, quantite=item.quantite, niveau_par=item.niveau_par,
+                   a_apporter=item.a_apporter, disponible_atelier=item.disponible_atelier,
+                   demande=item.demande.id if item.demande else None)
+
+
+class PrepareRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"technicien": "Allan", "atelier": "Atelier"}]})
+
+    technicien: Name
+    atelier: Name
+
+
+class ShortfallRead(BaseModel):
+    code_produit: str
+    nom_produit: str
+    demande: int | None
+    a_apporter: DecimalOut
+    transfere: DecimalOut
+    manque: DecimalOut
+
+    @classmethod
+    def of(cls, short: Shortfall) -> "ShortfallRead":
+        item = short.item
+        return cls(code_produit=item.product.code_produit, nom_produit=item.product.nom_produit,
+                   demande=item.demande.id if item.demande else None, a_apporter=short.a_apporter,
+                   transfere=short.transfere, manque=short.manque)
+
+
+class PreparedRead(BaseModel):
+    transferts: list[TransferRead]
+    non_servi: list[ShortfallRead] = Field(description="Ce que l'atelier n'avait pas (en tout ou en partie)")
+    demandes_servies: list[int]

@@ -1,0 +1,106 @@
+"""Replenishment to par: the picking list of a van from a workshop, and preparing it in one transaction.
+
+The list has one item per line of the van below its par level (`a_apporter` = par − quantity)
+and one per open request of the van (`a_apporter` = what was asked). Preparing locks every
+line involved in the stock service's fixed order, moves what the workshop has (up to
+`a_apporter`, requests first), closes the requests it served, and reports what it could not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from inventaire.ateliers.models import Workshop
+from inventaire.catalogue.models import Product
+from inventaire.demandes import service as demandes
+from inventaire.demandes.models import RequestState, StockRequest
+from inventaire.stock import service as stock
+from inventaire.stock.models import StockLine
+from inventaire.techniciens.models import Technician
+
+ZERO = Decimal(0)
+
+
+@dataclass
+class PickItem:
+    product: Product
+    quantite: Decimal  # in the van now
+    niveau_par: Decimal | None
+    a_apporter: Decimal
+    disponible_atelier: Decimal
+    demande: StockRequest | None = None  # None: a line below its par level
+
+
+@dataclass
+class Shortfall:
+    item: PickItem
+    a_apporter: Decimal  # what was still wanted when its turn came
+    transfere: Decimal
+
+    @property
+    def manque(self) -> Decimal:
+        return self.a_apporter - self.transfere
+
+
+@dataclass
+class Prepared:
+    transfers: list[stock.Transfer] = field(default_factory=list)
+    shortfalls: list[Shortfall] = field(default_factory=list)
+    served: list[StockRequest] = field(default_factory=list)
+
+
+def picking_list(*, db_session: Session, technician: Technician, workshop: Workshop) -> list[PickItem]:
+    """Lines below par, then open requests, by product code; with what the workshop holds of each."""
+    van = {line.produit_id: line for line in stock.list_lines(db_session=db_session, location=technician)}
+    requests = demandes.list_requests(db_session=db_session, statut=RequestState.OUVERTE, technician=technician)
+    products = {line.produit_id: line.produit for line in van.values()} | {r.produit_id: r.produit for r in requests}
+    held = dict(db_session.execute(
+        select(StockLine.produit_id, StockLine.quantite)
+        .where(StockLine.emplacement_id == workshop.id, StockLine.produit_id.in_(products))
+    ).all()) if products else {}
+    items = [
+        PickItem(line.produit, line.quantite, line.niveau_par, line.niveau_par - line.quantite,
+                 held.get(line.produit_id, ZERO))
+        for line in van.values() if line.niveau_par is not None and line.quantite < line.niveau_par
+    ]
+    for request in requests:
+        line = van.get(request.produit_id)
+        items.append(PickItem(request.produit, line.quantite if line else ZERO, line.niveau_par if line else None,
+                              request.quantite, held.get(request.produit_id, ZERO), request))
+    items.sort(key=lambda i: (i.product.code_produit, i.demande is None, i.demande.id if i.demande else 0))
+    return items
+
+
+def prepare(*, db_session: Session, technician: Technician, workshop: Workshop, auteur: str) -> Prepared:
+    """Make every transfer of the picking list that the workshop can serve, in the caller's transaction."""
+    items = picking_list(db_session=db_session, technician=technician, workshop=workshop)
+    products = {i.product.id: i.product for i in items}
+    locked = stock.lock_lines(db_session=db_session, pairs=[
+        pair for p in products.values() for pair in ((workshop, p, False), (technician, p, True))])
+    available = {pid: (line.quantite if (line := locked[(workshop.id, pid)]) else ZERO) for pid in products}
+    outcome = Prepared()
+    brought = dict.fromkeys(products, ZERO)
+    # Requests first (someone asked), then the par levels; each takes what is left of the product, and
+    # what requests brought counts towards the par level.
+    for item in sorted(items, key=lambda i: (i.demande is None, i.product.code_produit)):
+        wanted = item.a_apporter if item.demande else max(item.a_apporter - brought[item.product.id], ZERO)
+        amount = min(wanted, available[item.product.id])
+        if amount > 0:
+            reference = f"Demande #{item.demande.id}" if item.demande else "Réapprovisionnement"
+            moved = stock.transfer(db_session=db_session, source=workshop, target=technician, product=item.product,
+                                   quantity=amount, auteur=auteur, reference=reference)
+            available[item.product.id] -= amount
+            brought[item.product.id] += amount
+            outcome.transfers.append(moved)
+            if item.demande is not None:
+                demandes.close_served(request=item.demande, workshop=workshop, quantity=amount,
+                                      entry_id=moved.entree.id)
+                outcome.served.append(item.demande)
+        if amount < wanted:
+            outcome.shortfalls.append(Shortfall(item, wanted, max(amount, ZERO)))
+    db_session.flush()
+    return outcome

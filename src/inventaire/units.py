@@ -26,3 +26,17 @@ def _plural(word: str) -> str:
     if lower.endswith(("au", "eu")):  # jeu → jeux, rouleau → rouleaux
         return word + "x"
     return word + "s"
+
+
+def count(n: Decimal | int, singular: str, plural: str | None = None) -> str:
+    """« 1 alerte », « 27 alertes », « 0 alerte »: French takes the plural from 2 on.
+
+    The one rule for every count a person reads (pages, e-mails, CLI); `plural` when more than
+    the first word changes (« 2 lignes suivies »). The check's `summary` keeps its seed text.
+    """
+    if abs(n) < 2:
+        return f"{n} {singular}"
+    if plural is None:
+        word, space, rest = singular.partition(" ")
+        plural = _plural(word) + space + rest
+    return f"{n} {plural}"

@@ -99,6 +99,7 @@ def annotate(
         due = alert.etat != "persistante" or last is None or now - last >= rappel - REMINDER_GRACE
         alert.notifiee = due and reaches(alert.technicien)
         alert.notifiee_le = now if alert.notifiee else last
+        alert.signalee_avant = last
     current = {_key(a) for a in report.alertes}
     gone = [a for key, a in before.items() if key not in current]
     quantities = current_quantity([_key(a) for a in gone]) if gone else {}

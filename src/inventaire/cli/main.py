@@ -7,11 +7,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Optional
 
 import typer
-from rich import box
-from rich.table import Table
 
-from inventaire.cli import backup
-from inventaire.cli.context import console, database_problem, fail, open_session
+from inventaire.cli import backup, francais  # noqa: F401  (francais: Typer's own words in French)
+from inventaire.cli.context import console, database_name, database_problem, fail, open_session
 from inventaire.cli.notifications import notifications_app
 from inventaire.cli.previsions import previsions_app
 from inventaire.cli.regles import regles_app
@@ -22,6 +20,7 @@ app = typer.Typer(
     help="Inventaire : stock des techniciens, journal des mouvements et alertes de stock bas.",
     no_args_is_help=True,
     rich_markup_mode="rich",
+    add_completion=False,  # shell completion options would be the only English left in --help
 )
 db_app = typer.Typer(help="Base de données : schéma et migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -51,17 +50,22 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Révision cible")] 
 
     Exemple : DATABASE_URL=postgresql://user:pass@hote:5432/postgres inventaire db upgrade
     """
+    migrate_to(get_settings().database_url, revision)
+    console.print("Base de données à jour.")
+
+
+def migrate_to(url: str, revision: str = "head") -> None:
+    """Bring the database to `revision` (creating it if needed); a refusal ends in French, naming it."""
     from sqlalchemy.exc import OperationalError
 
     from inventaire.migrate import MigrationRefused, upgrade
 
     try:
-        upgrade(get_settings().database_url, revision)
+        upgrade(url, revision)
     except OperationalError as exc:
-        fail(database_problem(exc))
+        fail(database_problem(exc, url))
     except MigrationRefused as exc:
-        fail(str(exc))
-    console.print("Base de données à jour.")
+        fail(f"{exc} (base : {database_name(url)})")
 
 
 @app.command()
@@ -69,14 +73,16 @@ def check(
     technicien: Annotated[Optional[str], typer.Option("--technicien", "-t", help="Un seul technicien")] = None,
     seuil: Annotated[Optional[str], typer.Option("--seuil", "-s", help="Seuil global (défaut : par ligne, puis 5,0)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Le rapport en JSON, seul sur la sortie")] = False,
-    notify: Annotated[bool, typer.Option(
-        "--notify/--no-notify", help="Envoyer les notifications (e-mail, Slack, Discord) ; par défaut : non",
+    notifier: Annotated[bool, typer.Option(
+        "--notifier/--sans-notifier", show_default=False,
+        help="Envoyer les notifications (courriel, Slack, Discord) ; par défaut : non",
     )] = False,
+    notify: Annotated[Optional[bool], typer.Option("--notify/--no-notify", hidden=True)] = None,  # the old names
 ) -> None:
     """Vérifie les stocks bas et enregistre la vérification.
 
-    Sans --notify, rien n'est envoyé : c'est une consultation. Une tâche cron qui doit
-    prévenir le bureau utilise --notify (comme l'appel HTTP, qui notifie par défaut).
+    Sans --notifier, rien n'est envoyé : c'est une consultation. Une tâche cron qui doit
+    prévenir le bureau utilise --notifier (comme l'appel HTTP, qui notifie par défaut).
 
     Exemples :
 
@@ -84,11 +90,13 @@ def check(
 
       inventaire check --technicien Allan --seuil 10
 
-      inventaire check --notify --json
+      inventaire check --notifier --json
     """
+    notify = notifier if notify is None else notify
     from inventaire.checks import runner
     from inventaire.checks.schemas import Report
     from inventaire.cli.notifications import print_notifications
+    from inventaire.cli.report import print_report
     from inventaire.exceptions import DomainError
 
     settings = get_settings()
@@ -104,56 +112,9 @@ def check(
     if as_json:
         typer.echo(json.dumps(verification.rapport, ensure_ascii=False, indent=2))
     else:
-        print_report(Report.model_validate(verification.rapport))
+        print_report(Report.model_validate(verification.rapport), console)
     if notify:
         print_notifications(verification.notifications, to_stderr=as_json)
-
-
-def print_report(report) -> None:
-    stats = report.statistiques
-    scope = report.technicien or "tous les techniciens"
-    console.print(f"[bold]Vérification d'inventaire[/] — {scope}", highlight=False)
-    console.print(
-        f"Lignes vérifiées : {stats.total_produits} · valeur estimée : "
-        f"{_money(stats.valeur_totale_estimee)}", highlight=False,
-    )
-    if report.alertes:
-        # Fits 80 columns (cron mail): no inner borders; short keys never wrap, the product name does.
-        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
-        for heading in ("Gravité", "État", "Technicien", "Code"):
-            table.add_column(heading, no_wrap=True)
-        table.add_column("Produit", min_width=12, ratio=1)
-        for heading in ("Qté", "Seuil", "À cmd."):
-            table.add_column(heading, justify="right", no_wrap=True)
-        for a in report.alertes:
-            table.add_row(
-                "[red]critique[/]" if a.severity == "critique" else "[yellow]stock bas[/]", ETATS.get(a.etat, "—"),
-                a.technicien, a.code_produit, a.nom_produit, _qty(a.quantite_actuelle), _qty(a.seuil),
-                _qty(a.quantite_a_commander) if a.quantite_a_commander is not None else "—",
-            )
-        console.print(table)
-    console.print(report.summary, highlight=False)
-    if report.ruptures_prevues:
-        console.print(
-            f"Ruptures prévues d'ici la prochaine commande ({report.delai_commande_jours} jours) : "
-            f"{len(report.ruptures_prevues)} — " + ", ".join(
-                f"{r.technicien} {r.code_produit} le {r.rupture_prevue:%Y-%m-%d}" for r in report.ruptures_prevues),
-            highlight=False,
-        )
-    if report.resolues:
-        console.print(f"Résolues depuis la vérification précédente : {len(report.resolues)} — " + ", ".join(
-            f"{r.technicien} {r.code_produit}" for r in report.resolues), highlight=False)
-
-
-ETATS = {"nouvelle": "nouvelle", "aggravee": "aggravée", "persistante": "persistante"}
-
-
-def _qty(value: Decimal) -> str:
-    return format(value.normalize(), "f").replace(".", ",") if value else "0"
-
-
-def _money(value: Decimal) -> str:
-    return f"{value:,.2f} $".replace(",", " ").replace(".", ",")
 
 
 @app.command()
@@ -176,12 +137,18 @@ def serve(
         first_token = None
         if not auth_service.has_admin(db_session=session):
             first_token, _ = auth_service.create_token(db_session=session, role="admin", nom="administrateur")
+    url_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     if first_token:
-        url_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         console.print(
             "[bold]Premier démarrage : jeton administrateur créé (il ne sera plus affiché).[/]\n"
             f"  Jeton : {first_token}\n"
             f"  Tableau de bord : http://{url_host}:{port}/connexion?jeton={first_token}",
+            highlight=False, soft_wrap=True,
+        )
+    else:  # a second start: the first token was shown once; say where to log in and how to get one
+        console.print(
+            f"Tableau de bord : http://{url_host}:{port}/connexion — connectez-vous avec un jeton "
+            "administrateur (perdu ? « inventaire token create --role admin » en crée un autre).",
             highlight=False, soft_wrap=True,
         )
     scheduler = start_schedule(get_settings())
@@ -194,11 +161,16 @@ def serve(
 
 @app.command()
 def demo() -> None:
-    """Charge les données de démonstration (sans doublon si relancé)."""
+    """Charge les données de démonstration (sans doublon si relancé) ; crée la base au besoin."""
     from inventaire.demo.loader import load_demo
 
-    with open_session(get_settings()) as session:
+    settings = get_settings()
+    migrate_to(settings.database_url)  # demo may create its database, as `db upgrade` does
+    with open_session(settings) as session:
         summary = load_demo(db_session=session)
+    if not any(summary.values()):
+        console.print("Données de démonstration déjà chargées : rien à ajouter.", highlight=False)
+        return
     console.print(
         f"Données de démonstration chargées : {summary['techniciens']} techniciens, "
         f"{summary['produits']} produits, {summary['regles']} règles de consommation, "

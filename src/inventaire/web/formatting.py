@@ -7,7 +7,7 @@ from decimal import Decimal
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from inventaire.units import unit_for
+from inventaire.units import count, unit_for
 
 NBSP = "\u00a0"
 MOIS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
@@ -77,7 +77,7 @@ class Clock:
         if value is None:
             return "—"
         local = self.local(value)
-        return f"{self.date(local)}, {local.hour} h {local.minute:02d}"
+        return f"{self.date(local)}, {local.hour}{NBSP}h{NBSP}{local.minute:02d}"
 
     def iso(self, value: dt.datetime) -> str:
         """ISO 8601 in local time with its offset (CSV exports)."""
@@ -110,5 +110,6 @@ def install(env, clock: Clock) -> None:
         type_mouvement=lambda t: TYPES.get(t, t), gravite=lambda g: GRAVITES.get(g, g),
         etat=lambda e: ETATS.get(e, e), notifications=lambda n: NOTIFICATIONS.get(n, n),
         envoi=lambda n: ENVOIS.get(n, n), canal=lambda c: CANAUX.get(c, c),
-        accord=lambda unite, quantity: unit_for(quantity, unite),  # {{ p.unite|accord(q) }}: « 2 bobines »
+        accord=lambda unite, quantity: unit_for(quantity, unite),
+        compte=count,  # {{ n|compte("alerte") }}: « 1 alerte », « 27 alertes »  # {{ p.unite|accord(q) }}: « 2 bobines »
     )

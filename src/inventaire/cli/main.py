@@ -114,7 +114,7 @@ def check(
     else:
         print_report(Report.model_validate(verification.rapport), console)
     if notify:
-        print_notifications(verification.notifications, to_stderr=as_json)
+        print_notifications(verification.notifications, settings=settings, to_stderr=as_json)
 
 
 @app.command()

@@ -15,6 +15,8 @@ from inventaire.checks.views import Threshold
 from inventaire.deps import SessionDep, SettingsDep
 from inventaire.errors import french_message
 from inventaire.exceptions import InvalidInput
+from inventaire.notifications.service import NO_CHANNEL
+from inventaire.notifications.service import channels as notification_channels
 from inventaire.web.deps import AdminPage, FormData
 from inventaire.web.forms import parse_decimal
 from inventaire.web.render import PageRoute, render
@@ -47,11 +49,12 @@ def history(request: Request, db_session: SessionDep, viewer: AdminPage, page: i
 
 
 @router.get("/verifications/{verification_id}")
-def report(request: Request, db_session: SessionDep, viewer: AdminPage,
+def report(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage,
            verification_id: int = Path(ge=1, le=2**31 - 1)):
     run = checks.get_run_or_404(db_session=db_session, verification_id=verification_id)
     return render(request, "verification.html", viewer=viewer, nav="verifications", verification=run,
-                  rapport=Report.model_validate(run.rapport))
+                  rapport=Report.model_validate(run.rapport),
+                  sans_canal=NO_CHANNEL if not notification_channels(settings) else None)
 
 
 @router.post("/verifications")

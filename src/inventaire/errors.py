@@ -14,6 +14,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalErr
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from inventaire.exceptions import DomainError
+from inventaire.quantities import quantity
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ def _french_value(value) -> str:
     if isinstance(value, str) and (number := _DECIMAL_REPR.fullmatch(value)):
         value = Decimal(number.group(1))  # FastAPI hands constraint values over as their repr
     if isinstance(value, Decimal | float):
-        return format(Decimal(str(value)).normalize(), "f").replace(".", ",")
+        return quantity(value)
     return str(value).replace(" or ", " ou ")
 
 

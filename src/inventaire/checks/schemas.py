@@ -4,17 +4,15 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from inventaire.enums import AlertState, RunNotifications, Severity
 from inventaire.notifications.schemas import NotificationRead
 from inventaire.schemas import DecimalOut, Timestamp
-
-Etat = Literal["nouvelle", "aggravee", "persistante"]
-
 
 class Alert(BaseModel):
     code_produit: str
     technicien: str
     quantite_actuelle: DecimalOut
-    severity: Literal["critique", "bas_stock"]
+    severity: Severity
     nom_produit: str
     seuil: DecimalOut
     unite: str
@@ -22,7 +20,7 @@ class Alert(BaseModel):
         default=None, description="niveau_par − quantité, quand la ligne a un niveau de remplissage"
     )
     # Lifecycle, compared with the previous run of the same scope (None in reports stored before it existed).
-    etat: Etat | None = None
+    etat: AlertState | None = None
     notifiee: bool = Field(default=False, description="Comprise dans les notifications de cette vérification")
     notifiee_le: Timestamp | None = Field(default=None, description="Dernière notification de cette alerte")
 
@@ -86,7 +84,7 @@ class VerificationSummary(BaseModel):
     total_alertes: int
     alertes_critiques: int
     notifier: bool
-    statut_notifications: str
+    statut_notifications: RunNotifications
     notifications: list[NotificationRead]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Optional
 
 import typer
@@ -15,6 +15,8 @@ from inventaire.cli.context import console, database_problem, fail, open_session
 from inventaire.cli.notifications import notifications_app
 from inventaire.cli.tokens import token_app
 from inventaire.config import get_settings
+from inventaire.enums import AlertState, Severity
+from inventaire.quantities import is_quantity, money, parse, quantity
 
 app = typer.Typer(
     help="Inventaire : stock des techniciens, journal des mouvements et alertes de stock bas.",
@@ -32,11 +34,10 @@ def parse_threshold(value: str | None) -> Decimal | None:
     """A threshold given on the command line: a finite number ≥ 0 (a comma works too)."""
     if value is None:
         return None
-    try:
-        number = Decimal(value.replace(",", "."))
-    except InvalidOperation:
+    number = parse(value)
+    if number is None:
         fail(f"seuil invalide : « {value} » n'est pas un nombre.", 2)
-    if not number.is_finite() or number < 0 or number > Decimal("999999999.999"):
+    if not is_quantity(number):
         fail(f"seuil invalide : « {value} » (nombre fini, positif ou nul, attendu).", 2)
     return number
 
@@ -109,7 +110,7 @@ def print_report(report) -> None:
     console.print(f"[bold]Vérification d'inventaire[/] — {scope}", highlight=False)
     console.print(
         f"Lignes vérifiées : {stats.total_produits} · valeur estimée : "
-        f"{_money(stats.valeur_totale_estimee)}", highlight=False,
+        f"{money(stats.valeur_totale_estimee, space=' ')}", highlight=False,
     )
     if report.alertes:
         # Fits 80 columns (cron mail): no inner borders; short keys never wrap, the product name does.
@@ -121,9 +122,9 @@ def print_report(report) -> None:
             table.add_column(heading, justify="right", no_wrap=True)
         for a in report.alertes:
             table.add_row(
-                "[red]critique[/]" if a.severity == "critique" else "[yellow]stock bas[/]", ETATS.get(a.etat, "—"),
-                a.technicien, a.code_produit, a.nom_produit, _qty(a.quantite_actuelle), _qty(a.seuil),
-                _qty(a.quantite_a_commander) if a.quantite_a_commander is not None else "—",
+                _severity(a.severity), AlertState(a.etat).label.lower() if a.etat else "—",
+                a.technicien, a.code_produit, a.nom_produit, quantity(a.quantite_actuelle), quantity(a.seuil),
+                quantity(a.quantite_a_commander) if a.quantite_a_commander is not None else "—",
             )
         console.print(table)
     console.print(report.summary, highlight=False)
@@ -132,15 +133,8 @@ def print_report(report) -> None:
             f"{r.technicien} {r.code_produit}" for r in report.resolues), highlight=False)
 
 
-ETATS = {"nouvelle": "nouvelle", "aggravee": "aggravée", "persistante": "persistante"}
-
-
-def _qty(value: Decimal) -> str:
-    return format(value.normalize(), "f").replace(".", ",") if value else "0"
-
-
-def _money(value: Decimal) -> str:
-    return f"{value:,.2f} $".replace(",", " ").replace(".", ",")
+def _severity(severity: Severity) -> str:
+    return f"[{'red' if severity == Severity.CRITIQUE else 'yellow'}]{severity.label.lower()}[/]"
 
 
 @app.command()

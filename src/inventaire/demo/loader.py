@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from inventaire.catalogue import service as catalogue
 from inventaire.database import utcnow
 from inventaire.demo.data import PRODUCTS, TECHNICIANS
+from inventaire.enums import TransactionType
 from inventaire.stock import service as stock
 from inventaire.techniciens import service as techniciens
 
@@ -60,7 +61,7 @@ def _history(db_session: Session, rng: random.Random, tech, product, start: dt.d
     step = Decimal("0.5") if product.unite == "m" else Decimal(1)
     level = (threshold * rng.choice([2, 3, 4]) + step * rng.randint(1, 4)).quantize(step)
     at = start + dt.timedelta(hours=rng.randint(0, 48))
-    stock.adjust(db_session=db_session, technician=tech, product=product, kind="reception", delta=level,
+    stock.adjust(db_session=db_session, technician=tech, product=product, kind=TransactionType.RECEPTION, delta=level,
                  auteur=AUTEUR, motif="Stock initial", at=at)
     count = 1
     while True:
@@ -72,10 +73,10 @@ def _history(db_session: Session, rng: random.Random, tech, product, start: dt.d
             used = min(line.quantite, step * rng.randint(1, 3))
             if used <= 0:
                 continue
-            stock.adjust(db_session=db_session, technician=tech, product=product, kind="utilisation",
+            stock.adjust(db_session=db_session, technician=tech, product=product, kind=TransactionType.UTILISATION,
                          delta=-used, auteur=tech.nom, motif="Service chez un client (démo)", at=at,
                          reference=f"RDV-{rng.randint(4000, 4999)}")
         else:
-            stock.adjust(db_session=db_session, technician=tech, product=product, kind="reception",
+            stock.adjust(db_session=db_session, technician=tech, product=product, kind=TransactionType.RECEPTION,
                          delta=level - line.quantite, auteur=AUTEUR, motif="Réapprovisionnement", at=at)
         count += 1

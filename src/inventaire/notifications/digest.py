@@ -7,26 +7,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from inventaire.checks.schemas import Alert, Report, ResolvedAlert
-from inventaire.units import unit_for
+from inventaire.enums import AlertState, Severity
+from inventaire.quantities import quantity, with_unit
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
           "octobre", "novembre", "décembre")
 SECTIONS = (
-    ("nouvelle", "Nouvelles alertes"),
-    ("aggravee", "Alertes aggravées"),
-    ("persistante", "Rappel : toujours en alerte"),
+    (AlertState.NOUVELLE, "Nouvelles alertes"),
+    (AlertState.AGGRAVEE, "Alertes aggravées"),
+    (AlertState.PERSISTANTE, "Rappel : toujours en alerte"),
 )
-
-
-def quantity(value: Decimal | None) -> str:
-    """A quantity as a person reads it in French (2,5 ; 3); a dash when there is none."""
-    if value is None:
-        return "—"
-    return format(value.normalize(), "f").replace(".", ",") if value else "0"
 
 
 def local_time(moment: dt.datetime, tz: str) -> str:
@@ -37,7 +30,8 @@ def local_time(moment: dt.datetime, tz: str) -> str:
 
 
 def severity_label(alert: Alert) -> str:
-    return "CRITIQUE" if alert.severity == "critique" else "stock bas"
+    """« CRITIQUE » stands out in a message; « stock bas » does not need to."""
+    return alert.severity.label.upper() if alert.severity == Severity.CRITIQUE else alert.severity.label.lower()
 
 
 @dataclass(frozen=True)
@@ -81,7 +75,7 @@ class Digest:
 
     @property
     def critiques(self) -> list[Alert]:
-        return [a for a in self.alertes if a.severity == "critique"]
+        return [a for a in self.alertes if a.severity == Severity.CRITIQUE]
 
     def sections(self) -> list[tuple[str, list[Alert]]]:
         """The notified alerts grouped by lifecycle state, non-empty groups only."""
@@ -96,7 +90,8 @@ class Digest:
             if self.critiques:
                 head += f" dont {len(self.critiques)} critique(s)"
             counts = [(sum(1 for a in self.alertes if a.etat == e), label) for e, label in
-                      (("nouvelle", "nouvelle(s)"), ("aggravee", "aggravée(s)"), ("persistante", "rappel(s)"))]
+                      ((AlertState.NOUVELLE, "nouvelle(s)"), (AlertState.AGGRAVEE, "aggravée(s)"),
+                       (AlertState.PERSISTANTE, "rappel(s)"))]
             detail = ", ".join(f"{n} {label}" for n, label in counts if n)
             parts.append(f"{head} — {detail}" if detail else head)
         if self.resolues:
@@ -111,4 +106,4 @@ class Digest:
         """One alert on one line, for chat messages and plain text."""
         extra = f", à commander {quantity(alert.quantite_a_commander)}" if alert.quantite_a_commander else ""
         return (f"{alert.technicien} — {alert.code_produit} {alert.nom_produit} : "
-                f"{quantity(alert.quantite_actuelle)} {unit_for(alert.quantite_actuelle, alert.unite)} (seuil {quantity(alert.seuil)}{extra})")
+                f"{with_unit(alert.quantite_actuelle, alert.unite)} (seuil {quantity(alert.seuil)}{extra})")

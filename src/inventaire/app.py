@@ -17,6 +17,8 @@ from inventaire.database import make_engine, make_sessionmaker
 from inventaire.deps import known_query_only
 from inventaire.health import router as health_router
 from inventaire.idempotency import routing as idempotency
+from inventaire.previsions.views import router as previsions_router
+from inventaire.regles.views import router as regles_router
 from inventaire.stock.views import router as stock_router
 from inventaire.techniciens.views import router as techniciens_router
 from inventaire.web.mount import mount as mount_pages
@@ -91,7 +93,8 @@ def create_app(settings: Settings | None = None, session_factory: sessionmaker[S
     idempotency.install(app)
 
     api = APIRouter(prefix="/inventaire", responses=errors.EVERY_ROUTE, dependencies=[Depends(known_query_only)])
-    for router in (catalogue_router, techniciens_router, stock_router, checks_router):
+    for router in (catalogue_router, techniciens_router, stock_router, checks_router, previsions_router,
+                   regles_router):
         api.include_router(router)
     app.include_router(api)
     mount_pages(app)

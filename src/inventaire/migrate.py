@@ -17,3 +17,7 @@ def alembic_config(url: str) -> Config:
 def upgrade(url: str, revision: str = "head") -> None:
     """Bring the database at `url` to `revision`."""
     command.upgrade(alembic_config(url), revision)
+
+
+class MigrationRefused(Exception):
+    """A migration that will not run on this data; its message (French) says what to fix."""

@@ -6,11 +6,12 @@ from inventaire.checks.models import Verification
 from inventaire.database import Base
 from inventaire.idempotency.models import IdempotencyKey
 from inventaire.notifications.models import Notification
+from inventaire.regles.models import ConsumptionRule
 from inventaire.stock.models import StockLine, Transaction
 from inventaire.techniciens.models import Technician
 from inventaire.web.models import WebSession
 
 __all__ = [
-    "ApiToken", "Base", "IdempotencyKey", "Notification", "Product", "StockLine", "Technician", "Transaction",
+    "ApiToken", "Base", "ConsumptionRule", "IdempotencyKey", "Notification", "Product", "StockLine", "Technician", "Transaction",
     "Verification", "WebSession",
 ]

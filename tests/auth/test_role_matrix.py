@@ -15,7 +15,9 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy import select
 
 from inventaire.auth import service as auth
+from inventaire.catalogue import service as catalogue
 from inventaire.checks import service as checks
+from inventaire.regles import service as regles
 from inventaire.models import Base
 from tests.conftest import bearer
 from tests.factories import make_line, make_product, make_technician
@@ -69,12 +71,22 @@ MATRIX: dict[tuple[str, str], tuple[Call, dict, bool]] = {
         Call("GET", "/inventaire/transactions", params={"technicien": "Allan"}), expect(200, 200, 403, 403), False),
     ("GET", "/inventaire/stats/{technicien}"): (
         Call("GET", "/inventaire/stats/Allan"), expect(200, 200, 403, 403), False),
+    ("GET", "/inventaire/previsions"): (
+        Call("GET", "/inventaire/previsions", params={"technicien": "Allan"}), expect(200, 200, 403, 403), False),
     ("POST", "/inventaire/check-stock"): (
         Call("POST", "/inventaire/check-stock", params={"notifier": "false"}), expect(200, 403, 403, 200), False),
     ("GET", "/inventaire/verifications"): (
         Call("GET", "/inventaire/verifications", params={"technicien": "Allan"}), expect(200, 403, 403, 403), False),
     ("GET", "/inventaire/verifications/{verification_id}"): (
         Call("GET", "/inventaire/verifications/{verification_id}"), expect(200, 403, 403, 403), False),
+    ("GET", "/inventaire/regles"): (Call("GET", "/inventaire/regles"), expect(200, 403, 403, 403), False),
+    ("POST", "/inventaire/regles"): (
+        Call("POST", "/inventaire/regles", json={"service_id": "mit_nouveau", "code_produit": "CORD-001",
+                                                 "quantite": 1}), expect(201, 403, 403, 403), False),
+    ("PUT", "/inventaire/regles/{rule_id}"): (
+        Call("PUT", "/inventaire/regles/{rule_id}", json={"quantite": 2}), expect(200, 403, 403, 403), False),
+    ("DELETE", "/inventaire/regles/{rule_id}"): (
+        Call("DELETE", "/inventaire/regles/{rule_id}"), expect(200, 403, 403, 403), False),
 }
 
 
@@ -109,8 +121,10 @@ def ids(tokens, db_session) -> dict[str, int]:
     """Ids that path templates refer to (sequences are not rolled back, so they vary)."""
     verification = checks.run_check(db_session=db_session, technician=None, seuil_critique=None,
                                     default=Decimal("5"), declenchee_par="essai")
+    rule = regles.create(db_session=db_session, service_id="mit_2eBOzDvunD7PHs6M", quantite=Decimal(1),
+                         product=catalogue.get_by_code(db_session=db_session, code_produit="CORD-001"))
     db_session.commit()
-    return {"verification_id": verification.id}
+    return {"verification_id": verification.id, "rule_id": rule.id}
 
 
 @pytest.fixture

@@ -136,6 +136,7 @@ def test_demo_loads_once(fresh_database):
     with committed(fresh_database.url) as session:
         names = [t.nom for t in session.scalars(select(Technician).order_by(Technician.id))]
         assert names == ["Allan", "Nicolas", "Jean-Philippe", "Margot"]
+        assert all(t.gazelle_id.startswith("usr_") for t in session.scalars(select(Technician)))
         assert 35 <= len(PRODUCTS) <= 50
         state = database_state(session)
         assert state["rows"]["produits_catalogue"] == len(PRODUCTS)
@@ -146,7 +147,8 @@ def test_demo_loads_once(fresh_database):
     again = run_cli(fresh_database.url, "demo")
     assert again.exit_code == 0, again.output
     assert again.stdout.strip() == (
-        "Données de démonstration chargées : 0 techniciens, 0 produits, 0 mouvements ajoutés."
+        "Données de démonstration chargées : 0 techniciens, 0 produits, 0 règles de consommation, "
+        "0 mouvements ajoutés."
     )
     with committed(fresh_database.url) as session:
         assert database_state(session) == state

@@ -21,7 +21,7 @@ def names(client, **params) -> list[str]:
 
 def test_add_list_and_change(client):
     assert add(client, nom="  Margot  ", email="margot@example.com") == {
-        "nom": "Margot", "email": "margot@example.com", "actif": True,
+        "nom": "Margot", "email": "margot@example.com", "actif": True, "gazelle_id": None,
     }
     add(client, nom="allan")
     add(client, nom="Nicolas", actif=False)
@@ -30,9 +30,11 @@ def test_add_list_and_change(client):
 
     changed = client.put("/inventaire/techniciens/ALLAN", json={"nom": "Allan", "email": "allan@example.com"})
     assert changed.status_code == 200, changed.text
-    assert changed.json() == {"nom": "Allan", "email": "allan@example.com", "actif": True}
+    assert changed.json() == {"nom": "Allan", "email": "allan@example.com", "actif": True,
+                             "gazelle_id": None}
     off = client.put("/inventaire/techniciens/margot", json={"actif": False})
-    assert off.json() == {"nom": "Margot", "email": "margot@example.com", "actif": False}
+    assert off.json() == {"nom": "Margot", "email": "margot@example.com", "actif": False,
+                         "gazelle_id": None}
     assert names(client, actif="false") == ["Margot", "Nicolas"]
 
 
@@ -97,3 +99,27 @@ def test_invalid_names_are_422(client, nom):
     response = client.post("/inventaire/techniciens", json={"nom": nom})
     assert response.status_code == 422
     assert names(client) == []
+
+
+def test_gazelle_id_is_set_returned_and_unique(client, db_session):
+    from tests.factories import database_state
+
+    created = add(client, nom="Allan", gazelle_id="usr_aS8wQ2nLk4Tz")
+    assert created["gazelle_id"] == "usr_aS8wQ2nLk4Tz"
+    add(client, nom="Nicolas")
+    before = database_state(db_session)
+    taken = client.put("/inventaire/techniciens/Nicolas", json={"gazelle_id": "usr_aS8wQ2nLk4Tz"})
+    assert taken.status_code == 409
+    assert taken.json()["detail"] == "L'utilisateur Gazelle « usr_aS8wQ2nLk4Tz » est déjà associé à Allan."
+    again = client.post("/inventaire/techniciens", json={"nom": "Margot", "gazelle_id": "usr_aS8wQ2nLk4Tz"})
+    assert again.status_code == 409
+    bad = client.post("/inventaire/techniciens", json={"nom": "Margot", "gazelle_id": "usr bad/id"})
+    assert bad.status_code == 422
+    assert database_state(db_session) == before
+    mapped = client.put("/inventaire/techniciens/Nicolas", json={"gazelle_id": "usr_nL3pR7vXc1Md"})
+    assert mapped.json()["gazelle_id"] == "usr_nL3pR7vXc1Md"
+    assert client.put("/inventaire/techniciens/Allan", json={"gazelle_id": "usr_aS8wQ2nLk4Tz"}).status_code == 200
+    cleared = client.put("/inventaire/techniciens/Allan", json={"gazelle_id": None})
+    assert cleared.json()["gazelle_id"] is None
+    listed = {t["nom"]: t["gazelle_id"] for t in client.get("/inventaire/techniciens").json()}
+    assert listed == {"Allan": None, "Nicolas": "usr_nL3pR7vXc1Md"}

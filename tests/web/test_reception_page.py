@@ -103,3 +103,21 @@ def test_a_technician_receives_into_their_own_van_only(app, van, db_session):
                               follow_redirects=False)
         assert refused.status_code == 403
         assert database_state(db_session) == before
+
+
+@pytest.mark.parametrize(("typed", "expected"), [("cory-p", "CORY-P"), ("poli", "CORY-P"), ("CORY-P — Poli Cory", "CORY-P")])
+def test_the_product_is_found_from_its_code_in_any_case_or_words_of_its_name(pages, van, db_session, typed, expected):
+    response = pages.post(RECEIVE, data=_form(pages, code_produit=typed), follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"].endswith(f"#ligne-{expected}")
+
+
+def test_words_matching_several_products_are_refused_with_the_candidates(pages, van, db_session):
+    make_product(db_session, code_produit="CORY-N", nom_produit="Nettoyant Cory", unite="flacon")
+    db_session.commit()
+    before = database_state(db_session)
+    response = pages.post(RECEIVE, data=_form(pages, code_produit="cory"), follow_redirects=False)
+    assert response.status_code == 422
+    assert "plusieurs produits correspondent à « cory » (CORY-N, CORY-P)" in response.text
+    assert 'value="cory"' in response.text  # what was typed is kept
+    assert database_state(db_session) == before

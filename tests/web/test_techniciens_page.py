@@ -92,3 +92,22 @@ def test_only_the_office_manages_technicians(app, team, db_session):
         refused = client.post("/techniciens/nouveau", data={"csrf": csrf, "nom": "Intrus"})
         assert refused.status_code == 403
         assert database_state(db_session) == before
+
+
+def test_the_gazelle_user_is_set_cleared_and_unique(pages, team, db_session):
+    response = pages.post("/techniciens/allan/modifier", follow_redirects=False, data={
+        "csrf": pages.csrf, "nom": "Allan", "email": "allan@example.com", "gazelle_id": "usr_aS8wQ2nLk4Tz",
+        "actif": "on"})
+    assert response.status_code == 303
+    assert _technician(db_session, "Allan").gazelle_id == "usr_aS8wQ2nLk4Tz"
+    assert "usr_aS8wQ2nLk4Tz" in pages.get("/techniciens").text
+    before = database_state(db_session)
+    taken = pages.post("/techniciens/margot/modifier", data={
+        "csrf": pages.csrf, "nom": "Margot", "email": "", "gazelle_id": "usr_aS8wQ2nLk4Tz", "actif": "on"})
+    assert taken.status_code == 409
+    assert 'id="e-gazelle_id"' in taken.text and "déjà associé à Allan" in taken.text
+    assert database_state(db_session) == before
+    cleared = pages.post("/techniciens/allan/modifier", follow_redirects=False, data={
+        "csrf": pages.csrf, "nom": "Allan", "email": "allan@example.com", "gazelle_id": "", "actif": "on"})
+    assert cleared.status_code == 303
+    assert _technician(db_session, "Allan").gazelle_id is None

@@ -4,9 +4,14 @@ import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import Boolean, CheckConstraint, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from inventaire.database import Base, Money, Quantity, UTCDateTime, utcnow
+
+
+def code_key(code: str) -> str:
+    """The case-insensitive key a code is found by (`cord-012` finds `CORD-012`)."""
+    return code.casefold()
 
 
 class Product(Base):
@@ -19,6 +24,8 @@ class Product(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code_produit: Mapped[str] = mapped_column(String(40), unique=True)
+    # Unique on the folded code: "CORD-012" and "cord-012" are one product (shown as stored).
+    code_cle: Mapped[str] = mapped_column(String(40), unique=True)
     nom_produit: Mapped[str] = mapped_column(String(200))
     categorie: Mapped[str] = mapped_column(String(60), default="Divers", index=True)
     unite: Mapped[str] = mapped_column(String(30), default="unité")
@@ -29,3 +36,9 @@ class Product(Base):
     actif: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    @validates("code_produit")
+    def _keep_key(self, _field: str, code: str) -> str:
+        """The key follows the code, whoever sets it."""
+        self.code_cle = code_key(code)
+        return code

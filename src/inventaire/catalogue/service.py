@@ -4,18 +4,18 @@ from sqlalchemy import bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from inventaire.catalogue.models import Product
+from inventaire.catalogue.models import Product, code_key
 from inventaire.exceptions import Conflict, NotFound
 
 # Built once: every stock request looks its product up (building the statement was a third of the cost).
-_BY_CODE = select(Product).where(Product.code_produit == bindparam("code"))
+_BY_CODE = select(Product).where(Product.code_cle == bindparam("key"))
 
 
 def get_by_code(*, db_session: Session, code_produit: str) -> Product | None:
-    """Return the product with this code, or None."""
-    if "\x00" in code_produit:  # no code holds NUL, and PostgreSQL refuses it in a query
+    """Return the product with this code, whatever its case, or None."""
+    if "\x00" in code_produit or len(code_produit) > 40:  # no code is like this (PostgreSQL refuses NUL)
         return None
-    return db_session.scalar(_BY_CODE, {"code": code_produit})
+    return db_session.scalar(_BY_CODE, {"key": code_key(code_produit)})
 
 
 def get_or_404(*, db_session: Session, code_produit: str) -> Product:
@@ -55,16 +55,24 @@ def list_categories(*, db_session: Session) -> list[str]:
 
 def create(*, db_session: Session, data: dict) -> Product:
     """Add a product; a duplicate code is a conflict."""
-    if get_by_code(db_session=db_session, code_produit=data["code_produit"]) is not None:
-        raise Conflict(f"Le code produit « {data['code_produit']} » existe déjà.")
+    existing = get_by_code(db_session=db_session, code_produit=data["code_produit"])
+    if existing is not None:
+        raise Conflict(_taken(data["code_produit"], existing.code_produit))
     product = Product(**data)
     db_session.add(product)
     try:
         with db_session.begin_nested():
             db_session.flush()
     except IntegrityError as exc:  # a concurrent insert of the same code
-        raise Conflict(f"Le code produit « {data['code_produit']} » existe déjà.") from exc
+        raise Conflict(_taken(data["code_produit"], data["code_produit"])) from exc
     return product
+
+
+def _taken(code: str, stored: str) -> str:
+    """A code already in use, shown as stored when it was typed in another case."""
+    if code == stored:
+        return f"Le code produit « {code} » existe déjà."
+    return f"Le code produit « {code} » existe déjà sous la forme « {stored} » (la casse ne compte pas)."
 
 
 def update(*, db_session: Session, product: Product, changes: dict) -> Product:

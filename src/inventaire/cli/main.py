@@ -13,6 +13,7 @@ from rich.table import Table
 from inventaire.cli import backup
 from inventaire.cli.context import console, database_problem, fail, open_session
 from inventaire.cli.notifications import notifications_app
+from inventaire.cli.regles import regles_app
 from inventaire.cli.tokens import token_app
 from inventaire.config import get_settings
 from inventaire.enums import AlertState, Severity
@@ -28,6 +29,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(token_app, name="token")
 backup.register(app)
 app.add_typer(notifications_app, name="notifications")
+app.add_typer(regles_app, name="regles")
 
 
 def parse_threshold(value: str | None) -> Decimal | None:
@@ -50,12 +52,14 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Révision cible")] 
     """
     from sqlalchemy.exc import OperationalError
 
-    from inventaire.migrate import upgrade
+    from inventaire.migrate import MigrationRefused, upgrade
 
     try:
         upgrade(get_settings().database_url, revision)
     except OperationalError as exc:
         fail(database_problem(exc))
+    except MigrationRefused as exc:
+        fail(str(exc))
     console.print("Base de données à jour.")
 
 
@@ -182,7 +186,8 @@ def demo() -> None:
         summary = load_demo(db_session=session)
     console.print(
         f"Données de démonstration chargées : {summary['techniciens']} techniciens, "
-        f"{summary['produits']} produits, {summary['mouvements']} mouvements ajoutés.",
+        f"{summary['produits']} produits, {summary['regles']} règles de consommation, "
+        f"{summary['mouvements']} mouvements ajoutés.",
         highlight=False, soft_wrap=True,
     )
 

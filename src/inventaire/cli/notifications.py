@@ -53,7 +53,7 @@ def retry(
         console.print("Aucune notification à renvoyer.")
         return
     print_notifications(notes)
-    if any(n.statut != "envoyee" for n in notes):
+    if any(n.statut != DeliveryStatus.ENVOYEE for n in notes):
         fail("certaines notifications n'ont toujours pas pu être envoyées.")
 
 

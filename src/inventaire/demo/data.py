@@ -45,13 +45,40 @@ PRODUCTS = [
     ("PLS-BARRE-38", "Barre chauffante 38 W", "Contrôle de l'humidité", "unité", "52.00", "96.00", "Dampp-Chaser", "1"),
     ("PLS-TRAIT-227", "Traitement de l'eau (PLS) : 227 ml", "Contrôle de l'humidité", "flacon", "7.50", "15.00", "Dampp-Chaser", "3"),
     ("PLS-TRAIT-455", "Traitement de l'eau (PLS) : 455 ml", "Contrôle de l'humidité", "flacon", "12.00", "25.00", "Dampp-Chaser", "2"),
+    ("PLS-SYS-DROIT", "Système PLS pour piano droit (avec buvards et gaine)", "Contrôle de l'humidité", "unité",
+     "310.00", "975.00", "Dampp-Chaser", "1"),
     ("PLS-BIDON", "Bidon et tube PLS", "Contrôle de l'humidité", "unité", "24.00", "55.00", "Dampp-Chaser", "1"),
-    ("CORY-KIT-L", "Cory kit lustré", "Nettoyage", "unité", "11.00", "20.95", "Cory", "2"),
+    ("PROD-4", "Cory kit lustré", "Nettoyage", "unité", "11.00", "20.95", "Cory", "2"),
     ("CORY-KIT-M", "Cory kit mat", "Nettoyage", "unité", "13.50", "25.42", "Cory", "2"),
     ("CORY-POLI", "Poli à piano Cory", "Nettoyage", "flacon", "14.00", "26.00", "Cory", "2"),
-    ("CORY-KB-4", "Key-Brite par Cory 4 oz", "Nettoyage", "flacon", "6.80", "13.00", "Cory", "3"),
+    ("PROD-7", "Cory Keybrite 4oz", "Nettoyage", "flacon", "6.80", "13.00", "Cory", "3"),
     ("CORY-KB-8", "Key-Brite par Cory 8 oz", "Nettoyage", "flacon", "11.90", "23.00", "Cory", "2"),
     ("CORY-ENS", "Ensemble d'entretien Cory", "Nettoyage", "unité", "19.00", "35.00", "Cory", "1"),
     ("GRAPH-PROT", "Graphite en poudre (protek)", "Divers", "tube", "9.50", None, "Protek", "1"),
     ("VIS-CAPST", "Vis de capstan (100)", "Divers", "sachet", "8.20", None, "Renner", "1"),
+]
+
+# The Gazelle users of the technicians (allUsers): Allan Sutton, Nicolas Lessard, Jean-Philippe Reny, Margot Charignon.
+GAZELLE_IDS = {
+    "Allan": "usr_aS8wQ2nLk4Tz",
+    "Nicolas": "usr_nL3pR7vXc1Md",
+    "Jean-Philippe": "usr_jR5tY9bHq2Wf",
+    "Margot": "usr_mC6kD1sZe8Gu",
+}
+
+# The consumption rules the office described (Gazelle MSL items): service id, service name, product, quantity.
+_PLS_MAINTENANCE = ("PLS-BUVARDS", "PLS-GAINE")
+RULES = [
+    *(("mit_2eBOzDvunD7PHs6M", "Entretien annuel du système PLS", code, "1") for code in _PLS_MAINTENANCE),
+    *(("mit_fyPj2I8R4VQtEkkm", "Accord 440Hz + nettoyage + entretien PLS", code, "1") for code in _PLS_MAINTENANCE),
+    *(("mit_Xrv7bjz0lOEqOrlD", "Buvards, gaine, doublure", code, "1")
+      for code in (*_PLS_MAINTENANCE, "PLS-DOUBLURE")),
+    ("mit_CX6CvWXbjs08vg70", "Traitement de l'eau (PLS) : 227 ml", "PLS-TRAIT-227", "1"),
+    ("mit_6ocqn0yaeqNK0Vxk", "Traitement de l'eau (PLS) : 227 ml", "PLS-TRAIT-227", "1"),
+    ("mit_6ZDKykOYEcVw3N8N", "Traitement de l'eau (PLS) : 455 ml", "PLS-TRAIT-455", "1"),
+    ("mit_YIVFKP1W1fc0IEkI", "Traitement de l'eau (PLS) : 455 ml", "PLS-TRAIT-455", "1"),
+    ("mit_eRqZsLAzRs3ypEGC", "Ensemble d'entretien Cory", "PROD-4", "1"),
+    ("mit_MnWfmDHQLItiuK8v", "Key-Brite par Cory 4 oz", "PROD-7", "1"),
+    # The unit ships with its pads and wick: nothing else is taken.
+    ("mit_xd1qOqOdcw6lBOKD", "Installation PLS (piano droit)", "PLS-SYS-DROIT", "1"),
 ]

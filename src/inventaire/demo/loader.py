@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from inventaire.catalogue import service as catalogue
 from inventaire.database import utcnow
-from inventaire.demo.data import PRODUCTS, TECHNICIANS
+from inventaire.demo.data import GAZELLE_IDS, PRODUCTS, RULES, TECHNICIANS
 from inventaire.enums import TransactionType
+from inventaire.regles import service as regles
 from inventaire.stock import service as stock
 from inventaire.techniciens import service as techniciens
 
@@ -29,13 +30,16 @@ def _product_data(row: tuple) -> dict:
 
 def load_demo(*, db_session: Session, seed: int = 2025) -> dict[str, int]:
     """Create what is missing: technicians, products, and 90 days of history for new lines."""
-    created = {"techniciens": 0, "produits": 0, "mouvements": 0}
+    created = {"techniciens": 0, "produits": 0, "mouvements": 0, "regles": 0}
     people = []
     for nom, email in TECHNICIANS:
         tech = techniciens.get_by_name(db_session=db_session, nom=nom)
         if tech is None:
             tech = techniciens.create(db_session=db_session, nom=nom, email=email)
             created["techniciens"] += 1
+        if tech.gazelle_id is None and techniciens.get_by_gazelle_id(
+                db_session=db_session, gazelle_id=GAZELLE_IDS[nom]) is None:
+            tech.gazelle_id = GAZELLE_IDS[nom]
         people.append(tech)
     products = []
     for row in PRODUCTS:
@@ -44,6 +48,7 @@ def load_demo(*, db_session: Session, seed: int = 2025) -> dict[str, int]:
             product = catalogue.create(db_session=db_session, data=_product_data(row))
             created["produits"] += 1
         products.append(product)
+    created["regles"] = _rules(db_session)
     start = utcnow() - dt.timedelta(days=90)
     for tech in people:
         # One generator per technician and per line: a rerun picks the same lines and skips them.
@@ -53,6 +58,20 @@ def load_demo(*, db_session: Session, seed: int = 2025) -> dict[str, int]:
             rng = random.Random(f"{seed}:{tech.nom}:{product.code_produit}")
             created["mouvements"] += _history(db_session, rng, tech, product, start)
     return created
+
+
+def _rules(db_session: Session) -> int:
+    """The office's consumption rules, those missing only."""
+    existing = {(r.service_id, r.produit.code_produit) for r in regles.list_rules(db_session=db_session)}
+    added = 0
+    for service_id, service_nom, code, quantite in RULES:
+        product = catalogue.get_by_code(db_session=db_session, code_produit=code)
+        if (service_id, code) in existing or product is None:
+            continue
+        regles.create(db_session=db_session, service_id=service_id, product=product,
+                      quantite=Decimal(quantite), service_nom=service_nom)
+        added += 1
+    return added
 
 
 def _history(db_session: Session, rng: random.Random, tech, product, start: dt.datetime) -> int:

@@ -10,6 +10,7 @@ from inventaire.database import Base, UTCDateTime, utcnow
 
 
 NOM_MAX = 60
+GAZELLE_ID_MAX = 60
 
 
 def clean_name(nom: str) -> str:
@@ -31,4 +32,6 @@ class Technician(Base):
     nom_cle: Mapped[str] = mapped_column(String(NOM_MAX), unique=True)
     email: Mapped[str | None] = mapped_column(String(254), nullable=True)
     actif: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The Gazelle user (usr_…) whose invoices are this technician's work; unique when set.
+    gazelle_id: Mapped[str | None] = mapped_column(String(GAZELLE_ID_MAX), nullable=True, unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -18,12 +18,20 @@ Email = Annotated[
 ]
 
 
+GazelleId = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$"),
+    Field(description="Utilisateur Gazelle (usr_…) dont les factures sont le travail de ce technicien",
+          examples=["usr_1tuJ8dV2Q4Vh5Kb"]),
+]
+
+
 class TechnicianCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     nom: Name
     email: Email | None = None
     actif: bool = True
+    gazelle_id: GazelleId | None = None
 
 
 class TechnicianUpdate(BaseModel):
@@ -32,6 +40,7 @@ class TechnicianUpdate(BaseModel):
     nom: Name | None = None
     email: Email | None = None
     actif: bool | None = None
+    gazelle_id: GazelleId | None = None
 
 
 class TechnicianRead(BaseModel):
@@ -40,3 +49,4 @@ class TechnicianRead(BaseModel):
     nom: str
     email: str | None
     actif: bool
+    gazelle_id: str | None

@@ -45,18 +45,40 @@ def list_technicians(*, db_session: Session, actif: bool | None = None) -> list[
     return list(db_session.scalars(query))
 
 
-def create(*, db_session: Session, nom: str, email: str | None = None, actif: bool = True) -> Technician:
-    """Add a technician; a name already taken (in any case) is a conflict."""
+def get_by_gazelle_id(*, db_session: Session, gazelle_id: str) -> Technician | None:
+    """The technician mapped to this Gazelle user, or None."""
+    return db_session.scalar(select(Technician).where(Technician.gazelle_id == gazelle_id))
+
+
+def by_gazelle_id(*, db_session: Session) -> dict[str, Technician]:
+    """Every mapped technician by Gazelle user id, in one query (a sync resolves thousands of invoices)."""
+    return {t.gazelle_id: t for t in db_session.scalars(select(Technician).where(Technician.gazelle_id.is_not(None)))}
+
+
+def _check_gazelle_id(db_session: Session, gazelle_id: str | None, technician: Technician | None) -> None:
+    """A Gazelle user is one technician at most."""
+    if gazelle_id is None:
+        return
+    other = get_by_gazelle_id(db_session=db_session, gazelle_id=gazelle_id)
+    if other is not None and other is not technician:
+        raise Conflict(f"L'utilisateur Gazelle « {gazelle_id} » est déjà associé à {other.nom}.")
+
+
+def create(
+    *, db_session: Session, nom: str, email: str | None = None, actif: bool = True, gazelle_id: str | None = None,
+) -> Technician:
+    """Add a technician; a name already taken (in any case), or a Gazelle user already mapped, is a conflict."""
     nom = _checked_name(nom)
     if get_by_name(db_session=db_session, nom=nom) is not None:
         raise Conflict(f"Le technicien « {nom} » existe déjà.")
-    technician = Technician(nom=nom, nom_cle=name_key(nom), email=email, actif=actif)
+    _check_gazelle_id(db_session, gazelle_id, None)
+    technician = Technician(nom=nom, nom_cle=name_key(nom), email=email, actif=actif, gazelle_id=gazelle_id)
     db_session.add(technician)
     try:
         with db_session.begin_nested():
             db_session.flush()
     except IntegrityError as exc:
-        raise Conflict(f"Le technicien « {nom} » existe déjà.") from exc
+        raise Conflict(f"Le technicien « {nom} » existe déjà (ou son utilisateur Gazelle est déjà associé).") from exc
     return technician
 
 
@@ -68,6 +90,8 @@ def update(*, db_session: Session, technician: Technician, changes: dict) -> Tec
         if other is not None and other.id != technician.id:
             raise Conflict(f"Le technicien « {nom} » existe déjà.")
         technician.nom, technician.nom_cle = nom, name_key(nom)
+    if changes.get("gazelle_id") is not None:
+        _check_gazelle_id(db_session, changes["gazelle_id"], technician)
     for field, value in changes.items():
         setattr(technician, field, value)
     db_session.flush()

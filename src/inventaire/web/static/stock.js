@@ -7,6 +7,11 @@
     return isFinite(n) ? n : NaN;
   }
 
+  // The server's search rule (catalogue/search.py): no accents, any case, words in any order.
+  function fold(text) {
+    return String(text).normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
   function fmt(n) {
     return String(Math.round(n * 1000) / 1000).replace(".", ",");
   }
@@ -91,9 +96,10 @@
       if (isFinite(amount) && amount > 0) render(line, pending(line) < 0 ? -amount : amount);
     }
     if (input.id === "filtre-lignes") {
-      var needle = input.value.trim().toLowerCase();
+      var words = fold(input.value).split(/\s+/).filter(Boolean);
       document.querySelectorAll("#lignes .ligne").forEach(function (line) {
-        line.hidden = needle !== "" && line.textContent.toLowerCase().indexOf(needle) === -1;
+        var text = fold(line.textContent);
+        line.hidden = !words.every(function (word) { return text.indexOf(word) !== -1; });
       });
     }
   });

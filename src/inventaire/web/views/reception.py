@@ -12,6 +12,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
+from inventaire.catalogue import search
 from inventaire.catalogue import service as catalogue
 from inventaire.deps import SessionDep, SettingsDep, ensure_own_stock
 from inventaire.exceptions import DomainError
@@ -47,15 +48,20 @@ def receive_new_product(request: Request, db_session: SessionDep, settings: Sett
     amount = parse(values["quantite"] or "x")
     if amount is None or not amount.is_finite() or amount <= 0:
         return refused(422, POSITIVE)
+    product = catalogue.get_by_code(db_session=db_session, code_produit=values["code_produit"])
+    if product is None:  # words of a name typed instead of picking a suggestion
+        try:
+            product = search.choose(query=values["code_produit"], among=catalogue.list_products(db_session=db_session))
+        except DomainError as exc:
+            return refused(exc.status_code, exc.detail)
+    if not product.actif:
+        return refused(422, f"Produit : « {product.code_produit} » n'est pas au catalogue (ou il est archivé).")
     body, errors = validate(AdjustRequest, {
-        "technicien": technician.nom, "code_produit": values["code_produit"], "type": TransactionType.RECEPTION,
+        "technicien": technician.nom, "code_produit": product.code_produit, "type": TransactionType.RECEPTION,
         "ajustement": values["quantite"], "reference": values["reference"],
     }, decimals={"ajustement"}, required={"ajustement"})
     if body is None:
         return refused(422, field_errors(errors, LABELS))
-    product = catalogue.get_by_code(db_session=db_session, code_produit=body.code_produit)
-    if product is None or not product.actif:
-        return refused(422, f"Produit : « {body.code_produit} » n'est pas au catalogue (ou il est archivé).")
     landing = RedirectResponse(f"/stock/{quote(technician.nom, safe='')}#ligne-{quote(product.code_produit)}", 303)
     key = values["cle"] if page_keys.well_formed(values["cle"]) else None
     if key is not None and page_keys.claim(db_session=db_session, settings=settings, principal=viewer.principal,

@@ -40,6 +40,15 @@ def _form_page(request, viewer, technicien=None, valeurs=None, erreurs=None, sta
                   technicien=technicien, valeurs=valeurs or {}, erreurs=erreurs or {})
 
 
+def _field_of(exc: Conflict | InvalidInput) -> str:
+    """Which field a refusal is about: the Gazelle user, or the name."""
+    return "gazelle_id" if "Gazelle" in exc.detail else "nom"
+
+
+def _form_data(form) -> dict:
+    return {"nom": form.get("nom", ""), "email": form.get("email", ""), "gazelle_id": form.get("gazelle_id", "")}
+
+
 def _back(nom: str, what: str) -> RedirectResponse:
     return RedirectResponse(f"/techniciens?avis={what}&nom={quote(nom)}", 303)
 
@@ -51,7 +60,7 @@ def new_technician_page(request: Request, viewer: AdminPage):
 
 @router.post("/techniciens/nouveau")
 def create_technician(request: Request, db_session: SessionDep, viewer: AdminPage, form: FormData):
-    data = {"nom": form.get("nom", ""), "email": form.get("email", "")}
+    data = _form_data(form)
     body, errors = validate(TechnicianCreate, data, required={"nom"})
     if body is None:
         return _form_page(request, viewer, valeurs=data, erreurs=errors, status_code=422)
@@ -59,7 +68,8 @@ def create_technician(request: Request, db_session: SessionDep, viewer: AdminPag
         technician = techniciens.create(db_session=db_session, **body.model_dump())
     except (Conflict, InvalidInput) as exc:
         db_session.rollback()
-        return _form_page(request, viewer, valeurs=data, erreurs={"nom": exc.detail}, status_code=exc.status_code)
+        return _form_page(request, viewer, valeurs=data, erreurs={_field_of(exc): exc.detail},
+                          status_code=exc.status_code)
     return _back(technician.nom, "ajoute")
 
 
@@ -67,16 +77,17 @@ def create_technician(request: Request, db_session: SessionDep, viewer: AdminPag
 def edit_technician_page(request: Request, db_session: SessionDep, viewer: AdminPage, nom: str = NomPath):
     technician = techniciens.get_or_404(db_session=db_session, nom=nom)
     return _form_page(request, viewer, technicien=technician, valeurs={
-        "nom": technician.nom, "email": technician.email or "", "actif": technician.actif})
+        "nom": technician.nom, "email": technician.email or "", "actif": technician.actif,
+        "gazelle_id": technician.gazelle_id or ""})
 
 
 @router.post("/techniciens/{nom}/modifier")
 def update_technician(request: Request, db_session: SessionDep, viewer: AdminPage, form: FormData,
                       nom: str = NomPath):
     technician = techniciens.get_or_404(db_session=db_session, nom=nom)
-    data = {"nom": form.get("nom", ""), "email": form.get("email", "")}
+    data = _form_data(form)
     active = form.get("actif") == "on"
-    body, errors = validate(TechnicianUpdate, data, clearable={"email"}, required={"nom"})
+    body, errors = validate(TechnicianUpdate, data, clearable={"email", "gazelle_id"}, required={"nom"})
     if body is None:
         return _form_page(request, viewer, technicien=technician, valeurs={**data, "actif": active},
                           erreurs=errors, status_code=422)
@@ -87,5 +98,5 @@ def update_technician(request: Request, db_session: SessionDep, viewer: AdminPag
     except (Conflict, InvalidInput) as exc:
         db_session.rollback()
         return _form_page(request, viewer, technicien=technician, valeurs={**data, "actif": active},
-                          erreurs={"nom": exc.detail}, status_code=exc.status_code)
+                          erreurs={_field_of(exc): exc.detail}, status_code=exc.status_code)
     return _back(technician.nom, "desactive" if was_active and not active else "modifie")

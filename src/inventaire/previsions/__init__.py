@@ -1,0 +1,1 @@
+"""The consumption forecast: rates, days of cover, predicted stockouts, and its backtest."""

@@ -1,0 +1,202 @@
+"""The forecast: consumption rate, days of cover and predicted stockout of each line and product.
+
+Everything comes from two queries whatever the number of lines: the lines in scope, and the
+daily sums of consumption per line over the period (see `daily_uses`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+from sqlalchemy import and_, func, or_, select, type_coerce
+from sqlalchemy.orm import Session
+
+from inventaire.catalogue.models import Product
+from inventaire.database import utcnow
+from inventaire.enums import TransactionType
+from inventaire.previsions import method
+from inventaire.stock.ledger import QUANTITY_SUM
+from inventaire.stock.models import StockLine, Transaction
+from inventaire.techniciens.models import Technician
+
+RATE_STEP = Decimal("0.001")
+COVER_STEP = Decimal("0.1")
+# Ledger rows a deduction from a completed service writes carry this reference (CONTRACT.md).
+SERVICE_REFERENCE = "Facture #%"
+
+
+def is_consumption():
+    """The ledger rows that are consumption: uses, and the corrections of deductions from services.
+
+    A deduction that gives back (an invoice changed after it was deducted) is an `ajustement`
+    with the invoice's reference: it lowers that day's consumption. Counts, receptions, other
+    corrections and transfers (stock moving between a workshop and a van) are not uses.
+    """
+    return or_(
+        Transaction.type == TransactionType.UTILISATION,
+        and_(Transaction.type == "ajustement", Transaction.reference.like(SERVICE_REFERENCE)),
+    )
+
+
+def utc_day(db_session: Session, column):
+    """The UTC calendar day of a timestamp, in SQL (SQLite keeps UTC timestamps without offset)."""
+    if db_session.get_bind().dialect.name == "postgresql":
+        return func.date(func.timezone("UTC", column))
+    return func.date(column)
+
+
+def _as_date(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def daily_uses(
+    *, db_session: Session, first_day: dt.date, days: int, holder_id: int | None = None,
+    until: dt.datetime | None = None,
+) -> dict[int, np.ndarray]:
+    """Consumption per stock line and UTC day from `first_day` on, in one aggregated query.
+
+    `until` leaves out what happened at or after it (the backtest's "the past only").
+    """
+    day = utc_day(db_session, Transaction.created_at)
+    since = dt.datetime.combine(first_day, dt.time(), dt.UTC)
+    query = (
+        select(Transaction.stock_line_id, day, type_coerce(func.sum(Transaction.ajustement), QUANTITY_SUM))
+        .where(is_consumption(), Transaction.created_at >= since)
+        .group_by(Transaction.stock_line_id, day)
+    )
+    if until is not None:
+        query = query.where(Transaction.created_at < until)
+    if holder_id is not None:
+        query = query.where(Transaction.technicien_id == holder_id)
+    series: dict[int, np.ndarray] = {}
+    for line_id, on, total in db_session.execute(query):
+        index = (_as_date(on) - first_day).days
+        if 0 <= index < days:
+            series.setdefault(line_id, np.zeros(days))[index] = -float(total)  # uses are negative
+    return series
+
+
+@dataclass
+class LineScope:
+    """What the forecast needs of a line in scope."""
+
+    id: int
+    technicien: str
+    produit_id: int
+    code_produit: str
+    nom_produit: str
+    unite: str
+    quantite: Decimal
+
+
+def lines_in_scope(*, db_session: Session, holder: Technician | None) -> list[LineScope]:
+    """Lines of active holders and active products (or of the one holder asked for), like the check."""
+    query = (
+        select(StockLine.id, Technician.nom, Product.id, Product.code_produit, Product.nom_produit,
+               Product.unite, StockLine.quantite)
+        .join(Technician, Technician.id == StockLine.technicien_id)
+        .join(Product, Product.id == StockLine.produit_id)
+        .where(Product.actif.is_(True))
+        .order_by(Technician.nom_cle, Product.code_produit)
+    )
+    query = query.where(StockLine.technicien_id == holder.id) if holder else query.where(Technician.actif.is_(True))
+    return [LineScope(*row) for row in db_session.execute(query)]
+
+
+@dataclass
+class Forecast:
+    quantite: Decimal
+    consommation_periode: Decimal  # what was used over the period
+    consommation_par_jour: Decimal  # the estimated rate (method.py)
+    jours_de_couverture: Decimal | None  # None when nothing was used
+    rupture_prevue: dt.date | None
+
+
+@dataclass
+class LineForecast(Forecast):
+    technicien: str
+    code_produit: str
+    nom_produit: str
+    unite: str
+
+
+@dataclass
+class ProductForecast(Forecast):
+    code_produit: str
+    nom_produit: str
+    unite: str
+    lignes: int
+
+
+def cover(quantite: Decimal, rate: float, today: dt.date) -> tuple[Decimal | None, dt.date | None]:
+    """Days of cover and the predicted stockout date of a quantity used at `rate` per day."""
+    if rate <= 0:
+        return None, None
+    days = max(float(quantite), 0.0) / rate
+    if days > 36_500:  # beyond a century: nothing meaningful to show, and no date overflow
+        return Decimal(36_500), None
+    return Decimal(days).quantize(COVER_STEP), today + dt.timedelta(days=int(days))
+
+
+def _forecast(quantite: Decimal, used: np.ndarray, rate: float, today: dt.date) -> dict:
+    days, date = cover(quantite, rate, today)
+    return dict(
+        quantite=quantite, consommation_periode=Decimal(repr(round(float(used.sum()), 3))).quantize(RATE_STEP),
+        consommation_par_jour=Decimal(repr(round(rate, 3))).quantize(RATE_STEP),
+        jours_de_couverture=days, rupture_prevue=date,
+    )
+
+
+@dataclass
+class ForecastReport:
+    generated_at: dt.datetime
+    jours: int
+    technicien: str | None
+    lignes: list[LineForecast]
+    produits: list[ProductForecast] | None
+
+
+def forecast(
+    *, db_session: Session, holder: Technician | None, jours: int, now: dt.datetime | None = None,
+    company_wide: bool = True,
+) -> ForecastReport:
+    """The forecast of each line in scope over the last `jours` days, and per product company-wide."""
+    now = now or utcnow()
+    today = now.astimezone(dt.UTC).date()
+    first_day = today - dt.timedelta(days=jours - 1)
+    lines = lines_in_scope(db_session=db_session, holder=holder)
+    uses = daily_uses(db_session=db_session, first_day=first_day, days=jours,
+                      holder_id=holder.id if holder else None, until=now)
+    matrix = np.array([uses.get(line.id, np.zeros(jours)) for line in lines]).reshape(len(lines), jours)
+    line_rates = method.rates(matrix) if lines else np.zeros(0)
+    results = [
+        LineForecast(technicien=line.technicien, code_produit=line.code_produit, nom_produit=line.nom_produit,
+                     unite=line.unite, **_forecast(line.quantite, matrix[i], float(line_rates[i]), today))
+        for i, line in enumerate(lines)
+    ]
+    products = _per_product(lines, matrix, today) if company_wide and holder is None else None
+    return ForecastReport(generated_at=now.replace(microsecond=0), jours=jours,
+                          technicien=holder.nom if holder else None, lignes=results, produits=products)
+
+
+def _per_product(lines: list[LineScope], matrix: np.ndarray, today: dt.date) -> list[ProductForecast]:
+    """Company-wide: each product's lines summed, day by day, then forecast as one series."""
+    rows: dict[int, list[int]] = {}
+    for i, line in enumerate(lines):
+        rows.setdefault(line.produit_id, []).append(i)
+    if not rows:
+        return []
+    summed = np.array([matrix[indexes].sum(axis=0) for indexes in rows.values()])
+    product_rates = method.rates(summed)
+    results = []
+    for k, indexes in enumerate(rows.values()):
+        first = lines[indexes[0]]
+        total = sum((lines[i].quantite for i in indexes), Decimal(0))
+        results.append(ProductForecast(
+            code_produit=first.code_produit, nom_produit=first.nom_produit, unite=first.unite,
+            lignes=len(indexes), **_forecast(total, summed[k], float(product_rates[k]), today),
+        ))
+    return sorted(results, key=lambda p: p.code_produit)

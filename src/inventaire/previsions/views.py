@@ -1,0 +1,31 @@
+"""HTTP route of the forecast."""
+
+from fastapi import APIRouter, Query
+
+from inventaire.deps import SessionDep, StaffUser, ensure_own_stock
+from inventaire.enums import Role
+from inventaire.errors import NOT_FOUND
+from inventaire.previsions import service
+from inventaire.previsions.schemas import ForecastRead
+from inventaire.techniciens import service as techniciens
+from inventaire.techniciens.models import Technician
+
+router = APIRouter(tags=["prévisions"])
+
+
+@router.get("/previsions", response_model=ForecastRead, responses=NOT_FOUND)
+def get_forecast(
+    db_session: SessionDep, user: StaffUser,
+    technicien: str | None = Query(None, min_length=1, max_length=60, description="Un seul technicien ou atelier"),
+    jours: int = Query(90, ge=1, le=3650, description="Période observée, en jours"),
+):
+    """Consumption per day, days of cover and predicted stockout of each line (a technician: their own)."""
+    holder = None
+    if technicien is not None:
+        holder = techniciens.get_or_404(db_session=db_session, nom=technicien)
+    if user.role == Role.TECHNICIEN:
+        if holder is None:
+            holder = db_session.get(Technician, user.technicien_id)
+        ensure_own_stock(user, holder.id)
+    report = service.forecast(db_session=db_session, holder=holder, jours=jours)
+    return ForecastRead.model_validate(report, from_attributes=True)

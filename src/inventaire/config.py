@@ -17,6 +17,8 @@ class Settings(BaseSettings):
     # DATABASE_URL has no prefix: it is the name hosting platforms (and Supabase guides) use.
     database_url: str = Field(default="sqlite:///inventaire.db", validation_alias="DATABASE_URL")
     seuil_defaut: Decimal = Decimal("5.0")
+    # The public address (https://stock.example.com) used in every link a person receives.
+    base_url: str | None = None
     tz: str = "America/Montreal"
 
     smtp_host: str | None = None

@@ -64,3 +64,32 @@ def test_errors_are_french_and_change_nothing(fresh_database):
         assert "inv_" not in result.stdout
     listing = run_cli(url, "token", "list", env=WIDE)
     assert listing.exit_code == 0 and "admin" not in listing.output and "cron" not in listing.output
+
+
+def test_create_prints_the_login_link_on_standard_error(fresh_database):
+    created = run_cli(fresh_database.url, "token", "create", "--role", "admin", "--nom", "bureau",
+                      env={"INVENTAIRE_BASE_URL": "https://stock.example.com", **WIDE})
+    raw = created.stdout.strip()
+    assert created.stdout == raw + "\n"  # the token stays alone on standard output
+    assert f"Lien de connexion : https://stock.example.com/connexion?jeton={raw}" in created.stderr
+    local = run_cli(fresh_database.url, "token", "create", "--role", "cron", env=WIDE)
+    assert f"http://127.0.0.1:8000/connexion?jeton={local.stdout.strip()}" in local.stderr
+    assert "INVENTAIRE_BASE_URL" in local.stderr
+
+
+def test_list_shows_times_in_the_company_timezone(fresh_database):
+    import datetime as dt
+
+    from inventaire.auth.models import ApiToken
+
+    url = fresh_database.url
+    engine = make_engine(Settings(DATABASE_URL=url).database_url)
+    with session_scope(make_sessionmaker(engine)) as session:
+        _, token = service.create_token(db_session=session, role="cron")
+        token.created_at = dt.datetime(2026, 7, 1, 16, 30, tzinfo=dt.UTC)
+        token.last_used_at = dt.datetime(2026, 12, 1, 5, 0, tzinfo=dt.UTC)
+        session.add(token)
+    engine.dispose()
+    listing = run_cli(url, "token", "list", env=WIDE).stdout
+    assert "2026-07-01 12:30" in listing and "2026-12-01 00:00" in listing  # EDT, then EST
+    assert "America/Montreal" in listing

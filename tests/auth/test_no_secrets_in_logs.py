@@ -46,3 +46,6 @@ def test_serve_logs_no_token(tmp_path):
     with ServeProcess(database.url, tmp_path) as again:  # an admin exists: no new token, no banner
         again.stop()
         assert "Premier démarrage" not in again.output() and "inv_" not in again.output()
+        # ...but it says where to log in, and how to get a token when the first one is lost.
+        assert f"Tableau de bord : http://127.0.0.1:{again.port}/connexion" in again.output()
+        assert "inventaire token create --role admin" in again.output()

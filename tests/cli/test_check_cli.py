@@ -11,7 +11,7 @@ from inventaire.checks.models import Verification
 from inventaire.config import Settings
 from tests.checks.test_check_contract import build_seed_data
 from tests.cli.support import committed
-from tests.commands import run_cli
+from tests.commands import flat, run_cli
 from tests.conftest import bearer
 from tests.databases import TestDatabase
 from tests.factories import make_line, make_product, make_technician
@@ -107,8 +107,33 @@ def test_bad_threshold_is_refused_before_any_database_work(tmp_path):
     assert not (tmp_path / "absente.db").exists()
 
 
-def test_missing_schema_is_a_french_error(tmp_path):
+def test_missing_schema_is_a_french_error_naming_the_database(tmp_path):
+    (tmp_path / "vide.db").touch()  # an empty file: SQLite opens it, no table
     result = run_cli(f"sqlite:///{tmp_path / 'vide.db'}", "check")
     assert result.exit_code == 1
     assert "lancez « inventaire db upgrade »" in result.stderr
+    assert f"(base : SQLite {tmp_path / 'vide.db'})" in flat(result.stderr)
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("columns", [60, 80])
+def test_no_number_is_cut_at_60_or_80_columns(fresh_database, columns):
+    """A pipe or a cron mail is 80 columns; « À cmd. » 12 must never read « 1 »."""
+    url = fresh_database.url
+    with committed(url) as session:
+        tech = make_technician(session, nom="Jean-Philippe Beauséjour")
+        for code, name, qty, par in [
+            ("mit_o04b33O4D45Q39DD", "Révision et maintenance du clavier pour pianos Silent et hybrides", "1", "13"),
+            ("CORD-012", "Corde d'acier no 12 (0,725 mm)", "0", "120"),
+        ]:
+            make_line(session, tech, make_product(session, code_produit=code, nom_produit=name), qty,
+                      seuil_min="2", niveau_par=par)
+    result = run_cli(url, "check", env={"COLUMNS": str(columns)})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= columns for line in lines), lines
+    for code, qty, cmd in [("mit_o04b33O4D45Q39DD", "1", "12"), ("CORD-012", "0", "120")]:
+        table_row = any(code in ln and ln.split()[-3:] == [qty, "2", cmd] for ln in lines)
+        block = f"Qté {qty} · seuil 2 · à commander {cmd}" in result.stdout
+        assert table_row or block, (code, result.stdout)
+    assert "Révision et maintenance" in result.stdout  # the long name is shown (wrapped), not dropped

@@ -74,7 +74,7 @@ def test_every_office_page_fits_a_phone(browser, server, long_names):
     try:
         paths = ["/", "/verifications", "/evolution", f"/evolution?code_produit={code}", "/catalogue",
                  "/catalogue/nouveau", f"/catalogue/{code}/modifier", "/stock", f"/stock/{nom}",
-                 "/techniciens", "/techniciens/nouveau", f"/techniciens/{nom}/modifier", "/transactions",
+                 "/techniciens", "/techniciens/nouveau", f"/techniciens/{nom}/modifier", "/transactions", "/acces",
                  f"/verifications/{long_names['run']}"]
         assert _too_wide(page, paths, "bureau") == []
     finally:
@@ -108,5 +108,32 @@ def test_phone_filter_ignores_accents_and_word_order(browser, server):
         assert visible() == ["CHEV-73"]
         page.fill("#filtre-lignes", "")
         assert len(visible()) == 3
+    finally:
+        context.close()
+
+
+def test_office_gives_a_phone_access_with_a_qr_code(browser, server, long_names):
+    """The office creates the token on « Accès » (on a phone-sized screen); the link logs the technician in."""
+    context, page = _phone(browser, server, server.admin_token)
+    try:
+        page.goto("/acces")
+        page.select_option("#f-role", "technicien")
+        page.select_option("#f-technicien", long_names["tech"])
+        page.fill("#f-nom", "téléphone de Jean-Philippe")
+        page.locator("button", has_text="Créer le jeton").tap()
+        card = page.locator("#nouveau-jeton")
+        card.wait_for()
+        assert card.locator(".qr svg").bounding_box()["width"] > 100
+        link = card.locator("a.lien-connexion").get_attribute("href")
+        assert _width(page)[0] <= PHONE["width"]
+        screenshot(page, "acces-nouveau-jeton")
+    finally:
+        context.close()
+    context = browser.new_context(base_url=server.base_url, viewport=PHONE, is_mobile=True, has_touch=True)
+    try:
+        phone = context.new_page()
+        phone.goto(link)
+        phone.wait_for_url(f"**/stock/**")
+        assert phone.locator("h1").inner_text().endswith(long_names["tech"])
     finally:
         context.close()

@@ -7,17 +7,15 @@ from decimal import Decimal
 from typing import Annotated, Optional
 
 import typer
-from rich import box
-from rich.table import Table
 
 from inventaire.cli import backup
-from inventaire.cli.context import console, database_problem, fail, open_session
+from inventaire.cli.context import console, database_name, database_problem, fail, open_session
 from inventaire.cli.notifications import notifications_app
+from inventaire.cli.previsions import previsions_app
 from inventaire.cli.regles import regles_app
 from inventaire.cli.tokens import token_app
 from inventaire.config import get_settings
-from inventaire.enums import AlertState, Severity
-from inventaire.quantities import is_quantity, money, parse, quantity
+from inventaire.quantities import is_quantity, parse
 
 app = typer.Typer(
     help="Inventaire : stock des techniciens, journal des mouvements et alertes de stock bas.",
@@ -29,6 +27,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(token_app, name="token")
 backup.register(app)
 app.add_typer(notifications_app, name="notifications")
+app.add_typer(previsions_app, name="previsions")
 app.add_typer(regles_app, name="regles")
 
 
@@ -50,17 +49,22 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Révision cible")] 
 
     Exemple : DATABASE_URL=postgresql://user:pass@hote:5432/postgres inventaire db upgrade
     """
+    migrate_to(get_settings().database_url, revision)
+    console.print("Base de données à jour.")
+
+
+def migrate_to(url: str, revision: str = "head") -> None:
+    """Bring the database to `revision` (creating it if needed); a refusal ends in French, naming it."""
     from sqlalchemy.exc import OperationalError
 
     from inventaire.migrate import MigrationRefused, upgrade
 
     try:
-        upgrade(get_settings().database_url, revision)
+        upgrade(url, revision)
     except OperationalError as exc:
-        fail(database_problem(exc))
+        fail(database_problem(exc, url))
     except MigrationRefused as exc:
-        fail(str(exc))
-    console.print("Base de données à jour.")
+        fail(f"{exc} (base : {database_name(url)})")
 
 
 @app.command()
@@ -88,6 +92,7 @@ def check(
     from inventaire.checks import runner
     from inventaire.checks.schemas import Report
     from inventaire.cli.notifications import print_notifications
+    from inventaire.cli.report import print_report
     from inventaire.exceptions import DomainError
 
     settings = get_settings()
@@ -103,42 +108,9 @@ def check(
     if as_json:
         typer.echo(json.dumps(verification.rapport, ensure_ascii=False, indent=2))
     else:
-        print_report(Report.model_validate(verification.rapport))
+        print_report(Report.model_validate(verification.rapport), console)
     if notify:
         print_notifications(verification.notifications, to_stderr=as_json)
-
-
-def print_report(report) -> None:
-    stats = report.statistiques
-    scope = report.technicien or "tous les techniciens"
-    console.print(f"[bold]Vérification d'inventaire[/] — {scope}", highlight=False)
-    console.print(
-        f"Lignes vérifiées : {stats.total_produits} · valeur estimée : "
-        f"{money(stats.valeur_totale_estimee, space=' ')}", highlight=False,
-    )
-    if report.alertes:
-        # Fits 80 columns (cron mail): no inner borders; short keys never wrap, the product name does.
-        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
-        for heading in ("Gravité", "État", "Technicien", "Code"):
-            table.add_column(heading, no_wrap=True)
-        table.add_column("Produit", min_width=12, ratio=1)
-        for heading in ("Qté", "Seuil", "À cmd."):
-            table.add_column(heading, justify="right", no_wrap=True)
-        for a in report.alertes:
-            table.add_row(
-                _severity(a.severity), AlertState(a.etat).label.lower() if a.etat else "—",
-                a.technicien, a.code_produit, a.nom_produit, quantity(a.quantite_actuelle), quantity(a.seuil),
-                quantity(a.quantite_a_commander) if a.quantite_a_commander is not None else "—",
-            )
-        console.print(table)
-    console.print(report.summary, highlight=False)
-    if report.resolues:
-        console.print(f"Résolues depuis la vérification précédente : {len(report.resolues)} — " + ", ".join(
-            f"{r.technicien} {r.code_produit}" for r in report.resolues), highlight=False)
-
-
-def _severity(severity: Severity) -> str:
-    return f"[{'red' if severity == Severity.CRITIQUE else 'yellow'}]{severity.label.lower()}[/]"
 
 
 @app.command()
@@ -161,12 +133,18 @@ def serve(
         first_token = None
         if not auth_service.has_admin(db_session=session):
             first_token, _ = auth_service.create_token(db_session=session, role="admin", nom="administrateur")
+    url_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     if first_token:
-        url_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         console.print(
             "[bold]Premier démarrage : jeton administrateur créé (il ne sera plus affiché).[/]\n"
             f"  Jeton : {first_token}\n"
             f"  Tableau de bord : http://{url_host}:{port}/connexion?jeton={first_token}",
+            highlight=False, soft_wrap=True,
+        )
+    else:  # a second start: the first token was shown once; say where to log in and how to get one
+        console.print(
+            f"Tableau de bord : http://{url_host}:{port}/connexion — connectez-vous avec un jeton "
+            "administrateur (perdu ? « inventaire token create --role admin » en crée un autre).",
             highlight=False, soft_wrap=True,
         )
     scheduler = start_schedule(get_settings())
@@ -179,11 +157,16 @@ def serve(
 
 @app.command()
 def demo() -> None:
-    """Charge les données de démonstration (sans doublon si relancé)."""
+    """Charge les données de démonstration (sans doublon si relancé) ; crée la base au besoin."""
     from inventaire.demo.loader import load_demo
 
-    with open_session(get_settings()) as session:
+    settings = get_settings()
+    migrate_to(settings.database_url)  # demo may create its database, as `db upgrade` does
+    with open_session(settings) as session:
         summary = load_demo(db_session=session)
+    if not any(summary.values()):
+        console.print("Données de démonstration déjà chargées : rien à ajouter.", highlight=False)
+        return
     console.print(
         f"Données de démonstration chargées : {summary['techniciens']} techniciens, "
         f"{summary['produits']} produits, {summary['regles']} règles de consommation, "

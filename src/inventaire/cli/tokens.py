@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from inventaire.cli.context import console, fail, open_session
+from inventaire.cli.context import console, err, fail, open_session
 from inventaire.config import get_settings
 from inventaire.exceptions import DomainError
 
@@ -22,6 +22,9 @@ def create(
 ) -> None:
     """Crée un jeton et l'affiche seul sur la sortie (il ne sera plus jamais montré).
 
+    Le lien de connexion (adresse INVENTAIRE_BASE_URL) est écrit sur la sortie d'erreur,
+    pour qu'un script puisse lire le jeton seul.
+
     Exemples :
 
       inventaire token create --role admin --nom bureau
@@ -30,7 +33,7 @@ def create(
 
       inventaire token create --role cron
     """
-    from inventaire.auth import service
+    from inventaire.auth import links, service
     from inventaire.techniciens import service as techniciens
 
     try:
@@ -40,20 +43,29 @@ def create(
     except DomainError as exc:
         fail(exc.detail, 2)
     typer.echo(raw)
+    settings = get_settings()
+    link = links.login_link(base=links.public_base(configured=settings.base_url), raw=raw)
+    err.print(f"Lien de connexion : {link}", highlight=False, soft_wrap=True)
+    if not settings.base_url:
+        err.print("(adresse locale : définissez INVENTAIRE_BASE_URL pour l'adresse publique)", highlight=False)
 
 
 @token_app.command("list")
 def list_tokens() -> None:
     """Liste les jetons (jamais leur valeur)."""
     from inventaire.auth import service
+    from inventaire.web.formatting import Clock
 
-    with open_session(get_settings()) as session:
+    settings = get_settings()
+    clock = Clock(settings.tz)  # the company's time, as on the pages
+    with open_session(settings) as session:
         rows = service.list_tokens(db_session=session)
-        table = Table("N°", "Nom", "Rôle", "Technicien", "Créé le", "Dernier usage", "État")
+        table = Table("N°", "Nom", "Rôle", "Technicien", f"Créé le ({settings.tz})", "Dernier usage", "État")
         for t in rows:
             table.add_row(
                 str(t.id), t.nom, t.role, t.technicien.nom if t.technicien else "—",
-                f"{t.created_at:%Y-%m-%d %H:%M}", f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "jamais",
+                f"{clock.local(t.created_at):%Y-%m-%d %H:%M}",
+                f"{clock.local(t.last_used_at):%Y-%m-%d %H:%M}" if t.last_used_at else "jamais",
                 "révoqué" if t.revoked_at else "actif",
             )
     console.print(table)

@@ -82,3 +82,22 @@ RULES = [
     # The unit ships with its pads and wick: nothing else is taken.
     ("mit_xd1qOqOdcw6lBOKD", "Installation PLS (piano droit)", "PLS-SYS-DROIT", "1"),
 ]
+
+# How each part is used, per van and working day: (uses a day, largest use in units, seasonal).
+# A few fast movers, PLS parts mostly in the weeks before winter (pads and water treatment are
+# changed when the heating starts), and many slow parts used a few times a year. Parts not
+# listed: SLOW.
+SLOW = (0.025, 1, False)
+USAGE = {
+    "PLS-BUVARDS": (0.30, 2, True), "PLS-DOUBLURE": (0.22, 2, True), "PLS-TRAIT-227": (0.18, 1, True),
+    "PLS-TRAIT-455": (0.08, 1, True), "PLS-GAINE": (0.05, 1, True), "PLS-BIDON": (0.015, 1, True),
+    "PLS-BARRE-38": (0.006, 1, True), "PLS-SYS-DROIT": (0.01, 1, True),
+    "CHEV-7-0": (0.30, 6, False), "CHEV-7-1": (0.22, 6, False), "MART-RESS": (0.20, 3, False),
+    "FEUT-CLAV": (0.15, 1, False), "PROD-7": (0.12, 1, False), "CORY-POLI": (0.07, 1, False),
+    "ETOUF-RESS": (0.05, 3, False), "MART-MANCHE": (0.04, 4, False), "MART-TETE-D": (0.03, 4, False),
+    "ETOUF-GUIDE": (0.004, 1, False), "CORD-BAS-U": (0.03, 2, False),
+}
+# Parts every van carries (the fast movers and the PLS season); the others are drawn.
+ALWAYS = ("PLS-BUVARDS", "PLS-DOUBLURE", "PLS-TRAIT-227", "CHEV-7-0", "MART-RESS", "FEUT-CLAV", "PROD-7")
+# How busy each technician is, relative to the others.
+ACTIVITY = {"Allan": 1.25, "Nicolas": 1.0, "Jean-Philippe": 0.9, "Margot": 0.6}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 from decimal import Decimal
 
@@ -10,13 +11,14 @@ from sqlalchemy.orm import Session
 
 from inventaire.catalogue import service as catalogue
 from inventaire.database import utcnow
-from inventaire.demo.data import GAZELLE_IDS, PRODUCTS, RULES, TECHNICIANS
-from inventaire.enums import TransactionType
+from inventaire.demo.data import ACTIVITY, ALWAYS, GAZELLE_IDS, PRODUCTS, RULES, SLOW, TECHNICIANS, USAGE
 from inventaire.regles import service as regles
 from inventaire.stock import service as stock
 from inventaire.techniciens import service as techniciens
 
 AUTEUR = "démo"
+HISTORY_DAYS = 365
+LINES_PER_VAN = 24
 
 
 def _product_data(row: tuple) -> dict:
@@ -29,7 +31,7 @@ def _product_data(row: tuple) -> dict:
 
 
 def load_demo(*, db_session: Session, seed: int = 2025) -> dict[str, int]:
-    """Create what is missing: technicians, products, and 90 days of history for new lines."""
+    """Create what is missing: technicians, products, and a year of history for new lines."""
     created = {"techniciens": 0, "produits": 0, "mouvements": 0, "regles": 0}
     people = []
     for nom, email in TECHNICIANS:
@@ -41,22 +43,25 @@ def load_demo(*, db_session: Session, seed: int = 2025) -> dict[str, int]:
                 db_session=db_session, gazelle_id=GAZELLE_IDS[nom]) is None:
             tech.gazelle_id = GAZELLE_IDS[nom]
         people.append(tech)
-    products = []
+    products = {}
     for row in PRODUCTS:
         product = catalogue.get_by_code(db_session=db_session, code_produit=row[0])
         if product is None:
             product = catalogue.create(db_session=db_session, data=_product_data(row))
             created["produits"] += 1
-        products.append(product)
+        products[product.code_produit] = product
     created["regles"] = _rules(db_session)
-    start = utcnow() - dt.timedelta(days=90)
+    now = utcnow().replace(second=0, microsecond=0)
     for tech in people:
         # One generator per technician and per line: a rerun picks the same lines and skips them.
-        for product in random.Random(f"{seed}:{tech.nom}").sample(products, k=24):
+        others = sorted(set(products) - set(ALWAYS))
+        drawn = random.Random(f"{seed}:{tech.nom}").sample(others, k=LINES_PER_VAN - len(ALWAYS))
+        for code in (*ALWAYS, *drawn):
+            product = products[code]
             if stock.get_line(db_session=db_session, technician=tech, product=product) is not None:
                 continue
-            rng = random.Random(f"{seed}:{tech.nom}:{product.code_produit}")
-            created["mouvements"] += _history(db_session, rng, tech, product, start)
+            rng = random.Random(f"{seed}:{tech.nom}:{code}")
+            created["mouvements"] += _history(db_session, rng, tech, product, now)
     return created
 
 
@@ -74,28 +79,56 @@ def _rules(db_session: Session) -> int:
     return added
 
 
-def _history(db_session: Session, rng: random.Random, tech, product, start: dt.datetime) -> int:
-    """An opening reception, then uses and refills over 90 days; a few lines end low."""
-    threshold = product.seuil_reorder or Decimal(5)
-    step = Decimal("0.5") if product.unite == "m" else Decimal(1)
-    level = (threshold * rng.choice([2, 3, 4]) + step * rng.randint(1, 4)).quantize(step)
-    at = start + dt.timedelta(hours=rng.randint(0, 48))
-    stock.adjust(db_session=db_session, technician=tech, product=product, kind=TransactionType.RECEPTION, delta=level,
-                 auteur=AUTEUR, motif="Stock initial", at=at)
-    count = 1
-    while True:
-        at += dt.timedelta(days=rng.uniform(3, 12))
-        if at >= utcnow():
-            return count
-        line = stock.get_line(db_session=db_session, technician=tech, product=product)
-        if line.quantite > threshold or rng.random() < 0.12:
-            used = min(line.quantite, step * rng.randint(1, 3))
-            if used <= 0:
-                continue
-            stock.adjust(db_session=db_session, technician=tech, product=product, kind=TransactionType.UTILISATION,
-                         delta=-used, auteur=tech.nom, motif="Service chez un client (démo)", at=at,
-                         reference=f"RDV-{rng.randint(4000, 4999)}")
-        else:
-            stock.adjust(db_session=db_session, technician=tech, product=product, kind=TransactionType.RECEPTION,
-                         delta=level - line.quantite, auteur=AUTEUR, motif="Réapprovisionnement", at=at)
+def season(day: dt.date) -> float:
+    """How much PLS work a day sees: a peak in mid-October, before the heating dries pianos out."""
+    distance = min(abs(day.timetuple().tm_yday - 288), 365 - abs(day.timetuple().tm_yday - 288))
+    return 0.45 + 2.6 * math.exp(-((distance / 32) ** 2))
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    """How many services use the part on one day (Knuth's method: means here are below 5)."""
+    limit, count, product = math.exp(-mean), 0, rng.random()
+    while product > limit:
         count += 1
+        product *= rng.random()
+    return count
+
+
+def _history(db_session: Session, rng: random.Random, tech, product, now: dt.datetime) -> int:
+    """A year of one line: an opening reception, uses on working days, refills on Mondays.
+
+    The van is refilled to its par level on Monday mornings when the line is at or under its
+    threshold; between two refills a busy week can empty it (a stockout the forecast should see).
+    """
+    per_day, largest, seasonal = USAGE.get(product.code_produit, SLOW)
+    per_day *= ACTIVITY.get(tech.nom, 1.0)
+    step = Decimal("0.5") if product.unite == "m" else Decimal(1)
+    threshold = product.seuil_reorder or Decimal(5)
+    weekly = per_day * 5 * (largest + 1) / 2 * (2.0 if seasonal else 1.0)
+    par = max(threshold * 2, threshold + step * math.ceil(weekly * 1.2 / float(step)))
+    stock.set_levels(db_session=db_session, technician=tech, product=product, changes={"niveau_par": par})
+    start = (now - dt.timedelta(days=HISTORY_DAYS)).replace(hour=12, minute=0)
+    level = stock.adjust(db_session=db_session, technician=tech, product=product, kind="reception", delta=par,
+                         auteur=AUTEUR, motif="Stock initial", at=start).quantite_apres
+    count = 1
+    for offset in range(1, HISTORY_DAYS + 1):
+        day = start + dt.timedelta(days=offset)
+        if day.weekday() >= 5:
+            continue
+        if day.weekday() == 0 and level <= threshold:
+            level = stock.adjust(db_session=db_session, technician=tech, product=product, kind="reception",
+                                 delta=par - level, auteur=AUTEUR, motif="Réapprovisionnement",
+                                 at=day.replace(hour=12)).quantite_apres
+            count += 1
+        mean = per_day * (season(day.date()) if seasonal else 1.0)
+        busy = 4 if rng.random() < 0.02 else 1  # a rebuild now and then: a few exceptional days
+        for visit in range(_poisson(rng, mean)):
+            used = min(level, step * rng.randint(1, largest) * busy)
+            at = day.replace(hour=13 + min(visit, 7), minute=rng.randint(0, 59))
+            if used <= 0 or at >= now:
+                continue
+            level = stock.adjust(db_session=db_session, technician=tech, product=product, kind="utilisation",
+                                 delta=-used, auteur=tech.nom, motif="Service chez un client (démo)", at=at,
+                                 reference=f"RDV-{rng.randint(4000, 9999)}").quantite_apres
+            count += 1
+    return count

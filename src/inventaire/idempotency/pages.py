@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import uuid
 
 from sqlalchemy.orm import Session
 
@@ -35,3 +36,8 @@ def claim(*, db_session: Session, settings: Settings, principal: Principal, key:
 def record(*, db_session: Session, principal: Principal, key: str, status: int, body: bytes) -> None:
     """Store the answer of a claimed key, in the same transaction as the change."""
     service.record(db_session=db_session, appelant=caller_scope(principal), cle=key, status=status, body=body)
+
+
+def new_key() -> str:
+    """A one-time key for a plain form (a hidden field)."""
+    return str(uuid.uuid4())

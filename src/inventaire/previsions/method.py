@@ -38,31 +38,37 @@ CLIP_MEDIANS = 3.0
 CLIP_QUANTILE = 95
 
 
-def rates(daily: np.ndarray) -> np.ndarray:
+def rates(daily: np.ndarray, in_stock: np.ndarray | None = None) -> np.ndarray:
     """The rate per day of each row of a (series × days) array of daily uses, oldest day first.
 
-    Rows without any use get 0. All rows are updated together, one day at a time (a few
-    thousand lines cost a few milliseconds).
+    `in_stock` (same shape, booleans) tells which days the line had stock: a day it was empty
+    and nothing was used is not a day without demand, so it is left out (time stops while the
+    van waits for its refill). Rows without any use get 0. All rows are updated together, one
+    day at a time (a few thousand lines cost a few milliseconds).
     """
     uses = np.clip(np.asarray(daily, dtype=float), 0.0, None)
     if uses.ndim != 2 or uses.shape[1] == 0:
         raise ValueError("expected a 2-d array with at least one day")
     rows, days = uses.shape
     used = uses > 0
+    counted = used | (np.ones_like(used) if in_stock is None else np.asarray(in_stock, dtype=bool))
+    span = counted.sum(axis=1)  # days that count, per row
     use_days = used.sum(axis=1)
-    plain_mean = uses.sum(axis=1) / days
+    plain_mean = np.divide(uses.sum(axis=1), span, out=np.zeros(rows), where=span > 0)
     sizes = _clipped(uses, used)
     # Started at the period's averages; the first use has no known interval before it.
     z = np.divide(sizes.sum(axis=1), use_days, out=np.zeros(rows), where=use_days > 0)
-    q = np.divide(days, use_days, out=np.ones(rows), where=use_days > 0)
-    last = np.full(rows, -1)
+    q = np.divide(span, use_days, out=np.ones(rows), where=use_days > 0)
+    clock = np.zeros(rows)
+    last = np.full(rows, -1.0)
     for t in range(days):
+        clock += counted[:, t]
         today = used[:, t]
         seen = today & (last >= 0)
-        q = np.where(seen, q + ALPHA * ((t - last) - q), q)
+        q = np.where(seen, q + ALPHA * ((clock - last) - q), q)
         z = np.where(today, z + ALPHA * (sizes[:, t] - z), z)
-        last = np.where(today, t, last)
-    elapsed = days - 1 - last  # days since the last use (0: used on the last day)
+        last = np.where(today, clock, last)
+    elapsed = clock - last  # days that count since the last use (0: used on the last one)
     interval = np.maximum(q, elapsed / 2)
     correction = 1 - ALPHA / 2 * (1 - 1 / np.maximum(q, 1))
     croston = correction * z / np.maximum(interval, 1)

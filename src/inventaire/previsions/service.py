@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
-from sqlalchemy import and_, func, or_, select, type_coerce
+from sqlalchemy import and_, case, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from inventaire.catalogue.models import Product
@@ -52,30 +52,45 @@ def _as_date(value) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
-def daily_uses(
+@dataclass
+class DailySums:
+    """One line's day-by-day figures over a period (index 0 = its first day)."""
+
+    uses: np.ndarray  # consumption (positive)
+    net: np.ndarray  # every change, signed: rebuilds the balance at the start of any day
+
+    def in_stock(self, balance_now: Decimal) -> np.ndarray:
+        """Whether the line had stock at the start of each day (its balance now, walked back)."""
+        after = np.cumsum(self.net[::-1])[::-1]  # what changed from each day on
+        return float(balance_now) - after > 0
+
+
+def daily_sums(
     *, db_session: Session, first_day: dt.date, days: int, holder_id: int | None = None,
     until: dt.datetime | None = None,
-) -> dict[int, np.ndarray]:
-    """Consumption per stock line and UTC day from `first_day` on, in one aggregated query.
+) -> dict[int, DailySums]:
+    """Consumption and net change per stock line and UTC day from `first_day` on, in one aggregated query.
 
-    `until` leaves out what happened at or after it (the backtest's "the past only").
+    `until` leaves the consumption at or after it out (the backtest's "the past only").
     """
     day = utc_day(db_session, Transaction.created_at)
     since = dt.datetime.combine(first_day, dt.time(), dt.UTC)
+    consumed = is_consumption() if until is None else and_(is_consumption(), Transaction.created_at < until)
     query = (
-        select(Transaction.stock_line_id, day, type_coerce(func.sum(Transaction.ajustement), QUANTITY_SUM))
-        .where(is_consumption(), Transaction.created_at >= since)
+        select(Transaction.stock_line_id, day,
+               type_coerce(func.sum(case((consumed, Transaction.ajustement), else_=0)), QUANTITY_SUM),
+               type_coerce(func.sum(Transaction.ajustement), QUANTITY_SUM))
+        .where(Transaction.created_at >= since)
         .group_by(Transaction.stock_line_id, day)
     )
-    if until is not None:
-        query = query.where(Transaction.created_at < until)
     if holder_id is not None:
         query = query.where(Transaction.technicien_id == holder_id)
-    series: dict[int, np.ndarray] = {}
-    for line_id, on, total in db_session.execute(query):
+    series: dict[int, DailySums] = {}
+    for line_id, on, used, net in db_session.execute(query):
         index = (_as_date(on) - first_day).days
         if 0 <= index < days:
-            series.setdefault(line_id, np.zeros(days))[index] = -float(total)  # uses are negative
+            sums = series.setdefault(line_id, DailySums(np.zeros(days), np.zeros(days)))
+            sums.uses[index], sums.net[index] = -float(used), float(net)  # uses are negative changes
     return series
 
 
@@ -168,10 +183,12 @@ def forecast(
     today = now.astimezone(dt.UTC).date()
     first_day = today - dt.timedelta(days=jours - 1)
     lines = lines_in_scope(db_session=db_session, holder=holder)
-    uses = daily_uses(db_session=db_session, first_day=first_day, days=jours,
+    sums = daily_sums(db_session=db_session, first_day=first_day, days=jours,
                       holder_id=holder.id if holder else None, until=now)
-    matrix = np.array([uses.get(line.id, np.zeros(jours)) for line in lines]).reshape(len(lines), jours)
-    line_rates = method.rates(matrix) if lines else np.zeros(0)
+    empty = DailySums(np.zeros(jours), np.zeros(jours))
+    matrix = np.array([sums.get(line.id, empty).uses for line in lines]).reshape(len(lines), jours)
+    in_stock = np.array([sums.get(line.id, empty).in_stock(line.quantite) for line in lines]).reshape(len(lines), jours)
+    line_rates = method.rates(matrix, in_stock) if lines else np.zeros(0)
     results = [
         LineForecast(technicien=line.technicien, code_produit=line.code_produit, nom_produit=line.nom_produit,
                      unite=line.unite, **_forecast(line.quantite, matrix[i], float(line_rates[i]), today))

@@ -45,7 +45,7 @@ class Clock:
         if value is None:
             return "—"
         local = self.local(value)
-        return f"{self.date(local)}, {local.hour} h {local.minute:02d}"
+        return f"{self.date(local)}, {local.hour}{NBSP}h{NBSP}{local.minute:02d}"
 
     def iso(self, value: dt.datetime) -> str:
         """ISO 8601 in local time with its offset (CSV exports)."""

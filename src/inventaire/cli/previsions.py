@@ -1,0 +1,69 @@
+"""`inventaire previsions`: the forecast's backtest."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich import box
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from inventaire.cli.context import console, open_session
+from inventaire.config import get_settings
+
+previsions_app = typer.Typer(help="Prévisions de consommation.", no_args_is_help=True)
+NAMES = {"croston_sba": "Croston-SBA", "moyenne": "Moyenne simple"}
+
+
+def _number(value: float, decimals: int = 2) -> str:
+    return f"{value:.{decimals}f}".replace(".", ",")
+
+
+@previsions_app.command("backtest")
+def backtest(
+    jours: Annotated[int, typer.Option("--jours", "-j", min=7, max=730, help="Période observée par prévision")] = 90,
+) -> None:
+    """Rejoue le journal semaine par semaine : prévision à partir du passé seul, comparée à l'usage réel.
+
+    Affiche l'erreur absolue moyenne (par ligne et par semaine) et la part des ruptures
+    annoncées au moins 3 jours à l'avance, pour la prévision et pour la moyenne simple.
+
+    Exemples :
+
+      inventaire previsions backtest
+
+      inventaire previsions backtest --jours 60
+    """
+    from inventaire.previsions import backtest as replay
+
+    with open_session(get_settings()) as session, Progress(
+        TextColumn("Semaines rejouées"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, transient=True,
+    ) as progress:
+        task = progress.add_task("backtest", total=None)
+        result = replay.run(db_session=session, jours=jours,
+                            on_week=lambda done, total: progress.update(task, completed=done, total=total))
+    if not result.semaines:
+        console.print(f"Historique trop court : il faut plus de {jours + 7} jours de journal pour rejouer une semaine.")
+        return
+    console.print(
+        f"{result.semaines} semaines rejouées depuis le {result.premier_jour:%Y-%m-%d}, {result.lignes} lignes, "
+        f"{_number(result.consommation_reelle, 0)} unités consommées, {result.ruptures} ruptures.",
+        highlight=False, soft_wrap=True,
+    )
+    table = Table(box=box.SIMPLE_HEAD)
+    for header in ("Méthode", "EAM", "EAM rapides", "WAPE", "Ruptures annoncées"):
+        table.add_column(header, justify="left" if header == "Méthode" else "right")
+    for name, label in NAMES.items():
+        score, share = result.scores[name], result.share_foreseen(name)
+        table.add_row(label, _number(score.mae(), 3), _number(score.mae(fast_only=True), 3),
+                      f"{_number(100 * result.wape(name), 1)} %",
+                      "—" if share is None else f"{_number(100 * share, 1)} % ({score.prevues}/{result.ruptures})")
+    console.print(table)
+    console.print(
+        "EAM : erreur absolue moyenne par ligne et par semaine (unités) ; « rapides » : lignes utilisées "
+        "au moins une fois par semaine ; WAPE : erreurs ÷ consommation réelle ; ruptures annoncées au moins "
+        "3 jours avant. La moyenne simple sur la période sert de référence.",
+        highlight=False,
+    )

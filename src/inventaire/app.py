@@ -14,6 +14,7 @@ from inventaire.catalogue.views import router as catalogue_router
 from inventaire.checks.views import router as checks_router
 from inventaire.config import Settings, get_settings
 from inventaire.database import make_engine, make_sessionmaker
+from inventaire.deductions.views import router as deductions_router
 from inventaire.deps import known_query_only
 from inventaire.health import router as health_router
 from inventaire.idempotency import routing as idempotency
@@ -94,7 +95,7 @@ def create_app(settings: Settings | None = None, session_factory: sessionmaker[S
 
     api = APIRouter(prefix="/inventaire", responses=errors.EVERY_ROUTE, dependencies=[Depends(known_query_only)])
     for router in (catalogue_router, techniciens_router, stock_router, checks_router, previsions_router,
-                   regles_router):
+                   regles_router, deductions_router):
         api.include_router(router)
     app.include_router(api)
     mount_pages(app)

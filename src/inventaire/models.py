@@ -4,6 +4,7 @@ from inventaire.auth.models import ApiToken
 from inventaire.catalogue.models import Product
 from inventaire.checks.models import Verification
 from inventaire.database import Base
+from inventaire.deductions.models import DeductedService, Deduction
 from inventaire.idempotency.models import IdempotencyKey
 from inventaire.notifications.models import Notification
 from inventaire.regles.models import ConsumptionRule
@@ -12,6 +13,6 @@ from inventaire.techniciens.models import Technician
 from inventaire.web.models import WebSession
 
 __all__ = [
-    "ApiToken", "Base", "ConsumptionRule", "IdempotencyKey", "Notification", "Product", "StockLine", "Technician", "Transaction",
+    "ApiToken", "Base", "ConsumptionRule", "DeductedService", "Deduction", "IdempotencyKey", "Notification", "Product", "StockLine", "Technician", "Transaction",
     "Verification", "WebSession",
 ]

@@ -2,7 +2,7 @@
 
 One place for the bounds (a NUMERIC(12, 3) quantity, a NUMERIC(12, 2) price), for reading a
 number typed by a person (« 2,5 », « 1 250,00 ») and for writing one in Québec French with
-its unit agreeing (« 2 bobines », « 1,5 bobine », « 1 250 m »).
+its unit agreeing (« 2 bobines », « 1,5 bobine », « 1 250 m »), and counts (« 27 alertes »).
 """
 
 from __future__ import annotations
@@ -113,6 +113,20 @@ def unit_for(value: Decimal | int | None, unite: str) -> str:
         return unite
     word, space, rest = unite.partition(" ")
     return _plural(word) + space + rest
+
+
+def count(n: Decimal | int, singular: str, plural: str | None = None) -> str:
+    """« 1 alerte », « 27 alertes », « 0 alerte »: French takes the plural from 2 on.
+
+    The one rule for every count a person reads (pages, e-mails, CLI); `plural` when more than
+    the first word changes (« 2 lignes suivies »). The check's `summary` keeps its seed text.
+    """
+    if abs(n) < 2:
+        return f"{n} {singular}"
+    if plural is None:
+        word, space, rest = singular.partition(" ")
+        plural = _plural(word) + space + rest
+    return f"{n} {plural}"
 
 
 def _plural(word: str) -> str:

@@ -87,6 +87,15 @@ MATRIX: dict[tuple[str, str], tuple[Call, dict, bool]] = {
         Call("PUT", "/inventaire/regles/{rule_id}", json={"quantite": 2}), expect(200, 403, 403, 403), False),
     ("DELETE", "/inventaire/regles/{rule_id}"): (
         Call("DELETE", "/inventaire/regles/{rule_id}"), expect(200, 403, 403, 403), False),
+    ("POST", "/inventaire/services"): (
+        Call("POST", "/inventaire/services", json={
+            "source": "gazelle", "id_externe": "inv_1", "numero": "1", "statut": "actif", "technicien": "Allan",
+            "lignes": [{"id_externe": "ini_1", "service_id": "mit_2eBOzDvunD7PHs6M", "quantite": 1}]}),
+        expect(200, 403, 403, 200), False),
+    ("GET", "/inventaire/services"): (Call("GET", "/inventaire/services"), expect(200, 403, 403, 403), False),
+    ("GET", "/inventaire/services/{source}/{id_externe}"): (
+        Call("GET", "/inventaire/services/gazelle/inv_0"), expect(404, 403, 403, 403), False),
+    ("GET", "/inventaire/manques"): (Call("GET", "/inventaire/manques"), expect(200, 403, 403, 403), False),
 }
 
 

@@ -48,7 +48,7 @@ def test_good_file_writes_one_count_per_row(url, tmp_path):
     path = write(tmp_path, "code,technicien,quantite\nCORD-001,allan,12\nFEUT-002,Jean-Philippe,2.5\n\nCORD-001,Jean-Philippe,0\n")
     result = run_cli(url, "import-stock", path)
     assert result.exit_code == 0, result.output
-    assert "3 ligne(s) importée(s)" in flat(result.output)
+    assert "3 lignes importées" in flat(result.output)
     counts = [r for r in ledger(url) if len(r) == 5 and r[0] == "comptage"]
     assert [(r[1], r[2]) for r in counts] == [(12, 12), (Decimal("-1.5"), Decimal("2.5")), (0, 0)]
     assert all(r[3].startswith("import de stock (") and r[4] == "Stock d'ouverture (import)" for r in counts)
@@ -90,7 +90,7 @@ def test_any_bad_row_writes_nothing_and_every_reason_is_given(url, tmp_path):
         (12, "quantité trop grande : « 1e12 »"),
     ]:
         assert f"│ {line} " in result.output and reason in out, (line, reason, result.output)
-    assert "10 ligne(s) rejetée(s)" in out and "aucune ligne importée (1 valide(s), 10 rejetée(s))" in out
+    assert "10 lignes rejetées" in out and "aucune ligne importée (1 valide(s), 10 rejetée(s))" in out
     assert ledger(url) == before
 
 
@@ -98,7 +98,7 @@ def test_skip_bad_rows_when_asked(url, tmp_path):
     path = write(tmp_path, "code,technicien,quantite\nCORD-001,Allan,5\nINCONNU,Allan,1\n")
     result = run_cli(url, "import-stock", path, "--ignorer-erreurs")
     assert result.exit_code == 0
-    assert "produit inconnu" in flat(result.output) and "1 ligne(s) importée(s)" in flat(result.output)
+    assert "produit inconnu" in flat(result.output) and "1 ligne importée" in flat(result.output)
     assert any(r[0] == "comptage" and r[2] == 5 for r in ledger(url) if len(r) == 5)
 
 

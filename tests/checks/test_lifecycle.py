@@ -59,7 +59,7 @@ def test_new_persistent_worsened_resolved(client, notifying, van, webhooks, smtp
     assert etats(third) == {"CORD-001": "aggravee", "CORD-002": "persistante"}
     assert [a["notifiee"] for a in third["rapport"]["alertes"]] == [True, False]
     slack = webhooks.received(SLACK_PATH)[-1]
-    assert "1 alerte(s) à signaler dont 1 critique(s) — 1 aggravée(s)" in slack["text"]
+    assert "1 alerte à signaler dont 1 critique — 1 aggravée" in slack["text"]
     text = smtp.mails[-1].part("plain")
     assert "Alertes aggravées (1)" in text and "CORD-001" in text and "CORD-002" not in text
 
@@ -71,7 +71,7 @@ def test_new_persistent_worsened_resolved(client, notifying, van, webhooks, smtp
         "quantite_precedente": 4, "quantite_actuelle": 14,
         "notifiee_le": first["rapport"]["generated_at"],
     }]
-    assert smtp.mails[-1].subject == "Inventaire : 1 résolue(s)"
+    assert smtp.mails[-1].subject == "Inventaire : 1 résolue"
     assert "Corde #2 (Ré) : 4 → 14" in smtp.mails[-1].part("plain")
     assert len(smtp.mails) == 3 and len(webhooks.received(SLACK_PATH)) == 3
 
@@ -94,7 +94,7 @@ def test_persistent_alert_is_repeated_after_rappel_jours(client, notifying, van,
     assert etats(reminder) == {"CORD-001": "persistante", "CORD-002": "persistante"}
     assert all(a["notifiee"] for a in reminder["rapport"]["alertes"])
     assert "Rappel : toujours en alerte (2)" in smtp.mails[-1].part("plain")
-    assert "2 rappel(s)" in smtp.mails[-1].subject
+    assert "2 rappels" in smtp.mails[-1].subject
     assert check(client)["notifications"] == []  # the reminder restarts the week
 
 
@@ -177,3 +177,14 @@ def test_a_line_that_left_the_scope_is_resolved_without_quantity(client, notifyi
     [gone] = body["rapport"]["resolues"]
     assert (gone["code_produit"], gone["quantite_precedente"], gone["quantite_actuelle"]) == ("CORD-002", 4, None)
     assert "Corde #2 (Ré) : 4 → hors du périmètre" in smtp.mails[-1].part("plain")
+
+
+def test_alerts_never_notified_before_are_not_called_reminders(client, notifying, van, smtp):
+    silent = check(client, notifier="false")  # seen by a silent run: nobody was told
+    assert all(a["signalee_avant"] is None for a in silent["rapport"]["alertes"])
+    told = check(client)
+    assert etats(told) == {"CORD-001": "persistante", "CORD-002": "persistante"}
+    mail = smtp.mails[-1]
+    assert "2 non encore signalées" in mail.subject and "rappel" not in mail.subject
+    assert "Non encore signalées : en alerte depuis une vérification précédente (2)" in mail.part("plain")
+    assert "Rappel : toujours en alerte" not in mail.part("plain")

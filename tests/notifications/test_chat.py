@@ -31,23 +31,23 @@ def test_slack_and_discord_payloads(client, app, webhooks, van):
     assert {r.content_type for r in webhooks.requests} == {"application/json"}
 
     [slack] = webhooks.received(SLACK_PATH)
-    assert slack["text"] == "Inventaire : 13 alerte(s) à signaler dont 12 critique(s) — 13 nouvelle(s)"
+    assert slack["text"] == "Inventaire : 13 alertes à signaler dont 12 critiques — 13 nouvelles"
     header, counts, lines, context = slack["blocks"]
     assert header["type"] == "header" and header["text"]["type"] == "plain_text"
     assert header["text"]["text"].startswith("Inventaire — vérification du ")
-    assert counts["text"] == {"type": "mrkdwn", "text": "*13 alerte(s) à signaler dont 12 critique(s) — 13 nouvelle(s)*"}
+    assert counts["text"] == {"type": "mrkdwn", "text": "*13 alertes à signaler dont 12 critiques — 13 nouvelles*"}
     listed = lines["text"]["text"].split("\n")
-    assert listed[0] == "*Alertes critiques*" and len(listed) == 12 and listed[-1] == "… et 2 autre(s)"
+    assert listed[0] == "*Alertes critiques*" and len(listed) == 12 and listed[-1] == "… et 2 autres"
     assert "• Allan — CORD-000 Produit d'essai" in listed[1] and ": 0 unité (seuil 5)" in listed[1]
     assert "MART-01" not in lines["text"]["text"]  # only the critical lines
     assert context["type"] == "context"
 
     [discord] = webhooks.received(DISCORD_PATH)
-    assert discord["content"].startswith("**Inventaire** — 13 alerte(s) à signaler dont 12 critique(s)")
+    assert discord["content"].startswith("**Inventaire** — 13 alertes à signaler dont 12 critiques")
     assert discord["allowed_mentions"] == {"parse": []}
     [embed] = discord["embeds"]
     assert embed["title"] == "Alertes critiques" and embed["color"] == 0xC62828
-    assert embed["description"].count("\n• ") == 9 and embed["description"].endswith("… et 2 autre(s)")
+    assert embed["description"].count("\n• ") == 9 and embed["description"].endswith("… et 2 autres")
 
 
 def test_text_typed_by_people_cannot_format_or_ping(client, app, webhooks, db_session):

@@ -37,9 +37,9 @@ def test_digest_to_the_office_and_each_technician_their_own(client, app, smtp, v
         (OFFICE, None, "envoyee"), (["allan@atelier.example"], "Allan", "envoyee")]  # Margot has no alert
     office, allan = smtp.mails
     assert office.rcpt_tos == OFFICE and office.mail_from == "inventaire@atelier.example"
-    assert office.subject == "Inventaire : 3 alerte(s) à signaler dont 1 critique(s) — 3 nouvelle(s)"
+    assert office.subject == "Inventaire : 3 alertes à signaler dont 1 critique — 3 nouvelles"
     assert allan.rcpt_tos == ["allan@atelier.example"]
-    assert allan.subject == "Inventaire (Allan) : 2 alerte(s) à signaler dont 1 critique(s) — 2 nouvelle(s)"
+    assert allan.subject == "Inventaire (Allan) : 2 alertes à signaler dont 1 critique — 2 nouvelles"
     text = office.part("plain")
     assert "Gravité    Technicien     Produit                        Quantité  Seuil  À commander" in text
     assert "CRITIQUE   Allan          CORD-001 Corde #1 (Do)          0 unité      5           12" in text

@@ -186,7 +186,7 @@ def test_chart_is_drawn_from_the_ledger(office, api, van):
     assert series[0]["points"][:-1] == expected  # then the level held until now
     assert series[0]["points"][-1][1] == 8
     assert [p[1] for p in series[1]["points"]] == [2, 2] and series[1]["label"].startswith("Seuil 2")
-    assert "4 mouvement(s)" in office.locator("#graphique-etat").inner_text()
+    assert "4 mouvements du journal" in office.locator("#graphique-etat").inner_text()
     screenshot(office, "evolution")
     assert office.problems == []
 
@@ -210,7 +210,7 @@ def test_catalogue_form_rejects_a_bad_price_next_to_the_field(office, api, van):
     assert api.get("/inventaire/catalogue/CORD-099").json()["prix_unitaire"] == 12.5
     office.goto("/catalogue")
     office.fill("#q", "graph")
-    office.locator("#produits >> text=1 produit(s)").wait_for()  # live search, no reload
+    office.locator("#produits >> text=1 produit").wait_for()  # live search, no reload
     screenshot(office, "catalogue")
 
 

@@ -144,7 +144,7 @@ def test_unknown_technician_or_product(pages, van):
 
 def test_stock_index_for_the_office(pages, van):
     html = pages.get("/stock").text
-    assert 'href="/stock/Allan"' in html and "1 alerte(s)" in html
+    assert 'href="/stock/Allan"' in html and "1 alerte" in html
 
 
 def test_a_retry_with_the_same_key_is_not_counted_twice(pages, van, db_session):

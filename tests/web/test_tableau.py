@@ -87,7 +87,7 @@ def test_history_lists_every_run_and_opens_each_report_as_stored(pages, client, 
         "technicien": "Nicolas", "code_produit": "CORD-012", "ajustement": 10, "type": "reception"})
     second = client.post("/inventaire/check-stock", params={"technicien": "Allan"}).json()
     html = pages.get("/verifications").text
-    assert "2 vérification(s)" in html
+    assert "2 vérifications enregistrées" in html
     assert html.index(f'/verifications/{second["verification_id"]}"') < html.index(
         f'/verifications/{first["verification_id"]}"')
     # The first report still shows Nicolas's critical line, although it has been refilled since.

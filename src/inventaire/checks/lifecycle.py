@@ -100,6 +100,7 @@ def annotate(
         due = alert.etat != AlertState.PERSISTANTE or last is None or now - last >= rappel - REMINDER_GRACE
         alert.notifiee = due and reaches(alert.technicien)
         alert.notifiee_le = now if alert.notifiee else last
+        alert.signalee_avant = last
     current = {_key(a) for a in report.alertes}
     gone = [a for key, a in before.items() if key not in current]
     quantities = current_quantity([_key(a) for a in gone]) if gone else {}

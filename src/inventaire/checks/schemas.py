@@ -23,6 +23,8 @@ class Alert(BaseModel):
     etat: AlertState | None = None
     notifiee: bool = Field(default=False, description="Comprise dans les notifications de cette vérification")
     notifiee_le: Timestamp | None = Field(default=None, description="Dernière notification de cette alerte")
+    signalee_avant: Timestamp | None = Field(
+        default=None, description="Notification précédant cette vérification (vide : jamais signalée)")
 
 
 class ResolvedAlert(BaseModel):

@@ -12,6 +12,7 @@ from rich.table import Table
 from inventaire.cli.context import console, fail, open_session
 from inventaire.config import get_settings
 from inventaire.exceptions import DomainError
+from inventaire.quantities import count
 
 
 def _counts(counts) -> str:
@@ -72,14 +73,14 @@ def import_stock(
     except DomainError as exc:
         fail(exc.detail, 2)
     if report.rejets:
-        table = Table("Ligne", "Motif du rejet", title=f"{len(report.rejets)} ligne(s) rejetée(s)")
+        table = Table("Ligne", "Motif du rejet", title=count(len(report.rejets), "ligne rejetée", "lignes rejetées"))
         for rejet in report.rejets:
             table.add_row(str(rejet.ligne), rejet.motif)
         console.print(table)
     if report.rejets and not ignorer_erreurs:
         fail(f"aucune ligne importée ({report.lignes_valides} valide(s), {len(report.rejets)} rejetée(s)) : "
              "corrigez le fichier, ou relancez avec --ignorer-erreurs pour importer les lignes valides.")
-    console.print(f"{report.importees} ligne(s) importée(s) en comptages d'ouverture.", highlight=False)
+    console.print(f"{count(report.importees, 'ligne importée', 'lignes importées')} en comptages d'ouverture.", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

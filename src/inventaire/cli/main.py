@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from inventaire.cli import backup
+from inventaire.cli import backup, francais  # noqa: F401  (francais: Typer's own words in French)
 from inventaire.cli.context import console, database_name, database_problem, fail, open_session
 from inventaire.cli.notifications import notifications_app
 from inventaire.cli.previsions import previsions_app
@@ -21,6 +21,7 @@ app = typer.Typer(
     help="Inventaire : stock des techniciens, journal des mouvements et alertes de stock bas.",
     no_args_is_help=True,
     rich_markup_mode="rich",
+    add_completion=False,  # shell completion options would be the only English left in --help
 )
 db_app = typer.Typer(help="Base de données : schéma et migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -72,14 +73,16 @@ def check(
     technicien: Annotated[Optional[str], typer.Option("--technicien", "-t", help="Un seul technicien")] = None,
     seuil: Annotated[Optional[str], typer.Option("--seuil", "-s", help="Seuil global (défaut : par ligne, puis 5,0)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Le rapport en JSON, seul sur la sortie")] = False,
-    notify: Annotated[bool, typer.Option(
-        "--notify/--no-notify", help="Envoyer les notifications (e-mail, Slack, Discord) ; par défaut : non",
+    notifier: Annotated[bool, typer.Option(
+        "--notifier/--sans-notifier", show_default=False,
+        help="Envoyer les notifications (courriel, Slack, Discord) ; par défaut : non",
     )] = False,
+    notify: Annotated[Optional[bool], typer.Option("--notify/--no-notify", hidden=True)] = None,  # the old names
 ) -> None:
     """Vérifie les stocks bas et enregistre la vérification.
 
-    Sans --notify, rien n'est envoyé : c'est une consultation. Une tâche cron qui doit
-    prévenir le bureau utilise --notify (comme l'appel HTTP, qui notifie par défaut).
+    Sans --notifier, rien n'est envoyé : c'est une consultation. Une tâche cron qui doit
+    prévenir le bureau utilise --notifier (comme l'appel HTTP, qui notifie par défaut).
 
     Exemples :
 
@@ -87,8 +90,9 @@ def check(
 
       inventaire check --technicien Allan --seuil 10
 
-      inventaire check --notify --json
+      inventaire check --notifier --json
     """
+    notify = notifier if notify is None else notify
     from inventaire.checks import runner
     from inventaire.checks.schemas import Report
     from inventaire.cli.notifications import print_notifications

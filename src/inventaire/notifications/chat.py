@@ -8,6 +8,7 @@ from functools import cache
 import httpx
 
 from inventaire.notifications.digest import Digest
+from inventaire.quantities import count
 from inventaire.notifications.exceptions import DeliveryError
 
 MAX_LINES = 10
@@ -19,7 +20,7 @@ def _lines(digest: Digest, escape) -> list[str]:
     critical = digest.critiques
     lines = [f"• {escape(digest.line(a))}" for a in critical[:MAX_LINES]]
     if len(critical) > MAX_LINES:
-        lines.append(f"… et {len(critical) - MAX_LINES} autre(s)")
+        lines.append(f"… et {count(len(critical) - MAX_LINES, 'autre')}")
     return lines
 
 

@@ -11,15 +11,26 @@ from zoneinfo import ZoneInfo
 
 from inventaire.checks.schemas import Alert, Report, ResolvedAlert
 from inventaire.enums import AlertState, Severity
-from inventaire.quantities import quantity, with_unit
+from inventaire.quantities import count, quantity, with_unit
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
           "octobre", "novembre", "décembre")
 SECTIONS = (
-    (AlertState.NOUVELLE, "Nouvelles alertes"),
-    (AlertState.AGGRAVEE, "Alertes aggravées"),
-    (AlertState.PERSISTANTE, "Rappel : toujours en alerte"),
+    ("nouvelle", "Nouvelles alertes"),
+    ("aggravee", "Alertes aggravées"),
+    ("non_signalee", "Non encore signalées : en alerte depuis une vérification précédente"),
+    ("persistante", "Rappel : toujours en alerte"),
 )
+# How each section is counted in the headline (singular, plural).
+COUNTED = (("nouvelle", "nouvelle", "nouvelles"), ("aggravee", "aggravée", "aggravées"),
+           ("non_signalee", "non encore signalée", "non encore signalées"), ("persistante", "rappel", "rappels"))
+
+
+def section_of(alert: Alert) -> str:
+    """Where an alert goes: a persistent one nobody was told about is not a reminder."""
+    if alert.etat == AlertState.PERSISTANTE and alert.signalee_avant is None:
+        return "non_signalee"
+    return alert.etat or AlertState.NOUVELLE
 
 
 def local_time(moment: dt.datetime, tz: str) -> str:
@@ -79,23 +90,21 @@ class Digest:
 
     def sections(self) -> list[tuple[str, list[Alert]]]:
         """The notified alerts grouped by lifecycle state, non-empty groups only."""
-        groups = [(title, [a for a in self.alertes if a.etat == etat]) for etat, title in SECTIONS]
+        groups = [(title, [a for a in self.alertes if section_of(a) == key]) for key, title in SECTIONS]
         return [(title, alerts) for title, alerts in groups if alerts]
 
     def headline(self) -> str:
-        """The counts in one French line: « 3 alerte(s) à signaler dont 1 critique(s) — 2 nouvelle(s)… »."""
+        """The counts in one French line: « 3 alertes à signaler dont 1 critique — 2 nouvelles, 1 rappel »."""
         parts = []
         if self.alertes:
-            head = f"{len(self.alertes)} alerte(s) à signaler"
+            head = count(len(self.alertes), "alerte à signaler", "alertes à signaler")
             if self.critiques:
-                head += f" dont {len(self.critiques)} critique(s)"
-            counts = [(sum(1 for a in self.alertes if a.etat == e), label) for e, label in
-                      ((AlertState.NOUVELLE, "nouvelle(s)"), (AlertState.AGGRAVEE, "aggravée(s)"),
-                       (AlertState.PERSISTANTE, "rappel(s)"))]
-            detail = ", ".join(f"{n} {label}" for n, label in counts if n)
+                head += f" dont {count(len(self.critiques), 'critique')}"
+            counts = [(sum(1 for a in self.alertes if section_of(a) == key), one, many) for key, one, many in COUNTED]
+            detail = ", ".join(count(n, one, many) for n, one, many in counts if n)
             parts.append(f"{head} — {detail}" if detail else head)
         if self.resolues:
-            parts.append(f"{len(self.resolues)} résolue(s)")
+            parts.append(count(len(self.resolues), "résolue"))
         return " ; ".join(parts) or "rien à signaler"
 
     def subject(self) -> str:

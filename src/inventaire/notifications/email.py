@@ -13,13 +13,15 @@ from inventaire.config import Settings
 from inventaire.enums import SmtpSecurity
 from inventaire.notifications.digest import Digest, severity_label
 from inventaire.notifications.exceptions import DeliveryError
-from inventaire.quantities import quantity, unit_for, with_unit
+from inventaire.quantities import count, quantity, unit_for, with_unit
 
 COLUMNS = ("Gravité", "Technicien", "Produit", "Quantité", "Seuil", "À commander")
 _loader = PackageLoader("inventaire.notifications", "templates")
 # Text in HTML is escaped (product names are typed by people); plain text is not.
 html_env = Environment(loader=_loader, autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 text_env = Environment(loader=_loader, autoescape=False, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+for _env in (html_env, text_env):
+    _env.filters["compte"] = count  # « 1 critique », « 3 critiques »
 
 
 def text_table(alerts) -> str:

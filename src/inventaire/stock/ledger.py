@@ -27,6 +27,7 @@ class LedgerFilter:
     type: str | None = None
     depuis: dt.datetime | None = None
     jusqu_a: dt.datetime | None = None
+    reference: str | None = None
 
 
 def _filtered(query, flt: LedgerFilter):
@@ -40,6 +41,8 @@ def _filtered(query, flt: LedgerFilter):
         query = query.where(Transaction.created_at >= flt.depuis)
     if flt.jusqu_a is not None:
         query = query.where(Transaction.created_at <= flt.jusqu_a)
+    if flt.reference is not None:
+        query = query.where(Transaction.reference == flt.reference)
     return query
 
 

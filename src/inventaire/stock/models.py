@@ -44,6 +44,7 @@ class Transaction(Base):
         CheckConstraint("quantite_apres >= 0", name="quantite_apres_positive"),
         Index("ix_transactions_inventaire_ligne_date", "stock_line_id", "created_at"),
         Index("ix_transactions_inventaire_date", "created_at"),
+        Index("ix_transactions_inventaire_reference", "reference"),  # a service's rows: « Facture #7140 »
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -113,10 +113,11 @@ def list_transactions(
     depuis: dt.datetime | None = Query(None, description="ISO 8601, inclus"),
     jusqu_a: Annotated[dt.datetime | None, BeforeValidator(_end_of_day), Query(
         description="ISO 8601, inclus ; une date seule (2025-12-09) inclut toute la journée")] = None,
+    reference: str | None = Query(None, max_length=120, description="Référence exacte, ex. : Facture #7140"),
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0, le=10_000_000),
 ):
-    flt = ledger.LedgerFilter(type=type, depuis=_aware(depuis), jusqu_a=_aware(jusqu_a))
+    flt = ledger.LedgerFilter(type=type, depuis=_aware(depuis), jusqu_a=_aware(jusqu_a), reference=reference)
     if technicien is not None:
         flt.technicien_id = techniciens.get_or_404(db_session=db_session, nom=technicien).id
     if user.role == Role.TECHNICIEN:

@@ -66,4 +66,5 @@ def install(env, clock: Clock) -> None:
         type_mouvement=TransactionType.label_of, gravite=Severity.label_of, etat=AlertState.label_of,
         notifications=RunNotifications.label_of, envoi=DeliveryStatus.label_of, canal=Channel.label_of,
         accord=lambda unite, quantity: quantities.unit_for(quantity, unite),  # {{ p.unite|accord(q) }}: « 2 bobines »
+        compte=quantities.count,  # {{ n|compte("alerte") }}: « 1 alerte », « 27 alertes »
     )

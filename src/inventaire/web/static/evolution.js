@@ -7,6 +7,11 @@
     return new Date(ms).toLocaleDateString("fr-CA", { day: "numeric", month: "short", year: "2-digit" });
   }
 
+  // « 1 mouvement », « 4 mouvements »: the server's rule (units.count), plural from 2 on.
+  function compte(n, one, many) {
+    return n + " " + (Math.abs(n) >= 2 ? many : one);
+  }
+
   function number(n) {
     return String(n).replace(".", ",");
   }
@@ -49,7 +54,7 @@
     window.graphiqueStock = chart;  // lets the browser tests read the drawn data
     var points = data.series.reduce(function (n, s) { return n + s.points.length; }, 0);
     status.textContent = data.series.length
-      ? points + " mouvement(s) du journal, " + data.series.length + " ligne(s) de stock."
+      ? compte(points, "mouvement du journal", "mouvements du journal") + ", " + compte(data.series.length, "ligne de stock", "lignes de stock") + "."
       : "Aucun technicien n'a ce produit : rien à tracer.";
     canvas.dataset.pret = "1";
   }

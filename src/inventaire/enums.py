@@ -81,10 +81,15 @@ PAGE_ROLES = (Role.ADMIN, Role.TECHNICIEN)
 
 
 class Severity(Choice):
-    """Gravité d'une alerte : plus rien (critique) ou sous le seuil (stock bas)."""
+    """Gravité : plus rien (critique), sous le seuil (stock bas), ou épuisé d'ici l'horizon (prévision)."""
 
     CRITIQUE = "critique", "Critique"
     BAS_STOCK = "bas_stock", "Stock bas"
+    RUPTURE_PREVUE = "rupture_prevue", "Rupture prévue"
+
+
+# An alert of the check is a line at or under its threshold; a predicted stockout is not one yet.
+AlertSeverity = Literal[Severity.CRITIQUE, Severity.BAS_STOCK]
 
 
 class AlertState(Choice):

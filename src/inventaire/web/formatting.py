@@ -52,6 +52,18 @@ class Clock:
         return self.local(value).replace(microsecond=0).isoformat()
 
 
+def couverture(days: Decimal | None) -> str:
+    """Days of cover as a person reads them: « ≈ 6 jours », « < 1 jour »; empty without a forecast."""
+    if days is None:
+        return ""
+    if days < 1:
+        return "< 1 jour"
+    if days >= 365:
+        return "> 1 an"
+    whole = int(days)
+    return f"≈ {whole} jour{'s' if whole >= 2 else ''}"
+
+
 def month(value: dt.date) -> str:
     """déc. 2025"""
     return f"{MOIS[value.month - 1]} {value.year}"
@@ -60,7 +72,7 @@ def month(value: dt.date) -> str:
 def install(env, clock: Clock) -> None:
     """Register the filters on a Jinja environment."""
     env.filters.update(
-        quantite=quantite, variation=variation, argent=argent, mois=month,
+        quantite=quantite, variation=variation, argent=argent, mois=month, couverture=couverture,
         date=clock.date, date_heure=clock.date_time,
         chemin=lambda v: quote(str(v), safe=""),
         type_mouvement=TransactionType.label_of, gravite=Severity.label_of, etat=AlertState.label_of,

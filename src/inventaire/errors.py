@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from inventaire.exceptions import DomainError
 from inventaire.schemas import CODE_PATTERN
 from inventaire.techniciens.schemas import EMAIL_PATTERN, GAZELLE_PATTERN
-from inventaire.units import count
+from inventaire.quantities import count, quantity
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ def _french_value(value) -> str:
     if isinstance(value, str) and (number := _DECIMAL_REPR.fullmatch(value)):
         value = Decimal(number.group(1))  # FastAPI hands constraint values over as their repr
     if isinstance(value, Decimal | float):
-        return format(Decimal(str(value)).normalize(), "f").replace(".", ",")
+        return quantity(value)
     return str(value).replace(" or ", " ou ")
 
 

@@ -265,7 +265,7 @@ def test_every_page_renders_cleanly(office, api, van):
 
 
 def test_phone_page_projection_speaks_french_plurals(phone):
-    """Two taps on − announce « 2 bobines » (the page's rule is the server's: units.py)."""
+    """Two taps on − announce « 2 bobines » (the page's rule is the server's: quantities.py)."""
     line = phone.locator("#ligne-CORD-012")
     line.locator("button.moins").tap()
     line.locator("button.moins").tap()

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 from inventaire.catalogue.schemas import ProductCreate
 from inventaire.web import formatting
-from inventaire.web.forms import parse_decimal, validate
+from inventaire.quantities import parse as parse_decimal
+from inventaire.web.forms import validate
 
 NBSP = "\u00a0"
 

@@ -9,7 +9,7 @@ import httpx
 
 from inventaire.notifications.digest import Digest
 from inventaire.notifications.exceptions import DeliveryError
-from inventaire.units import count
+from inventaire.quantities import count
 
 MAX_LINES = 10
 RED = 0xC62828

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from inventaire.catalogue.models import Product
 from inventaire.database import utcnow
 from inventaire.deductions.models import DeductedService
+from inventaire.enums import TransactionType
 from inventaire.previsions import method
 from inventaire.stock.ledger import QUANTITY_SUM
 from inventaire.stock.models import StockLine, Transaction
@@ -38,8 +39,8 @@ def is_consumption():
     """
     unnumbered = select(DeductedService.id_externe).where(DeductedService.numero.is_(None))
     return or_(
-        Transaction.type == "utilisation",
-        and_(Transaction.type == "ajustement",
+        Transaction.type == TransactionType.UTILISATION,
+        and_(Transaction.type == TransactionType.AJUSTEMENT,
              or_(Transaction.reference.like(SERVICE_REFERENCE), Transaction.reference.in_(unnumbered))),
     )
 

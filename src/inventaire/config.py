@@ -2,10 +2,11 @@
 
 from decimal import Decimal
 from functools import lru_cache
-from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from inventaire.enums import SmtpSecurity
 
 
 class Settings(BaseSettings):
@@ -25,7 +26,7 @@ class Settings(BaseSettings):
     smtp_user: str | None = None
     smtp_password: str | None = None
     smtp_from: str = "inventaire@localhost"
-    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
+    smtp_security: SmtpSecurity = SmtpSecurity.STARTTLS
     emails: str = ""
 
     slack_webhook_url: str | None = None
@@ -38,6 +39,8 @@ class Settings(BaseSettings):
     notify_attempts: int = Field(default=3, ge=1, le=10)
     notify_backoff: float = Field(default=1.0, ge=0, le=60)
     notify_timeout: float = Field(default=10.0, gt=0, le=120)
+    # Days until the next supplier order: the check's predicted stockouts and the order suggestion look this far.
+    delai_commande_jours: int = Field(default=14, ge=1, le=365)
     # How long a second check waits for a running one before answering 409.
     check_lock_timeout: float = Field(default=30.0, gt=0, le=600)
 

@@ -11,10 +11,12 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from inventaire.audit import service as audit
 from inventaire.auth import service as auth_service
 from inventaire.auth.service import Principal
 from inventaire.config import Settings
 from inventaire.database import finish
+from inventaire.enums import Role
 from inventaire.exceptions import Forbidden, InvalidInput
 
 bearer = HTTPBearer(auto_error=False, description="Jeton d'API : `Authorization: Bearer <jeton>`.")
@@ -61,6 +63,7 @@ def get_current_user(
         db_session=db_session, raw=credentials.credentials if credentials else None
     )
     auth_service.touch(db_session=db_session, token_id=principal.token_id, last_used_at=principal.last_used_at)
+    audit.set_author(db_session, principal.nom)
     return principal
 
 
@@ -80,16 +83,16 @@ def require(*roles: str):
 
 def ensure_own_stock(user: Principal, technicien_id: int) -> None:
     """A technician may read and change only their own stock."""
-    if user.role == "admin":
+    if user.role == Role.ADMIN:
         return
-    if user.role == "technicien" and user.technicien_id == technicien_id:
+    if user.role == Role.TECHNICIEN and user.technicien_id == technicien_id:
         return
     raise Forbidden("Accès refusé : vous ne pouvez consulter ou modifier que votre propre stock.")
 
 
-AdminUser = Annotated[Principal, require("admin")]
-StaffUser = Annotated[Principal, require("admin", "technicien")]
-CheckUser = Annotated[Principal, require("admin", "cron")]
+AdminUser = Annotated[Principal, require(Role.ADMIN)]
+StaffUser = Annotated[Principal, require(Role.ADMIN, Role.TECHNICIEN)]
+CheckUser = Annotated[Principal, require(Role.ADMIN, Role.CRON)]
 
 
 def _declared_query(dependant) -> set[str]:

@@ -1,6 +1,8 @@
 """Imports every model so that the metadata (and Alembic) sees all tables."""
 
 from inventaire.ateliers.models import Workshop
+from inventaire.audit.models import AuditEntry
+from inventaire.audit.service import track
 from inventaire.auth.models import ApiToken
 from inventaire.catalogue.models import Product
 from inventaire.checks.models import Verification
@@ -16,6 +18,10 @@ from inventaire.techniciens.models import Technician
 from inventaire.web.models import WebSession
 
 __all__ = [
-    "ApiToken", "Base", "ConsumptionRule", "DeductedService", "Deduction", "IdempotencyKey", "Location", "Notification",
-    "Product", "StockLine", "StockRequest", "Technician", "Transaction", "Verification", "WebSession", "Workshop",
+    "ApiToken", "AuditEntry", "Base", "ConsumptionRule", "DeductedService", "Deduction", "IdempotencyKey", "Location",
+    "Notification", "Product", "StockLine", "StockRequest", "Technician", "Transaction", "Verification", "WebSession",
+    "Workshop",
 ]
+
+
+track()  # the audit trail follows the catalogue, technicians, levels, tokens and rules (audit/service.py)

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Optional
 
 import typer
 
-from inventaire.cli import backup, francais  # noqa: F401  (francais: Typer's own words in French)
+from inventaire.cli import backup, exports, francais  # noqa: F401  (francais: Typer's own words in French)
 from inventaire.cli.context import console, database_name, database_problem, fail, open_session
 from inventaire.cli.notifications import notifications_app
 from inventaire.cli.previsions import previsions_app
 from inventaire.cli.regles import regles_app
 from inventaire.cli.tokens import token_app
 from inventaire.config import get_settings
+from inventaire.quantities import is_quantity, parse
 
 app = typer.Typer(
     help="Inventaire : stock des techniciens, journal des mouvements et alertes de stock bas.",
@@ -26,6 +27,7 @@ db_app = typer.Typer(help="Base de données : schéma et migrations.", no_args_i
 app.add_typer(db_app, name="db")
 app.add_typer(token_app, name="token")
 backup.register(app)
+exports.register(app)
 app.add_typer(notifications_app, name="notifications")
 app.add_typer(previsions_app, name="previsions")
 app.add_typer(regles_app, name="regles")
@@ -35,11 +37,10 @@ def parse_threshold(value: str | None) -> Decimal | None:
     """A threshold given on the command line: a finite number ≥ 0 (a comma works too)."""
     if value is None:
         return None
-    try:
-        number = Decimal(value.replace(",", "."))
-    except InvalidOperation:
+    number = parse(value)
+    if number is None:
         fail(f"seuil invalide : « {value} » n'est pas un nombre.", 2)
-    if not number.is_finite() or number < 0 or number > Decimal("999999999.999"):
+    if not is_quantity(number):
         fail(f"seuil invalide : « {value} » (nombre fini, positif ou nul, attendu).", 2)
     return number
 
@@ -114,7 +115,7 @@ def check(
     else:
         print_report(Report.model_validate(verification.rapport), console)
     if notify:
-        print_notifications(verification.notifications, to_stderr=as_json)
+        print_notifications(verification.notifications, settings=settings, to_stderr=as_json)
 
 
 @app.command()

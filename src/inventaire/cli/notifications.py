@@ -9,22 +9,32 @@ from rich.table import Table
 
 from inventaire.cli.context import console, err, fail, open_session
 from inventaire.config import Settings, get_settings
+from inventaire.enums import DeliveryStatus
 
 notifications_app = typer.Typer(help="Notifications des vérifications : renvoyer celles qui ont échoué.",
                                 no_args_is_help=True)
-STATUTS = {"envoyee": "[green]envoyée[/]", "echec": "[red]échec[/]", "en_attente": "en attente",
-           "en_cours": "en cours"}
+COLOURS: dict[str, str] = {DeliveryStatus.ENVOYEE: "green", DeliveryStatus.ECHEC: "red"}
 
 
-def print_notifications(notes, *, to_stderr: bool = False) -> None:
+def _status(statut: str) -> str:
+    """A delivery's state in lower case, coloured when it is final."""
+    label = DeliveryStatus.label_of(statut).lower()
+    colour = COLOURS.get(statut)
+    return f"[{colour}]{label}[/]" if colour else label
+
+
+def print_notifications(notes, *, settings: Settings, to_stderr: bool = False) -> None:
     """A table of deliveries (what, to whom, how it went), or why there is none."""
+    from inventaire.notifications.service import NO_CHANNEL, channels
+
     out = err if to_stderr else console
     if not notes:
-        out.print("Notifications : rien de nouveau à signaler (ou aucun canal configuré).", highlight=False)
+        why = NO_CHANNEL if not channels(settings) else "rien de nouveau à signaler."
+        out.print(f"Notifications : {why}", highlight=False)
         return
     table = Table("N°", "Canal", "Destinataires", "Sujet", "État", "Essais", "Erreur", title="Notifications")
     for n in notes:
-        table.add_row(str(n.id), n.canal, ", ".join(n.destinataires), n.sujet, STATUTS.get(n.statut, n.statut),
+        table.add_row(str(n.id), n.canal, ", ".join(n.destinataires), n.sujet, _status(n.statut),
                       str(n.tentatives), n.erreur or "")
     out.print(table)
 
@@ -45,8 +55,8 @@ def retry(
     if not notes:
         console.print("Aucune notification à renvoyer.")
         return
-    print_notifications(notes)
-    if any(n.statut != "envoyee" for n in notes):
+    print_notifications(notes, settings=settings)
+    if any(n.statut != DeliveryStatus.ENVOYEE for n in notes):
         fail("certaines notifications n'ont toujours pas pu être envoyées.")
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import and_, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from inventaire.catalogue.models import Product
+from inventaire.enums import TransactionType
 from inventaire.database import ScaledDecimal, utcnow
 from inventaire.stock.models import StockLine, Transaction
 from inventaire.emplacements.models import Location
@@ -128,7 +129,7 @@ def technician_stats(*, db_session: Session, location: Location, jours: int) -> 
         .join(Product, Product.id == Transaction.produit_id)
         .where(
             Transaction.emplacement_id == location.id,
-            Transaction.type == "utilisation",
+            Transaction.type == TransactionType.UTILISATION,
             Transaction.created_at >= since,
         )
         .group_by(Product.code_produit, Product.nom_produit, Product.unite, Product.prix_unitaire)

@@ -9,15 +9,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from inventaire.catalogue.models import Product
 from inventaire.database import Base, Quantity, UTCDateTime, utcnow
 from inventaire.emplacements.models import Location
+from inventaire.enums import TransactionType
+
 # Every kind of location is mapped before a line or a row is loaded as one.
 from inventaire.ateliers.models import Workshop  # noqa: F401, E402
 from inventaire.techniciens.models import Technician  # noqa: F401, E402
-
-TRANSACTION_TYPES = ("reception", "utilisation", "ajustement", "comptage", "transfert")
-
-
-def _type_check() -> str:
-    return "type IN (" + ", ".join(f"'{t}'" for t in TRANSACTION_TYPES) + ")"
 
 
 class StockLine(Base):
@@ -48,7 +44,7 @@ class Transaction(Base):
 
     __tablename__ = "transactions_inventaire"
     __table_args__ = (
-        CheckConstraint(_type_check(), name="type_connu"),
+        CheckConstraint(TransactionType.check("type"), name="type_connu"),
         CheckConstraint("quantite_apres >= 0", name="quantite_apres_positive"),
         Index("ix_transactions_inventaire_ligne_date", "stock_line_id", "created_at"),
         Index("ix_transactions_inventaire_date", "created_at"),

@@ -31,18 +31,16 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from inventaire import quantities
 from inventaire.catalogue.models import Product
 from inventaire.database import utcnow
 from inventaire.emplacements.models import Location
+from inventaire.enums import MOVEMENT_TYPES, TransactionType
 from inventaire.exceptions import Conflict, InvalidInput
+from inventaire.quantities import MAX_QUANTITY, unit_for
 from inventaire.stock.models import StockLine, Transaction
-from inventaire.units import unit_for
 
 ZERO = Decimal("0")
-# The largest quantity a NUMERIC(12, 3) holds; beyond it PostgreSQL would fail the whole request.
-MAX_QUANTITY = Decimal("999999999.999")
-# Kinds a person (or a script) may write through adjust; counts and transfers have their own functions.
-ADJUST_KINDS = ("reception", "utilisation", "ajustement")
 
 # The statements of the write path, built once and run in Core: they run on every change, and
 # going through the ORM's unit of work cost more than twice the SQL itself (BENCHMARKS.md).
@@ -157,13 +155,13 @@ def _check_bounds(line: LockedLine, delta: Decimal) -> None:
     before, after = line.quantite, line.quantite + delta
     if after < 0:
         raise Conflict(
-            f"Stock insuffisant : {line.location.nom} a {_fmt(before)} {unit_for(before, line.product.unite)} de "
-            f"« {line.product.code_produit} », impossible de retirer {_fmt(-delta)}."
+            f"Stock insuffisant : {line.location.nom} a {quantities.quantity(before)} {unit_for(before, line.product.unite)} de "
+            f"« {line.product.code_produit} », impossible de retirer {quantities.quantity(-delta)}."
         )
     if after > MAX_QUANTITY:
         raise Conflict(
-            f"Quantité trop grande : « {line.product.code_produit} » passerait à {_fmt(after)} "
-            f"(au plus {_fmt(MAX_QUANTITY)})."
+            f"Quantité trop grande : « {line.product.code_produit} » passerait à {quantities.quantity(after)} "
+            f"(au plus {quantities.quantity(MAX_QUANTITY)})."
         )
 
 
@@ -226,9 +224,9 @@ def count(
     if seen is not None and line.quantite != seen:
         raise Conflict(
             f"Le stock de « {product.code_produit} » a changé depuis votre lecture "
-            f"({_fmt(seen)} affiché, {_fmt(line.quantite)} maintenant). Rechargez et recomptez."
+            f"({quantities.quantity(seen)} affiché, {quantities.quantity(line.quantite)} maintenant). Rechargez et recomptez."
         )
-    change = Change(line, counted - line.quantite, "comptage", motif or "Comptage physique")
+    change = Change(line, counted - line.quantite, TransactionType.COMPTAGE, motif or "Comptage physique")
     (entry,) = _write(db_session, [change], auteur=auteur, at=at)
     return entry
 
@@ -248,8 +246,8 @@ def transfer(
         raise _missing(source, product)
     assert in_line is not None  # created if absent
     sortie, entree = _write(db_session, [
-        Change(out_line, -quantity, "transfert", motif or f"Transfert vers {target.nom}", reference),
-        Change(in_line, quantity, "transfert", motif or f"Transfert depuis {source.nom}", reference,
+        Change(out_line, -quantity, TransactionType.TRANSFERT, motif or f"Transfert vers {target.nom}", reference),
+        Change(in_line, quantity, TransactionType.TRANSFERT, motif or f"Transfert depuis {source.nom}", reference,
                link_previous=True),
     ], auteur=auteur, at=None)
     return Transfer(sortie, entree)
@@ -273,15 +271,9 @@ def check_sign(kind: str, delta: Decimal) -> None:
     """A change is non-zero and agrees in sign with its type."""
     if delta == 0:
         raise InvalidInput("L'ajustement ne peut pas être nul.")
-    if kind == "reception" and delta < 0:
+    if kind == TransactionType.RECEPTION and delta < 0:
         raise InvalidInput("Une réception ajoute du stock : l'ajustement doit être positif.")
-    if kind == "utilisation" and delta > 0:
+    if kind == TransactionType.UTILISATION and delta > 0:
         raise InvalidInput("Une utilisation retire du stock : l'ajustement doit être négatif.")
-    if kind not in ADJUST_KINDS:
+    if kind not in MOVEMENT_TYPES:
         raise InvalidInput(f"Type de mouvement inconnu : « {kind} ».")
-
-
-def _fmt(value: Decimal) -> str:
-    """A quantity as a person reads it in French (2,5 ; 3)."""
-    text = format(value.normalize(), "f") if value else "0"
-    return text.replace(".", ",")

@@ -3,9 +3,19 @@
   "use strict";
   var COLOURS = ["#1d4ed8", "#b45309", "#047857", "#7c3aed", "#be123c", "#0e7490", "#4d7c0f", "#a21caf"];
 
-  function day(ms) {
-    return new Date(ms).toLocaleDateString("fr-CA", { day: "numeric", month: "short", year: "2-digit" });
+  // The pages' month names (web/formatting.py MOIS): « sept. 2026 », never « sept. 26 ».
+  var MOIS = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."];
+  var NBSP = "\u00a0";
+
+  // A tick: the month and year over a long period, the day and month over a short one.
+  function tick(span) {
+    return function (ms) {
+      var d = new Date(ms);
+      if (span > 62 * 86400000) return MOIS[d.getMonth()] + NBSP + d.getFullYear();
+      return d.getDate() + NBSP + MOIS[d.getMonth()] + NBSP + d.getFullYear();
+    };
   }
+  window.evolutionTick = tick;  // for the browser test
 
   // « 1 mouvement », « 4 mouvements »: the server's rule (units.count), plural from 2 on.
   function compte(n, one, many) {
@@ -27,11 +37,22 @@
                backgroundColor: COLOURS[i % COLOURS.length], pointRadius: 2, borderWidth: 2 };
     });
     if (start === null) start = end - 86400000;
+    var last = end;  // the chart reaches the end of the furthest forecast
+    var forecasts = [];  // drawn after the history, listed after the thresholds
+    data.series.forEach(function (s, i) {
+      if (!s.prevision) return;
+      var ahead = s.prevision.points.map(function (p) { return { x: Date.parse(p.x), y: p.y }; });
+      last = Math.max(last, ahead[ahead.length - 1].x);
+      forecasts.push({ label: "Prévision " + s.technicien + " (" + number(s.prevision.consommation_par_jour) + " / jour)",
+                      data: ahead, borderColor: COLOURS[i % COLOURS.length], borderDash: [2, 3], borderWidth: 2,
+                      pointRadius: 0, prevision: true });
+    });
     data.seuils.forEach(function (t) {
       datasets.push({ label: "Seuil " + number(t.valeur) + " (" + t.techniciens.join(", ") + ")",
-                      data: [{ x: start, y: t.valeur }, { x: end, y: t.valeur }], borderColor: "#dc2626",
+                      data: [{ x: start, y: t.valeur }, { x: last, y: t.valeur }], borderColor: "#dc2626",
                       borderDash: [6, 4], borderWidth: 1.5, pointRadius: 0, seuil: true });
     });
+    datasets = datasets.concat(forecasts);
     var chart = new Chart(canvas, {
       type: "line",
       data: { datasets: datasets },
@@ -39,7 +60,7 @@
         animation: false, maintainAspectRatio: false, parsing: false,
         interaction: { mode: "nearest", intersect: false },
         scales: {
-          x: { type: "linear", min: start, max: end, ticks: { callback: day, maxTicksLimit: 8 } },
+          x: { type: "linear", min: start, max: last, ticks: { callback: tick(last - start), maxTicksLimit: 8 } },
           y: { beginAtZero: true, title: { display: true, text: "Quantité (" + data.produit.unite + ")" } }
         },
         plugins: {

@@ -46,7 +46,9 @@ def test_transfer_answers_two_linked_rows(client, db_session):
             sortie["quantite_apres"]) == ("Atelier", "transfert", -3, 10, 7)
     assert (entree["technicien"], entree["type"], entree["ajustement"], entree["quantite_avant"],
             entree["quantite_apres"]) == ("Allan", "transfert", 3, 0, 3)  # the van's line is created
-    assert entree["transfert_de"] == sortie["id"] and sortie["transfert_de"] is None
+    db_session.expire_all()
+    assert db_session.get(Transaction, entree["id"]).transfert_de_id == sortie["id"]  # the rows are linked
+    assert db_session.get(Transaction, sortie["id"]).transfert_de_id is None
     assert (sortie["motif"], entree["motif"]) == ("Transfert vers Allan", "Transfert depuis Atelier")
     assert sortie["auteur"] == entree["auteur"] == "bureau"
     assert sortie["created_at"] == entree["created_at"]

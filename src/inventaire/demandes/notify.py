@@ -18,15 +18,14 @@ from inventaire.database import session_scope, utcnow
 from inventaire.demandes.models import StockRequest
 from inventaire.notifications import chat, email
 from inventaire.notifications.exceptions import DeliveryError
-from inventaire.units import unit_for
-from inventaire.web.formatting import quantite
+from inventaire.quantities import with_unit
 
 log = logging.getLogger(__name__)
 
 
 def message(request: StockRequest, settings: Settings) -> tuple[str, str]:
     """The subject and the plain text of the announcement."""
-    qty = f"{quantite(request.quantite)} {unit_for(request.quantite, request.produit.unite)}"
+    qty = with_unit(request.quantite, request.produit.unite)
     subject = f"Demande de stock n° {request.id} : {request.technicien.nom} — {qty} de {request.produit.code_produit}"
     lines = [f"{request.technicien.nom} demande {qty} de « {request.produit.code_produit} » "
              f"({request.produit.nom_produit})."]

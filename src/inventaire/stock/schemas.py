@@ -82,8 +82,6 @@ class TransactionRead(BaseModel):
     reference: str | None
     auteur: str
     created_at: Timestamp
-    transfert_de: int | None = Field(
-        default=None, description="Pour l'entrée d'un transfert : le n° de la sortie qui lui correspond")
 
 
 class TransferRequest(BaseModel):

@@ -55,7 +55,7 @@ def transaction_read(entry: Transaction) -> TransactionRead:
         id=entry.id, technicien=entry.emplacement.nom, code_produit=entry.produit.code_produit,
         type=entry.type, ajustement=entry.ajustement, quantite_avant=entry.quantite_avant,
         quantite_apres=entry.quantite_apres, motif=entry.motif, reference=entry.reference,
-        auteur=entry.auteur, created_at=entry.created_at, transfert_de=entry.transfert_de_id,
+        auteur=entry.auteur, created_at=entry.created_at,
     )
 
 

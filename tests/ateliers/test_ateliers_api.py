@@ -75,3 +75,17 @@ def test_a_technician_cannot_touch_a_workshops_stock(anon_client, db_session):
     assert anon_client.get("/inventaire/stock/Atelier", headers=bearer(raw)).status_code == 403
     use = {"technicien": "Atelier", "code_produit": "CORD-012", "ajustement": -1, "type": "utilisation"}
     assert anon_client.post("/inventaire/stock/ajuster", json=use, headers=bearer(raw)).status_code == 403
+
+
+def test_workshop_lines_are_in_the_check_with_their_holder(client, db_session):
+    workshop = make_workshop(db_session, nom="Atelier")
+    van = make_technician(db_session, nom="Allan")
+    part = make_product(db_session, code_produit="CORD-012", seuil_reorder=Decimal(4))
+    make_line(db_session, workshop, part, 2)
+    make_line(db_session, van, part, 0)
+    db_session.commit()
+    report = client.post("/inventaire/check-stock", params={"notifier": "false"}).json()["rapport"]
+    holders = [(a["technicien"], a["type_emplacement"], a["severity"]) for a in report["alertes"]]
+    assert holders == [("Allan", "vehicule", "critique"), ("Atelier", "atelier", "bas_stock")]
+    only = client.post("/inventaire/check-stock", params={"technicien": "atelier", "notifier": "false"}).json()
+    assert only["rapport"]["technicien"] == "Atelier" and only["alerts_detected"] == 1

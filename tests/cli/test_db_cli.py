@@ -129,6 +129,12 @@ def test_offline_sql_applied_by_hand_equals_the_migrated_schema(tmp_path):
         drop_pg_database(migrated)
 
 
+def _workshop_id(session) -> int:
+    from inventaire.ateliers.models import Workshop
+
+    return session.scalar(select(Workshop.id))
+
+
 def test_demo_loads_once(fresh_database):
     first = run_cli(fresh_database.url, "demo")
     assert first.exit_code == 0, first.output
@@ -140,7 +146,10 @@ def test_demo_loads_once(fresh_database):
         assert 35 <= len(PRODUCTS) <= 50
         state = database_state(session)
         assert state["rows"]["produits_catalogue"] == len(PRODUCTS)
-        assert state["rows"]["inventaire_techniciens"] == 4 * 24
+        # 24 lines per van, and the workshop's reserve (one line per product it holds).
+        assert state["rows"]["inventaire_techniciens"] == 4 * 24 + len(
+            session.scalars(select(StockLine).where(StockLine.emplacement_id == _workshop_id(session))).all())
+        assert state["rows"]["ateliers"] == 1
         lines = session.scalars(select(StockLine)).all()
         assert all(ledger_sum(db_session=session, line=line) == line.quantite >= 0 for line in lines)
         assert any(line.quantite <= (line.produit.seuil_reorder or Decimal(5)) for line in lines)  # some alerts

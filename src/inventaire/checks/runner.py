@@ -20,7 +20,7 @@ from inventaire.checks.models import Verification
 from inventaire.config import Settings
 from inventaire.notifications import delivery
 from inventaire.notifications import service as notifications
-from inventaire.techniciens import service as techniciens
+from inventaire.emplacements import service as locations
 
 
 def check_and_notify(
@@ -29,7 +29,7 @@ def check_and_notify(
 ) -> Verification:
     """Run the check (404 for an unknown technician, 409 if another run holds the lock too long), then notify."""
     lock.acquire(db_session=db_session, timeout=settings.check_lock_timeout)
-    technician = techniciens.get_or_404(db_session=db_session, nom=technicien) if technicien else None
+    technician = locations.get_or_404(db_session=db_session, nom=technicien) if technicien else None
     audience = notifications.audience(db_session=db_session, settings=settings) if notifier else None
     verification = service.run_check(
         db_session=db_session, technician=technician, seuil_critique=seuil_critique,

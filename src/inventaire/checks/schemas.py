@@ -22,6 +22,8 @@ class Alert(BaseModel):
         default=None, description="niveau_par − quantité, quand la ligne a un niveau de remplissage"
     )
     rupture_prevue: dt.date | None = Field(default=None, description="Date où la ligne serait épuisée (prévision)")
+    type_emplacement: str | None = Field(
+        default=None, description="Qui détient la ligne : « vehicule » (un technicien) ou « atelier »")
     # Lifecycle, compared with the previous run of the same scope (None in reports stored before it existed).
     etat: AlertState | None = None
     notifiee: bool = Field(default=False, description="Comprise dans les notifications de cette vérification")

@@ -72,7 +72,7 @@ def build_report(
         _scope(
             select(
                 _HOLDER.c.nom, Product.code_produit, Product.nom_produit, Product.unite,
-                StockLine.quantite, threshold.label("seuil"), StockLine.niveau_par,
+                StockLine.quantite, threshold.label("seuil"), StockLine.niveau_par, _HOLDER.c.genre,
             ),
             technician,
         ).where(StockLine.quantite <= threshold)
@@ -83,8 +83,9 @@ def build_report(
             severity=Severity.CRITIQUE if qty <= 0 else Severity.BAS_STOCK, nom_produit=nom_produit,
             seuil=seuil, unite=unite,
             quantite_a_commander=max(par - qty, Decimal(0)) if par is not None else None,
+            type_emplacement=genre,
         )
-        for nom, code, nom_produit, unite, qty, seuil, par in rows
+        for nom, code, nom_produit, unite, qty, seuil, par, genre in rows
     ]
     alerts.sort(key=lambda a: (a.severity != Severity.CRITIQUE, a.technicien.casefold(), a.code_produit))
     critical = sum(1 for a in alerts if a.severity == Severity.CRITIQUE)

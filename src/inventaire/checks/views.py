@@ -15,7 +15,7 @@ from inventaire.deps import AdminUser, CheckUser, SessionDep, SettingsDep
 from inventaire.errors import CONFLICT, NOT_FOUND
 from inventaire.notifications.schemas import NotificationRead
 from inventaire.quantities import MAX_QUANTITY
-from inventaire.techniciens import service as techniciens
+from inventaire.emplacements import service as locations
 
 router = APIRouter(tags=["vérifications"])
 CHECK_DEFAULTS = {name: CheckResponse.model_fields[name].default for name in ("status", "message")}
@@ -75,7 +75,7 @@ def list_verifications(
     offset: int = Query(0, ge=0, le=10_000_000),
 ):
     """Stored runs, newest first."""
-    technician = techniciens.get_or_404(db_session=db_session, nom=technicien) if technicien else None
+    technician = locations.get_or_404(db_session=db_session, nom=technicien) if technicien else None
     rows, total = service.list_runs(db_session=db_session, technician=technician, limit=limit, offset=offset)
     return VerificationPage(
         items=[VerificationSummary(**summary_of(v)) for v in rows], total=total, limit=limit, offset=offset

@@ -175,7 +175,7 @@ def demo() -> None:
     console.print(
         f"Données de démonstration chargées : {summary['techniciens']} techniciens, "
         f"{summary['produits']} produits, {summary['regles']} règles de consommation, "
-        f"{summary['mouvements']} mouvements ajoutés.",
+        f"{summary['mouvements']} mouvements ajoutés, {summary['ateliers']} atelier(s).",
         highlight=False, soft_wrap=True,
     )
 

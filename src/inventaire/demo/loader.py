@@ -9,14 +9,17 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from inventaire.ateliers import service as ateliers
 from inventaire.catalogue import service as catalogue
 from inventaire.database import utcnow
 from inventaire.demo.data import ACTIVITY, ALWAYS, GAZELLE_IDS, PRODUCTS, RULES, SLOW, TECHNICIANS, USAGE
+from inventaire.enums import TransactionType
 from inventaire.regles import service as regles
 from inventaire.stock import service as stock
 from inventaire.techniciens import service as techniciens
 
 AUTEUR = "démo"
+WORKSHOP = "Atelier"
 HISTORY_DAYS = 365
 LINES_PER_VAN = 24
 
@@ -32,7 +35,7 @@ def _product_data(row: tuple) -> dict:
 
 def load_demo(*, db_session: Session, seed: int = 2025) -> dict[str, int]:
     """Create what is missing: technicians, products, and a year of history for new lines."""
-    created = {"techniciens": 0, "produits": 0, "mouvements": 0, "regles": 0}
+    created = {"techniciens": 0, "produits": 0, "mouvements": 0, "regles": 0, "ateliers": 0}
     people = []
     for nom, email in TECHNICIANS:
         tech = techniciens.get_by_name(db_session=db_session, nom=nom)
@@ -62,7 +65,36 @@ def load_demo(*, db_session: Session, seed: int = 2025) -> dict[str, int]:
                 continue
             rng = random.Random(f"{seed}:{tech.nom}:{code}")
             created["mouvements"] += _history(db_session, rng, tech, product, now)
+    created["ateliers"], moves = _workshop(db_session, list(products.values()), now, seed)
+    created["mouvements"] += moves
     return created
+
+
+def _workshop(db_session: Session, products: list, now: dt.datetime, seed: int) -> tuple[int, int]:
+    """The workshop « Atelier »: the reserve the vans are refilled from, received from the suppliers a
+    month ago; a few products run low there (a picking list then shows what it cannot serve)."""
+    workshop = ateliers.get_by_name(db_session=db_session, nom=WORKSHOP)
+    added = 0
+    if workshop is None:
+        workshop = ateliers.create(db_session=db_session, nom=WORKSHOP)
+        added = 1
+    rng = random.Random(f"{seed}:{WORKSHOP}")
+    moves = 0
+    for product in products:
+        if stock.get_line(db_session=db_session, location=workshop, product=product) is not None:
+            continue
+        threshold = product.seuil_reorder or Decimal(5)
+        step = Decimal("0.5") if product.unite == "m" else Decimal(1)
+        level = (threshold * rng.choice([1, 3, 4, 6]) + step * rng.randint(0, 6)).quantize(step)
+        if level <= 0:
+            continue
+        stock.adjust(db_session=db_session, location=workshop, product=product, kind=TransactionType.RECEPTION,
+                     delta=level, auteur=AUTEUR, motif="Réception fournisseur (démo)",
+                     reference=f"BC-{rng.randint(1000, 1999)}", at=now - dt.timedelta(days=30))
+        stock.set_levels(db_session=db_session, location=workshop, product=product,
+                         changes={"niveau_par": (threshold * 6).quantize(step)})
+        moves += 1
+    return added, moves
 
 
 def _rules(db_session: Session) -> int:

@@ -110,7 +110,7 @@ def build_report(
     return report
 
 
-def _forecast(db_session: Session, technician: Technician | None, alerts: list[Alert], horizon_days: int,
+def _forecast(db_session: Session, technician: Location | None, alerts: list[Alert], horizon_days: int,
               threshold) -> list[PredictedStockout]:
     """Set each alert's predicted stockout; list the other lines that run out within `horizon_days`."""
     forecast = previsions.forecast(db_session=db_session, holder=technician, jours=FORECAST_DAYS, company_wide=False)
@@ -125,8 +125,8 @@ def _forecast(db_session: Session, technician: Technician | None, alerts: list[A
     if not soon:
         return []
     rows = db_session.execute(
-        _scope(select(Technician.nom, Product.code_produit, threshold, StockLine.niveau_par), technician).where(
-            Technician.nom.in_({nom for nom, _ in soon}), Product.code_produit.in_({code for _, code in soon}))
+        _scope(select(_HOLDER.c.nom, Product.code_produit, threshold, StockLine.niveau_par), technician).where(
+            _HOLDER.c.nom.in_({nom for nom, _ in soon}), Product.code_produit.in_({code for _, code in soon}))
     ).all()
     predicted = [
         PredictedStockout(

@@ -1,15 +1,16 @@
 """API shapes of a product."""
 
 from decimal import Decimal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from inventaire.schemas import Code, DecimalOut, MoneyIn, NonNegativeQuantityIn, not_nullable, text
+from inventaire.schemas import Code, DecimalOut, MoneyIn, NonNegativeQuantityIn, PersonText, not_nullable
 
-Text = text(200)
-Short = text(60)
-Unit = text(30)
-Supplier = text(120, min_length=0)
+Text = Annotated[str, PersonText(200)]
+Short = Annotated[str, PersonText(60)]
+Unit = Annotated[str, PersonText(30)]
+Supplier = Annotated[str, PersonText(120, min_length=0)]
 
 
 class ProductCreate(BaseModel):

@@ -9,7 +9,17 @@ from fastapi.staticfiles import StaticFiles
 
 from inventaire.web.render import make_environment
 from inventaire.web.views import (
-    acces, catalogue, connexion, evolution, levels, reception, stock, tableau, techniciens, transactions, verifications,
+    acces,
+    catalogue,
+    connexion,
+    evolution,
+    levels,
+    reception,
+    stock,
+    tableau,
+    techniciens,
+    transactions,
+    verifications,
 )
 
 STATIC = Path(__file__).parent / "static"

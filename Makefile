@@ -9,7 +9,7 @@ PORT   ?= 8000
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: install lock lint run test test-fast bench clean
+.PHONY: install lock lint run test test-fast bench clean api-doc
 
 # Every dependency, transitive ones included, at the version the lock file pins; then the
 # project itself without resolving anything again.
@@ -50,6 +50,10 @@ test-fast: install
 ## make bench: the performance benchmark (about 15 minutes; BENCH_ARGS=--quick for about 3), see BENCHMARKS.md
 bench: install
 	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
+
+## make api-doc: write docs/api.md from the OpenAPI schema (a test checks they agree)
+api-doc: install
+	$(BIN)/python -m inventaire.api_reference > docs/api.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis tests/artifacts

@@ -7,7 +7,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from inventaire.schemas import Code, DecimalOut, MoneyIn, NonNegativeQuantityIn, PersonText, not_nullable
 
-Text = Annotated[str, PersonText(200)]
+NOM_MAX = 120  # what a page, a phone line and an e-mail can show whole
+Text = Annotated[str, PersonText(NOM_MAX)]
 Short = Annotated[str, PersonText(60)]
 Unit = Annotated[str, PersonText(30)]
 Supplier = Annotated[str, PersonText(120, min_length=0)]

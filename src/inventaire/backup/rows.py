@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from typing import cast
 
 from sqlalchemy import Boolean, Column, FromClause, Integer, Table, insert, select
 from sqlalchemy.orm import Session

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
+from typing import TypeVarTuple
 
-from sqlalchemy import func, literal, select, type_coerce
+from sqlalchemy import ColumnElement, Select, func, literal, select, type_coerce
 from sqlalchemy.orm import Session
 
 from inventaire.catalogue.models import Product
@@ -27,9 +28,10 @@ FORECAST_DAYS = 90  # the period the check's forecast observes
 
 # Only the base table: a check reads the holder's name, not what kind of holder it is.
 _HOLDER = Location.__table__
+Ts = TypeVarTuple("Ts")
 
 
-def _scope(query, technician: Location | None):
+def _scope(query: Select[*Ts], technician: Location | None) -> Select[*Ts]:
     """Lines of active locations (vans and workshops) and active products (or of the one asked for)."""
     query = (
         query.join(_HOLDER, _HOLDER.c.id == StockLine.emplacement_id)
@@ -41,7 +43,7 @@ def _scope(query, technician: Location | None):
     return query.where(_HOLDER.c.actif.is_(True))
 
 
-def threshold_expression(seuil_critique: Decimal | None, default: Decimal):
+def threshold_expression(seuil_critique: Decimal | None, default: Decimal) -> ColumnElement[Decimal]:
     """Threshold precedence: the request's, the line's minimum, the product's, the default."""
     candidates = [StockLine.seuil_min, Product.seuil_reorder, literal(default, Quantity())]
     if seuil_critique is not None:
@@ -111,7 +113,7 @@ def build_report(
 
 
 def _forecast(db_session: Session, technician: Location | None, alerts: list[Alert], horizon_days: int,
-              threshold) -> list[PredictedStockout]:
+              threshold: ColumnElement[Decimal]) -> list[PredictedStockout]:
     """Set each alert's predicted stockout; list the other lines that run out within `horizon_days`."""
     forecast = previsions.forecast(db_session=db_session, holder=technician, jours=FORECAST_DAYS, company_wide=False)
     by_line = {(f.technicien, f.code_produit): f for f in forecast.lignes}
@@ -188,7 +190,7 @@ def run_check(
         notifications=[],  # loaded (empty): readable after the session closes, as the CLI does
     )
     # Kept for report_of: the endpoint and the notifications need the model right after the run.
-    verification.built_report = report
+    verification.built_report = report  # type: ignore[attr-defined]  # not a column: lives with the object
     db_session.add(verification)
     db_session.flush()
     return verification

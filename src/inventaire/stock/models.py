@@ -15,7 +15,6 @@ from inventaire.enums import TransactionType
 from inventaire.ateliers.models import Workshop  # noqa: F401, E402
 from inventaire.techniciens.models import Technician  # noqa: F401, E402
 
-
 class StockLine(Base):
     __tablename__ = "inventaire_techniciens"
     __table_args__ = (

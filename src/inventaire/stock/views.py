@@ -18,8 +18,15 @@ from inventaire.schemas import CODE_PATTERN
 from inventaire.stock import ledger, service
 from inventaire.stock.models import StockLine, Transaction
 from inventaire.stock.schemas import (
-    AdjustRequest, CountRequest, LevelsRequest, StatsRead, StockLineRead, TransactionPage, TransactionRead,
-    TransferRead, TransferRequest,
+    AdjustRequest,
+    CountRequest,
+    LevelsRequest,
+    StatsRead,
+    StockLineRead,
+    TransactionPage,
+    TransactionRead,
+    TransferRead,
+    TransferRequest,
 )
 from inventaire.emplacements import service as locations
 

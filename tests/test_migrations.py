@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 from alembic.autogenerate import compare_metadata
-from psycopg.types.json import Json
 from alembic.migration import MigrationContext
+from psycopg.types.json import Json
 from sqlalchemy import text
 
 from inventaire.ateliers import service as ateliers
@@ -67,7 +67,8 @@ def _old_rows(new_url: str) -> dict[str, list[dict]]:
             "FROM emplacements e JOIN techniciens t ON t.id = e.id ORDER BY e.id")).mappings()]
         for name in ("inventaire_techniciens", "transactions_inventaire"):
             rows[name] = [
-                {("technicien_id" if k == "emplacement_id" else k): v for k, v in dict(r).items() if k != "transfert_de_id"}
+                {("technicien_id" if k == "emplacement_id" else k): v
+                 for k, v in dict(r).items() if k != "transfert_de_id"}
                 for r in conn.execute(text(f"SELECT * FROM {name}")).mappings()
             ]
     engine.dispose()
@@ -86,7 +87,8 @@ def _snapshot(url: str, holder: str) -> dict:
     engine = make_engine(url)
     with engine.connect() as conn:
         lines = conn.execute(text(
-            f"SELECT l.id, l.{holder}_id, l.produit_id, l.quantite, l.seuil_min, l.niveau_par FROM inventaire_techniciens l "
+            f"SELECT l.id, l.{holder}_id, l.produit_id, l.quantite, l.seuil_min, l.niveau_par "
+            "FROM inventaire_techniciens l "
             "ORDER BY l.id")).all()
         ledger = conn.execute(text(
             f"SELECT id, stock_line_id, {holder}_id, produit_id, type, ajustement, quantite_avant, quantite_apres, "

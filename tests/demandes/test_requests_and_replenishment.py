@@ -55,7 +55,8 @@ def test_a_technician_asks_the_office_serves(client, anon_client, db_session):
     assert served.status_code == 200, served.text
     body = served.json()
     assert (body["statut"], body["atelier"], body["quantite_servie"]) == ("servie", "Atelier", 2)
-    assert (body["transfert"]["sortie"]["technicien"], body["transfert"]["entree"]["technicien"]) == ("Atelier", "Allan")
+    moved = body["transfert"]
+    assert (moved["sortie"]["technicien"], moved["entree"]["technicien"]) == ("Atelier", "Allan")
     assert body["transfert"]["entree"]["reference"] == f"Demande #{request['id']}"
     assert (_balance(db_session, "Atelier", "MART-01"), _balance(db_session, "Allan", "MART-01")) == (2, 2)
     assert client.get(DEMANDES, params={"statut": "ouverte"}).json() == []
@@ -135,7 +136,8 @@ def test_picking_list_and_prepare_with_a_short_workshop(client, anon_client, db_
         ("MART-01", 5, 4, 1), ("FEUT-01", 1.5, 1, 0.5)]
     assert answer["demandes_servies"] == [asked["id"]]
     assert (_balance(db_session, "Allan", "CORD-012"), _balance(db_session, "Allan", "FEUT-01"),
-            _balance(db_session, "Atelier", "FEUT-01"), _balance(db_session, "Atelier", "MART-01")) == (6, Decimal("1.5"), 0, 0)
+            _balance(db_session, "Atelier", "FEUT-01"), _balance(db_session, "Atelier", "MART-01")) == (
+        6, Decimal("1.5"), 0, 0)
     assert _company_totals(db_session) == total_before
     assert client.get(DEMANDES, params={"statut": "ouverte"}).json() == []
     # Again: what is left is only what the workshop could not serve.

@@ -13,6 +13,7 @@ from typing import cast
 
 from sqlalchemy import Boolean, Column, FromClause, Integer, Table, insert, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import KeyedColumnElement
 
 from inventaire.ateliers.models import Workshop
 from inventaire.catalogue.models import Product
@@ -21,7 +22,7 @@ from inventaire.emplacements.models import Location, LocationKind
 from inventaire.stock.models import StockLine, Transaction
 from inventaire.techniciens.models import Technician
 
-_LOCATIONS, _VANS, _WORKSHOPS = Location.__table__, Technician.__table__, Workshop.__table__
+_LOCATIONS, _VANS, _WORKSHOPS = (cast(Table, m.__table__) for m in (Location, Technician, Workshop))
 # Every location (vans and workshops) as one export table, named as before workshops came: a van's
 # row is what it always was (plus `genre`), so scripts reading techniciens.csv keep working.
 LOCATIONS = (
@@ -38,13 +39,14 @@ TABLES: list[tuple[str, FromClause]] = [
     ("transactions", Transaction.__table__),
 ]
 # The tables an import writes, for their id sequences.
-WRITTEN: list[Table] = [Product.__table__, _LOCATIONS, _VANS, _WORKSHOPS, StockLine.__table__, Transaction.__table__]
+WRITTEN: list[Table] = [cast(Table, Product.__table__), _LOCATIONS, _VANS, _WORKSHOPS, cast(Table, StockLine.__table__),
+                         cast(Table, Transaction.__table__)]
 
 
 def insert_rows(db_session: Session, name: str, values: list[dict]) -> None:
     """Write decoded rows of one export table (a location goes to its base table and its kind's)."""
     if name != "techniciens":
-        db_session.execute(insert(dict(TABLES)[name]), values)
+        db_session.execute(insert(cast(Table, dict(TABLES)[name])), values)
         return
     kinds = {row["id"]: row.get("genre") or LocationKind.VEHICULE for row in values}  # older exports: vans only
     db_session.execute(insert(_LOCATIONS), [
@@ -61,7 +63,7 @@ class BadValue(ValueError):
     """A value of the export that does not fit its column."""
 
 
-def encode(column: Column, value):
+def encode(column: Column | KeyedColumnElement, value):
     """A database value as a JSON-safe value."""
     if value is None:
         return None
@@ -100,7 +102,7 @@ def decode(column: Column, value):
     return str(value)
 
 
-def csv_cell(column: Column, value) -> str:
+def csv_cell(column: Column | KeyedColumnElement, value) -> str:
     """A database value as a CSV cell (empty for null)."""
     value = encode(column, value)
     if value is None:

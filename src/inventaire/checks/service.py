@@ -15,12 +15,12 @@ from inventaire.checks import lifecycle
 from inventaire.checks.models import Verification
 from inventaire.checks.schemas import Alert, PredictedStockout, Report, Statistics
 from inventaire.database import Quantity, utcnow
+from inventaire.emplacements.models import Location
 from inventaire.enums import Severity
 from inventaire.exceptions import NotFound
 from inventaire.previsions import service as previsions
 from inventaire.stock.ledger import VALUE
 from inventaire.stock.models import StockLine
-from inventaire.emplacements.models import Location
 
 CENT = Decimal("0.01")
 FORECAST_DAYS = 90  # the period the check's forecast observes

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import html
 import logging
+from typing import cast
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from inventaire.config import Settings
@@ -41,7 +42,7 @@ def _claim(db_session: Session, request_id: int) -> bool:
         update(StockRequest).where(StockRequest.id == request_id, StockRequest.notifiee_le.is_(None))
         .values(notifiee_le=utcnow()).execution_options(synchronize_session=False)
     )
-    return claimed.rowcount == 1
+    return cast(CursorResult, claimed).rowcount == 1
 
 
 def announce(*, factory: sessionmaker[Session], settings: Settings, request_id: int) -> list[str]:
@@ -54,6 +55,7 @@ def announce(*, factory: sessionmaker[Session], settings: Settings, request_id: 
             return []
     with session_scope(factory) as db_session:
         request = db_session.get(StockRequest, request_id)
+        assert request is not None  # it was just claimed
         subject, text = message(request, settings)
     reached = []
     sends = []

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from inventaire.demandes.models import RequestState, StockRequest
-from inventaire.schemas import Code, DecimalOut, Name, NonNegativeQuantityIn, Timestamp, text
+from inventaire.schemas import Code, DecimalOut, Name, NonNegativeQuantityIn, PersonText, Timestamp
 from inventaire.stock.schemas import TransferRead
 
-Note = text(500, min_length=0)
-Reason = text(500)
+Note = Annotated[str, PersonText(500, min_length=0)]
+Reason = Annotated[str, PersonText(500)]
 
 
 class RequestCreate(BaseModel):
@@ -23,7 +25,8 @@ class RequestCreate(BaseModel):
 
 
 class ServeRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"atelier": "Atelier", "quantite": None}]})
+    model_config = ConfigDict(extra="forbid",
+                              json_schema_extra={"examples": [{"atelier": "Atelier", "quantite": None}]})
 
     atelier: Name
     quantite: NonNegativeQuantityIn | None = Field(

@@ -10,8 +10,8 @@ from inventaire.demandes.schemas import RefuseRequest, RequestCreate, RequestRea
 from inventaire.deps import AdminUser, SessionDep, SettingsDep, StaffUser, ensure_own_stock
 from inventaire.errors import CONFLICT, NOT_FOUND
 from inventaire.idempotency.routing import IdempotentRoute
-from inventaire.stock.views import transaction_read
 from inventaire.stock.schemas import TransferRead
+from inventaire.stock.views import transaction_read
 from inventaire.techniciens import service as techniciens
 
 router = APIRouter(prefix="/demandes", tags=["demandes"], route_class=IdempotentRoute)

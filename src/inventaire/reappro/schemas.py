@@ -26,7 +26,8 @@ class PickItemRead(BaseModel):
 
 
 class PrepareRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"technicien": "Allan", "atelier": "Atelier"}]})
+    model_config = ConfigDict(extra="forbid",
+                              json_schema_extra={"examples": [{"technicien": "Allan", "atelier": "Atelier"}]})
 
     technicien: Name
     atelier: Name

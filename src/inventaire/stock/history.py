@@ -12,10 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inventaire.catalogue.models import Product
+from inventaire.emplacements.models import Location
 from inventaire.enums import TransactionType
 from inventaire.stock.models import StockLine, Transaction
 from inventaire.stock.service import threshold_of
-from inventaire.emplacements.models import Location
 
 
 @dataclass

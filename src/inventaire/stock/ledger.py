@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 
 from inventaire.catalogue.models import Product
 from inventaire.database import ScaledDecimal, utcnow
+from inventaire.emplacements.models import Location
 from inventaire.enums import TransactionType
 from inventaire.exceptions import InvalidInput
 from inventaire.stock.models import StockLine, Transaction
-from inventaire.emplacements.models import Location
 
 # Quantity x price has 5 decimals; typed so SQLite's scaled integers come back exact.
 VALUE = ScaledDecimal(24, 5)

@@ -6,14 +6,14 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+# Every kind of location is mapped before a line or a row is loaded as one.
+from inventaire.ateliers.models import Workshop  # noqa: F401, E402
 from inventaire.catalogue.models import Product
 from inventaire.database import Base, Quantity, UTCDateTime, utcnow
 from inventaire.emplacements.models import Location
 from inventaire.enums import TransactionType
-
-# Every kind of location is mapped before a line or a row is loaded as one.
-from inventaire.ateliers.models import Workshop  # noqa: F401, E402
 from inventaire.techniciens.models import Technician  # noqa: F401, E402
+
 
 class StockLine(Base):
     __tablename__ = "inventaire_techniciens"

@@ -25,8 +25,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, cast
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -44,7 +45,7 @@ ZERO = Decimal("0")
 
 # The statements of the write path, built once and run in Core: they run on every change, and
 # going through the ORM's unit of work cost more than twice the SQL itself (BENCHMARKS.md).
-_LINES, _LEDGER = StockLine.__table__, Transaction.__table__
+_LINES, _LEDGER = cast(Table, StockLine.__table__), cast(Table, Transaction.__table__)
 _KEY = (_LINES.c.emplacement_id == bindparam("e"), _LINES.c.produit_id == bindparam("p"))
 _LOCK = select(_LINES.c.id, _LINES.c.quantite).where(*_KEY).with_for_update()
 _SET_BALANCE = (
@@ -54,7 +55,7 @@ _SET_BALANCE = (
 _RECORD = insert(_LEDGER).returning(_LEDGER.c.id)
 
 
-def _lock_or_create_statement(dialect: str):
+def _lock_or_create_statement(dialect: str) -> Any:
     """Insert the line at zero, or (on conflict) take the existing row's lock: its id and balance either way."""
     upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(_LINES).values(
         emplacement_id=bindparam("e"), produit_id=bindparam("p"), quantite=ZERO, updated_at=bindparam("now"))
@@ -155,7 +156,8 @@ def _check_bounds(line: LockedLine, delta: Decimal) -> None:
     before, after = line.quantite, line.quantite + delta
     if after < 0:
         raise Conflict(
-            f"Stock insuffisant : {line.location.nom} a {quantities.quantity(before)} {unit_for(before, line.product.unite)} de "
+            f"Stock insuffisant : {line.location.nom} a {quantities.quantity(before)} "
+            f"{unit_for(before, line.product.unite)} de "
             f"« {line.product.code_produit} », impossible de retirer {quantities.quantity(-delta)}."
         )
     if after > MAX_QUANTITY:
@@ -224,7 +226,8 @@ def count(
     if seen is not None and line.quantite != seen:
         raise Conflict(
             f"Le stock de « {product.code_produit} » a changé depuis votre lecture "
-            f"({quantities.quantity(seen)} affiché, {quantities.quantity(line.quantite)} maintenant). Rechargez et recomptez."
+            f"({quantities.quantity(seen)} affiché, {quantities.quantity(line.quantite)} maintenant). "
+            "Rechargez et recomptez."
         )
     change = Change(line, counted - line.quantite, TransactionType.COMPTAGE, motif or "Comptage physique")
     (entry,) = _write(db_session, [change], auteur=auteur, at=at)
@@ -254,7 +257,7 @@ def transfer(
 
 
 def set_levels(
-    *, db_session: Session, location: Location, product: Product, changes: dict
+    *, db_session: Session, location: Location, product: Product, changes: dict[str, Decimal | None]
 ) -> StockLine:
     """Set a line's minimum and par level (creating the line at zero if needed)."""
     locked = _lock_one(db_session, location, product, create=True)

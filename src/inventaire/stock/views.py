@@ -11,6 +11,7 @@ from pydantic import BeforeValidator
 
 from inventaire.catalogue import service as catalogue
 from inventaire.deps import AdminUser, SessionDep, SettingsDep, StaffUser, ensure_own_stock
+from inventaire.emplacements import service as locations
 from inventaire.enums import Role, TransactionType
 from inventaire.errors import CONFLICT, NOT_FOUND
 from inventaire.idempotency.routing import IdempotentRoute
@@ -28,7 +29,6 @@ from inventaire.stock.schemas import (
     TransferRead,
     TransferRequest,
 )
-from inventaire.emplacements import service as locations
 
 # Every POST of this router changes stock, so each takes an Idempotency-Key.
 router = APIRouter(tags=["stock"], route_class=IdempotentRoute)

@@ -72,6 +72,9 @@ def _old_rows(new_url: str) -> dict[str, list[dict]]:
                 for r in conn.execute(text(f"SELECT * FROM {name}")).mappings()
             ]
     engine.dispose()
+    vans = {r["id"] for r in rows["techniciens"]}  # the demo's workshop has no place in the old schema
+    for name in ("inventaire_techniciens", "transactions_inventaire"):
+        rows[name] = [r for r in rows[name] if r["technicien_id"] in vans]
     return rows
 
 

@@ -14,9 +14,10 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from inventaire.ateliers.models import Workshop
 from inventaire.previsions import method
 from inventaire.previsions.service import _as_date, daily_sums, is_consumption, utc_day
-from inventaire.stock.models import Transaction
+from inventaire.stock.models import StockLine, Transaction
 
 HORIZON_DAYS = 7  # each forecast is judged on the week that follows it
 FAST_PER_DAY = 1 / 7  # a line used at least once a week on average over the period: a fast mover
@@ -89,6 +90,10 @@ def run(
     first_day, last_day = span
     days = (last_day - first_day).days + 1
     sums = daily_sums(db_session=db_session, first_day=first_day, days=days)
+    # The vans' lines: a workshop's stock leaves by transfers, which are not consumption.
+    workshop_lines = set(db_session.scalars(
+        select(StockLine.id).join(Workshop, Workshop.id == StockLine.emplacement_id)))
+    sums = {line_id: daily for line_id, daily in sums.items() if line_id not in workshop_lines}
     index = {line_id: i for i, line_id in enumerate(sorted(sums))}
     uses = np.array([sums[line_id].uses for line_id in index]).reshape(len(index), days)
     net = np.array([sums[line_id].net for line_id in index]).reshape(len(index), days)

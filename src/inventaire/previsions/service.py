@@ -18,11 +18,11 @@ from sqlalchemy.orm import QueryableAttribute, Session
 from inventaire.catalogue.models import Product
 from inventaire.database import utcnow
 from inventaire.deductions.models import DeductedService
+from inventaire.emplacements.models import Location, LocationKind
 from inventaire.enums import TransactionType
 from inventaire.previsions import method
 from inventaire.stock.ledger import QUANTITY_SUM
 from inventaire.stock.models import StockLine, Transaction
-from inventaire.emplacements.models import Location
 
 RATE_STEP = Decimal("0.001")
 COVER_STEP = Decimal("0.1")
@@ -125,7 +125,10 @@ def lines_in_scope(*, db_session: Session, holder: Location | None) -> list[Line
         .where(Product.actif.is_(True))
         .order_by(_HOLDER.c.nom_cle, Product.code_produit)
     )
-    query = query.where(StockLine.emplacement_id == holder.id) if holder else query.where(_HOLDER.c.actif.is_(True))
+    if holder is not None:
+        query = query.where(StockLine.emplacement_id == holder.id)
+    else:  # every active van: a workshop's stock leaves by transfers, which are not consumption
+        query = query.where(_HOLDER.c.actif.is_(True), _HOLDER.c.genre == LocationKind.VEHICULE)
     return [LineScope(*row) for row in db_session.execute(query)]
 
 

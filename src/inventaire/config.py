@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     notify_attempts: int = Field(default=3, ge=1, le=10)
     notify_backoff: float = Field(default=1.0, ge=0, le=60)
     notify_timeout: float = Field(default=10.0, gt=0, le=120)
+    # Days until the next supplier order: the check's predicted stockouts and the order suggestion look this far.
+    delai_commande_jours: int = Field(default=14, ge=1, le=365)
     # How long a second check waits for a running one before answering 409.
     check_lock_timeout: float = Field(default=30.0, gt=0, le=600)
 

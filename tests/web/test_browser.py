@@ -186,6 +186,9 @@ def test_chart_is_drawn_from_the_ledger(office, api, van):
     assert series[0]["points"][:-1] == expected  # then the level held until now
     assert series[0]["points"][-1][1] == 8
     assert [p[1] for p in series[1]["points"]] == [2, 2] and series[1]["label"].startswith("Seuil 2")
+    # The forecast starts where the history ends (8 now) and goes down after it.
+    assert series[2]["label"].startswith("Prévision Allan")
+    assert series[2]["points"][0] == series[0]["points"][-1] and series[2]["points"][1][1] < 8
     assert "4 mouvements du journal" in office.locator("#graphique-etat").inner_text()
     screenshot(office, "evolution")
     assert office.problems == []

@@ -35,7 +35,7 @@ def check_and_notify(
         db_session=db_session, technician=technician, seuil_critique=seuil_critique,
         default=settings.seuil_defaut, declenchee_par=declenchee_par, notifier=notifier,
         reaches=audience.reaches if audience else (lambda _nom: False),
-        rappel=dt.timedelta(days=settings.rappel_jours),
+        rappel=dt.timedelta(days=settings.rappel_jours), horizon_days=settings.delai_commande_jours,
     )
     pending = []
     if audience is not None:

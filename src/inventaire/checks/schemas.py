@@ -1,5 +1,7 @@
-"""The check report: the seed's fields, field for field, plus `seuil`, the lifecycle and the history."""
+"""The check report: the seed's fields, field for field, plus `seuil`, the lifecycle, the history
+and the forecast (lines predicted to run out before the next order, kept apart from the seed's counts)."""
 
+import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -21,12 +23,31 @@ class Alert(BaseModel):
     quantite_a_commander: DecimalOut | None = Field(
         default=None, description="niveau_par − quantité, quand la ligne a un niveau de remplissage"
     )
+    rupture_prevue: dt.date | None = Field(default=None, description="Date où la ligne serait épuisée (prévision)")
     # Lifecycle, compared with the previous run of the same scope (None in reports stored before it existed).
     etat: Etat | None = None
     notifiee: bool = Field(default=False, description="Comprise dans les notifications de cette vérification")
     notifiee_le: Timestamp | None = Field(default=None, description="Dernière notification de cette alerte")
     signalee_avant: Timestamp | None = Field(
         default=None, description="Notification précédant cette vérification (vide : jamais signalée)")
+
+
+class PredictedStockout(BaseModel):
+    """A line above its threshold that the forecast sees running out before the next order."""
+
+    code_produit: str
+    technicien: str
+    quantite_actuelle: DecimalOut
+    severity: Literal["rupture_prevue"] = "rupture_prevue"
+    nom_produit: str
+    seuil: DecimalOut
+    unite: str
+    consommation_par_jour: DecimalOut
+    jours_de_couverture: DecimalOut
+    rupture_prevue: dt.date
+    quantite_a_commander: DecimalOut | None = Field(
+        default=None, description="niveau_par − quantité, quand la ligne a un niveau de remplissage"
+    )
 
 
 class ResolvedAlert(BaseModel):
@@ -64,6 +85,11 @@ class Report(BaseModel):
     statistiques: Statistics
     alertes: list[Alert]
     summary: str
+    delai_commande_jours: int | None = Field(default=None, description="Horizon des ruptures prévues (prochaine commande)")
+    ruptures_prevues: list[PredictedStockout] = Field(
+        default=[], description="Lignes au-dessus de leur seuil qui seraient épuisées avant la prochaine commande ; "
+                                "comptées à part : ni dans les statistiques, ni dans alerts_detected, ni dans le résumé"
+    )
     resolues: list[ResolvedAlert] = []
     evolution: Evolution | None = None
 

@@ -12,14 +12,16 @@ from sqlalchemy.orm import Session
 from inventaire.catalogue.models import Product
 from inventaire.checks import lifecycle
 from inventaire.checks.models import Verification
-from inventaire.checks.schemas import Alert, Report, Statistics
+from inventaire.checks.schemas import Alert, PredictedStockout, Report, Statistics
 from inventaire.database import Quantity, utcnow
 from inventaire.exceptions import NotFound
+from inventaire.previsions import service as previsions
 from inventaire.stock.ledger import VALUE
 from inventaire.stock.models import StockLine
 from inventaire.techniciens.models import Technician
 
 CENT = Decimal("0.01")
+FORECAST_DAYS = 90  # the period the check's forecast observes
 
 
 def _scope(query, technician: Technician | None):
@@ -43,9 +45,14 @@ def threshold_expression(seuil_critique: Decimal | None, default: Decimal):
 
 
 def build_report(
-    *, db_session: Session, technician: Technician | None, seuil_critique: Decimal | None, default: Decimal
+    *, db_session: Session, technician: Technician | None, seuil_critique: Decimal | None, default: Decimal,
+    horizon_days: int | None = None,
 ) -> Report:
-    """Compute the report with two set-based queries (statistics, then the lines in alert)."""
+    """Compute the report with two set-based queries (statistics, then the lines in alert).
+
+    With `horizon_days` (the days until the next order), the forecast adds each alert's predicted
+    stockout and lists the other lines predicted to run out within that horizon (two more queries).
+    """
     lines, value = db_session.execute(
         _scope(
             select(
@@ -76,7 +83,10 @@ def build_report(
     ]
     alerts.sort(key=lambda a: (a.severity != "critique", a.technicien.casefold(), a.code_produit))
     critical = sum(1 for a in alerts if a.severity == "critique")
-    return Report(
+    predicted = []
+    if horizon_days is not None:
+        predicted = _forecast(db_session, technician, alerts, horizon_days, threshold)
+    report = Report(
         generated_at=utcnow().replace(microsecond=0),
         technicien=technician.nom if technician else None,
         seuil_critique=seuil_critique if seuil_critique is not None else default,
@@ -86,8 +96,42 @@ def build_report(
             valeur_totale_estimee=(value or Decimal(0)).quantize(CENT),
         ),
         alertes=alerts,
+        # The seed's text, unchanged: predicted stockouts are counted apart (statistiques, ruptures_prevues).
         summary=f"{len(alerts)} alerte(s) détectée(s) ({critical} critique(s), {len(alerts) - critical} stock bas)",
+        delai_commande_jours=horizon_days,
+        ruptures_prevues=predicted,
     )
+    return report
+
+
+def _forecast(db_session: Session, technician: Technician | None, alerts: list[Alert], horizon_days: int,
+              threshold) -> list[PredictedStockout]:
+    """Set each alert's predicted stockout; list the other lines that run out within `horizon_days`."""
+    forecast = previsions.forecast(db_session=db_session, holder=technician, jours=FORECAST_DAYS, company_wide=False)
+    by_line = {(f.technicien, f.code_produit): f for f in forecast.lignes}
+    for alert in alerts:
+        line = by_line.get((alert.technicien, alert.code_produit))
+        alert.rupture_prevue = line.rupture_prevue if line else None
+    limit = forecast.generated_at.date() + dt.timedelta(days=horizon_days)
+    in_alert = {(a.technicien, a.code_produit) for a in alerts}
+    soon = {key: line for key, line in by_line.items()
+            if key not in in_alert and line.rupture_prevue is not None and line.rupture_prevue <= limit}
+    if not soon:
+        return []
+    rows = db_session.execute(
+        _scope(select(Technician.nom, Product.code_produit, threshold, StockLine.niveau_par), technician).where(
+            Technician.nom.in_({nom for nom, _ in soon}), Product.code_produit.in_({code for _, code in soon}))
+    ).all()
+    predicted = [
+        PredictedStockout(
+            code_produit=code, technicien=nom, quantite_actuelle=line.quantite, nom_produit=line.nom_produit,
+            seuil=seuil, unite=line.unite, consommation_par_jour=line.consommation_par_jour,
+            jours_de_couverture=line.jours_de_couverture, rupture_prevue=line.rupture_prevue,
+            quantite_a_commander=max(par - line.quantite, Decimal(0)) if par is not None else None,
+        )
+        for nom, code, seuil, par in rows if (line := soon.get((nom, code))) is not None
+    ]
+    return sorted(predicted, key=lambda p: (p.rupture_prevue, p.technicien.casefold(), p.code_produit))
 
 
 def current_quantities(
@@ -108,6 +152,7 @@ def run_check(
     *, db_session: Session, technician: Technician | None, seuil_critique: Decimal | None,
     default: Decimal, declenchee_par: str, notifier: bool = False,
     reaches: Callable[[str], bool] = lambda _nom: False, rappel: dt.timedelta = dt.timedelta(days=7),
+    horizon_days: int | None = None,
 ) -> Verification:
     """Run the check, compare it with the previous run of its scope, and store it whole.
 
@@ -115,7 +160,8 @@ def run_check(
     technician (see lifecycle.annotate); the caller holds the check lock.
     """
     report = build_report(
-        db_session=db_session, technician=technician, seuil_critique=seuil_critique, default=default
+        db_session=db_session, technician=technician, seuil_critique=seuil_critique, default=default,
+        horizon_days=horizon_days,
     )
     lifecycle.annotate(
         report=report,

@@ -27,6 +27,13 @@ def print_report(report, console: Console) -> None:
             for cells in rows:
                 _print_alert_block(cells, console)
     console.print(report.summary, highlight=False)
+    if report.ruptures_prevues:
+        console.print(
+            f"Ruptures prévues d'ici la prochaine commande ({report.delai_commande_jours} jours) : "
+            f"{len(report.ruptures_prevues)} — " + ", ".join(
+                f"{r.technicien} {r.code_produit} le {r.rupture_prevue:%Y-%m-%d}" for r in report.ruptures_prevues),
+            highlight=False,
+        )
     if report.resolues:
         console.print(f"Résolues depuis la vérification précédente : {len(report.resolues)} — " + ", ".join(
             f"{r.technicien} {r.code_produit}" for r in report.resolues), highlight=False)

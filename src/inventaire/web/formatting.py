@@ -12,7 +12,7 @@ from inventaire.units import count, unit_for
 NBSP = "\u00a0"
 MOIS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
 TYPES = {"reception": "Réception", "utilisation": "Utilisation", "ajustement": "Ajustement", "comptage": "Comptage"}
-GRAVITES = {"critique": "Critique", "bas_stock": "Stock bas"}
+GRAVITES = {"critique": "Critique", "bas_stock": "Stock bas", "rupture_prevue": "Rupture prévue"}
 ETATS = {"nouvelle": "Nouvelle", "aggravee": "Aggravée", "persistante": "Persistante"}
 # A run's notifications as one word (Verification.statut_notifications), and one delivery's status.
 NOTIFICATIONS = {"desactivees": "Désactivées", "aucune": "Aucune", "en_attente": "En attente",
@@ -84,6 +84,18 @@ class Clock:
         return self.local(value).replace(microsecond=0).isoformat()
 
 
+def couverture(days: Decimal | None) -> str:
+    """Days of cover as a person reads them: « ≈ 6 jours », « < 1 jour »; empty without a forecast."""
+    if days is None:
+        return ""
+    if days < 1:
+        return "< 1 jour"
+    if days >= 365:
+        return "> 1 an"
+    whole = int(days)
+    return f"≈ {whole} jour{'s' if whole >= 2 else ''}"
+
+
 def month(value: dt.date) -> str:
     """déc. 2025"""
     return f"{MOIS[value.month - 1]} {value.year}"
@@ -92,7 +104,7 @@ def month(value: dt.date) -> str:
 def install(env, clock: Clock) -> None:
     """Register the filters on a Jinja environment."""
     env.filters.update(
-        quantite=quantite, variation=variation, argent=argent, mois=month,
+        quantite=quantite, variation=variation, argent=argent, mois=month, couverture=couverture,
         date=clock.date, date_heure=clock.date_time,
         chemin=lambda v: quote(str(v), safe=""),
         type_mouvement=lambda t: TYPES.get(t, t), gravite=lambda g: GRAVITES.get(g, g),

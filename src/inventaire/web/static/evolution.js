@@ -27,11 +27,22 @@
                backgroundColor: COLOURS[i % COLOURS.length], pointRadius: 2, borderWidth: 2 };
     });
     if (start === null) start = end - 86400000;
+    var last = end;  // the chart reaches the end of the furthest forecast
+    var forecasts = [];  // drawn after the history, listed after the thresholds
+    data.series.forEach(function (s, i) {
+      if (!s.prevision) return;
+      var ahead = s.prevision.points.map(function (p) { return { x: Date.parse(p.x), y: p.y }; });
+      last = Math.max(last, ahead[ahead.length - 1].x);
+      forecasts.push({ label: "Prévision " + s.technicien + " (" + number(s.prevision.consommation_par_jour) + " / jour)",
+                      data: ahead, borderColor: COLOURS[i % COLOURS.length], borderDash: [2, 3], borderWidth: 2,
+                      pointRadius: 0, prevision: true });
+    });
     data.seuils.forEach(function (t) {
       datasets.push({ label: "Seuil " + number(t.valeur) + " (" + t.techniciens.join(", ") + ")",
-                      data: [{ x: start, y: t.valeur }, { x: end, y: t.valeur }], borderColor: "#dc2626",
+                      data: [{ x: start, y: t.valeur }, { x: last, y: t.valeur }], borderColor: "#dc2626",
                       borderDash: [6, 4], borderWidth: 1.5, pointRadius: 0, seuil: true });
     });
+    datasets = datasets.concat(forecasts);
     var chart = new Chart(canvas, {
       type: "line",
       data: { datasets: datasets },
@@ -39,7 +50,7 @@
         animation: false, maintainAspectRatio: false, parsing: false,
         interaction: { mode: "nearest", intersect: false },
         scales: {
-          x: { type: "linear", min: start, max: end, ticks: { callback: day, maxTicksLimit: 8 } },
+          x: { type: "linear", min: start, max: last, ticks: { callback: day, maxTicksLimit: 8 } },
           y: { beginAtZero: true, title: { display: true, text: "Quantité (" + data.produit.unite + ")" } }
         },
         plugins: {

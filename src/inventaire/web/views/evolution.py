@@ -1,9 +1,11 @@
 """Évolution du stock: a chart of a product's quantity over time (from the ledger) with its
-thresholds, served as JSON by the page's own endpoint, and monthly consumption per product."""
+thresholds and the forecast after it, served as JSON by the page's own endpoint, and monthly
+consumption per product."""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request
@@ -12,6 +14,7 @@ from fastapi.responses import JSONResponse
 from inventaire.catalogue import service as catalogue
 from inventaire.database import utcnow
 from inventaire.deps import SessionDep, SettingsDep
+from inventaire.previsions import service as previsions
 from inventaire.schemas import CODE_PATTERN, to_json_number
 from inventaire.stock import history
 from inventaire.techniciens import service as techniciens
@@ -24,6 +27,23 @@ MONTHS = 12
 CodeQuery = Query(None, pattern=CODE_PATTERN)
 NomQuery = Query(None, max_length=60)
 DaysQuery = Query(365, ge=0, le=36500, description="0 : tout l'historique")
+FORECAST_DAYS = 90  # the period the forecast observes
+DRAWN_DAYS = 60  # how far ahead the forecast is drawn, at most
+
+
+def _forecast_points(forecast, now: dt.datetime) -> dict | None:
+    """The forecast after the history: from the level now down at the predicted rate (None: nothing used)."""
+    if forecast is None or forecast.consommation_par_jour <= 0:
+        return None
+    days = min(float(forecast.jours_de_couverture), DRAWN_DAYS)
+    left = max(forecast.quantite - forecast.consommation_par_jour * Decimal(repr(days)), Decimal(0))
+    return {
+        "consommation_par_jour": to_json_number(forecast.consommation_par_jour),
+        "jours_de_couverture": to_json_number(forecast.jours_de_couverture),
+        "rupture_prevue": forecast.rupture_prevue.isoformat() if forecast.rupture_prevue else None,
+        "points": [{"x": now.isoformat(), "y": to_json_number(forecast.quantite)},
+                   {"x": (now + dt.timedelta(days=days)).isoformat(), "y": to_json_number(left.quantize(Decimal("0.001")))}],
+    }
 
 
 def _scope(db_session, code_produit: str | None, technicien: str | None):
@@ -63,6 +83,9 @@ def evolution_data(db_session: SessionDep, settings: SettingsDep, _: AdminPage,
     lines = history.quantity_history(
         db_session=db_session, product=product, technician=technician, since=since, default=settings.seuil_defaut
     )
+    forecast = previsions.forecast(db_session=db_session, holder=technician, jours=FORECAST_DAYS, now=now,
+                                   company_wide=False)
+    forecasts = {f.technicien: f for f in forecast.lignes if f.code_produit == product.code_produit}
     thresholds: dict = {}
     for line in lines:
         thresholds.setdefault(line.seuil, []).append(line.technicien)
@@ -76,7 +99,8 @@ def evolution_data(db_session: SessionDep, settings: SettingsDep, _: AdminPage,
             {"technicien": line.technicien, "quantite": to_json_number(line.quantite),
              "seuil": to_json_number(line.seuil),
              "points": [{"x": p.at.isoformat(), "y": to_json_number(p.quantite), "transaction": p.transaction_id}
-                        for p in line.points]}
+                        for p in line.points],
+             "prevision": _forecast_points(forecasts.get(line.technicien), now)}
             for line in lines
         ],
         "seuils": [{"valeur": to_json_number(value), "techniciens": names}

@@ -19,6 +19,8 @@ from inventaire.deps import SessionDep, SettingsDep, ensure_own_stock
 from inventaire.exceptions import DomainError
 from inventaire.idempotency import pages as page_keys
 from inventaire.idempotency.routing import HEADER
+from inventaire.previsions import service as previsions
+from inventaire.previsions.service import LineForecast
 from inventaire.stock import ledger
 from inventaire.stock import service as stock
 from inventaire.stock.models import StockLine
@@ -45,6 +47,7 @@ class LineView:
     ligne: StockLine
     seuil: Decimal
     gravite: str | None  # the check's verdict for this line, if in alert
+    prevision: LineForecast | None = None  # days of cover and predicted stockout
     erreur: str | None = None
     succes: str | None = None
 
@@ -55,8 +58,12 @@ def line_views(db_session, settings, technician, lines: list[StockLine]) -> list
         db_session=db_session, technician=technician, seuil_critique=None, default=settings.seuil_defaut
     )
     verdicts = {a.code_produit: a.severity for a in report.alertes}
+    forecast = previsions.forecast(db_session=db_session, holder=technician, jours=checks.FORECAST_DAYS,
+                                   company_wide=False)
+    covers = {f.code_produit: f for f in forecast.lignes}
     return [
-        LineView(line, stock.threshold_of(line, settings.seuil_defaut), verdicts.get(line.produit.code_produit))
+        LineView(line, stock.threshold_of(line, settings.seuil_defaut), verdicts.get(line.produit.code_produit),
+                 covers.get(line.produit.code_produit))
         for line in lines
     ]
 

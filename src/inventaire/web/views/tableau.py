@@ -44,7 +44,8 @@ def group_alerts(alerts: list[Alert]) -> list[AlertGroup]:
 def live_report(db_session, settings):
     """The alerts now (not stored), each compared with the last stored run of every technician."""
     report = checks.build_report(
-        db_session=db_session, technician=None, seuil_critique=None, default=settings.seuil_defaut
+        db_session=db_session, technician=None, seuil_critique=None, default=settings.seuil_defaut,
+        horizon_days=settings.delai_commande_jours,
     )
     lifecycle.annotate(
         report=report,

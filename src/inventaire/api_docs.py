@@ -22,6 +22,10 @@ from inventaire.web import sessions
 from inventaire.web.deps import COOKIE
 
 router = APIRouter(include_in_schema=False)
+# Served from the package (static/vendor/, see its README): /docs works without internet.
+VENDOR = "/static/vendor"
+SWAGGER_UI = "5.35.0"
+REDOC = "2.5.1"
 
 
 def reader_known(
@@ -56,14 +60,23 @@ def openapi_schema(request: Request, known: Reader):
 def swagger_page(request: Request, known: Reader):
     if not known:
         return _login("/docs")
-    return get_swagger_ui_html(openapi_url="/openapi.json", title=f"{request.app.title} — API")
+    return get_swagger_ui_html(
+        openapi_url="/openapi.json", title=f"{request.app.title} — API",
+        swagger_js_url=f"{VENDOR}/swagger-ui/swagger-ui-bundle.js?v={SWAGGER_UI}",
+        swagger_css_url=f"{VENDOR}/swagger-ui/swagger-ui.css?v={SWAGGER_UI}",
+        swagger_favicon_url=f"{VENDOR}/swagger-ui/favicon-32x32.png",
+    )
 
 
 @router.get("/redoc")
 def redoc_page(request: Request, known: Reader):
     if not known:
         return _login("/redoc")
-    return get_redoc_html(openapi_url="/openapi.json", title=f"{request.app.title} — API")
+    return get_redoc_html(
+        openapi_url="/openapi.json", title=f"{request.app.title} — API",
+        redoc_js_url=f"{VENDOR}/redoc/redoc.standalone.js?v={REDOC}",
+        redoc_favicon_url=f"{VENDOR}/swagger-ui/favicon-32x32.png", with_google_fonts=False,
+    )
 
 
 def install(app: FastAPI) -> None:

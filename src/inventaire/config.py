@@ -2,10 +2,11 @@
 
 from decimal import Decimal
 from functools import lru_cache
-from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from inventaire.enums import SmtpSecurity
 
 
 class Settings(BaseSettings):
@@ -25,7 +26,7 @@ class Settings(BaseSettings):
     smtp_user: str | None = None
     smtp_password: str | None = None
     smtp_from: str = "inventaire@localhost"
-    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
+    smtp_security: SmtpSecurity = SmtpSecurity.STARTTLS
     emails: str = ""
 
     slack_webhook_url: str | None = None

@@ -15,6 +15,7 @@ from inventaire.auth import service as auth_service
 from inventaire.auth.service import Principal
 from inventaire.config import Settings
 from inventaire.database import finish
+from inventaire.enums import Role
 from inventaire.exceptions import Forbidden, InvalidInput
 
 bearer = HTTPBearer(auto_error=False, description="Jeton d'API : `Authorization: Bearer <jeton>`.")
@@ -80,16 +81,16 @@ def require(*roles: str):
 
 def ensure_own_stock(user: Principal, technicien_id: int) -> None:
     """A technician may read and change only their own stock."""
-    if user.role == "admin":
+    if user.role == Role.ADMIN:
         return
-    if user.role == "technicien" and user.technicien_id == technicien_id:
+    if user.role == Role.TECHNICIEN and user.technicien_id == technicien_id:
         return
     raise Forbidden("Accès refusé : vous ne pouvez consulter ou modifier que votre propre stock.")
 
 
-AdminUser = Annotated[Principal, require("admin")]
-StaffUser = Annotated[Principal, require("admin", "technicien")]
-CheckUser = Annotated[Principal, require("admin", "cron")]
+AdminUser = Annotated[Principal, require(Role.ADMIN)]
+StaffUser = Annotated[Principal, require(Role.ADMIN, Role.TECHNICIEN)]
+CheckUser = Annotated[Principal, require(Role.ADMIN, Role.CRON)]
 
 
 def _declared_query(dependant) -> set[str]:

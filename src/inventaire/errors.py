@@ -14,6 +14,9 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalErr
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from inventaire.exceptions import DomainError
+from inventaire.schemas import CODE_PATTERN
+from inventaire.techniciens.schemas import EMAIL_PATTERN, GAZELLE_PATTERN
+from inventaire.quantities import count, quantity
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +31,7 @@ FRENCH_MESSAGES = {
     "string_type": "doit être un texte",
     "string_too_short": "trop court (au moins {min_length} caractère(s))",
     "string_too_long": "trop long (au plus {max_length} caractères)",
-    "string_pattern_mismatch": "format invalide (attendu : {pattern})",
+    "string_pattern_mismatch": "format invalide",  # never the pattern itself: see PATTERNS
     "int_type": "doit être un nombre entier",
     "int_parsing": "doit être un nombre entier",
     "int_from_float": "doit être un nombre entier",
@@ -56,6 +59,14 @@ FRENCH_MESSAGES = {
 
 
 _DECIMAL_REPR = re.compile(r"Decimal\('([-0-9.Ee+]+)'\)")
+# What a pattern means, said to a person (a regular expression is no message).
+PATTERNS = {
+    CODE_PATTERN: "code invalide : « {input} » (lettres sans accent, chiffres, « . », « _ » ou « - », "
+                  "40 caractères au plus, commençant par une lettre ou un chiffre ; ex. : CORD-012)",
+    EMAIL_PATTERN: "adresse courriel invalide : « {input} » (ex. : allan@example.com)",
+    GAZELLE_PATTERN: "identifiant Gazelle invalide : « {input} » (ex. : usr_1tuJ8dV2Q4Vh5Kb)",
+}
+_COUNTED = re.compile(r"\b(\d+) ([^\s(]+)\(s\)")
 
 
 def french_message(error: dict) -> str:
@@ -67,8 +78,12 @@ def french_message(error: dict) -> str:
         return message if message and _looks_french(message) else FRENCH_MESSAGES["value_error"]
     if error["type"] == "json_invalid":
         ctx = {"position": error["loc"][-1]}
+    if error["type"] == "string_pattern_mismatch":
+        known = PATTERNS.get(ctx.get("pattern", ""))
+        return known.format(input=str(error.get("input", ""))[:60]) if known else FRENCH_MESSAGES[error["type"]]
     try:
-        return FRENCH_MESSAGES[error["type"]].format(**{k: _french_value(v) for k, v in ctx.items()})
+        text = FRENCH_MESSAGES[error["type"]].format(**{k: _french_value(v) for k, v in ctx.items()})
+        return _COUNTED.sub(lambda m: count(int(m[1]), m[2]), text)  # « 1 caractère », « 3 décimales »
     except (KeyError, IndexError):
         return FRENCH_MESSAGES[error["type"]].split(" (")[0]
 
@@ -78,7 +93,7 @@ def _french_value(value) -> str:
     if isinstance(value, str) and (number := _DECIMAL_REPR.fullmatch(value)):
         value = Decimal(number.group(1))  # FastAPI hands constraint values over as their repr
     if isinstance(value, Decimal | float):
-        return format(Decimal(str(value)).normalize(), "f").replace(".", ",")
+        return quantity(value)
     return str(value).replace(" or ", " ou ")
 
 

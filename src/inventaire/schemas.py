@@ -8,6 +8,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, StringConstraints, WithJsonSchema
 
+from inventaire.quantities import DIGITS, MAX_MONEY, MAX_QUANTITY, MONEY_PLACES, MONEY_STEP, QUANTITY_PLACES, QUANTITY_STEP
+
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
 # Control characters (tab and line breaks aside): PostgreSQL refuses NUL, and no person types them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -68,7 +70,7 @@ def to_json_number(value: Decimal) -> int | float:
 _DECIMAL_OUT = PlainSerializer(to_json_number, return_type=int | float, when_used="json")
 
 
-def _number_schema(minimum: str, maximum: str, step: str, example) -> WithJsonSchema:
+def _number_schema(minimum: Decimal, maximum: Decimal, step: Decimal, example: float) -> WithJsonSchema:
     """The exact OpenAPI of a decimal input (pydantic cannot express a validator's bounds)."""
     return WithJsonSchema({"type": "number", "minimum": float(minimum), "maximum": float(maximum),
                            "multipleOf": float(step), "examples": [example]}, mode="validation")
@@ -79,22 +81,22 @@ _NUMBER_OUT = WithJsonSchema({"type": "number"}, mode="serialization")
 QuantityIn = Annotated[
     Decimal,
     BeforeValidator(_numbers_only),
-    Field(max_digits=12, decimal_places=3, allow_inf_nan=False, ge=Decimal("-999999999.999"),
-          le=Decimal("999999999.999"), examples=[2]),
+    Field(max_digits=DIGITS, decimal_places=QUANTITY_PLACES, allow_inf_nan=False, ge=-MAX_QUANTITY,
+          le=MAX_QUANTITY, examples=[2]),
     _DECIMAL_OUT,
-    _number_schema("-999999999.999", "999999999.999", "0.001", -2),
+    _number_schema(-MAX_QUANTITY, MAX_QUANTITY, QUANTITY_STEP, -2),
     _NUMBER_OUT,
 ]
 NonNegativeQuantityIn = Annotated[
-    QuantityIn, Field(ge=0), _number_schema("0", "999999999.999", "0.001", 2.5), _NUMBER_OUT
+    QuantityIn, Field(ge=0), _number_schema(Decimal(0), MAX_QUANTITY, QUANTITY_STEP, 2.5), _NUMBER_OUT
 ]
 MoneyIn = Annotated[
     Decimal,
     BeforeValidator(_numbers_only),
-    Field(max_digits=12, decimal_places=2, allow_inf_nan=False, ge=0, le=Decimal("9999999999.99"),
+    Field(max_digits=DIGITS, decimal_places=MONEY_PLACES, allow_inf_nan=False, ge=0, le=MAX_MONEY,
           examples=[12.5]),
     _DECIMAL_OUT,
-    _number_schema("0", "9999999999.99", "0.01", 12.5),
+    _number_schema(Decimal(0), MAX_MONEY, MONEY_STEP, 12.5),
     _NUMBER_OUT,
 ]
 DecimalOut = Annotated[Decimal, _DECIMAL_OUT, _NUMBER_OUT]

@@ -118,3 +118,22 @@ def test_company_wide_sums_every_line_of_a_product(db_session):
     assert product.jours_de_couverture == pytest.approx(Decimal(10), rel=Decimal("0.05"))
     mine = previsions.forecast(db_session=db_session, holder=allan, jours=90, now=NOW)
     assert mine.produits is None and {line.technicien for line in mine.lignes} == {allan.nom}
+
+
+@pytest.mark.parametrize("numero", ["7140", None])
+def test_a_lowered_invoice_gives_its_consumption_back(client, db_session, numero):
+    allan, buvards = make_technician(db_session, nom="Allan"), make_product(db_session, code_produit="PLS-BUVARDS")
+    stock.adjust(db_session=db_session, technician=allan, product=buvards, kind="reception", delta=Decimal(10),
+                 auteur="essai")
+    db_session.commit()
+    assert client.post("/inventaire/regles", json={"service_id": "mit_PLS", "code_produit": "PLS-BUVARDS",
+                                                   "quantite": 1}).status_code == 201
+    service = {"source": "gazelle", "id_externe": "inv_7140", "numero": numero, "statut": "actif",
+               "technicien": "Allan", "date": "2026-11-20",
+               "lignes": [{"id_externe": "ini_1", "service_id": "mit_PLS", "quantite": 3}]}
+    assert client.post("/inventaire/services", json=service).status_code == 200
+    service["lignes"][0]["quantite"] = 1  # the invoice is corrected: two are given back
+    answer = client.post("/inventaire/services", json=service)
+    assert answer.status_code == 200 and [m["type"] for m in answer.json()["mouvements"]] == ["ajustement"]
+    report = previsions.forecast(db_session=db_session, holder=allan, jours=30)
+    assert _line(report, "PLS-BUVARDS").consommation_periode == 1

@@ -74,3 +74,14 @@ def test_a_weekend_without_use_does_not_lower_a_weekday_part():
     series = np.array((week * 13)[:DAYS - 1] + [0], dtype=float)
     series[-2] = 0
     assert _rate(series) == pytest.approx(5 / 7, rel=0.15)
+
+
+def test_the_clipping_quantiles_are_numpys():
+    rng = np.random.default_rng(7)
+    uses = rng.poisson(0.4, (200, DAYS)).astype(float) * rng.integers(1, 5, (200, DAYS))
+    uses[::9] = 0
+    used = uses > 0
+    some = used.any(axis=1)
+    expected = np.nanpercentile(np.where(used, uses, np.nan)[some], [50, 95], axis=1)
+    assert method._quantile(uses, used, 0.5)[some] == pytest.approx(expected[0])
+    assert method._quantile(uses, used, 0.95)[some] == pytest.approx(expected[1])

@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from tests.factories import make_line, make_product, make_technician
+from tests.factories import database_state, make_line, make_product, make_technician
 
 
 def add(client, **body):
@@ -123,3 +123,14 @@ def test_gazelle_id_is_set_returned_and_unique(client, db_session):
     assert cleared.json()["gazelle_id"] is None
     listed = {t["nom"]: t["gazelle_id"] for t in client.get("/inventaire/techniciens").json()}
     assert listed == {"Allan": None, "Nicolas": "usr_nL3pR7vXc1Md"}
+
+
+def test_a_bad_email_or_code_is_said_in_words_never_as_a_pattern(client, db_session):
+    before = database_state(db_session)
+    response = client.post("/inventaire/techniciens", json={"nom": "Zoé", "email": "zoe-at-example"})
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["msg"] == "email : adresse courriel invalide : « zoe-at-example » (ex. : allan@example.com)"
+    bad_code = client.post("/inventaire/catalogue", json={"code_produit": "corde é", "nom_produit": "x"})
+    assert "code invalide : « corde é »" in str(bad_code.json()["detail"]) and "^[" not in bad_code.text
+    assert database_state(db_session) == before

@@ -190,6 +190,11 @@ def test_chart_is_drawn_from_the_ledger(office, api, van):
     assert series[2]["label"].startswith("Prévision Allan")
     assert series[2]["points"][0] == series[0]["points"][-1] and series[2]["points"][1][1] < 8
     assert "4 mouvements du journal" in office.locator("#graphique-etat").inner_text()
+    ticks = office.evaluate("window.graphiqueStock.scales.x.ticks.map(t => t.label)")
+    assert ticks and all(re.fullmatch(r"\d{1,2}\u00a0\S+\u00a0\d{4}", t) for t in ticks), ticks
+    months = office.evaluate("[window.evolutionTick(200 * 86400000)(new Date(2026, 8, 15).getTime()),"
+                             " window.evolutionTick(2 * 86400000)(new Date(2026, 8, 15).getTime())]")
+    assert months == ["sept.\u00a02026", "15\u00a0sept.\u00a02026"]
     screenshot(office, "evolution")
     assert office.problems == []
 
@@ -260,7 +265,7 @@ def test_every_page_renders_cleanly(office, api, van):
 
 
 def test_phone_page_projection_speaks_french_plurals(phone):
-    """Two taps on − announce « 2 bobines » (the page's rule is the server's: units.py)."""
+    """Two taps on − announce « 2 bobines » (the page's rule is the server's: quantities.py)."""
     line = phone.locator("#ligne-CORD-012")
     line.locator("button.moins").tap()
     line.locator("button.moins").tap()

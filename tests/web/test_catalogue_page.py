@@ -60,7 +60,7 @@ def test_add_a_product_with_a_french_decimal(pages, db_session):
 
 def test_bad_price_gets_a_french_message_next_to_the_field(pages, db_session):
     for price, message in [("abc", "doit être un nombre (ex. : 12,50)"), ("-3", "doit être supérieur ou égal à 0"),
-                           ("1,234", "au plus 2 décimale(s)"), ("nan", "doit être un nombre fini")]:
+                           ("1,234", "au plus 2 décimales"), ("nan", "doit être un nombre fini")]:
         response = pages.post("/catalogue/nouveau", data={"csrf": pages.csrf, **_form(prix_unitaire=price)})
         assert response.status_code == 422, price
         assert _field_error(response.text, "prix_unitaire") == message

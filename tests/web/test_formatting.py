@@ -5,7 +5,8 @@ from decimal import Decimal
 
 from inventaire.catalogue.schemas import ProductCreate
 from inventaire.web import formatting
-from inventaire.web.forms import parse_decimal, validate
+from inventaire.quantities import parse as parse_decimal
+from inventaire.web.forms import validate
 
 NBSP = "\u00a0"
 
@@ -23,7 +24,7 @@ def test_quantities_and_money_read_in_french():
 def test_dates_in_the_company_timezone():
     clock = formatting.Clock("America/Montreal")
     winter = dt.datetime(2025, 12, 9, 18, 5, tzinfo=dt.UTC)
-    assert clock.date_time(winter) == "9 déc. 2025, 13 h 05"
+    assert clock.date_time(winter) == "9 déc. 2025, 13\u00a0h\u00a005"
     assert clock.date(dt.datetime(2025, 12, 1, 3, 0, tzinfo=dt.UTC)) == "30 nov. 2025"
     assert clock.iso(winter) == "2025-12-09T13:05:00-05:00"
     assert formatting.month(dt.date(2026, 8, 1)) == "août 2026"
@@ -44,4 +45,4 @@ def test_form_validation_gives_one_french_message_per_field():
                                              "prix_unitaire": "1,234"}, decimals={"prix_unitaire"})
     assert model is None
     assert errors == {"code_produit": "champ obligatoire", "nom_produit": "trop long (au plus 200 caractères)",
-                      "prix_unitaire": "au plus 2 décimale(s)"}
+                      "prix_unitaire": "au plus 2 décimales"}

@@ -79,7 +79,7 @@ def test_overdraw_is_a_409_with_the_french_reason_and_nothing_changes(pages, van
     ({"sens": "utilisation", "quantite": "abc"}, "un nombre plus grand que zéro"),
     ({"sens": "utilisation", "quantite": "0"}, "un nombre plus grand que zéro"),
     ({"sens": "utilisation", "quantite": "-2"}, "un nombre plus grand que zéro"),
-    ({"sens": "utilisation", "quantite": "1,2345"}, "Quantité : au plus 3 décimale(s)."),
+    ({"sens": "utilisation", "quantite": "1,2345"}, "Quantité : au plus 3 décimales."),
     ({"sens": "vol", "quantite": "1"}, "Choisissez − (utilisation) ou + (réception)."),
     ({"sens": "utilisation", "quantite": "1", "reference": "x" * 121}, "Référence : trop long"),
 ])

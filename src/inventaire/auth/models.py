@@ -8,8 +8,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from inventaire.database import Base, UTCDateTime, utcnow
 from inventaire.techniciens.models import Technician
 
-ROLES = ("admin", "technicien", "cron")
-
 
 class ApiToken(Base):
     __tablename__ = "api_tokens"

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from inventaire.auth.models import ROLES, ApiToken
+from inventaire.auth.models import ApiToken
 from inventaire.database import utcnow
+from inventaire.enums import Role
 from inventaire.exceptions import InvalidInput, NotFound, Unauthorized
 from inventaire.techniciens.models import Technician
 
@@ -53,11 +54,11 @@ def create_token(
     *, db_session: Session, role: str, nom: str | None = None, technician: Technician | None = None
 ) -> tuple[str, ApiToken]:
     """Create a token and return it in clear (the only time it is ever seen) with its row."""
-    if role not in ROLES:
-        raise InvalidInput(f"Rôle inconnu : « {role} ». Rôles possibles : {', '.join(ROLES)}.")
-    if role == "technicien" and technician is None:
+    if role not in Role.values():
+        raise InvalidInput(f"Rôle inconnu : « {role} ». Rôles possibles : {', '.join(Role.values())}.")
+    if role == Role.TECHNICIEN and technician is None:
         raise InvalidInput("Un jeton « technicien » doit être lié à un technicien (--technicien NOM).")
-    if role != "technicien" and technician is not None:
+    if role != Role.TECHNICIEN and technician is not None:
         raise InvalidInput("Seul un jeton « technicien » est lié à un technicien.")
     nom = " ".join((nom or (technician.nom if technician else role)).split())
     if not 1 <= len(nom) <= 80:
@@ -129,5 +130,5 @@ def revoke(*, db_session: Session, token_id: int) -> ApiToken:
 def has_admin(*, db_session: Session) -> bool:
     """Whether an unrevoked admin token exists."""
     return db_session.scalar(
-        select(ApiToken.id).where(ApiToken.role == "admin", ApiToken.revoked_at.is_(None)).limit(1)
+        select(ApiToken.id).where(ApiToken.role == Role.ADMIN, ApiToken.revoked_at.is_(None)).limit(1)
     ) is not None

@@ -11,18 +11,18 @@ import csv
 import io
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from inventaire.catalogue import service as catalogue
 from inventaire.exceptions import InvalidInput
+from inventaire.quantities import MAX_QUANTITY, has_quantity_places, parse
 from inventaire.stock import service as stock
 from inventaire.techniciens import service as techniciens
 
 MOTIF = "Stock d'ouverture (import)"
-MAX_QUANTITY = Decimal("999999999.999")
 COLUMNS = {  # accepted header spellings, compared without accents or case
     "code": {"code", "code_produit", "code produit", "produit", "sku"},
     "technicien": {"technicien", "technicienne", "technician", "tech"},
@@ -163,19 +163,13 @@ def _quantity(raw: str) -> tuple[Decimal | None, str | None]:
     """A counted quantity: a number ≥ 0 with at most 3 decimals ("2,5" is read as 2.5)."""
     if not raw:
         return None, "quantité manquante"
-    text = raw.replace("\u00a0", "").replace(" ", "")
-    if "," in text and "." not in text:
-        text = text.replace(",", ".")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        return None, f"quantité invalide : « {_shown(raw)} »"
-    if not number.is_finite():
+    number = parse(raw)
+    if number is None or not number.is_finite():
         return None, f"quantité invalide : « {_shown(raw)} »"
     if number < 0:
         return None, f"quantité négative : « {_shown(raw)} »"
     if number > MAX_QUANTITY:
         return None, f"quantité trop grande : « {_shown(raw)} »"
-    if number != number.quantize(Decimal("0.001")):
+    if not has_quantity_places(number):
         return None, f"au plus 3 décimales : « {_shown(raw)} »"
     return number, None

@@ -18,11 +18,12 @@ from sqlalchemy.orm import Session
 
 from inventaire.checks.models import Verification
 from inventaire.checks.schemas import Alert, Evolution, Report, ResolvedAlert
+from inventaire.enums import AlertState, Severity
 from inventaire.techniciens.models import Technician
 
 # A daily check drifts by seconds: a reminder due "in 7 days" must not slip to the 8th day.
 REMINDER_GRACE = dt.timedelta(hours=1)
-RANK = {"bas_stock": 0, "critique": 1}
+RANK = {Severity.BAS_STOCK: 0, Severity.CRITIQUE: 1}
 
 
 def previous_run(
@@ -72,12 +73,12 @@ def _key(alert: Alert | PreviousAlert) -> tuple[str, str]:
     return alert.technicien, alert.code_produit
 
 
-def _etat(alert: Alert, before: PreviousAlert | None) -> str:
+def _etat(alert: Alert, before: PreviousAlert | None) -> AlertState:
     if before is None:
-        return "nouvelle"
+        return AlertState.NOUVELLE
     if alert.quantite_actuelle < before.quantite_actuelle or RANK[alert.severity] > RANK[before.severity]:
-        return "aggravee"
-    return "persistante"
+        return AlertState.AGGRAVEE
+    return AlertState.PERSISTANTE
 
 
 def annotate(
@@ -96,7 +97,7 @@ def annotate(
         prior = before.get(_key(alert))
         alert.etat = _etat(alert, prior)
         last = prior.notifiee_le if prior else None
-        due = alert.etat != "persistante" or last is None or now - last >= rappel - REMINDER_GRACE
+        due = alert.etat != AlertState.PERSISTANTE or last is None or now - last >= rappel - REMINDER_GRACE
         alert.notifiee = due and reaches(alert.technicien)
         alert.notifiee_le = now if alert.notifiee else last
         alert.signalee_avant = last
@@ -114,7 +115,7 @@ def annotate(
     etats = [a.etat for a in report.alertes]
     report.evolution = Evolution(
         precedente_id=previous.id if previous else None,
-        nouvelles=etats.count("nouvelle"), aggravees=etats.count("aggravee"),
-        persistantes=etats.count("persistante"), resolues=len(report.resolues),
+        nouvelles=etats.count(AlertState.NOUVELLE), aggravees=etats.count(AlertState.AGGRAVEE),
+        persistantes=etats.count(AlertState.PERSISTANTE), resolues=len(report.resolues),
         notifiees=sum(1 for a in report.alertes if a.notifiee),
     )

@@ -7,6 +7,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inventaire.database import Base, Quantity, UTCDateTime, utcnow
+from inventaire.enums import DeliveryStatus, RunNotifications
 from inventaire.notifications.models import Notification
 from inventaire.techniciens.models import Technician
 
@@ -33,19 +34,19 @@ class Verification(Base):
     )
 
     @property
-    def statut_notifications(self) -> str:
+    def statut_notifications(self) -> RunNotifications:
         """One word for the run's notifications, for lists and pages.
 
         desactivees (a silent run), aucune (nothing new to say, or no channel configured),
         en_attente, envoyees, echec (every delivery failed), partielle (some failed).
         """
         if not self.notifier:
-            return "desactivees"
+            return RunNotifications.DESACTIVEES
         statuses = {n.statut for n in self.notifications}
         if not statuses:
-            return "aucune"
-        if statuses & {"en_attente", "en_cours"}:
-            return "en_attente"
-        if statuses == {"envoyee"}:
-            return "envoyees"
-        return "echec" if statuses == {"echec"} else "partielle"
+            return RunNotifications.AUCUNE
+        if statuses & {DeliveryStatus.EN_ATTENTE, DeliveryStatus.EN_COURS}:
+            return RunNotifications.EN_ATTENTE
+        if statuses == {DeliveryStatus.ENVOYEE}:
+            return RunNotifications.ENVOYEES
+        return RunNotifications.ECHEC if statuses == {DeliveryStatus.ECHEC} else RunNotifications.PARTIELLE

@@ -6,17 +6,15 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from inventaire.enums import AlertSeverity, AlertState, RunNotifications, Severity
 from inventaire.notifications.schemas import NotificationRead
 from inventaire.schemas import DecimalOut, Timestamp
-
-Etat = Literal["nouvelle", "aggravee", "persistante"]
-
 
 class Alert(BaseModel):
     code_produit: str
     technicien: str
     quantite_actuelle: DecimalOut
-    severity: Literal["critique", "bas_stock"]
+    severity: AlertSeverity
     nom_produit: str
     seuil: DecimalOut
     unite: str
@@ -25,7 +23,7 @@ class Alert(BaseModel):
     )
     rupture_prevue: dt.date | None = Field(default=None, description="Date où la ligne serait épuisée (prévision)")
     # Lifecycle, compared with the previous run of the same scope (None in reports stored before it existed).
-    etat: Etat | None = None
+    etat: AlertState | None = None
     notifiee: bool = Field(default=False, description="Comprise dans les notifications de cette vérification")
     notifiee_le: Timestamp | None = Field(default=None, description="Dernière notification de cette alerte")
     signalee_avant: Timestamp | None = Field(
@@ -38,7 +36,7 @@ class PredictedStockout(BaseModel):
     code_produit: str
     technicien: str
     quantite_actuelle: DecimalOut
-    severity: Literal["rupture_prevue"] = "rupture_prevue"
+    severity: Literal[Severity.RUPTURE_PREVUE] = Severity.RUPTURE_PREVUE
     nom_produit: str
     seuil: DecimalOut
     unite: str
@@ -114,7 +112,7 @@ class VerificationSummary(BaseModel):
     total_alertes: int
     alertes_critiques: int
     notifier: bool
-    statut_notifications: str
+    statut_notifications: RunNotifications
     notifications: list[NotificationRead]
 
 

@@ -14,6 +14,7 @@ from inventaire.checks import lifecycle
 from inventaire.checks.models import Verification
 from inventaire.checks.schemas import Alert, PredictedStockout, Report, Statistics
 from inventaire.database import Quantity, utcnow
+from inventaire.enums import Severity
 from inventaire.exceptions import NotFound
 from inventaire.previsions import service as previsions
 from inventaire.stock.ledger import VALUE
@@ -75,14 +76,14 @@ def build_report(
     alerts = [
         Alert(
             code_produit=code, technicien=nom, quantite_actuelle=qty,
-            severity="critique" if qty <= 0 else "bas_stock", nom_produit=nom_produit,
+            severity=Severity.CRITIQUE if qty <= 0 else Severity.BAS_STOCK, nom_produit=nom_produit,
             seuil=seuil, unite=unite,
             quantite_a_commander=max(par - qty, Decimal(0)) if par is not None else None,
         )
         for nom, code, nom_produit, unite, qty, seuil, par in rows
     ]
-    alerts.sort(key=lambda a: (a.severity != "critique", a.technicien.casefold(), a.code_produit))
-    critical = sum(1 for a in alerts if a.severity == "critique")
+    alerts.sort(key=lambda a: (a.severity != Severity.CRITIQUE, a.technicien.casefold(), a.code_produit))
+    critical = sum(1 for a in alerts if a.severity == Severity.CRITIQUE)
     predicted = []
     if horizon_days is not None:
         predicted = _forecast(db_session, technician, alerts, horizon_days, threshold)

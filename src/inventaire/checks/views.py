@@ -14,6 +14,7 @@ from inventaire.checks.schemas import CheckResponse, Report, VerificationPage, V
 from inventaire.deps import AdminUser, CheckUser, SessionDep, SettingsDep
 from inventaire.errors import CONFLICT, NOT_FOUND
 from inventaire.notifications.schemas import NotificationRead
+from inventaire.quantities import MAX_QUANTITY
 from inventaire.techniciens import service as techniciens
 
 router = APIRouter(tags=["vérifications"])
@@ -21,8 +22,9 @@ CHECK_DEFAULTS = {name: CheckResponse.model_fields[name].default for name in ("s
 
 Threshold = Annotated[
     Decimal | None,
-    Query(ge=0, le=Decimal("999999999.999"), allow_inf_nan=False, description="Seuil d'alerte global (défaut : celui de chaque ligne, puis 5,0)"),
-    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 999999999.999, "examples": [10]}),
+    Query(ge=0, le=MAX_QUANTITY, allow_inf_nan=False,
+          description="Seuil d'alerte global (défaut : celui de chaque ligne, puis 5,0)"),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": float(MAX_QUANTITY), "examples": [10]}),
 ]
 
 

@@ -12,7 +12,7 @@ from rich.table import Table
 from inventaire.cli.context import console, fail, open_session
 from inventaire.config import get_settings
 from inventaire.exceptions import DomainError
-from inventaire.units import count
+from inventaire.quantities import count
 
 
 def _counts(counts) -> str:

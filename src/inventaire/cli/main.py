@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Optional
 
 import typer
@@ -16,6 +16,7 @@ from inventaire.cli.previsions import previsions_app
 from inventaire.cli.regles import regles_app
 from inventaire.cli.tokens import token_app
 from inventaire.config import get_settings
+from inventaire.quantities import is_quantity, parse
 
 app = typer.Typer(
     help="Inventaire : stock des techniciens, journal des mouvements et alertes de stock bas.",
@@ -37,11 +38,10 @@ def parse_threshold(value: str | None) -> Decimal | None:
     """A threshold given on the command line: a finite number ≥ 0 (a comma works too)."""
     if value is None:
         return None
-    try:
-        number = Decimal(value.replace(",", "."))
-    except InvalidOperation:
+    number = parse(value)
+    if number is None:
         fail(f"seuil invalide : « {value} » n'est pas un nombre.", 2)
-    if not number.is_finite() or number < 0 or number > Decimal("999999999.999"):
+    if not is_quantity(number):
         fail(f"seuil invalide : « {value} » (nombre fini, positif ou nul, attendu).", 2)
     return number
 

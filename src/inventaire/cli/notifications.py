@@ -9,11 +9,18 @@ from rich.table import Table
 
 from inventaire.cli.context import console, err, fail, open_session
 from inventaire.config import Settings, get_settings
+from inventaire.enums import DeliveryStatus
 
 notifications_app = typer.Typer(help="Notifications des vérifications : renvoyer celles qui ont échoué.",
                                 no_args_is_help=True)
-STATUTS = {"envoyee": "[green]envoyée[/]", "echec": "[red]échec[/]", "en_attente": "en attente",
-           "en_cours": "en cours"}
+COLOURS: dict[str, str] = {DeliveryStatus.ENVOYEE: "green", DeliveryStatus.ECHEC: "red"}
+
+
+def _status(statut: str) -> str:
+    """A delivery's state in lower case, coloured when it is final."""
+    label = DeliveryStatus.label_of(statut).lower()
+    colour = COLOURS.get(statut)
+    return f"[{colour}]{label}[/]" if colour else label
 
 
 def print_notifications(notes, *, to_stderr: bool = False) -> None:
@@ -24,7 +31,7 @@ def print_notifications(notes, *, to_stderr: bool = False) -> None:
         return
     table = Table("N°", "Canal", "Destinataires", "Sujet", "État", "Essais", "Erreur", title="Notifications")
     for n in notes:
-        table.add_row(str(n.id), n.canal, ", ".join(n.destinataires), n.sujet, STATUTS.get(n.statut, n.statut),
+        table.add_row(str(n.id), n.canal, ", ".join(n.destinataires), n.sujet, _status(n.statut),
                       str(n.tentatives), n.erreur or "")
     out.print(table)
 
@@ -46,7 +53,7 @@ def retry(
         console.print("Aucune notification à renvoyer.")
         return
     print_notifications(notes)
-    if any(n.statut != "envoyee" for n in notes):
+    if any(n.statut != DeliveryStatus.ENVOYEE for n in notes):
         fail("certaines notifications n'ont toujours pas pu être envoyées.")
 
 

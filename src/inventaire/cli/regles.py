@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Optional
 
 import typer
@@ -11,6 +11,7 @@ from rich.table import Table
 from inventaire.cli.context import console, fail, open_session
 from inventaire.config import get_settings
 from inventaire.exceptions import DomainError
+from inventaire.quantities import has_quantity_places, is_quantity, parse, with_unit
 
 regles_app = typer.Typer(
     help="Règles de consommation : ce qu'un service facturé retire du camion.", no_args_is_help=True
@@ -19,17 +20,12 @@ regles_app = typer.Typer(
 
 def parse_quantity(value: str) -> Decimal:
     """A quantity typed on the command line: a number > 0 with at most 3 decimals (a comma works too)."""
-    try:
-        number = Decimal(value.replace(",", "."))
-    except InvalidOperation:
+    number = parse(value)
+    if number is None:
         fail(f"quantité invalide : « {value} » n'est pas un nombre.", 2)
-    if not number.is_finite() or number <= 0 or number > Decimal("999999999.999") or number.as_tuple().exponent < -3:
+    if not is_quantity(number) or number == 0 or not has_quantity_places(number):
         fail(f"quantité invalide : « {value} » (nombre supérieur à zéro, au plus 3 décimales).", 2)
     return number
-
-
-def _qty(value: Decimal) -> str:
-    return format(value.normalize(), "f").replace(".", ",")
 
 
 @regles_app.command("list")
@@ -48,7 +44,7 @@ def list_rules(
         table.columns[1].no_wrap = True
         for r in rules:
             table.add_row(str(r.id), r.service_id, r.service_nom or "—", r.produit.code_produit,
-                          f"{_qty(r.quantite)} {r.produit.unite}", r.notes or "")
+                          with_unit(r.quantite, r.produit.unite), r.notes or "")
     if not rules:
         console.print("Aucune règle de consommation.")
         return
@@ -85,7 +81,7 @@ def add_rule(
             rule = regles.create(db_session=session, service_id=body.service_id, product=product,
                                  quantite=body.quantite, service_nom=body.service_nom, notes=body.notes)
             summary = (f"Règle n° {rule.id} ajoutée : « {rule.service_nom or rule.service_id} » consomme "
-                       f"{_qty(rule.quantite)} {rule.produit.unite} de « {rule.produit.code_produit} ».")
+                       f"{with_unit(rule.quantite, rule.produit.unite)} de « {rule.produit.code_produit} ».")
     except DomainError as exc:
         fail(exc.detail, 2)
     console.print(summary, highlight=False, soft_wrap=True)

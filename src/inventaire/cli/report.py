@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+
+from inventaire.enums import AlertState, Severity
+from inventaire.quantities import money, quantity
 
 
 def print_report(report, console: Console) -> None:
@@ -17,7 +18,7 @@ def print_report(report, console: Console) -> None:
     console.print(f"[bold]Vérification d'inventaire[/] — {scope}", highlight=False)
     console.print(
         f"Lignes vérifiées : {stats.total_produits} · valeur estimée : "
-        f"{_money(stats.valeur_totale_estimee)}", highlight=False,
+        f"{money(stats.valeur_totale_estimee, space=' ')}", highlight=False,
     )
     if report.alertes:
         rows = [_alert_cells(a) for a in report.alertes]
@@ -39,7 +40,7 @@ def print_report(report, console: Console) -> None:
             f"{r.technicien} {r.code_produit}" for r in report.resolues), highlight=False)
 
 
-ETATS = {"nouvelle": "nouvelle", "aggravee": "aggravée", "persistante": "persistante"}
+CRITICAL = Severity.CRITIQUE.label.lower()
 HEADINGS = ("Gravité", "État", "Technicien", "Code", "Produit", "Qté", "Seuil", "À cmd.")
 PRODUCT = 4  # the only column that may wrap
 MIN_PRODUCT = 12
@@ -47,9 +48,9 @@ MIN_PRODUCT = 12
 
 def _alert_cells(a) -> tuple[str, ...]:
     return (
-        "critique" if a.severity == "critique" else "stock bas", ETATS.get(a.etat, "—"), a.technicien,
-        a.code_produit, a.nom_produit, _qty(a.quantite_actuelle), _qty(a.seuil),
-        _qty(a.quantite_a_commander) if a.quantite_a_commander is not None else "—",
+        Severity(a.severity).label.lower(), AlertState(a.etat).label.lower() if a.etat else "—", a.technicien,
+        a.code_produit, a.nom_produit, quantity(a.quantite_actuelle), quantity(a.seuil),
+        quantity(a.quantite_a_commander) if a.quantite_a_commander is not None else "—",
     )
 
 
@@ -72,22 +73,15 @@ def _print_alert_table(rows: list[tuple[str, ...]], console: Console) -> None:
         else:
             table.add_column(heading, no_wrap=True, justify="right" if i > PRODUCT else "left")
     for cells in rows:
-        colour = "red" if cells[0] == "critique" else "yellow"
+        colour = "red" if cells[0] == CRITICAL else "yellow"
         table.add_row(f"[{colour}]{cells[0]}[/]", *(escape(c) for c in cells[1:]))
     console.print(table)
 
 
 def _print_alert_block(cells: tuple[str, ...], console: Console) -> None:
     gravite, etat, technicien, code, produit, qte, seuil, a_commander = cells
-    colour = "red" if gravite == "critique" else "yellow"
+    colour = "red" if gravite == CRITICAL else "yellow"
     console.print(f"[{colour}]{gravite}[/] · {etat} · {escape(technicien)} · {escape(code)}", highlight=False)
     console.print(f"  {escape(produit)}", highlight=False)
     console.print(f"  Qté {qte} · seuil {seuil} · à commander {a_commander}", highlight=False)
 
-
-def _qty(value: Decimal) -> str:
-    return format(value.normalize(), "f").replace(".", ",") if value else "0"
-
-
-def _money(value: Decimal) -> str:
-    return f"{value:,.2f} $".replace(",", " ").replace(".", ",")

@@ -24,6 +24,7 @@ from inventaire.database import utcnow
 from inventaire.deductions import plan as planning
 from inventaire.deductions.models import DeductedService, Deduction, NotDeducted, ServiceStatus
 from inventaire.deductions.schemas import ServiceIn
+from inventaire.quantities import quantity
 from inventaire.stock import service as stock
 from inventaire.stock.models import StockLine, Transaction
 from inventaire.techniciens.models import Technician
@@ -207,12 +208,8 @@ def _short(key, row: Deduction) -> dict:
     return {"id_externe": key[0], "service_id": None, "description": row.description,
             "code_produit": row.produit.code_produit, "quantite": str(row.manque),
             "raison": str(NotDeducted.STOCK_INSUFFISANT),
-            "message": f"stock insuffisant : il manque {_fmt(row.manque)} de « {row.produit.code_produit} » "
+            "message": f"stock insuffisant : il manque {quantity(row.manque)} de « {row.produit.code_produit} » "
                        f"dans le camion de {row.technicien.nom}"}
-
-
-def _fmt(value: Decimal) -> str:
-    return format(value.normalize(), "f").replace(".", ",")
 
 
 def settle_counted(*, db_session: Session, deductions: list[Deduction]) -> None:

@@ -8,7 +8,7 @@ from functools import cache
 import httpx
 
 from inventaire.notifications.digest import Digest
-from inventaire.units import count
+from inventaire.quantities import count
 from inventaire.notifications.exceptions import DeliveryError
 
 MAX_LINES = 10

@@ -20,6 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from inventaire.config import Settings
 from inventaire.database import utcnow
+from inventaire.enums import Channel, DeliveryStatus
 from inventaire.notifications import chat, email
 from inventaire.notifications.exceptions import DeliveryError
 from inventaire.notifications.models import Notification
@@ -39,10 +40,10 @@ class Outcome:
 
 def send(note: Notification, *, settings: Settings) -> str | None:
     """Send one delivery once; returns a remark (partial refusal) or raises DeliveryError."""
-    if note.canal == "email":
+    if note.canal == Channel.EMAIL:
         return email.send(note.contenu, settings=settings)
-    url = settings.slack_webhook_url if note.canal == "slack" else settings.discord_webhook_url
-    chat.post(url, note.contenu, service=note.canal.capitalize(), timeout=settings.notify_timeout)
+    url = settings.slack_webhook_url if note.canal == Channel.SLACK else settings.discord_webhook_url
+    chat.post(url, note.contenu, service=Channel(note.canal).label, timeout=settings.notify_timeout)
     return None
 
 
@@ -66,17 +67,17 @@ def claim(*, db_session: Session, note: Notification) -> bool:
     """Take the delivery for this process (committed); False if someone else has it or it was sent."""
     now = utcnow()
     claimable = or_(
-        Notification.statut.in_(("en_attente", "echec")),
-        and_(Notification.statut == "en_cours", Notification.derniere_tentative < now - STALE),
+        Notification.statut.in_((DeliveryStatus.EN_ATTENTE, DeliveryStatus.ECHEC)),
+        and_(Notification.statut == DeliveryStatus.EN_COURS, Notification.derniere_tentative < now - STALE),
     )
     result = db_session.execute(
         update(Notification).where(Notification.id == note.id, claimable)
-        .values(statut="en_cours", derniere_tentative=now).execution_options(synchronize_session=False)
+        .values(statut=DeliveryStatus.EN_COURS, derniere_tentative=now).execution_options(synchronize_session=False)
     )
     db_session.commit()
     if result.rowcount != 1:
         return False
-    set_committed_value(note, "statut", "en_cours")
+    set_committed_value(note, "statut", DeliveryStatus.EN_COURS)
     set_committed_value(note, "derniere_tentative", now)
     return True
 
@@ -84,7 +85,7 @@ def claim(*, db_session: Session, note: Notification) -> bool:
 def record(*, db_session: Session, note: Notification, outcome: Outcome) -> None:
     """Store how the delivery went (committed)."""
     now = utcnow()
-    note.statut = "envoyee" if outcome.sent else "echec"
+    note.statut = DeliveryStatus.ENVOYEE if outcome.sent else DeliveryStatus.ECHEC
     note.tentatives = note.tentatives + outcome.tries
     note.erreur = outcome.error
     note.derniere_tentative = now
@@ -122,8 +123,8 @@ def retryable(*, db_session: Session, since: dt.datetime, exclude_verification: 
     query = select(Notification).where(
         Notification.created_at >= since,
         or_(
-            Notification.statut == "echec",
-            and_(Notification.statut.in_(("en_attente", "en_cours")),
+            Notification.statut == DeliveryStatus.ECHEC,
+            and_(Notification.statut.in_((DeliveryStatus.EN_ATTENTE, DeliveryStatus.EN_COURS)),
                  func.coalesce(Notification.derniere_tentative, Notification.created_at) < stale),
         ),
     ).order_by(Notification.id)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from inventaire.checks.schemas import Alert, Report, ResolvedAlert
-from inventaire.units import count, unit_for
+from inventaire.enums import AlertState, Severity
+from inventaire.quantities import count, quantity, with_unit
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
           "octobre", "novembre", "décembre")
@@ -28,16 +28,9 @@ COUNTED = (("nouvelle", "nouvelle", "nouvelles"), ("aggravee", "aggravée", "agg
 
 def section_of(alert: Alert) -> str:
     """Where an alert goes: a persistent one nobody was told about is not a reminder."""
-    if alert.etat == "persistante" and alert.signalee_avant is None:
+    if alert.etat == AlertState.PERSISTANTE and alert.signalee_avant is None:
         return "non_signalee"
-    return alert.etat or "nouvelle"
-
-
-def quantity(value: Decimal | None) -> str:
-    """A quantity as a person reads it in French (2,5 ; 3); a dash when there is none."""
-    if value is None:
-        return "—"
-    return format(value.normalize(), "f").replace(".", ",") if value else "0"
+    return alert.etat or AlertState.NOUVELLE
 
 
 def local_time(moment: dt.datetime, tz: str) -> str:
@@ -48,7 +41,8 @@ def local_time(moment: dt.datetime, tz: str) -> str:
 
 
 def severity_label(alert: Alert) -> str:
-    return "CRITIQUE" if alert.severity == "critique" else "stock bas"
+    """« CRITIQUE » stands out in a message; « stock bas » does not need to."""
+    return alert.severity.label.upper() if alert.severity == Severity.CRITIQUE else alert.severity.label.lower()
 
 
 @dataclass(frozen=True)
@@ -92,7 +86,7 @@ class Digest:
 
     @property
     def critiques(self) -> list[Alert]:
-        return [a for a in self.alertes if a.severity == "critique"]
+        return [a for a in self.alertes if a.severity == Severity.CRITIQUE]
 
     def sections(self) -> list[tuple[str, list[Alert]]]:
         """The notified alerts grouped by lifecycle state, non-empty groups only."""
@@ -121,4 +115,4 @@ class Digest:
         """One alert on one line, for chat messages and plain text."""
         extra = f", à commander {quantity(alert.quantite_a_commander)}" if alert.quantite_a_commander else ""
         return (f"{alert.technicien} — {alert.code_produit} {alert.nom_produit} : "
-                f"{quantity(alert.quantite_actuelle)} {unit_for(alert.quantite_actuelle, alert.unite)} (seuil {quantity(alert.seuil)}{extra})")
+                f"{with_unit(alert.quantite_actuelle, alert.unite)} (seuil {quantity(alert.seuil)}{extra})")

@@ -10,9 +10,10 @@ from email.utils import formatdate, make_msgid
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from inventaire.config import Settings
-from inventaire.notifications.digest import Digest, quantity, severity_label
+from inventaire.enums import SmtpSecurity
+from inventaire.notifications.digest import Digest, severity_label
 from inventaire.notifications.exceptions import DeliveryError
-from inventaire.units import count, unit_for
+from inventaire.quantities import count, quantity, unit_for, with_unit
 
 COLUMNS = ("Gravité", "Technicien", "Produit", "Quantité", "Seuil", "À commander")
 _loader = PackageLoader("inventaire.notifications", "templates")
@@ -27,7 +28,7 @@ def text_table(alerts) -> str:
     """The alerts as an aligned plain-text table."""
     rows = [COLUMNS] + [
         (severity_label(a), a.technicien, f"{a.code_produit} {a.nom_produit}",
-         f"{quantity(a.quantite_actuelle)} {unit_for(a.quantite_actuelle, a.unite)}", quantity(a.seuil), quantity(a.quantite_a_commander))
+         with_unit(a.quantite_actuelle, a.unite), quantity(a.seuil), quantity(a.quantite_a_commander))
         for a in alerts
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
@@ -64,10 +65,10 @@ def build_message(content: dict, *, sender: str) -> EmailMessage:
 def _connect(settings: Settings) -> smtplib.SMTP:
     context = ssl.create_default_context()
     host, port, timeout = settings.smtp_host, settings.smtp_port, settings.notify_timeout
-    if settings.smtp_security == "ssl":
+    if settings.smtp_security == SmtpSecurity.SSL:
         return smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
     client = smtplib.SMTP(host, port, timeout=timeout)
-    if settings.smtp_security == "starttls":
+    if settings.smtp_security == SmtpSecurity.STARTTLS:
         client.starttls(context=context)
     return client
 

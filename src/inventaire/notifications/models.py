@@ -6,17 +6,15 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inventaire.database import Base, UTCDateTime, utcnow
+from inventaire.enums import Channel, DeliveryStatus
 
-CHANNELS = ("email", "slack", "discord")
-# en_attente: stored, not tried yet; en_cours: a sender has claimed it; envoyee; echec (retryable).
-STATUSES = ("en_attente", "en_cours", "envoyee", "echec")
 
 
 class Notification(Base):
     __tablename__ = "notifications"
     __table_args__ = (
-        CheckConstraint("canal IN ('email', 'slack', 'discord')", name="canal_connu"),
-        CheckConstraint("statut IN ('en_attente', 'en_cours', 'envoyee', 'echec')", name="statut_connu"),
+        CheckConstraint(Channel.check("canal"), name="canal_connu"),
+        CheckConstraint(DeliveryStatus.check("statut"), name="statut_connu"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -30,7 +28,7 @@ class Notification(Base):
     sujet: Mapped[str] = mapped_column(String(300))
     # Exactly what is sent (e-mail parts, or the webhook's JSON payload), so a retry resends it.
     contenu: Mapped[dict] = mapped_column(JSON)
-    statut: Mapped[str] = mapped_column(String(20), default="en_attente", index=True)
+    statut: Mapped[str] = mapped_column(String(20), default=DeliveryStatus.EN_ATTENTE, index=True)
     tentatives: Mapped[int] = mapped_column(Integer, default=0)
     erreur: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,9 +1,8 @@
 """API shape of one delivery."""
 
-from typing import Literal
-
 from pydantic import BaseModel, ConfigDict
 
+from inventaire.enums import Channel, DeliveryStatus
 from inventaire.schemas import Timestamp
 
 
@@ -11,11 +10,11 @@ class NotificationRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    canal: Literal["email", "slack", "discord"]
+    canal: Channel
     destinataires: list[str]
     technicien: str | None
     sujet: str
-    statut: Literal["en_attente", "en_cours", "envoyee", "echec"]
+    statut: DeliveryStatus
     tentatives: int
     erreur: str | None
     derniere_tentative: Timestamp | None

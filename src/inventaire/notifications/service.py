@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from inventaire.checks.models import Verification
 from inventaire.checks.service import report_of
 from inventaire.config import Settings
+from inventaire.enums import Channel, DeliveryStatus
 from inventaire.notifications import chat, email
 from inventaire.notifications.digest import Digest
 from inventaire.notifications.models import Notification
@@ -64,13 +65,13 @@ def prepare(
         if not mine.empty:
             rows.append(_email(mine, [address], settings, technicien=nom))
     if audience.slack:
-        rows.append(Notification(canal="slack", destinataires=["Slack"], sujet=digest.subject(),
+        rows.append(Notification(canal=Channel.SLACK, destinataires=["Slack"], sujet=digest.subject(),
                                  contenu=chat.slack_payload(digest)))
     if audience.discord:
-        rows.append(Notification(canal="discord", destinataires=["Discord"], sujet=digest.subject(),
+        rows.append(Notification(canal=Channel.DISCORD, destinataires=["Discord"], sujet=digest.subject(),
                                  contenu=chat.discord_payload(digest)))
     for row in rows:
-        row.statut, row.tentatives = "en_attente", 0
+        row.statut, row.tentatives = DeliveryStatus.EN_ATTENTE, 0
     verification.notifications.extend(rows)
     db_session.flush()
     return rows
@@ -78,5 +79,5 @@ def prepare(
 
 def _email(digest: Digest, recipients: list[str], settings: Settings, technicien: str | None = None) -> Notification:
     content = email.render(digest, recipients=recipients, rappel_jours=settings.rappel_jours)
-    return Notification(canal="email", destinataires=recipients, technicien=technicien,
+    return Notification(canal=Channel.EMAIL, destinataires=recipients, technicien=technicien,
                         sujet=content["subject"], contenu=content)

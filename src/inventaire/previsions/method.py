@@ -28,8 +28,6 @@ to stock (the service turns the rates into Decimals with 3 decimals).
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 ALPHA = 0.1  # smoothing of sizes and intervals, per day of use
@@ -77,10 +75,22 @@ def rates(daily: np.ndarray, in_stock: np.ndarray | None = None) -> np.ndarray:
 
 def _clipped(uses: np.ndarray, used: np.ndarray) -> np.ndarray:
     """Daily uses with exceptional days clipped (see the module's docstring)."""
-    values = np.where(used, uses, np.nan)
-    with warnings.catch_warnings():  # rows without any use: all-NaN, no bound needed
-        warnings.simplefilter("ignore", RuntimeWarning)
-        bound = np.maximum(CLIP_MEDIANS * np.nanmedian(values, axis=1),
-                           np.nanpercentile(values, CLIP_QUANTILE, axis=1))
-    bound = np.where(np.isnan(bound), np.inf, bound)
-    return np.minimum(uses, bound[:, None])
+    bound = np.maximum(CLIP_MEDIANS * _quantile(uses, used, 0.5), _quantile(uses, used, CLIP_QUANTILE / 100))
+    return np.minimum(uses, np.where(used.any(axis=1), bound, np.inf)[:, None])
+
+
+def _quantile(uses: np.ndarray, used: np.ndarray, share: float) -> np.ndarray:
+    """Each row's quantile of its days of use (linear interpolation, as numpy's default).
+
+    Sorting once with the days without use pushed to the end: numpy's nanpercentile along an
+    axis took 1.3 s for 10,000 lines of 90 days, this 30 ms (measured, BENCHMARKS.md).
+    """
+    ordered = np.sort(np.where(used, uses, np.inf), axis=1)
+    count = used.sum(axis=1)
+    position = np.maximum(count - 1, 0) * share
+    low = np.floor(position).astype(int)
+    high = np.minimum(low + 1, np.maximum(count - 1, 0))
+    below = np.take_along_axis(ordered, low[:, None], axis=1)[:, 0]
+    above = np.take_along_axis(ordered, high[:, None], axis=1)[:, 0]
+    with np.errstate(invalid="ignore"):  # rows without any use: inf − inf, never used
+        return below + (above - below) * (position - low)

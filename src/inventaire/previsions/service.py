@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from inventaire.catalogue.models import Product
 from inventaire.database import utcnow
+from inventaire.deductions.models import DeductedService
+from inventaire.enums import TransactionType
 from inventaire.previsions import method
 from inventaire.stock.ledger import QUANTITY_SUM
 from inventaire.stock.models import StockLine, Transaction
@@ -23,7 +25,8 @@ from inventaire.techniciens.models import Technician
 
 RATE_STEP = Decimal("0.001")
 COVER_STEP = Decimal("0.1")
-# Ledger rows a deduction from a completed service writes carry this reference (CONTRACT.md).
+# Ledger rows a deduction from a completed service writes carry this reference (CONTRACT.md),
+# or the service's external id when it has no invoice number.
 SERVICE_REFERENCE = "Facture #%"
 
 
@@ -34,9 +37,11 @@ def is_consumption():
     with the invoice's reference: it lowers that day's consumption. Counts, receptions, other
     corrections and transfers (stock moving between a workshop and a van) are not uses.
     """
+    unnumbered = select(DeductedService.id_externe).where(DeductedService.numero.is_(None))
     return or_(
-        Transaction.type == "utilisation",
-        and_(Transaction.type == "ajustement", Transaction.reference.like(SERVICE_REFERENCE)),
+        Transaction.type == TransactionType.UTILISATION,
+        and_(Transaction.type == TransactionType.AJUSTEMENT,
+             or_(Transaction.reference.like(SERVICE_REFERENCE), Transaction.reference.in_(unnumbered))),
     )
 
 

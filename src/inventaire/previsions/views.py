@@ -3,6 +3,7 @@
 from fastapi import APIRouter, Query
 
 from inventaire.deps import SessionDep, StaffUser, ensure_own_stock
+from inventaire.enums import Role
 from inventaire.errors import NOT_FOUND
 from inventaire.previsions import service
 from inventaire.previsions.schemas import ForecastRead
@@ -22,7 +23,7 @@ def get_forecast(
     holder = None
     if technicien is not None:
         holder = techniciens.get_or_404(db_session=db_session, nom=technicien)
-    if user.role == "technicien":
+    if user.role == Role.TECHNICIEN:
         if holder is None:
             holder = db_session.get(Technician, user.technicien_id)
         ensure_own_stock(user, holder.id)

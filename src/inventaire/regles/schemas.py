@@ -4,6 +4,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
+from inventaire.quantities import MAX_QUANTITY, QUANTITY_STEP
 from inventaire.schemas import Code, DecimalOut, QuantityIn, Timestamp, not_nullable, text
 
 ServiceId = Annotated[
@@ -13,7 +14,7 @@ ServiceId = Annotated[
 ]
 PositiveQuantity = Annotated[
     QuantityIn, Field(gt=0),
-    WithJsonSchema({"type": "number", "exclusiveMinimum": 0, "maximum": 999999999.999, "multipleOf": 0.001,
+    WithJsonSchema({"type": "number", "exclusiveMinimum": 0, "maximum": float(MAX_QUANTITY), "multipleOf": float(QUANTITY_STEP),
                     "description": "Quantité consommée par service facturé (> 0)", "examples": [1]}, mode="validation"),
     WithJsonSchema({"type": "number"}, mode="serialization"),
 ]

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inventaire.catalogue.models import Product
+from inventaire.enums import TransactionType
 from inventaire.stock.models import StockLine, Transaction
 from inventaire.stock.service import threshold_of
 from inventaire.techniciens.models import Technician
@@ -92,7 +93,7 @@ def monthly_consumption(
         select(Transaction.created_at, Transaction.ajustement, Product.code_produit, Product.nom_produit,
                Product.unite)
         .join(Product, Product.id == Transaction.produit_id)
-        .where(Transaction.type == "utilisation", Transaction.created_at >= since)
+        .where(Transaction.type == TransactionType.UTILISATION, Transaction.created_at >= since)
     )
     if technician is not None:
         query = query.where(Transaction.technicien_id == technician.id)

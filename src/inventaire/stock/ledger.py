@@ -10,6 +10,7 @@ from sqlalchemy import and_, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from inventaire.catalogue.models import Product
+from inventaire.enums import TransactionType
 from inventaire.database import ScaledDecimal, utcnow
 from inventaire.stock.models import StockLine, Transaction
 from inventaire.techniciens.models import Technician
@@ -128,7 +129,7 @@ def technician_stats(*, db_session: Session, technician: Technician, jours: int)
         .join(Product, Product.id == Transaction.produit_id)
         .where(
             Transaction.technicien_id == technician.id,
-            Transaction.type == "utilisation",
+            Transaction.type == TransactionType.UTILISATION,
             Transaction.created_at >= since,
         )
         .group_by(Product.code_produit, Product.nom_produit, Product.unite, Product.prix_unitaire)

@@ -8,9 +8,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inventaire.catalogue.models import Product
 from inventaire.database import Base, Quantity, UTCDateTime, utcnow
+from inventaire.enums import TransactionType
 from inventaire.techniciens.models import Technician
 
-TRANSACTION_TYPES = ("reception", "utilisation", "ajustement", "comptage")
 
 
 class StockLine(Base):
@@ -40,9 +40,7 @@ class Transaction(Base):
 
     __tablename__ = "transactions_inventaire"
     __table_args__ = (
-        CheckConstraint(
-            "type IN ('reception', 'utilisation', 'ajustement', 'comptage')", name="type_connu"
-        ),
+        CheckConstraint(TransactionType.check("type"), name="type_connu"),
         CheckConstraint("quantite_apres >= 0", name="quantite_apres_positive"),
         Index("ix_transactions_inventaire_ligne_date", "stock_line_id", "created_at"),
         Index("ix_transactions_inventaire_date", "created_at"),

@@ -1,9 +1,8 @@
 """API shapes of stock lines, changes, counts and ledger rows."""
 
-from typing import Literal
-
 from pydantic import BaseModel, ConfigDict, Field
 
+from inventaire.enums import MovementType, TransactionType
 from inventaire.schemas import Code, DecimalOut, Name, NonNegativeQuantityIn, QuantityIn, Timestamp, text
 
 Note = text(500, min_length=0)
@@ -45,7 +44,7 @@ class AdjustRequest(BaseModel):
     code_produit: Code
     ajustement: QuantityIn = Field(description="Variation signée, non nulle, du signe du type",
                                    json_schema_extra={"not": {"const": 0}})
-    type: Literal["reception", "utilisation", "ajustement"] = "ajustement"
+    type: MovementType = TransactionType.AJUSTEMENT
     motif: Note | None = None
     reference: Reference | None = None
 
@@ -75,7 +74,7 @@ class TransactionRead(BaseModel):
     id: int
     technicien: str
     code_produit: str
-    type: Literal["reception", "utilisation", "ajustement", "comptage"]
+    type: TransactionType
     ajustement: DecimalOut
     quantite_avant: DecimalOut
     quantite_apres: DecimalOut

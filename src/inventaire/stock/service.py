@@ -16,14 +16,13 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 
 from inventaire.catalogue.models import Product
 from inventaire.database import utcnow
+from inventaire.enums import MOVEMENT_TYPES, TransactionType
 from inventaire.exceptions import Conflict, InvalidInput
+from inventaire.quantities import MAX_QUANTITY, quantity, unit_for
 from inventaire.stock.models import StockLine, Transaction
 from inventaire.techniciens.models import Technician
-from inventaire.units import unit_for
 
 ZERO = Decimal("0")
-# The largest quantity a NUMERIC(12, 3) holds; beyond it PostgreSQL would fail the whole request.
-MAX_QUANTITY = Decimal("999999999.999")
 
 # The two statements of a stock change, built once: they run on every change, and building an
 # ORM statement and going through the unit of work cost three times the SQL itself (BENCHMARKS.md).
@@ -111,13 +110,13 @@ def _check_bounds(line: StockLine, delta: Decimal) -> None:
     before, after = line.quantite, line.quantite + delta
     if after < 0:
         raise Conflict(
-            f"Stock insuffisant : {line.technicien.nom} a {_fmt(before)} {unit_for(before, line.produit.unite)} de "
-            f"« {line.produit.code_produit} », impossible de retirer {_fmt(-delta)}."
+            f"Stock insuffisant : {line.technicien.nom} a {quantity(before)} {unit_for(before, line.produit.unite)} de "
+            f"« {line.produit.code_produit} », impossible de retirer {quantity(-delta)}."
         )
     if after > MAX_QUANTITY:
         raise Conflict(
-            f"Quantité trop grande : « {line.produit.code_produit} » passerait à {_fmt(after)} "
-            f"(au plus {_fmt(MAX_QUANTITY)})."
+            f"Quantité trop grande : « {line.produit.code_produit} » passerait à {quantity(after)} "
+            f"(au plus {quantity(MAX_QUANTITY)})."
         )
 
 
@@ -182,10 +181,10 @@ def count(
     if seen is not None and line.quantite != seen:
         raise Conflict(
             f"Le stock de « {product.code_produit} » a changé depuis votre lecture "
-            f"({_fmt(seen)} affiché, {_fmt(line.quantite)} maintenant). Rechargez et recomptez."
+            f"({quantity(seen)} affiché, {quantity(line.quantite)} maintenant). Rechargez et recomptez."
         )
     return _write(
-        db_session, line, kind="comptage", delta=counted - line.quantite,
+        db_session, line, kind=TransactionType.COMPTAGE, delta=counted - line.quantite,
         motif=motif or "Comptage physique", reference=None, auteur=auteur, at=at,
     )
 
@@ -206,15 +205,9 @@ def check_sign(kind: str, delta: Decimal) -> None:
     """A change is non-zero and agrees in sign with its type."""
     if delta == 0:
         raise InvalidInput("L'ajustement ne peut pas être nul.")
-    if kind == "reception" and delta < 0:
+    if kind == TransactionType.RECEPTION and delta < 0:
         raise InvalidInput("Une réception ajoute du stock : l'ajustement doit être positif.")
-    if kind == "utilisation" and delta > 0:
+    if kind == TransactionType.UTILISATION and delta > 0:
         raise InvalidInput("Une utilisation retire du stock : l'ajustement doit être négatif.")
-    if kind not in ("reception", "utilisation", "ajustement"):
+    if kind not in MOVEMENT_TYPES:
         raise InvalidInput(f"Type de mouvement inconnu : « {kind} ».")
-
-
-def _fmt(value: Decimal) -> str:
-    """A quantity as a person reads it in French (2,5 ; 3)."""
-    text = format(value.normalize(), "f") if value else "0"
-    return text.replace(".", ",")

@@ -2,13 +2,14 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BeforeValidator
 
 from inventaire.catalogue import service as catalogue
 from inventaire.deps import AdminUser, SessionDep, SettingsDep, StaffUser, ensure_own_stock
+from inventaire.enums import Role, TransactionType
 from inventaire.errors import CONFLICT, NOT_FOUND
 from inventaire.idempotency.routing import IdempotentRoute
 from inventaire.schemas import CODE_PATTERN
@@ -108,7 +109,7 @@ def list_transactions(
     user: StaffUser,
     technicien: str | None = Query(None, min_length=1, max_length=60),
     code_produit: str | None = Query(None, pattern=CODE_PATTERN),
-    type: Literal["reception", "utilisation", "ajustement", "comptage"] | None = Query(None),
+    type: TransactionType | None = Query(None),
     depuis: dt.datetime | None = Query(None, description="ISO 8601, inclus"),
     jusqu_a: Annotated[dt.datetime | None, BeforeValidator(_end_of_day), Query(
         description="ISO 8601, inclus ; une date seule (2025-12-09) inclut toute la journée")] = None,
@@ -119,7 +120,7 @@ def list_transactions(
     flt = ledger.LedgerFilter(type=type, depuis=_aware(depuis), jusqu_a=_aware(jusqu_a), reference=reference)
     if technicien is not None:
         flt.technicien_id = techniciens.get_or_404(db_session=db_session, nom=technicien).id
-    if user.role == "technicien":
+    if user.role == Role.TECHNICIEN:
         if flt.technicien_id not in (None, user.technicien_id):
             ensure_own_stock(user, flt.technicien_id)
         flt.technicien_id = user.technicien_id

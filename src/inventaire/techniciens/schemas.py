@@ -9,17 +9,19 @@ from inventaire.schemas import CONTROL_CLASS, TRIMMED, WHITESPACE, Name, Printab
 # The validated pattern, as the schema shows it: surrounding spaces are trimmed, control characters refused.
 _PART = rf"[^@{WHITESPACE}{CONTROL_CLASS}]+"
 EMAIL_SCHEMA_PATTERN = rf"^{TRIMMED}*{_PART}@{_PART}\.{_PART}{TRIMMED}*$"
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+GAZELLE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$"
 
 Email = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+    StringConstraints(strip_whitespace=True, max_length=254, pattern=EMAIL_PATTERN),
     Printable,
     Field(examples=["allan@example.com"], json_schema_extra={"pattern": EMAIL_SCHEMA_PATTERN}),
 ]
 
 
 GazelleId = Annotated[
-    str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$"),
+    str, StringConstraints(pattern=GAZELLE_PATTERN),
     Field(description="Utilisateur Gazelle (usr_…) dont les factures sont le travail de ce technicien",
           examples=["usr_1tuJ8dV2Q4Vh5Kb"]),
 ]

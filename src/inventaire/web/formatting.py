@@ -7,52 +7,20 @@ from decimal import Decimal
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from inventaire.units import count, unit_for
+from inventaire import quantities
+from inventaire.enums import AlertState, Channel, DeliveryStatus, RunNotifications, Severity, TransactionType
 
-NBSP = "\u00a0"
+NBSP = quantities.NBSP
 MOIS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
-TYPES = {"reception": "Réception", "utilisation": "Utilisation", "ajustement": "Ajustement", "comptage": "Comptage"}
-GRAVITES = {"critique": "Critique", "bas_stock": "Stock bas", "rupture_prevue": "Rupture prévue"}
-ETATS = {"nouvelle": "Nouvelle", "aggravee": "Aggravée", "persistante": "Persistante"}
-# A run's notifications as one word (Verification.statut_notifications), and one delivery's status.
-NOTIFICATIONS = {"desactivees": "Désactivées", "aucune": "Aucune", "en_attente": "En attente",
-                 "envoyees": "Envoyées", "echec": "Échec", "partielle": "Partielle"}
-ENVOIS = {"en_attente": "En attente", "en_cours": "En cours", "envoyee": "Envoyée", "echec": "Échec"}
-CANAUX = {"email": "Courriel", "slack": "Slack", "discord": "Discord"}
-
-
-def _group(digits: str) -> str:
-    """Thousands separated by a no-break space: 12 345."""
-    sign = "-" if digits.startswith("-") else ""
-    digits = digits.lstrip("-")
-    groups = []
-    while len(digits) > 3:
-        digits, tail = digits[:-3], digits[-3:]
-        groups.insert(0, tail)
-    return sign + NBSP.join([digits, *groups])
 
 
 def quantite(value: Decimal | int | None) -> str:
     """2,5 · 3 · 1 250 (no trailing zeros)."""
-    if value is None:
-        return "—"
-    value = Decimal(value)
-    text = format(value.normalize(), "f") if value else "0"
-    whole, _, fraction = text.partition(".")
-    return _group(whole) + ("," + fraction if fraction else "")
+    return quantities.quantity(value, grouped=True)
 
 
-def variation(value: Decimal) -> str:
-    """A signed change: +3, −2,5 (a real minus sign)."""
-    return ("+" if value > 0 else "−" if value < 0 else "") + quantite(abs(value))
-
-
-def argent(value: Decimal | None) -> str:
-    """1 234,50 $"""
-    if value is None:
-        return "—"
-    whole, _, cents = f"{Decimal(value):.2f}".partition(".")
-    return f"{_group(whole)},{cents}{NBSP}$"
+variation = quantities.signed
+argent = quantities.money
 
 
 class Clock:
@@ -107,9 +75,8 @@ def install(env, clock: Clock) -> None:
         quantite=quantite, variation=variation, argent=argent, mois=month, couverture=couverture,
         date=clock.date, date_heure=clock.date_time,
         chemin=lambda v: quote(str(v), safe=""),
-        type_mouvement=lambda t: TYPES.get(t, t), gravite=lambda g: GRAVITES.get(g, g),
-        etat=lambda e: ETATS.get(e, e), notifications=lambda n: NOTIFICATIONS.get(n, n),
-        envoi=lambda n: ENVOIS.get(n, n), canal=lambda c: CANAUX.get(c, c),
-        accord=lambda unite, quantity: unit_for(quantity, unite),
-        compte=count,  # {{ n|compte("alerte") }}: « 1 alerte », « 27 alertes »  # {{ p.unite|accord(q) }}: « 2 bobines »
+        type_mouvement=TransactionType.label_of, gravite=Severity.label_of, etat=AlertState.label_of,
+        notifications=RunNotifications.label_of, envoi=DeliveryStatus.label_of, canal=Channel.label_of,
+        accord=lambda unite, quantity: quantities.unit_for(quantity, unite),  # {{ p.unite|accord(q) }}: « 2 bobines »
+        compte=quantities.count,  # {{ n|compte("alerte") }}: « 1 alerte », « 27 alertes »
     )

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from inventaire.errors import french_message
+from inventaire.quantities import parse
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -18,15 +18,6 @@ FRIENDLIER = {
     ("code_produit", "string_pattern_mismatch"):
         "lettres, chiffres, « . », « _ » ou « - » seulement, sans espace (40 au plus)",
 }
-
-
-def parse_decimal(text: str) -> Decimal | None:
-    """A number typed by a person: a comma or a point, spaces ignored; None if it is not one."""
-    cleaned = text.replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    try:
-        return Decimal(cleaned)
-    except InvalidOperation:
-        return None
 
 
 def field_errors(errors: dict[str, str], labels: dict[str, str]) -> str:
@@ -54,7 +45,7 @@ def validate(
                 errors[name] = REQUIRED
             continue
         if name in decimals:
-            number = parse_decimal(text)
+            number = parse(text)
             if number is None:
                 errors[name] = NOT_A_NUMBER
                 continue

@@ -19,11 +19,11 @@ from inventaire.auth import service as auth_service
 from inventaire.auth.models import ApiToken
 from inventaire.auth.service import Principal, hash_token
 from inventaire.database import utcnow
+from inventaire.enums import PAGE_ROLES, Role
 from inventaire.exceptions import Forbidden
 from inventaire.web.models import WebSession
 
 LIFETIME = dt.timedelta(days=30)
-PAGE_ROLES = ("admin", "technicien")
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class Viewer:
 
     @property
     def is_admin(self) -> bool:
-        return self.principal.role == "admin"
+        return self.principal.role == Role.ADMIN
 
     @property
     def home(self) -> str:
@@ -46,9 +46,9 @@ class Viewer:
 
 def home_page(role: str, technicien: str | None) -> str:
     """Where a person lands: the dashboard for the office, their own stock for a technician."""
-    if role == "technicien" and technicien:
+    if role == Role.TECHNICIEN and technicien:
         return f"/stock/{quote(technicien, safe='')}"
-    return "/" if role == "admin" else "/catalogue"
+    return "/" if role == Role.ADMIN else "/catalogue"
 
 
 def open_session(*, db_session: Session, raw_token: str | None) -> tuple[str, WebSession]:

@@ -3,9 +3,19 @@
   "use strict";
   var COLOURS = ["#1d4ed8", "#b45309", "#047857", "#7c3aed", "#be123c", "#0e7490", "#4d7c0f", "#a21caf"];
 
-  function day(ms) {
-    return new Date(ms).toLocaleDateString("fr-CA", { day: "numeric", month: "short", year: "2-digit" });
+  // The pages' month names (web/formatting.py MOIS): « sept. 2026 », never « sept. 26 ».
+  var MOIS = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."];
+  var NBSP = "\u00a0";
+
+  // A tick: the month and year over a long period, the day and month over a short one.
+  function tick(span) {
+    return function (ms) {
+      var d = new Date(ms);
+      if (span > 62 * 86400000) return MOIS[d.getMonth()] + NBSP + d.getFullYear();
+      return d.getDate() + NBSP + MOIS[d.getMonth()] + NBSP + d.getFullYear();
+    };
   }
+  window.evolutionTick = tick;  // for the browser test
 
   // « 1 mouvement », « 4 mouvements »: the server's rule (units.count), plural from 2 on.
   function compte(n, one, many) {
@@ -50,7 +60,7 @@
         animation: false, maintainAspectRatio: false, parsing: false,
         interaction: { mode: "nearest", intersect: false },
         scales: {
-          x: { type: "linear", min: start, max: last, ticks: { callback: day, maxTicksLimit: 8 } },
+          x: { type: "linear", min: start, max: last, ticks: { callback: tick(last - start), maxTicksLimit: 8 } },
           y: { beginAtZero: true, title: { display: true, text: "Quantité (" + data.produit.unite + ")" } }
         },
         plugins: {

@@ -14,8 +14,8 @@ from fastapi.responses import RedirectResponse
 
 from inventaire.auth import links
 from inventaire.auth import service as auth_service
-from inventaire.auth.models import ROLES
 from inventaire.deps import SessionDep, SettingsDep
+from inventaire.enums import Role
 from inventaire.exceptions import DomainError
 from inventaire.idempotency import pages as page_keys
 from inventaire.techniciens import service as techniciens
@@ -23,8 +23,9 @@ from inventaire.web.deps import AdminPage, FormData
 from inventaire.web.render import PageRoute, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
-ROLE_LABELS = {"technicien": "Technicien (son camion)", "cron": "Tâche planifiée (cron : la vérification)",
-               "admin": "Bureau (administrateur)"}
+# Longer than the roles' own labels: the form says what each kind of token is for.
+ROLE_LABELS = {Role.TECHNICIEN: "Technicien (son camion)", Role.CRON: "Tâche planifiée (cron : la vérification)",
+               Role.ADMIN: "Bureau (administrateur)"}
 NOTICES = {"revoque": "Jeton n° {} révoqué : il est refusé dès maintenant.",
            "deja": "Ce formulaire a déjà créé son jeton (n° {}) : il n'est montré qu'une fois."}
 
@@ -55,10 +56,10 @@ def _refused(request, db_session, viewer, values, field, message, status_code=42
 def create_access(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage,
                   form: FormData):
     values = {field: form.get(field, "").strip() for field in ("role", "technicien", "nom", "cle")}
-    if values["role"] not in ROLES:
+    if values["role"] not in Role.values():
         return _refused(request, db_session, viewer, values, "role", "Choisissez pour qui est ce jeton.")
     technician = None
-    if values["role"] == "technicien":
+    if values["role"] == Role.TECHNICIEN:
         if not values["technicien"]:
             return _refused(request, db_session, viewer, values, "technicien", "Choisissez le technicien.")
         technician = techniciens.get_by_name(db_session=db_session, nom=values["technicien"])

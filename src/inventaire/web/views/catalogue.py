@@ -12,6 +12,7 @@ from inventaire.catalogue import service as catalogue
 from inventaire.catalogue.schemas import NULLABLE_FIELDS, ProductCreate, ProductUpdate
 from inventaire.deps import SessionDep
 from inventaire.exceptions import Conflict
+from inventaire.quantities import editable
 from inventaire.schemas import CODE_PATTERN
 from inventaire.web.deps import AdminPage, FormData, PageUser
 from inventaire.web.forms import validate
@@ -58,7 +59,7 @@ def _values_of(product) -> dict[str, str]:
     values = {}
     for name in FIELDS:
         value = getattr(product, name)
-        values[name] = "" if value is None else str(value).replace(".", ",") if name in DECIMALS else str(value)
+        values[name] = editable(value) if name in DECIMALS else "" if value is None else str(value)
     return values
 
 

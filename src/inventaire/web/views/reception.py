@@ -16,12 +16,14 @@ from inventaire.catalogue import search
 from inventaire.catalogue import service as catalogue
 from inventaire.deps import SessionDep, SettingsDep, ensure_own_stock
 from inventaire.exceptions import DomainError
+from inventaire.enums import TransactionType
 from inventaire.idempotency import pages as page_keys
+from inventaire.quantities import parse
 from inventaire.stock import service as stock
 from inventaire.stock.schemas import AdjustRequest
 from inventaire.techniciens import service as techniciens
 from inventaire.web.deps import FormData, PageUser
-from inventaire.web.forms import field_errors, parse_decimal, validate
+from inventaire.web.forms import field_errors, validate
 from inventaire.web.render import PageRoute
 from inventaire.web.views.stock import LABELS, POSITIVE, NomPath, van_page
 
@@ -43,7 +45,7 @@ def receive_new_product(request: Request, db_session: SessionDep, settings: Sett
 
     if not values["code_produit"]:
         return refused(422, "Produit : choisissez le produit reçu.")
-    amount = parse_decimal(values["quantite"] or "x")
+    amount = parse(values["quantite"] or "x")
     if amount is None or not amount.is_finite() or amount <= 0:
         return refused(422, POSITIVE)
     product = catalogue.get_by_code(db_session=db_session, code_produit=values["code_produit"])
@@ -55,7 +57,7 @@ def receive_new_product(request: Request, db_session: SessionDep, settings: Sett
     if not product.actif:
         return refused(422, f"Produit : « {product.code_produit} » n'est pas au catalogue (ou il est archivé).")
     body, errors = validate(AdjustRequest, {
-        "technicien": technician.nom, "code_produit": product.code_produit, "type": "reception",
+        "technicien": technician.nom, "code_produit": product.code_produit, "type": TransactionType.RECEPTION,
         "ajustement": values["quantite"], "reference": values["reference"],
     }, decimals={"ajustement"}, required={"ajustement"})
     if body is None:
@@ -66,7 +68,7 @@ def receive_new_product(request: Request, db_session: SessionDep, settings: Sett
                                            key=key, path=request.url.path, form=form) is not None:
         return landing  # already recorded: show where it went, write nothing more
     try:
-        stock.adjust(db_session=db_session, technician=technician, product=product, kind="reception",
+        stock.adjust(db_session=db_session, technician=technician, product=product, kind=TransactionType.RECEPTION,
                      delta=body.ajustement, reference=body.reference, auteur=viewer.principal.nom)
     except DomainError as exc:
         return refused(exc.status_code, exc.detail)

@@ -16,21 +16,22 @@ from inventaire.catalogue.models import Product
 from inventaire.checks import service as checks
 from inventaire.config import Settings
 from inventaire.deps import SessionDep, SettingsDep, ensure_own_stock
+from inventaire.enums import Severity, TransactionType
 from inventaire.exceptions import DomainError
 from inventaire.idempotency import pages as page_keys
 from inventaire.idempotency.routing import HEADER
 from inventaire.previsions import service as previsions
 from inventaire.previsions.service import LineForecast
+from inventaire.quantities import parse, with_unit
 from inventaire.stock import ledger
 from inventaire.stock import service as stock
 from inventaire.stock.models import StockLine
 from inventaire.stock.schemas import AdjustRequest, CountRequest
 from inventaire.techniciens import service as techniciens
 from inventaire.techniciens.models import Technician
-from inventaire.units import unit_for
 from inventaire.web.deps import FormData, PageUser
 from inventaire.web.formatting import quantite, variation
-from inventaire.web.forms import field_errors, parse_decimal, validate
+from inventaire.web.forms import field_errors, validate
 from inventaire.web.render import PageRoute, error_response, render
 from inventaire.web.sessions import Viewer
 
@@ -92,7 +93,7 @@ def stock_index(request: Request, db_session: SessionDep, settings: SettingsDep,
     for alert in report.alertes:
         entry = counts.setdefault(alert.technicien, {"total": 0, "critiques": 0})
         entry["total"] += 1
-        entry["critiques"] += alert.severity == "critique"
+        entry["critiques"] += alert.severity == Severity.CRITIQUE
     return render(request, "stock_index.html", viewer=viewer, nav="stock", alertes=counts,
                   techniciens=techniciens.list_technicians(db_session=db_session, actif=True))
 
@@ -191,14 +192,14 @@ def adjust_line(request: Request, db_session: SessionDep, settings: SettingsDep,
     """Record a use (−) or a reception (+) of the amount typed or tapped."""
     line = _line_request(request, db_session, settings, viewer, nom, code)
     kind = form.get("sens")
-    amount = parse_decimal(form.get("quantite", "").strip() or "x")
-    if kind not in ("utilisation", "reception"):
+    amount = parse(form.get("quantite", "").strip() or "x")
+    if kind not in (TransactionType.UTILISATION, TransactionType.RECEPTION):
         return line.answer(422, erreur="Choisissez − (utilisation) ou + (réception).")
     if amount is None or not amount.is_finite() or amount <= 0:
         return line.answer(422, erreur=POSITIVE)
     body, errors = validate(AdjustRequest, {
         "technicien": line.technician.nom, "code_produit": line.product.code_produit, "type": kind,
-        "ajustement": str(-amount if kind == "utilisation" else amount),
+        "ajustement": str(-amount if kind == TransactionType.UTILISATION else amount),
         "reference": form.get("reference", ""), "motif": form.get("motif", ""),
     }, decimals={"ajustement"})
     if body is None:
@@ -210,8 +211,8 @@ def adjust_line(request: Request, db_session: SessionDep, settings: SettingsDep,
             delta=body.ajustement, motif=body.motif, reference=body.reference, auteur=viewer.principal.nom,
         ),
         lambda entry: (
-            f"Enregistré : {'utilisation' if entry.ajustement < 0 else 'réception'} de "
-            f"{quantite(abs(entry.ajustement))} {unit_for(entry.ajustement, line.product.unite)}. "
+            f"Enregistré : {TransactionType(entry.type).label.lower()} de "
+            f"{with_unit(abs(entry.ajustement), line.product.unite, grouped=True)}. "
             f"Quantité : {quantite(entry.quantite_apres)}."
         ),
     )
@@ -235,7 +236,7 @@ def count_line(request: Request, db_session: SessionDep, settings: SettingsDep, 
             seen=body.quantite_vue, auteur=viewer.principal.nom,
         ),
         lambda entry: (
-            f"Comptage enregistré : {quantite(entry.quantite_apres)} {unit_for(entry.quantite_apres, line.product.unite)} "
+            f"Comptage enregistré : {with_unit(entry.quantite_apres, line.product.unite, grouped=True)} "
             f"(écart {variation(entry.ajustement) or '0'})."
         ),
     )

@@ -12,6 +12,7 @@ from inventaire.checks import lifecycle
 from inventaire.checks import service as checks
 from inventaire.checks.schemas import Alert
 from inventaire.deps import SessionDep, SettingsDep
+from inventaire.enums import Severity
 from inventaire.techniciens import service as techniciens
 from inventaire.web.deps import AdminPage, PageUser
 from inventaire.web.render import PageRoute, render
@@ -28,7 +29,7 @@ class AlertGroup:
 
     @property
     def critiques(self) -> int:
-        return sum(1 for a in self.alertes if a.severity == "critique")
+        return sum(1 for a in self.alertes if a.severity == Severity.CRITIQUE)
 
 
 def group_alerts(alerts: list[Alert]) -> list[AlertGroup]:
@@ -37,7 +38,7 @@ def group_alerts(alerts: list[Alert]) -> list[AlertGroup]:
     for alert in alerts:  # already sorted critical first, then technician, then code
         groups.setdefault(alert.technicien, AlertGroup(alert.technicien)).alertes.append(alert)
     for group in groups.values():
-        group.alertes.sort(key=lambda a: (a.severity != "critique", a.code_produit))
+        group.alertes.sort(key=lambda a: (a.severity != Severity.CRITIQUE, a.code_produit))
     return sorted(groups.values(), key=lambda g: (-g.critiques, -len(g.alertes), g.technicien.casefold()))
 
 

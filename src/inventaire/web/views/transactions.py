@@ -15,12 +15,13 @@ from fastapi.responses import StreamingResponse
 
 from inventaire.catalogue import service as catalogue
 from inventaire.deps import SessionDep, SettingsDep
+from inventaire.enums import TransactionType
 from inventaire.exceptions import InvalidInput
+from inventaire.quantities import quantity
 from inventaire.stock import ledger
-from inventaire.stock.models import TRANSACTION_TYPES
 from inventaire.techniciens import service as techniciens
 from inventaire.web.deps import AdminPage
-from inventaire.web.formatting import TYPES, Clock
+from inventaire.web.formatting import Clock
 from inventaire.web.render import PageRoute, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -68,7 +69,7 @@ def _day(text: str, label: str, zone: ZoneInfo, end: bool) -> dt.datetime | None
 
 def ledger_filter(db_session, flt: Filters, zone: ZoneInfo) -> ledger.LedgerFilter:
     """The service's filter for the form's fields (unknown names and codes are 404s)."""
-    if flt.type and flt.type not in TRANSACTION_TYPES:
+    if flt.type and flt.type not in TransactionType.values():
         raise InvalidInput(f"Type de mouvement inconnu : « {flt.type} ».")
     result = ledger.LedgerFilter(
         type=flt.type or None, depuis=_day(flt.depuis, "Depuis", zone, end=False),
@@ -90,7 +91,7 @@ def ledger_page(request: Request, db_session: SessionDep, settings: SettingsDep,
     )
     return render(
         request, "transactions.html", viewer=viewer, nav="transactions", lignes=rows, total=total, page=page,
-        pages=max(1, -(-total // PAGE_SIZE)), filtres=flt, types=TYPES,
+        pages=max(1, -(-total // PAGE_SIZE)), filtres=flt, types=TransactionType.labels(),
         techniciens=techniciens.list_technicians(db_session=db_session),
     )
 
@@ -99,10 +100,6 @@ def _cell(text: str | None) -> str:
     """Text as a spreadsheet shows it, never as a formula (=, +, -, @ at the start)."""
     text = text or ""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _number(value) -> str:
-    return format(value.normalize(), "f").replace(".", ",") if value else "0"
 
 
 def csv_lines(factory, flt: ledger.LedgerFilter, clock: Clock) -> Iterator[str]:
@@ -120,8 +117,8 @@ def csv_lines(factory, flt: ledger.LedgerFilter, clock: Clock) -> Iterator[str]:
             for t in batch:
                 writer.writerow([
                     clock.iso(t.created_at), _cell(t.technicien.nom), _cell(t.produit.code_produit),
-                    _cell(t.produit.nom_produit), TYPES.get(t.type, t.type), _number(t.ajustement),
-                    _number(t.quantite_avant), _number(t.quantite_apres), _cell(t.produit.unite),
+                    _cell(t.produit.nom_produit), TransactionType.label_of(t.type), quantity(t.ajustement),
+                    quantity(t.quantite_avant), quantity(t.quantite_apres), _cell(t.produit.unite),
                     _cell(t.motif), _cell(t.reference), _cell(t.auteur), t.id,
                 ])
         if not batch:

@@ -15,8 +15,8 @@ from inventaire.checks.views import Threshold
 from inventaire.deps import SessionDep, SettingsDep
 from inventaire.errors import french_message
 from inventaire.exceptions import InvalidInput
+from inventaire.quantities import parse
 from inventaire.web.deps import AdminPage, FormData
-from inventaire.web.forms import parse_decimal
 from inventaire.web.render import PageRoute, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -28,7 +28,7 @@ def parse_threshold(text: str | None) -> Decimal | None:
     """The optional threshold of the form, checked like the endpoint's query parameter."""
     if not text or not text.strip():
         return None
-    number = parse_decimal(text.strip())
+    number = parse(text)
     if number is None:
         raise InvalidInput("Seuil : doit être un nombre (ex. : 5 ou 2,5).")
     try:

@@ -239,7 +239,7 @@ class FakeGazelle:
     def settings(self, **extra) -> dict:
         return {"gazelle_api_url": f"{self.url}/graphql", "gazelle_token_url": f"{self.url}/oauth/token",
                 "gazelle_client_id": CLIENT_ID, "gazelle_client_secret": SecretStr(CLIENT_SECRET),
-                "gazelle_refresh_token": SecretStr(self.refresh_token), "gazelle_backoff": 0.0, "gazelle_timeout": 1.0,
+                "gazelle_refresh_token": SecretStr(self.refresh_token), "gazelle_backoff": 0.0, "gazelle_timeout": 15.0,
                 **extra}
 
     def start(self) -> FakeGazelle:

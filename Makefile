@@ -8,7 +8,7 @@ PORT   ?= 8000
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: install run test bench clean
+.PHONY: install run test bench clean api-doc
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ test: install
 ## make bench: the performance benchmark (about 15 minutes; BENCH_ARGS=--quick for about 3), see BENCHMARKS.md
 bench: install
 	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
+
+## make api-doc: write docs/api.md from the OpenAPI schema (a test checks they agree)
+api-doc: install
+	$(BIN)/python -m inventaire.api_reference > docs/api.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis tests/artifacts

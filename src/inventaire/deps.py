@@ -11,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from inventaire.audit import service as audit
 from inventaire.auth import service as auth_service
 from inventaire.auth.service import Principal
 from inventaire.config import Settings
@@ -62,6 +63,7 @@ def get_current_user(
         db_session=db_session, raw=credentials.credentials if credentials else None
     )
     auth_service.touch(db_session=db_session, token_id=principal.token_id, last_used_at=principal.last_used_at)
+    audit.set_author(db_session, principal.nom)
     return principal
 
 

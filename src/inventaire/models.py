@@ -1,5 +1,7 @@
 """Imports every model so that the metadata (and Alembic) sees all tables."""
 
+from inventaire.audit.models import AuditEntry
+from inventaire.audit.service import track
 from inventaire.auth.models import ApiToken
 from inventaire.catalogue.models import Product
 from inventaire.checks.models import Verification
@@ -14,6 +16,10 @@ from inventaire.techniciens.models import Technician
 from inventaire.web.models import WebSession
 
 __all__ = [
-    "ApiToken", "Base", "ConsumptionRule", "DeductedService", "Deduction", "GazelleSync", "GazelleToken", "IdempotencyKey", "Notification", "Product", "StockLine", "Technician", "Transaction",
+    "ApiToken", "AuditEntry", "Base", "ConsumptionRule", "DeductedService", "Deduction", "GazelleSync",
+    "GazelleToken", "IdempotencyKey", "Notification", "Product", "StockLine", "Technician", "Transaction",
     "Verification", "WebSession",
 ]
+
+
+track()  # the audit trail follows the catalogue, technicians, levels, tokens and rules (audit/service.py)

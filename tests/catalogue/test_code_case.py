@@ -90,3 +90,12 @@ def test_the_migration_carries_the_codes_over(database_at_0006):
     _insert_products(database_at_0006, "CORD-012", "Feut-Rouge")
     upgrade(database_at_0006)
     assert _codes(database_at_0006) == [("CORD-012", "cord-012"), ("Feut-Rouge", "feut-rouge")]
+
+
+def test_a_product_name_is_at_most_120_characters(client, db_session):
+    before = database_state(db_session)
+    response = client.post("/inventaire/catalogue", json={"code_produit": "LONG-1", "nom_produit": "x" * 121})
+    assert response.status_code == 422
+    assert "trop long (au plus 120 caractères)" in str(response.json()["detail"])
+    assert database_state(db_session) == before
+    assert client.post("/inventaire/catalogue", json={"code_produit": "LONG-1", "nom_produit": "x" * 120}).status_code == 201

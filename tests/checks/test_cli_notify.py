@@ -99,3 +99,11 @@ def test_serve_starts_the_schedule(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+def test_a_notifying_run_without_any_channel_says_so(cli_env):
+    for name in ("INVENTAIRE_SMTP_HOST", "INVENTAIRE_SLACK_WEBHOOK_URL", "INVENTAIRE_DISCORD_WEBHOOK_URL"):
+        cli_env.delenv(name, raising=False)
+    result = invoke("check", "--notifier")
+    assert result.exit_code == 0
+    assert "Notifications : Aucun canal configuré (courriel, Slack, Discord) : rien n'est envoyé." in result.stdout

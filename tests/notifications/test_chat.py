@@ -25,13 +25,14 @@ def chat_only(app, webhooks, **extra):
 
 def test_slack_and_discord_payloads(client, app, webhooks, van):
     chat_only(app, webhooks)
-    notes = client.post("/inventaire/check-stock").json()["notifications"]
+    body = client.post("/inventaire/check-stock").json()
+    notes, link = body["notifications"], f"http://127.0.0.1:8000/verifications/{body['verification_id']}"
     assert [(n["canal"], n["destinataires"], n["statut"], n["tentatives"]) for n in notes] == [
         ("slack", ["Slack"], "envoyee", 1), ("discord", ["Discord"], "envoyee", 1)]
     assert {r.content_type for r in webhooks.requests} == {"application/json"}
 
     [slack] = webhooks.received(SLACK_PATH)
-    assert slack["text"] == "Inventaire : 13 alertes à signaler dont 12 critiques — 13 nouvelles"
+    assert slack["text"] == f"Inventaire : 13 alertes à signaler dont 12 critiques — 13 nouvelles — {link}"
     header, counts, lines, context = slack["blocks"]
     assert header["type"] == "header" and header["text"]["type"] == "plain_text"
     assert header["text"]["text"].startswith("Inventaire — vérification du ")
@@ -40,13 +41,14 @@ def test_slack_and_discord_payloads(client, app, webhooks, van):
     assert listed[0] == "*Alertes critiques*" and len(listed) == 12 and listed[-1] == "… et 2 autres"
     assert "• Allan — CORD-000 Produit d'essai" in listed[1] and ": 0 unité (seuil 5)" in listed[1]
     assert "MART-01" not in lines["text"]["text"]  # only the critical lines
-    assert context["type"] == "context"
+    assert context["type"] == "context" and f"<{link}|Vérification n° " in context["elements"][0]["text"]
 
     [discord] = webhooks.received(DISCORD_PATH)
     assert discord["content"].startswith("**Inventaire** — 13 alertes à signaler dont 12 critiques")
     assert discord["allowed_mentions"] == {"parse": []}
     [embed] = discord["embeds"]
-    assert embed["title"] == "Alertes critiques" and embed["color"] == 0xC62828
+    assert embed["title"] == "Alertes critiques" and embed["color"] == 0xC62828 and embed["url"] == link
+    assert discord["content"].endswith(f"\n{link}")
     assert embed["description"].count("\n• ") == 9 and embed["description"].endswith("… et 2 autres")
 
 

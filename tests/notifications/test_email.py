@@ -45,6 +45,11 @@ def test_digest_to_the_office_and_each_technician_their_own(client, app, smtp, v
     assert "CRITIQUE   Allan          CORD-001 Corde #1 (Do)          0 unité      5           12" in text
     assert "Jean-Philippe  CORD-001" in text and "1,5 m" in text
     assert "Jean-Philippe" not in allan.part("plain")
+    # Allan's e-mail speaks only of his van: his totals (2 lines, 1 critical), not the company's (3).
+    assert "Au total, 3 lignes en alerte dont 1 critique." in text
+    assert "Au total, 2 lignes en alerte dont 1 critique." in allan.part("plain")
+    link = f"http://127.0.0.1:8000/verifications/{body['verification_id']}"
+    assert f"Voir la vérification : {link}" in text and f'<a href="{link}">' in office.part("html")
     html = office.part("html")
     assert "<th align=\"right\">À commander</th>" in html and "<td>Jean-Philippe</td>" in html
     assert "Feutre &lt;rouge&gt; &amp; noir" in html and "<rouge>" not in html  # escaped
@@ -149,3 +154,9 @@ def test_untrusted_certificate_is_refused(client, app, vans, certificate):
         assert sink.mails == []
     finally:
         sink.stop()
+
+
+def test_links_use_the_public_address(client, app, smtp, vans):
+    email_only(app, smtp, base_url="https://stock.example.com")
+    run = client.post("/inventaire/check-stock").json()["verification_id"]
+    assert f"https://stock.example.com/verifications/{run}" in smtp.mails[0].part("plain")

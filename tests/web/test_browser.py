@@ -137,6 +137,14 @@ def test_phone_page_shows_an_overdraw_and_changes_nothing(phone, api):
     assert line.locator("output.valeur").inner_text() == "3"
     screenshot(phone, "stock-telephone-erreur")
     assert _quantity(api, "GRAPH-PROT") == 3 and _ledger(api)["total"] == before
+    # The refused change is still prepared: correct it and send it again.
+    assert line.locator("form.en-attente").is_visible()
+    assert line.locator("form.en-attente input[name=quantite]").input_value() == "4"
+    assert "stock insuffisant" in line.locator(".projet").inner_text()
+    line.locator("form.en-attente input[name=quantite]").fill("3")
+    line.locator("button.enregistrer").tap()
+    line.locator(".succes").wait_for()
+    assert line.locator("output.valeur").inner_text() == "0" and _quantity(api, "GRAPH-PROT") == 0
 
 
 def test_lost_answer_is_shown_and_the_retry_counts_once(phone, api):

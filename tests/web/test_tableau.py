@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -149,3 +150,14 @@ def test_dashboard_compares_live_alerts_with_the_last_run(pages, client, db_sess
     assert "Persistante" in nicolas[:nicolas.index("</article>")]
     resolved = html[html.index("Résolues depuis la"):]
     assert "CORD-012" in resolved and "Nicolas" in resolved and "0 → 10" in resolved
+
+
+def test_the_notify_box_is_unchecked_and_no_channel_is_said(pages, db_session):
+    html = pages.get("/").text
+    box = re.search(r'<input type="checkbox" name="notifier"[^>]*>', html).group(0)
+    assert "checked" not in box
+    allan = make_technician(db_session, nom="Allan")
+    make_line(db_session, allan, make_product(db_session, code_produit="CORD-001"), 0)
+    db_session.commit()
+    report = pages.post("/verifications", data={"csrf": pages.csrf, "notifier": "oui"})
+    assert "Aucun canal configuré (courriel, Slack, Discord)" in report.text

@@ -6,7 +6,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from inventaire.schemas import Code, DecimalOut, MoneyIn, NonNegativeQuantityIn, not_nullable, text
 
-Text = text(200)
+NOM_MAX = 120  # what a page, a phone line and an e-mail can show whole
+Text = text(NOM_MAX)
 Short = text(60)
 Unit = text(30)
 Supplier = text(120, min_length=0)

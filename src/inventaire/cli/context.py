@@ -1,5 +1,6 @@
 """Shared by CLI commands: consoles, errors, and one unit of work committed once."""
 
+import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,6 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
+from inventaire.audit import service as audit
 from inventaire.config import Settings
 from inventaire.database import make_engine, make_sessionmaker, session_scope
 
@@ -84,6 +86,7 @@ def open_session(settings: Settings) -> Iterator[Session]:
     engine = make_engine(settings.database_url, sqlite_busy_ms=settings.sqlite_busy_ms)
     try:
         with session_scope(make_sessionmaker(engine)) as session:
+            audit.set_author(session, f"ligne de commande ({getpass.getuser()})")
             yield session
     except (OperationalError, ProgrammingError) as exc:
         fail(database_problem(exc, settings.database_url))

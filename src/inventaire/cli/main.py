@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from inventaire.cli import backup, francais  # noqa: F401  (francais: Typer's own words in French)
+from inventaire.cli import backup, exports, francais  # noqa: F401  (francais: Typer's own words in French)
 from inventaire.cli.context import console, database_name, database_problem, fail, open_session
 from inventaire.cli.gazelle import gazelle_app
 from inventaire.cli.notifications import notifications_app
@@ -28,6 +28,7 @@ db_app = typer.Typer(help="Base de données : schéma et migrations.", no_args_i
 app.add_typer(db_app, name="db")
 app.add_typer(token_app, name="token")
 backup.register(app)
+exports.register(app)
 app.add_typer(notifications_app, name="notifications")
 app.add_typer(previsions_app, name="previsions")
 app.add_typer(regles_app, name="regles")
@@ -116,7 +117,7 @@ def check(
     else:
         print_report(Report.model_validate(verification.rapport), console)
     if notify:
-        print_notifications(verification.notifications, to_stderr=as_json)
+        print_notifications(verification.notifications, settings=settings, to_stderr=as_json)
 
 
 @app.command()

@@ -23,11 +23,14 @@ def _status(statut: str) -> str:
     return f"[{colour}]{label}[/]" if colour else label
 
 
-def print_notifications(notes, *, to_stderr: bool = False) -> None:
+def print_notifications(notes, *, settings: Settings, to_stderr: bool = False) -> None:
     """A table of deliveries (what, to whom, how it went), or why there is none."""
+    from inventaire.notifications.service import NO_CHANNEL, channels
+
     out = err if to_stderr else console
     if not notes:
-        out.print("Notifications : rien de nouveau à signaler (ou aucun canal configuré).", highlight=False)
+        why = NO_CHANNEL if not channels(settings) else "rien de nouveau à signaler."
+        out.print(f"Notifications : {why}", highlight=False)
         return
     table = Table("N°", "Canal", "Destinataires", "Sujet", "État", "Essais", "Erreur", title="Notifications")
     for n in notes:
@@ -52,7 +55,7 @@ def retry(
     if not notes:
         console.print("Aucune notification à renvoyer.")
         return
-    print_notifications(notes)
+    print_notifications(notes, settings=settings)
     if any(n.statut != DeliveryStatus.ENVOYEE for n in notes):
         fail("certaines notifications n'ont toujours pas pu être envoyées.")
 

@@ -8,8 +8,8 @@ from functools import cache
 import httpx
 
 from inventaire.notifications.digest import Digest
-from inventaire.quantities import count
 from inventaire.notifications.exceptions import DeliveryError
+from inventaire.quantities import count
 
 MAX_LINES = 10
 RED = 0xC62828
@@ -41,8 +41,8 @@ def slack_payload(digest: Digest) -> dict:
         body = "*Alertes critiques*\n" + "\n".join(lines)
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": body[:3000]}})
     blocks.append({"type": "context", "elements": [
-        {"type": "mrkdwn", "text": f"Vérification n° {digest.verification_id}"}]})
-    return {"text": slack_escape(digest.subject()), "blocks": blocks}
+        {"type": "mrkdwn", "text": f"<{digest.lien}|Vérification n° {digest.verification_id}>"}]})
+    return {"text": f"{slack_escape(digest.subject())} — {digest.lien}", "blocks": blocks}
 
 
 _DISCORD_MARKUP = re.compile(r"([\\*_~`|\[\]])")
@@ -55,12 +55,13 @@ def discord_escape(text: str) -> str:
 
 def discord_payload(digest: Digest) -> dict:
     """Discord: `content`, an embed for the critical lines, and no mention ever pinging anyone."""
-    content = f"**Inventaire** — {discord_escape(digest.headline())} ({discord_escape(digest.scope)}, {digest.when})"
+    content = (f"**Inventaire** — {discord_escape(digest.headline())} ({discord_escape(digest.scope)}, {digest.when})"
+               f"\n{digest.lien}")
     payload: dict = {"content": content[:2000], "allowed_mentions": {"parse": []}}
     lines = _lines(digest, discord_escape)
     if lines:
         payload["embeds"] = [{
-            "title": "Alertes critiques", "description": "\n".join(lines)[:4096], "color": RED,
+            "title": "Alertes critiques", "description": "\n".join(lines)[:4096], "color": RED, "url": digest.lien,
             "footer": {"text": f"Vérification n° {digest.verification_id}"},
         }]
     return payload

@@ -57,11 +57,18 @@ class Digest:
     resolues: tuple[ResolvedAlert, ...]
     total_alertes: int
     total_critiques: int
+    lien: str = ""  # the check on the dashboard
+    # Every alert's (technician, severity), notified or not: a technician's totals are theirs only.
+    gravites: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def of(cls, report: Report, *, verification_id: int, tz: str) -> Digest:
+    def of(cls, report: Report, *, verification_id: int, tz: str, base_url: str | None = None) -> Digest:
         """The notified alerts, and the resolved lines someone had been told about."""
+        from inventaire.auth.links import public_base
+
         return cls(
+            lien=f"{public_base(configured=base_url)}/verifications/{verification_id}",
+            gravites=tuple((a.technicien, a.severity) for a in report.alertes),
             verification_id=verification_id,
             when=local_time(report.generated_at, tz),
             scope=report.technicien or "tous les techniciens",
@@ -73,11 +80,14 @@ class Digest:
         )
 
     def only(self, nom: str) -> Digest:
-        """The same digest restricted to one technician's lines."""
+        """The same digest restricted to one technician's lines: their van, their totals, nothing else."""
         mine = [a for a in self.alertes if a.technicien == nom]
+        theirs = [g for t, g in self.gravites if t == nom]
         return replace(
             self, technicien=nom, scope=nom, alertes=tuple(mine),
             resolues=tuple(r for r in self.resolues if r.technicien == nom),
+            total_alertes=len(theirs), total_critiques=theirs.count("critique"),
+            gravites=tuple((t, g) for t, g in self.gravites if t == nom),
         )
 
     @property

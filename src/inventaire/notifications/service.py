@@ -35,6 +35,15 @@ class Audience:
         return self.office or nom in self.technician_emails
 
 
+NO_CHANNEL = "Aucun canal configuré (courriel, Slack, Discord) : rien n'est envoyé."
+
+
+def channels(settings: Settings) -> list[str]:
+    """The channels a notifying run can use, as a person names them (empty: nothing can be sent)."""
+    return [name for name, on in (("courriel", settings.smtp_host), ("Slack", settings.slack_webhook_url),
+                                  ("Discord", settings.discord_webhook_url)) if on]
+
+
 def audience(*, db_session: Session, settings: Settings) -> Audience:
     """The channels configured in settings, and the active technicians with an e-mail address."""
     emails = {}
@@ -54,7 +63,8 @@ def prepare(
     *, db_session: Session, settings: Settings, verification: Verification, audience: Audience
 ) -> list[Notification]:
     """Store what this run will send (nothing when it has nothing new to say); sending comes later."""
-    digest = Digest.of(report_of(verification), verification_id=verification.id, tz=settings.tz)
+    digest = Digest.of(report_of(verification), verification_id=verification.id, tz=settings.tz,
+                       base_url=settings.base_url)
     if digest.empty:
         return []
     rows = []

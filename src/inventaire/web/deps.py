@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 
+from inventaire.audit import service as audit
 from inventaire.deps import SessionDep
 from inventaire.web import sessions
 from inventaire.web.render import LoginRequired, PageForbidden
@@ -20,7 +21,10 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def session_viewer(request: Request, db_session: SessionDep) -> Viewer | None:
-    return sessions.viewer_of(db_session=db_session, cookie=request.cookies.get(COOKIE))
+    viewer = sessions.viewer_of(db_session=db_session, cookie=request.cookies.get(COOKIE))
+    if viewer is not None:
+        audit.set_author(db_session, viewer.principal.nom)
+    return viewer
 
 
 def same_origin(request: Request) -> bool:

@@ -9,8 +9,8 @@ from fastapi.staticfiles import StaticFiles
 
 from inventaire.web.render import make_environment
 from inventaire.web.views import (
-    acces, catalogue, connexion, deductions, evolution, levels, reception, regles, stock, tableau, techniciens,
-    transactions, verifications,
+    acces, catalogue, connexion, deductions, evolution, exports, historique, levels, modifications, reception, regles,
+    stock, tableau, techniciens, transactions, verifications,
 )
 
 STATIC = Path(__file__).parent / "static"
@@ -21,6 +21,6 @@ def mount(app: FastAPI) -> None:
     logs by inventaire.auth.redaction)."""
     app.state.page_templates = make_environment(app.state.settings.tz)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (connexion, tableau, verifications, evolution, catalogue, stock, reception, levels, techniciens,
-                   transactions, acces, deductions, regles):
+    for module in (exports, historique, connexion, tableau, verifications, evolution, catalogue, stock, reception, levels,
+                   techniciens, transactions, acces, modifications, deductions, regles):
         app.include_router(module.router)

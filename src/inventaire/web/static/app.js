@@ -1,6 +1,11 @@
 // Every page: the CSRF header on HTMX requests, and failures shown to the person, never hidden.
 (function () {
   "use strict";
+  // « Imprimer » buttons (no inline script: the print sheet in style.css hides the menu).
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-imprimer]")) window.print();
+  });
+
   var NETWORK = "Connexion au serveur impossible : rien n'a été enregistré. Vérifiez le réseau et réessayez.";
 
   function csrfToken() {

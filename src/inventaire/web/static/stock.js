@@ -80,6 +80,20 @@
     }
   });
 
+  // A refused change comes back prepared (data-projet): show its projection again, with a new
+  // key for the retry (the refusal wrote nothing, so the key was not kept either).
+  document.addEventListener("htmx:load", function (event) {
+    var line = event.detail.elt.closest ? event.detail.elt.closest(".ligne") : null;
+    if (!line || !line.dataset.projet) return;
+    var delta = parse(line.dataset.projet);
+    delete line.dataset.projet;
+    if (isFinite(delta) && delta !== 0) {
+      var message = line.querySelector(".message").innerHTML;
+      render(line, delta);
+      line.querySelector(".message").innerHTML = message;
+    }
+  });
+
   document.addEventListener("htmx:configRequest", function (event) {
     var form = event.detail.elt;
     if (form.dataset && form.dataset.cle) event.detail.headers["Idempotency-Key"] = form.dataset.cle;

@@ -51,6 +51,8 @@ class LineView:
     prevision: LineForecast | None = None  # days of cover and predicted stockout
     erreur: str | None = None
     succes: str | None = None
+    # A refused change as it was prepared (the form's values), shown again for a retry.
+    projet: dict[str, str] | None = None
 
 
 def line_views(db_session, settings, technician, lines: list[StockLine]) -> list[LineView]:
@@ -144,13 +146,15 @@ class LineRequest:
     technician: Technician
     product: Product
 
-    def answer(self, status_code: int = 200, erreur: str | None = None, succes: str | None = None):
-        """The line as stored now, with the outcome, and the recent movements swapped out of band."""
+    def answer(self, status_code: int = 200, erreur: str | None = None, succes: str | None = None,
+               projet: dict[str, str] | None = None):
+        """The line as stored now, with the outcome, and the recent movements swapped out of band;
+        a refused change comes back prepared (`projet`), ready to be corrected or sent again."""
         line = stock.get_line(db_session=self.db_session, technician=self.technician, product=self.product)
         if line is None:
             return error_response(self.request, status_code, erreur or "Ligne de stock introuvable.")
         item = line_views(self.db_session, self.settings, self.technician, [line])[0]
-        item.erreur, item.succes = erreur, succes
+        item.erreur, item.succes, item.projet = erreur, succes, projet
         return render(self.request, "_ligne.html", status_code, viewer=self.viewer, technicien=self.technician,
                       item=item, oob=True, derniers=_recent(self.db_session, self.technician))
 
@@ -173,7 +177,7 @@ class LineRequest:
             entry = write()
         except DomainError as exc:
             self.db_session.rollback()  # the key's claim goes too: the same key may be retried
-            return self.answer(exc.status_code, erreur=exc.detail)
+            return self.answer(exc.status_code, erreur=exc.detail, projet=form)
         response = self.answer(succes=describe(entry))
         if key is not None:
             page_keys.record(db_session=self.db_session, principal=principal, key=key,
@@ -196,14 +200,14 @@ def adjust_line(request: Request, db_session: SessionDep, settings: SettingsDep,
     if kind not in (TransactionType.UTILISATION, TransactionType.RECEPTION):
         return line.answer(422, erreur="Choisissez − (utilisation) ou + (réception).")
     if amount is None or not amount.is_finite() or amount <= 0:
-        return line.answer(422, erreur=POSITIVE)
+        return line.answer(422, erreur=POSITIVE, projet=form)
     body, errors = validate(AdjustRequest, {
         "technicien": line.technician.nom, "code_produit": line.product.code_produit, "type": kind,
         "ajustement": str(-amount if kind == TransactionType.UTILISATION else amount),
         "reference": form.get("reference", ""), "motif": form.get("motif", ""),
     }, decimals={"ajustement"})
     if body is None:
-        return line.answer(422, erreur=field_errors(errors, LABELS))
+        return line.answer(422, erreur=field_errors(errors, LABELS), projet=form)
     return line.save(
         form,
         lambda: stock.adjust(
@@ -228,9 +232,9 @@ def count_line(request: Request, db_session: SessionDep, settings: SettingsDep, 
         "quantite": form.get("quantite", ""), "quantite_vue": form.get("quantite_vue", ""),
     }, decimals={"quantite", "quantite_vue"}, required={"quantite"})
     if body is None:
-        return line.answer(422, erreur=field_errors(errors, LABELS))
+        return line.answer(422, erreur=field_errors(errors, LABELS), projet={**form, "comptage": "1"})
     return line.save(
-        form,
+        {**form, "comptage": "1"},
         lambda: stock.count(
             db_session=db_session, technician=line.technician, product=line.product, counted=body.quantite,
             seen=body.quantite_vue, auteur=viewer.principal.nom,

@@ -85,13 +85,18 @@ def ledger_filter(db_session, flt: Filters, zone: ZoneInfo) -> ledger.LedgerFilt
 @router.get("/transactions")
 def ledger_page(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage,
                 flt: FiltersDep, page: int = Query(1, ge=1, le=200_000)):
-    service_filter = ledger_filter(db_session, flt, ZoneInfo(settings.tz))
+    try:
+        service_filter = ledger_filter(db_session, flt, ZoneInfo(settings.tz))
+    except InvalidInput as exc:  # the filters stay as typed, the reason above them
+        return render(request, "transactions.html", 422, viewer=viewer, nav="transactions", lignes=[], total=0,
+                      page=1, pages=1, filtres=flt, types=TransactionType.labels(), erreur=exc.detail,
+                      techniciens=techniciens.list_technicians(db_session=db_session))
     rows, total = ledger.list_transactions(
         db_session=db_session, flt=service_filter, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
     )
     return render(
         request, "transactions.html", viewer=viewer, nav="transactions", lignes=rows, total=total, page=page,
-        pages=max(1, -(-total // PAGE_SIZE)), filtres=flt, types=TransactionType.labels(),
+        pages=max(1, -(-total // PAGE_SIZE)), filtres=flt, types=TransactionType.labels(), erreur=None,
         techniciens=techniciens.list_technicians(db_session=db_session),
     )
 

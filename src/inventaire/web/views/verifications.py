@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from pydantic import TypeAdapter, ValidationError
 
 from inventaire.checks import runner
@@ -15,6 +15,9 @@ from inventaire.checks.views import Threshold
 from inventaire.deps import SessionDep, SettingsDep
 from inventaire.errors import french_message
 from inventaire.exceptions import InvalidInput
+from inventaire.exports import service as exports
+from inventaire.notifications.service import NO_CHANNEL
+from inventaire.notifications.service import channels as notification_channels
 from inventaire.quantities import parse
 from inventaire.web.deps import AdminPage, FormData
 from inventaire.web.render import PageRoute, render
@@ -47,11 +50,22 @@ def history(request: Request, db_session: SessionDep, viewer: AdminPage, page: i
 
 
 @router.get("/verifications/{verification_id}")
-def report(request: Request, db_session: SessionDep, viewer: AdminPage,
+def report(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage,
            verification_id: int = Path(ge=1, le=2**31 - 1)):
     run = checks.get_run_or_404(db_session=db_session, verification_id=verification_id)
     return render(request, "verification.html", viewer=viewer, nav="verifications", verification=run,
-                  rapport=Report.model_validate(run.rapport))
+                  rapport=Report.model_validate(run.rapport),
+                  sans_canal=NO_CHANNEL if not notification_channels(settings) else None)
+
+
+@router.get("/verifications/{verification_id}/alertes.csv")
+def report_csv(db_session: SessionDep, settings: SettingsDep, _: AdminPage,
+               verification_id: int = Path(ge=1, le=2**31 - 1)):
+    """The run's alerts for a spreadsheet."""
+    run = checks.get_run_or_404(db_session=db_session, verification_id=verification_id)
+    body = exports.alerts_csv(report=Report.model_validate(run.rapport), tz=settings.tz)
+    return Response(body, media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="verification-{verification_id}-alertes.csv"'})
 
 
 @router.post("/verifications")

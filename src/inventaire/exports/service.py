@@ -1,0 +1,50 @@
+"""What the exports hold: every van's stock, and one check's alerts, as spreadsheet rows."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from inventaire.catalogue.models import Product
+from inventaire.checks.schemas import Report
+from inventaire.exports.spreadsheet import cell, document, moment, number
+from inventaire.stock.models import StockLine
+from inventaire.stock.service import threshold_of
+from inventaire.techniciens.models import Technician
+
+STOCK_HEADERS = ("Technicien", "Code", "Produit", "Catégorie", "Quantité", "Unité", "Seuil", "Niveau de remplissage",
+                 "Coût unitaire", "Valeur", "Mis à jour")
+ALERT_HEADERS = ("Gravité", "État", "Technicien", "Code", "Produit", "Quantité", "Unité", "Seuil", "À commander",
+                 "Signalée le")
+SEVERITIES = {"critique": "critique", "bas_stock": "stock bas"}
+STATES = {"nouvelle": "nouvelle", "aggravee": "aggravée", "persistante": "persistante"}
+
+
+def stock_csv(*, db_session: Session, default: Decimal, tz: str) -> str:
+    """Every active van's lines of active products, by technician then code."""
+    lines = db_session.scalars(
+        select(StockLine).join(StockLine.technicien).join(StockLine.produit)
+        .where(Technician.actif.is_(True), Product.actif.is_(True))
+        .order_by(Technician.nom_cle, Product.code_cle)
+    )
+    rows = (
+        (cell(line.technicien.nom), cell(line.produit.code_produit), cell(line.produit.nom_produit),
+         cell(line.produit.categorie), number(line.quantite), cell(line.produit.unite),
+         number(threshold_of(line, default)), number(line.niveau_par), number(line.produit.prix_unitaire),
+         number((line.quantite * line.produit.prix_unitaire).quantize(Decimal("0.01"))), moment(line.updated_at, tz))
+        for line in lines
+    )
+    return document(STOCK_HEADERS, rows)
+
+
+def alerts_csv(*, report: Report, tz: str) -> str:
+    """One check's alerts as stored, in the report's order."""
+    rows = (
+        (SEVERITIES.get(a.severity, a.severity), STATES.get(a.etat or "", ""), cell(a.technicien),
+         cell(a.code_produit), cell(a.nom_produit), number(a.quantite_actuelle), cell(a.unite), number(a.seuil),
+         number(a.quantite_a_commander), moment(a.notifiee_le, tz))
+        for a in report.alertes
+    )
+    return document(ALERT_HEADERS, rows)

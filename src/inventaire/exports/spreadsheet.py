@@ -1,0 +1,47 @@
+"""CSV a spreadsheet opens as it is: `;` between cells, decimal commas, a UTF-8 BOM, dates it reads.
+
+Québec's Excel and LibreOffice take `;` as the separator of a French-locale CSV and read
+« 2,5 » as a number; the BOM makes them read the accents as UTF-8; « 2026-12-01 09:05:00 »
+(local time, no offset) is a date both recognise. Text never starts like a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+BOM = "\ufeff"
+
+
+def cell(text: str | None) -> str:
+    """Text as a spreadsheet shows it, never as a formula (=, +, -, @ at the start)."""
+    text = text or ""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def number(value: Decimal | int | None) -> str:
+    """2,5 · 3 · 0 (empty when there is none)."""
+    if value is None:
+        return ""
+    value = Decimal(value)
+    return format(value.normalize(), "f").replace(".", ",") if value else "0"
+
+
+def moment(value: dt.datetime | None, tz: str) -> str:
+    """A timestamp in the company's time, as spreadsheets read dates (« 2026-12-01 09:05:00 »)."""
+    if value is None:
+        return ""
+    return value.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def document(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """The whole CSV, BOM first."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return BOM + buffer.getvalue()

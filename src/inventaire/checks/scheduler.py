@@ -146,5 +146,6 @@ def start(settings: Settings) -> BackgroundScheduler | None:
         return None
     engine = make_engine(settings.database_url, sqlite_busy_ms=settings.sqlite_busy_ms)
     scheduler = build_scheduler(settings, make_sessionmaker(engine))
-    scheduler.start()
+    if scheduler is not None:
+        scheduler.start()
     return scheduler

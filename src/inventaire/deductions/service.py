@@ -11,7 +11,6 @@ taken later when stock comes back (a reception, a give-back) or settled by a cou
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 

@@ -18,6 +18,7 @@ from inventaire.database import make_engine, make_sessionmaker
 from inventaire.deductions.views import router as deductions_router
 from inventaire.demandes.views import router as demandes_router
 from inventaire.deps import known_query_only
+from inventaire.gazelle.views import router as gazelle_router
 from inventaire.health import router as health_router
 from inventaire.idempotency import routing as idempotency
 from inventaire.previsions.views import router as previsions_router
@@ -98,7 +99,8 @@ def create_app(settings: Settings | None = None, session_factory: sessionmaker[S
 
     api = APIRouter(prefix="/inventaire", responses=errors.EVERY_ROUTE, dependencies=[Depends(known_query_only)])
     for router in (catalogue_router, techniciens_router, ateliers_router, stock_router, checks_router,
-                   previsions_router, regles_router, deductions_router, demandes_router, reappro_router):
+                   previsions_router, regles_router, deductions_router, gazelle_router, demandes_router,
+                   reappro_router):
         api.include_router(router)
     app.include_router(api)
     mount_pages(app)

@@ -10,6 +10,7 @@ from inventaire.database import Base
 from inventaire.deductions.models import DeductedService, Deduction
 from inventaire.demandes.models import StockRequest
 from inventaire.emplacements.models import Location
+from inventaire.gazelle.models import GazelleSync, GazelleToken
 from inventaire.idempotency.models import IdempotencyKey
 from inventaire.notifications.models import Notification
 from inventaire.regles.models import ConsumptionRule
@@ -18,9 +19,9 @@ from inventaire.techniciens.models import Technician
 from inventaire.web.models import WebSession
 
 __all__ = [
-    "ApiToken", "AuditEntry", "Base", "ConsumptionRule", "DeductedService", "Deduction", "IdempotencyKey", "Location",
-    "Notification", "Product", "StockLine", "StockRequest", "Technician", "Transaction", "Verification", "WebSession",
-    "Workshop",
+    "ApiToken", "AuditEntry", "Base", "ConsumptionRule", "DeductedService", "Deduction", "GazelleSync",
+    "GazelleToken", "IdempotencyKey", "Location", "Notification", "Product", "StockLine", "StockRequest", "Technician",
+    "Transaction", "Verification", "WebSession", "Workshop",
 ]
 
 

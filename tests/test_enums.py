@@ -15,7 +15,8 @@ from tests.factories import make_line, make_product, make_technician
 def test_check_constraints_are_written_from_the_enums():
     checks = {f"{t.name}.{c.name.removeprefix('ck_' + t.name + '_')}": str(c.sqltext) for t in Base.metadata.tables.values()
               for c in t.constraints if isinstance(c, CheckConstraint)}
-    assert checks["transactions_inventaire.type_connu"] == "type IN ('reception', 'utilisation', 'ajustement', 'comptage')"
+    assert checks["transactions_inventaire.type_connu"] == (
+        "type IN ('reception', 'utilisation', 'ajustement', 'comptage', 'transfert')")
     assert checks["notifications.canal_connu"] == "canal IN ('email', 'slack', 'discord')"
     assert checks["notifications.statut_connu"] == "statut IN ('en_attente', 'en_cours', 'envoyee', 'echec')"
 
@@ -43,7 +44,7 @@ def test_the_migrated_database_accepts_every_transaction_type_and_nothing_else(d
     """The CHECK the migrations created agrees with the enum (a new member needs a migration)."""
     tech, product = make_technician(db_session), make_product(db_session)
     line = make_line(db_session, tech, product, 1)
-    row = dict(stock_line_id=line.id, technicien_id=tech.id, produit_id=product.id, ajustement=0,
+    row = dict(stock_line_id=line.id, emplacement_id=tech.id, produit_id=product.id, ajustement=0,
                quantite_avant=1, quantite_apres=1, auteur="essai")
     for kind in TransactionType:
         with db_session.begin_nested():

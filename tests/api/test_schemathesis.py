@@ -27,7 +27,7 @@ from inventaire.auth import service as auth
 from inventaire.config import Settings
 from inventaire.database import make_engine, make_sessionmaker, session_scope
 from tests import databases
-from tests.factories import make_line, make_product, make_technician
+from tests.helpers import make_line, make_product, make_technician
 
 EXAMPLES_PER_OPERATION = 10  # per generation mode; each example is sent to both databases
 EXCLUDED = [openapi_checks.use_after_free, openapi_checks.ensure_resource_availability]
@@ -37,7 +37,7 @@ RUN = collections.Counter()  # examples generated and requests sent, for the clo
 def _target(backend: str, folder) -> tuple:
     """An app over a fresh database of this backend, stocked a little, and its admin header."""
     folder.mkdir()
-    db = databases.TestDatabase(backend, folder)
+    db = databases.MigratedDatabase(backend, folder)
     engine = make_engine(Settings(DATABASE_URL=db.url).database_url)
     with session_scope(make_sessionmaker(engine)) as s:
         make_line(s, make_technician(s, nom="Allan"), make_product(s, code_produit="CORD-001"), Decimal("25"))

@@ -11,16 +11,16 @@ from inventaire.config import Settings
 from inventaire.database import make_engine, make_sessionmaker, session_scope
 from inventaire.stock.models import StockLine, Transaction
 from tests.commands import flat, run_cli
-from tests.factories import make_line, make_product, make_technician
+from tests.helpers import make_line, make_product, make_technician
 
 
 @pytest.fixture
 def url(fresh_database) -> str:
     engine = make_engine(Settings(DATABASE_URL=fresh_database.url).database_url)
     with session_scope(make_sessionmaker(engine)) as s:
-        allan, jp = make_technician(s, nom="Allan"), make_technician(s, nom="Jean-Philippe")
+        _, jp = make_technician(s, nom="Allan"), make_technician(s, nom="Jean-Philippe")
         make_technician(s, nom="Ancien", actif=False)
-        cord, felt = make_product(s, code_produit="CORD-001"), make_product(s, code_produit="FEUT-002", unite="m")
+        _, felt = make_product(s, code_produit="CORD-001"), make_product(s, code_produit="FEUT-002", unite="m")
         make_product(s, code_produit="VIEUX-1", actif=False)
         make_line(s, jp, felt, 4)  # a line that already exists: the count holds the difference
     engine.dispose()

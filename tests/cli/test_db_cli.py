@@ -19,10 +19,9 @@ from inventaire.models import Base
 from inventaire.stock.ledger import ledger_sum
 from inventaire.stock.models import StockLine
 from inventaire.techniciens.models import Technician
-from tests.cli.support import committed
 from tests.commands import run_cli
 from tests.databases import create_pg_database, drop_pg_database, require_pg
-from tests.factories import database_state
+from tests.helpers import committed, database_state
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLES = {t.name for t in Base.metadata.sorted_tables}

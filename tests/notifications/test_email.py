@@ -6,7 +6,7 @@ import pytest
 
 from inventaire.checks.models import Verification
 from inventaire.notifications import delivery
-from tests.factories import make_line, make_product, make_technician
+from tests.helpers import make_line, make_product, make_technician
 from tests.live import free_port
 from tests.servers import OFFICE, SmtpSink, configure, self_signed_certificate, server_tls_context
 

@@ -1,11 +1,10 @@
 """`inventaire regles list|add|remove` on a real database."""
 
-from inventaire.regles.models import ConsumptionRule
 from sqlalchemy import select
 
-from tests.cli.support import committed
+from inventaire.regles.models import ConsumptionRule
 from tests.commands import flat, run_cli
-from tests.factories import make_product
+from tests.helpers import committed, make_product
 
 
 def test_add_list_remove(fresh_database):

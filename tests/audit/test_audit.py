@@ -13,7 +13,7 @@ from inventaire.audit.models import AuditAction, AuditEntry
 from inventaire.auth.models import ApiToken
 from inventaire.techniciens import service as techniciens
 from tests.commands import run_cli
-from tests.helpers import committed, log_in, make_line, make_product, make_technician, make_token, pages  # noqa: F401  (pages: a fixture)
+from tests.helpers import committed, log_in, make_line, make_product, make_technician, make_token
 
 
 def _trail(db_session) -> list[tuple[str, str, str, dict]]:

@@ -94,7 +94,7 @@ def check(
       inventaire check --notifier --json
     """
     notify = notifier if notify is None else notify
-    from inventaire.checks import runner
+    from inventaire import workflows
     from inventaire.checks.schemas import Report
     from inventaire.cli.notifications import print_notifications
     from inventaire.cli.report import print_report
@@ -104,7 +104,7 @@ def check(
     threshold = parse_threshold(seuil)
     try:
         with open_session(settings) as session:
-            verification = runner.check_and_notify(
+            verification = workflows.check_and_notify(
                 db_session=session, settings=settings, technicien=technicien, seuil_critique=threshold,
                 notifier=notify, declenchee_par="ligne de commande",
             )

@@ -47,11 +47,11 @@ def retry(
 
     Exemple : inventaire notifications retry --jours 2
     """
-    from inventaire.notifications import delivery
+    from inventaire import workflows
 
     settings = get_settings()
     with open_session(settings) as session:
-        notes = delivery.retry(db_session=session, settings=settings, jours=jours)
+        notes = workflows.retry(db_session=session, settings=settings, jours=jours)
     if not notes:
         console.print("Aucune notification à renvoyer.")
         return

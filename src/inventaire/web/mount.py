@@ -9,8 +9,20 @@ from fastapi.staticfiles import StaticFiles
 
 from inventaire.web.render import make_environment
 from inventaire.web.views import (
-    acces, catalogue, connexion, evolution, exports, historique, levels, modifications, reception, stock, tableau,
-    techniciens, transactions, verifications,
+    acces,
+    catalogue,
+    connexion,
+    evolution,
+    exports,
+    historique,
+    levels,
+    modifications,
+    reception,
+    stock,
+    tableau,
+    techniciens,
+    transactions,
+    verifications,
 )
 
 STATIC = Path(__file__).parent / "static"

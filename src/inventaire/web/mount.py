@@ -12,12 +12,14 @@ from inventaire.web.views import (
     acces,
     catalogue,
     connexion,
+    deductions,
     evolution,
     exports,
     historique,
     levels,
     modifications,
     reception,
+    regles,
     stock,
     tableau,
     techniciens,
@@ -34,5 +36,5 @@ def mount(app: FastAPI) -> None:
     app.state.page_templates = make_environment(app.state.settings.tz)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (exports, historique, connexion, tableau, verifications, evolution, catalogue, stock, reception, levels,
-                   techniciens, transactions, acces, modifications):
+                   techniciens, transactions, acces, modifications, deductions, regles):
         app.include_router(module.router)

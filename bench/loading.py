@@ -132,7 +132,7 @@ class BenchDatabase:
             nonlocal loaded
             for row in rows:
                 loaded += 1
-                yield tuple(v if f is None else f(v) for f, v in zip(convert, row))
+                yield tuple(v if f is None else f(v) for f, v in zip(convert, row, strict=False))
 
         conn = sqlite3.connect(self.path, isolation_level=None)
         try:

@@ -69,9 +69,9 @@ def test_schema_holds_under_generated_requests(targets):
             @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None, derandomize=True,
                       phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
             @given(case=operation.as_strategy(generation_mode=mode))
-            def exercise(case):
+            def exercise(case):  # noqa: B023 (run at once, inside this iteration)
                 RUN["examples"] += 1
-                if mode is GenerationMode.POSITIVE and "Idempotency-Key" in (case.headers or {}):
+                if mode is GenerationMode.POSITIVE and "Idempotency-Key" in (case.headers or {}):  # noqa: B023
                     # A valid key, but a fresh one: reusing one for another body is refused (422) by design.
                     case.headers["Idempotency-Key"] = str(uuid.uuid4())
                 for app, headers in targets:
@@ -81,7 +81,8 @@ def test_schema_holds_under_generated_requests(targets):
                         case.validate_response(response, headers=headers, excluded_checks=EXCLUDED,
                                                transport_kwargs={"app": app})
                     except (AssertionError, BaseExceptionGroup) as exc:  # collected: one run reports all
-                        failures[f"{operation.label} [{mode.value}]"].add(f"{response.status_code}: {exc}"[:600])
+                        failures[f"{operation.label} [{mode.value}]"].add(  # noqa: B023 (run at once)
+                            f"{response.status_code}: {exc}"[:600])
 
             try:
                 exercise()

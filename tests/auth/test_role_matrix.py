@@ -33,7 +33,7 @@ class Call:
 
 
 def expect(admin: int, own: int, other: int, cron: int, anonymous: int = 401, revoked: int = 401) -> dict:
-    return dict(zip(ROLES, (admin, own, other, cron, anonymous, revoked)))
+    return dict(zip(ROLES, (admin, own, other, cron, anonymous, revoked), strict=False))
 
 
 ADJUST = {"technicien": "Allan", "code_produit": "CORD-001", "ajustement": -1, "type": "utilisation"}

@@ -45,7 +45,8 @@ def write(tmp_path, text: str, encoding="utf-8"):
 
 
 def test_good_file_writes_one_count_per_row(url, tmp_path):
-    path = write(tmp_path, "code,technicien,quantite\nCORD-001,allan,12\nFEUT-002,Jean-Philippe,2.5\n\nCORD-001,Jean-Philippe,0\n")
+    path = write(tmp_path, "code,technicien,quantite\nCORD-001,allan,12\nFEUT-002,Jean-Philippe,2.5\n\n"
+                           "CORD-001,Jean-Philippe,0\n")
     result = run_cli(url, "import-stock", path)
     assert result.exit_code == 0, result.output
     assert "3 lignes importées" in flat(result.output)

@@ -87,7 +87,8 @@ def test_stored_reports_are_compressed_with_lz4_on_postgresql():
 def test_db_upgrade_unreachable_is_a_french_error():
     result = run_cli("postgresql://personne@127.0.0.1:1/aucune", "db", "upgrade")
     assert result.exit_code == 1
-    assert "base de données injoignable (base : postgresql+psycopg://personne@127.0.0.1:1/aucune) : vérifiez DATABASE_URL" in result.stderr
+    assert ("base de données injoignable (base : postgresql+psycopg://personne@127.0.0.1:1/aucune) : "
+            "vérifiez DATABASE_URL") in result.stderr
     assert "Traceback" not in result.output
 
 

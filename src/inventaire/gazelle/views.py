@@ -27,6 +27,7 @@ def run_sync(request: Request, db_session: SessionDep, settings: SettingsDep, us
         return SyncRead(id=None, statut="apercu", apercu=True, jours=jours or settings.gazelle_jours,
                         declenchee_par=user.nom, started_at=None, finished_at=None, erreur=None,
                         rapport=result.rapport)
+    assert result.run is not None  # a sync that is not a preview always stores its run
     return sync_read(result.run)
 
 

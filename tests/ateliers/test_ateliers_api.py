@@ -5,8 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from inventaire.auth import service as auth_service
-from tests.conftest import bearer
-from tests.factories import database_state, make_line, make_product, make_technician, make_workshop
+from tests.helpers import bearer, database_state, make_line, make_product, make_technician, make_workshop
 
 ATELIERS = "/inventaire/ateliers"
 

@@ -10,12 +10,10 @@ from sqlalchemy import select
 
 from inventaire.audit import service as audit
 from inventaire.audit.models import AuditAction, AuditEntry
+from inventaire.auth.models import ApiToken
 from inventaire.techniciens import service as techniciens
 from tests.commands import run_cli
-from tests.factories import make_line, make_product, make_technician
-from inventaire.auth.models import ApiToken
-from tests.cli.support import committed
-from tests.web.conftest import log_in, make_token, pages  # noqa: F401  (pages: a fixture)
+from tests.helpers import committed, log_in, make_line, make_product, make_technician, make_token
 
 
 def _trail(db_session) -> list[tuple[str, str, str, dict]]:

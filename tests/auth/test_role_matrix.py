@@ -22,8 +22,8 @@ from inventaire.demandes import service as demandes
 from inventaire.regles import service as regles
 from inventaire.techniciens import service as techniciens
 from inventaire.models import Base
-from tests.conftest import bearer
-from tests.factories import make_line, make_product, make_technician
+from inventaire.regles import service as regles
+from tests.helpers import bearer, make_line, make_product, make_technician
 
 ROLES = ("admin", "technicien-own", "technicien-other", "cron", "anonymous", "revoked")
 
@@ -37,7 +37,7 @@ class Call:
 
 
 def expect(admin: int, own: int, other: int, cron: int, anonymous: int = 401, revoked: int = 401) -> dict:
-    return dict(zip(ROLES, (admin, own, other, cron, anonymous, revoked)))
+    return dict(zip(ROLES, (admin, own, other, cron, anonymous, revoked), strict=False))
 
 
 ADJUST = {"technicien": "Allan", "code_produit": "CORD-001", "ajustement": -1, "type": "utilisation"}
@@ -121,9 +121,9 @@ MATRIX: dict[tuple[str, str], tuple[Call, dict, bool]] = {
     ("GET", "/inventaire/services/{source}/{id_externe}"): (
         Call("GET", "/inventaire/services/gazelle/inv_0"), expect(404, 403, 403, 403), False),
     ("GET", "/inventaire/manques"): (Call("GET", "/inventaire/manques"), expect(200, 403, 403, 403), False),
-    # Gazelle is not configured here: the office and the cron job get the French 502 that says so.
+    # Gazelle is not configured here: the office and the cron job get the French 409 that says so.
     ("POST", "/inventaire/gazelle/sync"): (
-        Call("POST", "/inventaire/gazelle/sync", params={"apercu": "true"}), expect(502, 403, 403, 502), False),
+        Call("POST", "/inventaire/gazelle/sync", params={"apercu": "true"}), expect(409, 403, 403, 409), False),
     ("GET", "/inventaire/gazelle/syncs"): (
         Call("GET", "/inventaire/gazelle/syncs"), expect(200, 403, 403, 403), False),
     ("GET", "/inventaire/gazelle/syncs/{sync_id}"): (

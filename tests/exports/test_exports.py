@@ -9,10 +9,8 @@ from decimal import Decimal
 import pytest
 
 from inventaire.exports.spreadsheet import BOM
-from tests.cli.support import committed
 from tests.commands import run_cli
-from tests.factories import make_line, make_product, make_technician
-from tests.web.conftest import browser, pages  # noqa: F401  (fixtures)
+from tests.helpers import committed, make_line, make_product, make_technician
 
 
 def _rows(text: str) -> list[list[str]]:

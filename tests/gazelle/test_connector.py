@@ -15,10 +15,9 @@ from inventaire.config import Settings
 from inventaire.gazelle import scheduler as gazelle_schedule
 from inventaire.regles import service as regles
 from inventaire.stock.models import StockLine, Transaction
-from tests.cli.support import committed
 from tests.commands import flat, run_cli
-from tests.factories import database_state, make_line, make_product, make_technician
 from tests.gazelle.fake import CLIENT_SECRET
+from tests.helpers import committed, database_state, make_line, make_product, make_technician
 from tests.live import live_server
 from tests.servers import SLACK_PATH, WebhookSink, configure
 
@@ -59,9 +58,9 @@ def test_endpoint_preview_then_sync_and_the_stored_runs(client, app, gazelle, db
     assert CLIENT_SECRET not in answers and "rt-" not in answers and "at-" not in answers
 
 
-def test_not_configured_is_a_french_502(client):
+def test_not_configured_is_a_french_409(client):
     response = client.post("/inventaire/gazelle/sync")
-    assert response.status_code == 502 and "n'est pas configuré" in response.json()["detail"]
+    assert response.status_code == 409 and "n'est pas configuré" in response.json()["detail"]
 
 
 def test_two_syncs_at_once_through_a_real_server(fresh_database, gazelle):

@@ -16,7 +16,7 @@ from inventaire.exceptions import Conflict, DomainError, InvalidInput
 from inventaire.stock import service as stock
 from inventaire.stock.ledger import ledger_sum
 from inventaire.stock.models import StockLine
-from tests.factories import make_product, make_technician
+from tests.helpers import make_product, make_technician
 
 amounts = st.decimals(min_value=Decimal("-30"), max_value=Decimal("30"), places=3)
 operations = st.lists(
@@ -96,7 +96,7 @@ moves = st.lists(
 def test_company_total_is_receptions_minus_uses_plus_corrections_whatever_the_transfers(db_session, ops):
     """Transfers move stock and never change the company's total of a product."""
     from inventaire.stock.models import Transaction
-    from tests.factories import make_workshop
+    from tests.helpers import make_workshop
 
     places = [make_workshop(db_session), make_technician(db_session), make_technician(db_session)]
     product = make_product(db_session)

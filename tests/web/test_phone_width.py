@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from inventaire.auth import service as auth_service
-from tests.factories import make_line, make_product, make_technician
-from tests.web.conftest import screenshot
+from tests.helpers import make_line, make_product, make_technician, screenshot
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -134,7 +133,7 @@ def test_office_gives_a_phone_access_with_a_qr_code(browser, server, long_names)
     try:
         phone = context.new_page()
         phone.goto(link)
-        phone.wait_for_url(f"**/stock/**")
+        phone.wait_for_url("**/stock/**")
         assert phone.locator("h1").inner_text().endswith(long_names["tech"])
     finally:
         context.close()

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import TypeAdapter, ValidationError
 
-from inventaire.checks import runner
+from inventaire import workflows
 from inventaire.checks import service as checks
 from inventaire.checks.schemas import Report
 from inventaire.checks.views import Threshold
@@ -71,7 +71,7 @@ def report_csv(db_session: SessionDep, settings: SettingsDep, _: AdminPage,
 @router.post("/verifications")
 def run_check(db_session: SessionDep, settings: SettingsDep, viewer: AdminPage, form: FormData):
     """The dashboard's button: the endpoint's whole run (lock, lifecycle, notifications), then its report."""
-    run = runner.check_and_notify(
+    run = workflows.check_and_notify(
         db_session=db_session, settings=settings, technicien=form.get("technicien", "").strip() or None,
         seuil_critique=parse_threshold(form.get("seuil")), notifier=form.get("notifier") == "oui",
         declenchee_par=viewer.principal.nom,

@@ -155,6 +155,7 @@ def adjust(
 ) -> Transaction:
     """Change one line by a signed amount and write its ledger row (`at`: demo and imports only)."""
     check_sign(kind, delta)
+    check_divisible(product, delta)
     now = at or utcnow()
     moved = _move(db_session, technician, product, delta, now)
     if moved is None:  # no line yet, or out of bounds: lock (or create) the line to say which
@@ -177,6 +178,7 @@ def count(
     """Record a physical count as one `comptage` row holding the difference (zero included)."""
     if counted < 0:
         raise InvalidInput("La quantité comptée ne peut pas être négative.")
+    check_divisible(product, counted)
     line = _lock_line(db_session, technician, product, create=True)
     if seen is not None and line.quantite != seen:
         raise Conflict(
@@ -199,6 +201,15 @@ def set_levels(
     line.updated_at = utcnow()
     db_session.flush()
     return line
+
+
+def check_divisible(product: Product, amount: Decimal) -> None:
+    """A product counted in whole units refuses a fraction (« 1,5 bobine »)."""
+    if not product.divisible and amount != amount.to_integral_value():
+        raise InvalidInput(
+            f"« {product.code_produit} » se compte en unités entières ({product.unite}) : "
+            f"{quantity(abs(amount))} refusé."
+        )
 
 
 def check_sign(kind: str, delta: Decimal) -> None:

@@ -2,22 +2,36 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+LOCK   := requirements.lock
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d' ' -f1)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: install run test bench clean api-doc
+.PHONY: install lock lint run test test-fast bench clean api-doc
 
-$(STAMP): pyproject.toml
+# Every dependency, transitive ones included, at the version the lock file pins; then the
+# project itself without resolving anything again.
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
 install: $(STAMP)
+
+## make lock: recompute requirements.lock after adding or changing a dependency in pyproject.toml
+lock: install
+	$(BIN)/pip-compile --quiet --strip-extras --extra test --extra dev --no-emit-index-url \
+		--no-emit-find-links --output-file $(LOCK) pyproject.toml
+
+## make lint: ruff (style, imports, likely bugs) and mypy (types), as CI runs them before the tests
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
 
 ## make run: install, migrate the SQLite file, load the demo data, serve on http://127.0.0.1:8000
 run: install
@@ -28,6 +42,10 @@ run: install
 ## make test: install and run the whole suite (SQLite always, PostgreSQL and Chromium when present)
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## make test-fast: the inner loop, SQLite only and no browser (PostgreSQL and Chromium tests left out)
+test-fast: install
+	INVENTAIRE_TEST_BACKENDS=sqlite $(BIN)/python -m pytest -q -m "not postgres and not browser" $(PYTEST_ARGS)
 
 ## make bench: the performance benchmark (about 15 minutes; BENCH_ARGS=--quick for about 3), see BENCHMARKS.md
 bench: install

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -14,7 +15,8 @@ from inventaire.config import Settings
 from inventaire.database import make_engine
 from tests.databases import TestDatabase
 
-BACKENDS = ["sqlite", "postgresql"]
+# Both unless told otherwise: `make test-fast` runs the SQLite half only.
+BACKENDS = os.environ.get("INVENTAIRE_TEST_BACKENDS", "sqlite,postgresql").split(",")
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

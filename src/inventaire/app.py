@@ -16,6 +16,7 @@ from inventaire.config import Settings, get_settings
 from inventaire.database import make_engine, make_sessionmaker
 from inventaire.deductions.views import router as deductions_router
 from inventaire.deps import known_query_only
+from inventaire.gazelle.views import router as gazelle_router
 from inventaire.health import router as health_router
 from inventaire.idempotency import routing as idempotency
 from inventaire.previsions.views import router as previsions_router
@@ -95,7 +96,7 @@ def create_app(settings: Settings | None = None, session_factory: sessionmaker[S
 
     api = APIRouter(prefix="/inventaire", responses=errors.EVERY_ROUTE, dependencies=[Depends(known_query_only)])
     for router in (catalogue_router, techniciens_router, stock_router, checks_router, previsions_router,
-                   regles_router, deductions_router):
+                   regles_router, deductions_router, gazelle_router):
         api.include_router(router)
     app.include_router(api)
     mount_pages(app)

@@ -3,7 +3,7 @@
 from decimal import Decimal
 from functools import lru_cache
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from inventaire.enums import SmtpSecurity
@@ -44,6 +44,21 @@ class Settings(BaseSettings):
     # How long a second check waits for a running one before answering 409.
     check_lock_timeout: float = Field(default=30.0, gt=0, le=600)
 
+    # Gazelle (invoices → deductions); see the README's "Gazelle" section.
+    gazelle_api_url: str = "https://gazelleapp.io/graphql/private/"
+    gazelle_token_url: str = "https://gazelleapp.io/developer/oauth/token"
+    gazelle_client_id: str | None = None
+    gazelle_client_secret: SecretStr | None = None
+    gazelle_refresh_token: SecretStr | None = None  # the first one; each rotated one is kept in the database
+    gazelle_cron: str | None = None
+    gazelle_jours: int = Field(default=30, ge=1, le=3650)
+    gazelle_timeout: float = Field(default=30.0, gt=0, le=300)
+    gazelle_attempts: int = Field(default=3, ge=1, le=10)
+    gazelle_backoff: float = Field(default=2.0, ge=0, le=60)
+    gazelle_alert_after: int = Field(default=3, ge=1, le=100)  # failed runs in a row before the office is told
+    gazelle_late_hours: float = Field(default=26.0, gt=0)  # the dashboard warns when no sync succeeded for this long
+    gazelle_lock_minutes: float = Field(default=30.0, gt=0)  # a run "in progress" older than this crashed
+
     max_body_bytes: int = 1_000_000
     # Requests served at once per worker (others wait their turn); see admission.py.
     max_requests: int = Field(default=30, ge=1, le=1000)
@@ -58,6 +73,10 @@ class Settings(BaseSettings):
             if value.startswith(prefix):
                 return "postgresql+psycopg://" + value[len(prefix):]
         return value
+
+    @property
+    def gazelle_configured(self) -> bool:
+        return bool(self.gazelle_client_id and self.gazelle_client_secret)
 
     @property
     def office_emails(self) -> list[str]:

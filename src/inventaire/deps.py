@@ -109,7 +109,7 @@ async def known_query_only(request: Request, _: CurrentUser) -> None:
     It depends on the caller so that authentication is checked (401) before the address (422).
     """
     route = request.scope.get("route")
-    if getattr(route, "dependant", None) is None:
+    if route is None or getattr(route, "dependant", None) is None:
         return
     if not hasattr(route, "declared_query"):  # computed once per route
         route.declared_query = frozenset(_declared_query(route.dependant))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -14,9 +16,9 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalErr
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from inventaire.exceptions import DomainError
-from inventaire.schemas import CODE_PATTERN
-from inventaire.techniciens.schemas import EMAIL_PATTERN, GAZELLE_PATTERN
 from inventaire.quantities import count, quantity
+from inventaire.schemas import CODE_PATTERN, INVALID
+from inventaire.techniciens.schemas import EMAIL_PATTERN, GAZELLE_PATTERN
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +57,7 @@ FRENCH_MESSAGES = {
     "list_type": "doit être une liste",
     "string_unicode": "texte invalide (caractères Unicode incorrects)",
     "value_error": "valeur invalide",
+    INVALID: "valeur invalide",  # our own validators: french_message shows their French message instead
 }
 
 
@@ -69,13 +72,13 @@ PATTERNS = {
 _COUNTED = re.compile(r"\b(\d+) ([^\s(]+)\(s\)")
 
 
-def french_message(error: dict) -> str:
+def french_message(error: Mapping[str, Any]) -> str:
     """The French message of one validation error."""
     ctx = error.get("ctx", {})
-    if error["type"] == "value_error" or error["type"] not in FRENCH_MESSAGES:
-        # Our own validators raise French messages; anything else gets the generic one.
-        message = str(ctx.get("error", ""))
-        return message if message and _looks_french(message) else FRENCH_MESSAGES["value_error"]
+    if error["type"] == INVALID:  # our own validators' messages are French already
+        return str(error.get("msg") or FRENCH_MESSAGES[INVALID])
+    if error["type"] not in FRENCH_MESSAGES:  # a plain ValueError, or a type not translated: the generic one
+        return FRENCH_MESSAGES["value_error"]
     if error["type"] == "json_invalid":
         ctx = {"position": error["loc"][-1]}
     if error["type"] == "string_pattern_mismatch":
@@ -95,10 +98,6 @@ def _french_value(value) -> str:
     if isinstance(value, Decimal | float):
         return quantity(value)
     return str(value).replace(" or ", " ou ")
-
-
-def _looks_french(message: str) -> bool:
-    return any(word in message for word in ("doit", "ne peut", "invalide", "é"))
 
 
 def _field(error: dict) -> str:

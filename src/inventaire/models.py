@@ -7,6 +7,7 @@ from inventaire.catalogue.models import Product
 from inventaire.checks.models import Verification
 from inventaire.database import Base
 from inventaire.deductions.models import DeductedService, Deduction
+from inventaire.gazelle.models import GazelleSync, GazelleToken
 from inventaire.idempotency.models import IdempotencyKey
 from inventaire.notifications.models import Notification
 from inventaire.regles.models import ConsumptionRule
@@ -15,7 +16,8 @@ from inventaire.techniciens.models import Technician
 from inventaire.web.models import WebSession
 
 __all__ = [
-    "ApiToken", "AuditEntry", "Base", "ConsumptionRule", "DeductedService", "Deduction", "IdempotencyKey", "Notification", "Product", "StockLine", "Technician", "Transaction",
+    "ApiToken", "AuditEntry", "Base", "ConsumptionRule", "DeductedService", "Deduction", "GazelleSync",
+    "GazelleToken", "IdempotencyKey", "Notification", "Product", "StockLine", "Technician", "Transaction",
     "Verification", "WebSession",
 ]
 

@@ -109,7 +109,7 @@ def unit_for(value: Decimal | int | None, unite: str) -> str:
     Only the first word changes (« boîte de 100 » → « boîtes de 100 »), and abbreviations
     never do (m, ml, kg, pqt).
     """
-    if value is None or abs(value) < 2 or not unite:
+    if value is None or -2 < value < 2 or not unite:
         return unite
     word, space, rest = unite.partition(" ")
     return _plural(word) + space + rest
@@ -121,7 +121,7 @@ def count(n: Decimal | int, singular: str, plural: str | None = None) -> str:
     The one rule for every count a person reads (pages, e-mails, CLI); `plural` when more than
     the first word changes (« 2 lignes suivies »). The check's `summary` keeps its seed text.
     """
-    if abs(n) < 2:
+    if -2 < n < 2:
         return f"{n} {singular}"
     if plural is None:
         word, space, rest = singular.partition(" ")

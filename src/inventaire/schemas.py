@@ -3,22 +3,44 @@
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any
 
+import annotated_types
 from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, StringConstraints, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
-from inventaire.quantities import DIGITS, MAX_MONEY, MAX_QUANTITY, MONEY_PLACES, MONEY_STEP, QUANTITY_PLACES, QUANTITY_STEP
+from inventaire.quantities import (
+    DIGITS,
+    MAX_MONEY,
+    MAX_QUANTITY,
+    MONEY_PLACES,
+    MONEY_STEP,
+    QUANTITY_PLACES,
+    QUANTITY_STEP,
+)
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
 # Control characters (tab and line breaks aside): PostgreSQL refuses NUL, and no person types them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+# The error type of this project's own validators: their message is French already, and
+# errors.french_message shows it as it is (a plain ValueError gets the generic « valeur invalide »).
+INVALID = "valeur_invalide"
+
+
+def invalid(message: str) -> PydanticCustomError:
+    """A validation error in French, for a validator to raise."""
+    return PydanticCustomError(INVALID, message)
+
+
 def _printable(value: str) -> str:
     """Texts a person typed: no control characters, composed accents (NFC)."""
     if _CONTROL.search(value):
-        raise ValueError("ne doit pas contenir de caractères de contrôle")
+        raise invalid("ne doit pas contenir de caractères de contrôle")
     return unicodedata.normalize("NFC", value)
 
 
@@ -35,28 +57,36 @@ TRIMMED = rf"[{WHITESPACE}]"
 
 
 def text_pattern(max_length: int, min_length: int = 1) -> str:
-    """What text() accepts, as a pattern: lengths count after trimming, which maxLength cannot say."""
+    """What PersonText accepts, as a pattern: lengths count after trimming, which maxLength cannot say."""
     edge = f"[^{WHITESPACE}{CONTROL_CLASS}]"
     core = rf"{edge}([^{CONTROL_CLASS}]{{0,{max_length - 2}}}{edge})?"
     return rf"^{TRIMMED}*{core}{TRIMMED}*$" if min_length else rf"^{TRIMMED}*({core})?{TRIMMED}*$"
 
 
-def text(max_length: int, min_length: int = 1) -> Any:
-    """The type of a trimmed text a person typed, of `min_length` (0 or 1) to `max_length` characters."""
-    return Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length), Printable,
-        WithJsonSchema({
-            "type": "string", "pattern": text_pattern(max_length, min_length),
-            "description": f"{min_length} à {max_length} caractères, sans caractère de contrôle "
+@dataclass(frozen=True)
+class PersonText(annotated_types.GroupedMetadata):
+    """A trimmed text a person typed, of `min_length` (0 or 1) to `max_length` characters.
+
+    Metadata of ``Annotated[str, PersonText(60)]``, so type checkers see a ``str``.
+    """
+
+    max_length: int
+    min_length: int = 1
+
+    def __iter__(self) -> Iterator[Any]:
+        yield StringConstraints(strip_whitespace=True, min_length=self.min_length, max_length=self.max_length)
+        yield Printable
+        yield WithJsonSchema({
+            "type": "string", "pattern": text_pattern(self.max_length, self.min_length),
+            "description": f"{self.min_length} à {self.max_length} caractères, sans caractère de contrôle "
                            "(les espaces autour sont retirés).",
-        }, mode="validation"),
-    ]
+        }, mode="validation")
 
 
 def _numbers_only(value: Any) -> Any:
     """JSON numbers only: "2" or true is a mistake in a script, not a quantity."""
     if isinstance(value, (str, bool)):
-        raise ValueError("doit être un nombre")
+        raise invalid("doit être un nombre")
     return value
 
 
@@ -102,7 +132,7 @@ MoneyIn = Annotated[
 DecimalOut = Annotated[Decimal, _DECIMAL_OUT, _NUMBER_OUT]
 
 Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN), Field(examples=["CORD-001"])]
-Name = Annotated[text(60), Field(examples=["Allan"])]
+Name = Annotated[str, PersonText(60), Field(examples=["Allan"])]
 
 
 def to_utc_iso(value: dt.datetime) -> str:

@@ -93,7 +93,7 @@ def authenticate(*, db_session: Session, raw: str | None) -> Principal:
     )
 
 
-def touch(*, db_session: Session, token_id: int, last_used_at: dt.datetime | None = None) -> None:
+def touch(*, db_session: Session, token_id: int | None, last_used_at: dt.datetime | None = None) -> None:
     """Record when a token was last used (at most once per TOUCH_EVERY, without loading it).
 
     `last_used_at`, when the caller has just read it, skips the UPDATE while it is recent: the

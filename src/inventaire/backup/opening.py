@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -17,10 +18,12 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from inventaire.catalogue import service as catalogue
+from inventaire.catalogue.models import Product
 from inventaire.exceptions import InvalidInput
 from inventaire.quantities import MAX_QUANTITY, has_quantity_places, parse
 from inventaire.stock import service as stock
 from inventaire.techniciens import service as techniciens
+from inventaire.techniciens.models import Technician
 
 MOTIF = "Stock d'ouverture (import)"
 COLUMNS = {  # accepted header spellings, compared without accents or case
@@ -46,8 +49,8 @@ class OpeningReport:
 @dataclass
 class _Row:
     ligne: int
-    technician: object
-    product: object
+    technician: Technician
+    product: Product
     quantite: Decimal
 
 
@@ -84,8 +87,8 @@ def _read(path: Path) -> csv.DictReader:
     return reader
 
 
-def _columns_of(headers: list[str], path: Path) -> dict[int, str]:
-    found = {}
+def _columns_of(headers: Sequence[str], path: Path) -> dict[int, str]:
+    found: dict[int, str] = {}
     for index, header in enumerate(headers):
         for name, spellings in COLUMNS.items():
             if _plain(header) in spellings:
@@ -105,7 +108,10 @@ def _plain(text: str) -> str:
 
 
 def _check_rows(db_session: Session, reader: csv.DictReader, report: OpeningReport) -> list[_Row]:
-    rows, seen, products, people = [], {}, {}, {}
+    rows: list[_Row] = []
+    seen: dict[tuple[int, int], int] = {}
+    products: dict[str, Product | None] = {}
+    people: dict[str, Technician | None] = {}
     for record in reader:
         ligne = reader.line_num
         code, nom, raw = ((record.get(k) or "").strip() for k in ("code", "technicien", "quantite"))
@@ -122,7 +128,7 @@ def _check_rows(db_session: Session, reader: csv.DictReader, report: OpeningRepo
             if key in seen:
                 reasons.append(f"doublon de la ligne {seen[key]} ({product.code_produit}, {technician.nom})")
             seen.setdefault(key, ligne)
-        if reasons:
+        if reasons or quantite is None or technician is None or product is None:
             report.rejets.append(Rejected(ligne, " ; ".join(reasons)))
         else:
             rows.append(_Row(ligne, technician, product, quantite))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from typing import cast
 
 from sqlalchemy import Boolean, Column, Integer, Table
 
@@ -19,10 +20,10 @@ from inventaire.techniciens.models import Technician
 
 # (name in the export, table), parents before children.
 TABLES: list[tuple[str, Table]] = [
-    ("catalogue", Product.__table__),
-    ("techniciens", Technician.__table__),
-    ("stock", StockLine.__table__),
-    ("transactions", Transaction.__table__),
+    ("catalogue", cast(Table, Product.__table__)),
+    ("techniciens", cast(Table, Technician.__table__)),
+    ("stock", cast(Table, StockLine.__table__)),
+    ("transactions", cast(Table, Transaction.__table__)),
 ]
 
 

@@ -6,6 +6,7 @@ import csv
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
@@ -33,7 +34,7 @@ class Counts:
 def export_to(*, db_session: Session, folder: Path) -> Counts:
     """Write inventaire.json (everything) and one CSV per table into `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
-    document = {"format": FORMAT, "version": VERSION, "exporte_le": utcnow().isoformat(),
+    document: dict[str, Any] = {"format": FORMAT, "version": VERSION, "exporte_le": utcnow().isoformat(),
                 "application": __version__, "schema": _revision(db_session), "tables": {}}
     counts = Counts()
     for name, table in TABLES:
@@ -72,7 +73,7 @@ def import_from(*, db_session: Session, folder: Path) -> Counts:
     return counts
 
 
-def _read(folder: Path) -> dict:
+def _read(folder: Path) -> dict[str, Any]:
     path = folder / JSON_NAME
     if not path.is_file():
         raise InvalidInput(f"Fichier introuvable : {path} (un dossier écrit par « inventaire export » est attendu).")

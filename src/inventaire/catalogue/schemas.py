@@ -1,16 +1,17 @@
 """API shapes of a product."""
 
 from decimal import Decimal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from inventaire.schemas import Code, DecimalOut, MoneyIn, NonNegativeQuantityIn, not_nullable, text
+from inventaire.schemas import Code, DecimalOut, MoneyIn, NonNegativeQuantityIn, PersonText, not_nullable
 
 NOM_MAX = 120  # what a page, a phone line and an e-mail can show whole
-Text = text(NOM_MAX)
-Short = text(60)
-Unit = text(30)
-Supplier = text(120, min_length=0)
+Text = Annotated[str, PersonText(NOM_MAX)]
+Short = Annotated[str, PersonText(60)]
+Unit = Annotated[str, PersonText(30)]
+Supplier = Annotated[str, PersonText(120, min_length=0)]
 
 
 class ProductCreate(BaseModel):

@@ -1,5 +1,7 @@
 """Catalogue service: the only code that reads and writes products."""
 
+from typing import Any
+
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -53,7 +55,7 @@ def list_categories(*, db_session: Session) -> list[str]:
     return list(db_session.scalars(select(Product.categorie).distinct().order_by(Product.categorie)))
 
 
-def create(*, db_session: Session, data: dict) -> Product:
+def create(*, db_session: Session, data: dict[str, Any]) -> Product:
     """Add a product; a duplicate code is a conflict."""
     existing = get_by_code(db_session=db_session, code_produit=data["code_produit"])
     if existing is not None:
@@ -77,7 +79,7 @@ def _taken(code: str, stored: str) -> str:
     return f"Le code produit « {code} » existe déjà sous la forme « {stored} » (la casse ne compte pas)."
 
 
-def update(*, db_session: Session, product: Product, changes: dict) -> Product:
+def update(*, db_session: Session, product: Product, changes: dict[str, Any]) -> Product:
     """Apply the given fields (a partial update)."""
     for field, value in changes.items():
         setattr(product, field, value)

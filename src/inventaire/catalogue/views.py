@@ -9,7 +9,7 @@ from inventaire.catalogue.schemas import NULLABLE_FIELDS, ProductCreate, Product
 from inventaire.deps import AdminUser, SessionDep, StaffUser
 from inventaire.errors import CONFLICT, NOT_FOUND
 from inventaire.exceptions import InvalidInput
-from inventaire.schemas import text
+from inventaire.schemas import PersonText
 
 router = APIRouter(prefix="/catalogue", tags=["catalogue"])
 # No pattern on the path: a code that cannot exist is an unknown product (404), like any other.
@@ -21,8 +21,8 @@ def list_products(
     db_session: SessionDep,
     _: StaffUser,
     actif: bool | None = Query(True, description="true (défaut) : produits actifs ; false : archivés"),
-    categorie: Annotated[text(60) | None, Query()] = None,
-    q: Annotated[text(100) | None, Query(description="Recherche dans le code et le nom")] = None,
+    categorie: Annotated[Annotated[str, PersonText(60)] | None, Query()] = None,
+    q: Annotated[Annotated[str, PersonText(100)] | None, Query(description="Recherche dans le code et le nom")] = None,
 ):
     return service.list_products(db_session=db_session, actif=actif, categorie=categorie, q=q)
 

@@ -23,7 +23,7 @@ from inventaire.techniciens.models import Technician
 
 # A daily check drifts by seconds: a reminder due "in 7 days" must not slip to the 8th day.
 REMINDER_GRACE = dt.timedelta(hours=1)
-RANK = {Severity.BAS_STOCK: 0, Severity.CRITIQUE: 1}
+RANK: dict[str, int] = {Severity.BAS_STOCK: 0, Severity.CRITIQUE: 1}
 
 
 def previous_run(

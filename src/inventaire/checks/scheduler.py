@@ -68,14 +68,16 @@ def crontab_weekdays(field: str) -> str:
     return ",".join(WEEKDAYS[d] for d in sorted(days))
 
 
-def cron_trigger(settings: Settings) -> CronTrigger:
-    """The trigger for INVENTAIRE_CHECK_CRON in INVENTAIRE_TZ; InvalidInput (French) when malformed."""
+def cron_trigger(settings: Settings, expression: str | None = None, name: str = "INVENTAIRE_CHECK_CRON") -> CronTrigger:
+    """The trigger for INVENTAIRE_CHECK_CRON (or another crontab expression) in INVENTAIRE_TZ; InvalidInput
+    (French) when malformed."""
+    expression = settings.check_cron if expression is None else expression
     try:
         zone = ZoneInfo(settings.tz)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise InvalidInput(f"INVENTAIRE_TZ invalide : « {settings.tz} » (exemple : America/Montreal).") from exc
     try:
-        fields = (settings.check_cron or "").split()
+        fields = (expression or "").split()
         if len(fields) != 5:
             raise ValueError(f"{len(fields)} champ(s) au lieu de 5")
         minute, hour, day, month, weekday = fields
@@ -83,7 +85,7 @@ def cron_trigger(settings: Settings) -> CronTrigger:
                            day_of_week=crontab_weekdays(weekday), timezone=zone)
     except ValueError as exc:
         raise InvalidInput(
-            f"INVENTAIRE_CHECK_CRON invalide : « {settings.check_cron} » ({exc}). "
+            f"{name} invalide : « {expression} » ({exc}). "
             "Format : minute heure jour mois jour-de-semaine, par exemple « 0 9 * * * »."
         ) from exc
 
@@ -121,24 +123,29 @@ def scheduled_check(
 
 
 def build_scheduler(settings: Settings, session_factory: sessionmaker[Session]) -> BackgroundScheduler | None:
-    """A scheduler with the check job, or None when INVENTAIRE_CHECK_CRON is not set (not started)."""
-    if not settings.check_cron:
+    """A scheduler with the check job and the Gazelle sync job, each when its cron is set; None when neither is."""
+    from inventaire.gazelle import scheduler as gazelle_schedule
+
+    if not settings.check_cron and not settings.gazelle_cron:
         return None
-    trigger = cron_trigger(settings)
-    scheduler = BackgroundScheduler(timezone=trigger.timezone)
-    scheduler.add_job(
-        scheduled_check, trigger, id=JOB_ID, name="Vérification d'inventaire planifiée",
-        kwargs={"session_factory": session_factory, "settings": settings},
-        coalesce=True, max_instances=1, misfire_grace_time=300, replace_existing=True,
-    )
+    scheduler = BackgroundScheduler(timezone=ZoneInfo(settings.tz))
+    if settings.check_cron:
+        scheduler.add_job(
+            scheduled_check, cron_trigger(settings), id=JOB_ID, name="Vérification d'inventaire planifiée",
+            kwargs={"session_factory": session_factory, "settings": settings},
+            coalesce=True, max_instances=1, misfire_grace_time=300, replace_existing=True,
+        )
+    if settings.gazelle_cron:
+        gazelle_schedule.add_job(scheduler, settings, session_factory)
     return scheduler
 
 
 def start(settings: Settings) -> BackgroundScheduler | None:
     """Start the scheduler of `serve` on its own engine; None when no schedule is set."""
-    if not settings.check_cron:
+    if not settings.check_cron and not settings.gazelle_cron:
         return None
     engine = make_engine(settings.database_url, sqlite_busy_ms=settings.sqlite_busy_ms)
     scheduler = build_scheduler(settings, make_sessionmaker(engine))
-    scheduler.start()
+    if scheduler is not None:
+        scheduler.start()
     return scheduler

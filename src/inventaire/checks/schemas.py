@@ -10,6 +10,7 @@ from inventaire.enums import AlertSeverity, AlertState, RunNotifications, Severi
 from inventaire.notifications.schemas import NotificationRead
 from inventaire.schemas import DecimalOut, Timestamp
 
+
 class Alert(BaseModel):
     code_produit: str
     technicien: str

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
+from typing import TypeVarTuple
 
-from sqlalchemy import func, literal, select, type_coerce
+from sqlalchemy import ColumnElement, Select, func, literal, select, type_coerce
 from sqlalchemy.orm import Session
 
 from inventaire.catalogue.models import Product
@@ -25,7 +26,10 @@ CENT = Decimal("0.01")
 FORECAST_DAYS = 90  # the period the check's forecast observes
 
 
-def _scope(query, technician: Technician | None):
+Ts = TypeVarTuple("Ts")
+
+
+def _scope(query: Select[*Ts], technician: Technician | None) -> Select[*Ts]:
     """Lines of active technicians and active products (or of the one technician asked for)."""
     query = (
         query.join(Technician, Technician.id == StockLine.technicien_id)
@@ -37,7 +41,7 @@ def _scope(query, technician: Technician | None):
     return query.where(Technician.actif.is_(True))
 
 
-def threshold_expression(seuil_critique: Decimal | None, default: Decimal):
+def threshold_expression(seuil_critique: Decimal | None, default: Decimal) -> ColumnElement[Decimal]:
     """Threshold precedence: the request's, the line's minimum, the product's, the default."""
     candidates = [StockLine.seuil_min, Product.seuil_reorder, literal(default, Quantity())]
     if seuil_critique is not None:
@@ -106,7 +110,7 @@ def build_report(
 
 
 def _forecast(db_session: Session, technician: Technician | None, alerts: list[Alert], horizon_days: int,
-              threshold) -> list[PredictedStockout]:
+              threshold: ColumnElement[Decimal]) -> list[PredictedStockout]:
     """Set each alert's predicted stockout; list the other lines that run out within `horizon_days`."""
     forecast = previsions.forecast(db_session=db_session, holder=technician, jours=FORECAST_DAYS, company_wide=False)
     by_line = {(f.technicien, f.code_produit): f for f in forecast.lignes}
@@ -183,7 +187,7 @@ def run_check(
         notifications=[],  # loaded (empty): readable after the session closes, as the CLI does
     )
     # Kept for report_of: the endpoint and the notifications need the model right after the run.
-    verification.built_report = report
+    verification.built_report = report  # type: ignore[attr-defined]  # not a column: lives with the object
     db_session.add(verification)
     db_session.flush()
     return verification

@@ -4,6 +4,7 @@ import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 import typer
 from rich.console import Console
@@ -19,7 +20,7 @@ console = Console()
 err = Console(stderr=True)
 
 
-def fail(message: str, code: int = 1) -> None:
+def fail(message: str, code: int = 1) -> NoReturn:
     """Print a French error on standard error and exit."""
     err.print(f"[bold red]Erreur :[/] {message}", highlight=False, soft_wrap=True)  # one line, for scripts
     raise typer.Exit(code)

@@ -94,7 +94,7 @@ def _install() -> None:
             args = args.replace(english, french)
         write_usage(self, prog, args, USAGE if prefix is None else prefix)
 
-    formatting.HelpFormatter.write_usage = french_usage
+    formatting.HelpFormatter.write_usage = french_usage  # type: ignore[method-assign]  # patching the library's own words
 
     get_help_option = click_core.Command.get_help_option
 
@@ -104,7 +104,7 @@ def _install() -> None:
             option.help = HELP
         return option
 
-    click_core.Command.get_help_option = french_help_option
+    click_core.Command.get_help_option = french_help_option  # type: ignore[method-assign]  # patching the library's own words
 
     display_type = typer_core._TyperParameter.display_type
 
@@ -112,7 +112,7 @@ def _install() -> None:
         label = display_type(self, ctx)
         return TYPES.get(label, label) or ""
 
-    typer_core._TyperParameter.display_type = french_type
+    typer_core._TyperParameter.display_type = french_type  # type: ignore[method-assign]  # patching the library's own words
 
     format_error = rich_utils.rich_format_error
 
@@ -121,7 +121,7 @@ def _install() -> None:
         error.format_message = lambda: translate(english())
         format_error(error)
 
-    rich_utils.rich_format_error = french_error
+    rich_utils.rich_format_error = french_error  # type: ignore[assignment]  # patching the library's own words
 
 
 _install()

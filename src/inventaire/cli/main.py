@@ -10,6 +10,7 @@ import typer
 
 from inventaire.cli import backup, exports, francais  # noqa: F401  (francais: Typer's own words in French)
 from inventaire.cli.context import console, database_name, database_problem, fail, open_session
+from inventaire.cli.gazelle import gazelle_app
 from inventaire.cli.notifications import notifications_app
 from inventaire.cli.previsions import previsions_app
 from inventaire.cli.regles import regles_app
@@ -31,6 +32,7 @@ exports.register(app)
 app.add_typer(notifications_app, name="notifications")
 app.add_typer(previsions_app, name="previsions")
 app.add_typer(regles_app, name="regles")
+app.add_typer(gazelle_app, name="gazelle")
 
 
 def parse_threshold(value: str | None) -> Decimal | None:

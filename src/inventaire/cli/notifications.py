@@ -65,11 +65,15 @@ def check_schedule(settings: Settings) -> None:
     from inventaire.checks import scheduler
     from inventaire.exceptions import DomainError
 
-    if settings.check_cron:
-        try:
+    from inventaire.gazelle import scheduler as gazelle_schedule
+
+    try:
+        if settings.check_cron:
             scheduler.cron_trigger(settings)
-        except DomainError as exc:
-            fail(exc.detail, 2)
+        if settings.gazelle_cron:
+            gazelle_schedule.trigger(settings)
+    except DomainError as exc:
+        fail(exc.detail, 2)
 
 
 def start_schedule(settings: Settings):
@@ -77,11 +81,19 @@ def start_schedule(settings: Settings):
     from inventaire.checks import scheduler
     from inventaire.notifications.digest import local_time
 
+    from inventaire.gazelle import scheduler as gazelle_schedule
+
     running = scheduler.start(settings)
-    if running is not None:
+    if running is not None and settings.check_cron:
         job = running.get_job(scheduler.JOB_ID)
         console.print(
             f"Vérification planifiée : « {settings.check_cron} » ({settings.tz}) ; "
+            f"prochaine le {local_time(job.next_run_time, settings.tz)}.", highlight=False,
+        )
+    if running is not None and settings.gazelle_cron:
+        job = running.get_job(gazelle_schedule.JOB_ID)
+        console.print(
+            f"Synchronisation Gazelle planifiée : « {settings.gazelle_cron} » ({settings.tz}) ; "
             f"prochaine le {local_time(job.next_run_time, settings.tz)}.", highlight=False,
         )
     return running

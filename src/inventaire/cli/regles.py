@@ -65,10 +65,11 @@ def add_rule(
 
       inventaire regles add --service mit_2eBOzDvunD7PHs6M --produit PLS-BUVARDS --quantite 1 --nom "Entretien annuel du système PLS"
     """
+    from pydantic import ValidationError
+
     from inventaire.catalogue import service as catalogue
     from inventaire.regles import service as regles
     from inventaire.regles.schemas import RuleCreate
-    from pydantic import ValidationError
 
     amount = parse_quantity(quantite)
     try:

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from inventaire.deductions.models import NotDeducted, ServiceStatus
-from inventaire.schemas import DecimalOut, Name, NonNegativeQuantityIn, Timestamp, text
+from inventaire.schemas import DecimalOut, Name, NonNegativeQuantityIn, PersonText, Timestamp, invalid
 from inventaire.stock.schemas import TransactionRead
 
 ExternalId = Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=r"^[^\x00-\x1f\x7f]+$")]
@@ -30,7 +30,7 @@ class ServiceLineIn(BaseModel):
 
     id_externe: ExternalId
     service_id: ServiceCode | None = Field(None, description="Le service facturé ; absent pour une ligne libre")
-    description: text(500) | None = None
+    description: Annotated[str, PersonText(500)] | None = None
     quantite: NonNegativeQuantityIn = Field(description="En unités (pas en centièmes)")
 
 
@@ -39,10 +39,10 @@ class ServiceIn(BaseModel):
 
     source: Source
     id_externe: ExternalId
-    numero: text(40) | None = None
+    numero: Annotated[str, PersonText(40)] | None = None
     statut: ServiceStatus
     technicien: Name | None = Field(None, description="Le technicien qui a fait le travail ; son camion fournit")
-    client: text(200) | None = None
+    client: Annotated[str, PersonText(200)] | None = None
     date: dt.date | None = None
     version: dt.datetime | None = Field(
         None, description="Version à la source (ex. : updatedAt de Gazelle) ; une version plus ancienne est ignorée")
@@ -53,7 +53,7 @@ class ServiceIn(BaseModel):
     def _unique_lines(cls, lignes: list[ServiceLineIn]) -> list[ServiceLineIn]:
         ids = [line.id_externe for line in lignes]
         if len(set(ids)) != len(ids):
-            raise ValueError("chaque ligne doit avoir son propre id_externe")
+            raise invalid("chaque ligne doit avoir son propre id_externe")
         return lignes
 
     @field_validator("version")

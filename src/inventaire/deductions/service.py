@@ -11,7 +11,6 @@ taken later when stock comes back (a reception, a give-back) or settled by a cou
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -67,8 +66,15 @@ def apply(
     wanted = planning.plan(entry=entry, technician=technician, rules=rules)
     products = {r.produit_id: r.produit for group in rules.values() for r in group}
     outcome = Outcome(service, entry, "applique", non_deduites=list(wanted.not_deducted))
-    _describe(service, entry, technician, digest)
-    refill = _reconcile(db_session, service, wanted, products, technician, outcome)
+    # One flush at the end rather than one per statement: each row is inserted with its final values.
+    with db_session.no_autoflush:
+        _describe(service, entry, technician, digest)
+        refill = _reconcile(db_session, service, wanted, products, technician, outcome)
+        service.non_deduites = outcome.non_deduites
+        service.manque_ouvert = any(d.manque > 0 for d in service.deductions)
+    db_session.flush()
+    if not refill:
+        return outcome
     for technician_id, produit_id in sorted(refill):
         # Its own lines too: a line of this service may give back what another of its lines lacks.
         outcome.mouvements += fill_shortfalls(db_session=db_session, technician_id=technician_id,

@@ -10,7 +10,12 @@ from sqlalchemy import select
 from inventaire.deductions import service
 from inventaire.deductions.models import DeductedService, Deduction
 from inventaire.deductions.schemas import (
-    DeductedServiceRead, DeductionRead, NotDeductedRead, ServiceIn, ServiceOutcome, ShortfallRead,
+    DeductedServiceRead,
+    DeductionRead,
+    NotDeductedRead,
+    ServiceIn,
+    ServiceOutcome,
+    ShortfallRead,
 )
 from inventaire.deps import AdminUser, CheckUser, SessionDep
 from inventaire.errors import NOT_FOUND

@@ -7,8 +7,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -46,9 +47,9 @@ def purge(*, db_session: Session, older_than: dt.datetime) -> int:
         .limit(PURGE_BATCH)
         .with_for_update(skip_locked=True)
     )
-    result = db_session.execute(
+    result = cast(CursorResult[Any], db_session.execute(
         delete(IdempotencyKey).where(IdempotencyKey.id.in_(batch)).execution_options(synchronize_session=False)
-    )
+    ))
     return result.rowcount or 0
 
 

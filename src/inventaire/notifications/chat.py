@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Any
 
 import httpx
 
@@ -32,7 +33,7 @@ def slack_escape(text: str) -> str:
 def slack_payload(digest: Digest) -> dict:
     """Slack: `text` (the notification's fallback) and blocks."""
     title = f"Inventaire — vérification du {digest.when} ({digest.scope})"
-    blocks = [
+    blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": title[:150]}},
         {"type": "section", "text": {"type": "mrkdwn", "text": f"*{slack_escape(digest.headline())}*"}},
     ]

@@ -13,8 +13,9 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import CursorResult, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -70,10 +71,10 @@ def claim(*, db_session: Session, note: Notification) -> bool:
         Notification.statut.in_((DeliveryStatus.EN_ATTENTE, DeliveryStatus.ECHEC)),
         and_(Notification.statut == DeliveryStatus.EN_COURS, Notification.derniere_tentative < now - STALE),
     )
-    result = db_session.execute(
+    result = cast(CursorResult[Any], db_session.execute(
         update(Notification).where(Notification.id == note.id, claimable)
         .values(statut=DeliveryStatus.EN_COURS, derniere_tentative=now).execution_options(synchronize_session=False)
-    )
+    ))
     db_session.commit()
     if result.rowcount != 1:
         return False

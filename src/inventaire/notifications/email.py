@@ -64,7 +64,7 @@ def build_message(content: dict, *, sender: str) -> EmailMessage:
 
 def _connect(settings: Settings) -> smtplib.SMTP:
     context = ssl.create_default_context()
-    host, port, timeout = settings.smtp_host, settings.smtp_port, settings.notify_timeout
+    host, port, timeout = settings.smtp_host or "", settings.smtp_port, settings.notify_timeout  # set: e-mail is on
     if settings.smtp_security == SmtpSecurity.SSL:
         return smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
     client = smtplib.SMTP(host, port, timeout=timeout)

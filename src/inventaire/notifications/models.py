@@ -9,7 +9,6 @@ from inventaire.database import Base, UTCDateTime, utcnow
 from inventaire.enums import Channel, DeliveryStatus
 
 
-
 class Notification(Base):
     __tablename__ = "notifications"
     __table_args__ = (

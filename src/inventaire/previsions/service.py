@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
-from sqlalchemy import and_, case, func, or_, select, type_coerce
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, case, func, or_, select, type_coerce
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from inventaire.catalogue.models import Product
 from inventaire.database import utcnow
@@ -30,7 +31,7 @@ COVER_STEP = Decimal("0.1")
 SERVICE_REFERENCE = "Facture #%"
 
 
-def is_consumption():
+def is_consumption() -> ColumnElement[bool]:
     """The ledger rows that are consumption: uses, and the corrections of deductions from services.
 
     A deduction that gives back (an invoice changed after it was deducted) is an `ajustement`
@@ -45,14 +46,14 @@ def is_consumption():
     )
 
 
-def utc_day(db_session: Session, column):
+def utc_day(db_session: Session, column: ColumnElement[Any] | QueryableAttribute[Any]) -> ColumnElement[Any]:
     """The UTC calendar day of a timestamp, in SQL (SQLite keeps UTC timestamps without offset)."""
     if db_session.get_bind().dialect.name == "postgresql":
         return func.date(func.timezone("UTC", column))
     return func.date(column)
 
 
-def _as_date(value) -> dt.date:
+def _as_date(value: dt.date | str) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
@@ -160,7 +161,7 @@ def cover(quantite: Decimal, rate: float, today: dt.date) -> tuple[Decimal | Non
     return Decimal(days).quantize(COVER_STEP), today + dt.timedelta(days=int(days))
 
 
-def _forecast(quantite: Decimal, used: np.ndarray, rate: float, today: dt.date) -> dict:
+def _forecast(quantite: Decimal, used: np.ndarray, rate: float, today: dt.date) -> dict[str, Any]:
     days, date = cover(quantite, rate, today)
     return dict(
         quantite=quantite, consommation_periode=Decimal(repr(round(float(used.sum()), 3))).quantize(RATE_STEP),

@@ -26,6 +26,6 @@ def get_forecast(
     if user.role == Role.TECHNICIEN:
         if holder is None:
             holder = db_session.get(Technician, user.technicien_id)
-        ensure_own_stock(user, holder.id)
+        ensure_own_stock(user, holder.id if holder is not None else -1)
     report = service.forecast(db_session=db_session, holder=holder, jours=jours)
     return ForecastRead.model_validate(report, from_attributes=True)

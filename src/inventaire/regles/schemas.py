@@ -5,7 +5,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
 from inventaire.quantities import MAX_QUANTITY, QUANTITY_STEP
-from inventaire.schemas import Code, DecimalOut, QuantityIn, Timestamp, not_nullable, text
+from inventaire.schemas import Code, DecimalOut, PersonText, QuantityIn, Timestamp, not_nullable
 
 ServiceId = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$"),
@@ -18,8 +18,8 @@ PositiveQuantity = Annotated[
                     "description": "Quantité consommée par service facturé (> 0)", "examples": [1]}, mode="validation"),
     WithJsonSchema({"type": "number"}, mode="serialization"),
 ]
-ServiceName = text(200)
-Notes = text(500)
+ServiceName = Annotated[str, PersonText(200)]
+Notes = Annotated[str, PersonText(500)]
 
 
 class RuleCreate(BaseModel):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -68,7 +69,7 @@ def create(
     return rule
 
 
-def update(*, db_session: Session, rule: ConsumptionRule, changes: dict) -> ConsumptionRule:
+def update(*, db_session: Session, rule: ConsumptionRule, changes: dict[str, Any]) -> ConsumptionRule:
     """Change a rule's quantity, service name or notes."""
     if "quantite" in changes:
         if changes["quantite"] is None:

@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVarTuple
 
-from sqlalchemy import and_, func, or_, select, type_coerce
+from sqlalchemy import Select, and_, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from inventaire.catalogue.models import Product
+from inventaire.database import ScaledDecimal, utcnow
 from inventaire.enums import TransactionType
 from inventaire.exceptions import InvalidInput
-from inventaire.database import ScaledDecimal, utcnow
 from inventaire.stock.models import StockLine, Transaction
 from inventaire.techniciens.models import Technician
 
@@ -40,7 +41,10 @@ class LedgerFilter:
             raise InvalidInput(REVERSED)
 
 
-def _filtered(query, flt: LedgerFilter):
+Ts = TypeVarTuple("Ts")
+
+
+def _filtered(query: Select[*Ts], flt: LedgerFilter) -> Select[*Ts]:
     if flt.technicien_id is not None:
         query = query.where(Transaction.technicien_id == flt.technicien_id)
     if flt.produit_id is not None:

@@ -12,7 +12,6 @@ from inventaire.enums import TransactionType
 from inventaire.techniciens.models import Technician
 
 
-
 class StockLine(Base):
     __tablename__ = "inventaire_techniciens"
     __table_args__ = (

@@ -1,12 +1,14 @@
 """API shapes of stock lines, changes, counts and ledger rows."""
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from inventaire.enums import MovementType, TransactionType
-from inventaire.schemas import Code, DecimalOut, Name, NonNegativeQuantityIn, QuantityIn, Timestamp, text
+from inventaire.schemas import Code, DecimalOut, Name, NonNegativeQuantityIn, PersonText, QuantityIn, Timestamp
 
-Note = text(500, min_length=0)
-Reference = text(120, min_length=0)
+Note = Annotated[str, PersonText(500, min_length=0)]
+Reference = Annotated[str, PersonText(120, min_length=0)]
 
 
 class StockLineRead(BaseModel):

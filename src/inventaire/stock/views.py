@@ -16,7 +16,13 @@ from inventaire.schemas import CODE_PATTERN
 from inventaire.stock import ledger, service
 from inventaire.stock.models import StockLine, Transaction
 from inventaire.stock.schemas import (
-    AdjustRequest, CountRequest, LevelsRequest, StatsRead, StockLineRead, TransactionPage, TransactionRead,
+    AdjustRequest,
+    CountRequest,
+    LevelsRequest,
+    StatsRead,
+    StockLineRead,
+    TransactionPage,
+    TransactionRead,
 )
 from inventaire.techniciens import service as techniciens
 

@@ -8,7 +8,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from inventaire.database import Base, UTCDateTime, utcnow
 
-
 NOM_MAX = 60
 GAZELLE_ID_MAX = 60
 

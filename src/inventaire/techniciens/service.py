@@ -1,5 +1,7 @@
 """Technician service."""
 
+from typing import Any
+
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -52,7 +54,8 @@ def get_by_gazelle_id(*, db_session: Session, gazelle_id: str) -> Technician | N
 
 def by_gazelle_id(*, db_session: Session) -> dict[str, Technician]:
     """Every mapped technician by Gazelle user id, in one query (a sync resolves thousands of invoices)."""
-    return {t.gazelle_id: t for t in db_session.scalars(select(Technician).where(Technician.gazelle_id.is_not(None)))}
+    mapped = db_session.scalars(select(Technician).where(Technician.gazelle_id.is_not(None)))
+    return {t.gazelle_id: t for t in mapped if t.gazelle_id is not None}
 
 
 def _check_gazelle_id(db_session: Session, gazelle_id: str | None, technician: Technician | None) -> None:
@@ -82,7 +85,7 @@ def create(
     return technician
 
 
-def update(*, db_session: Session, technician: Technician, changes: dict) -> Technician:
+def update(*, db_session: Session, technician: Technician, changes: dict[str, Any]) -> Technician:
     """Change a technician's name, e-mail or status."""
     if "nom" in changes:
         nom = _checked_name(changes.pop("nom"))

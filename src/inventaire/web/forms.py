@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -26,8 +27,8 @@ def field_errors(errors: dict[str, str], labels: dict[str, str]) -> str:
 
 
 def validate(
-    schema: type[M], data: dict[str, str], *, decimals: set[str] = frozenset(),
-    clearable: set[str] = frozenset(), required: set[str] = frozenset(),
+    schema: type[M], data: dict[str, str], *, decimals: AbstractSet[str] = frozenset(),
+    clearable: AbstractSet[str] = frozenset(), required: AbstractSet[str] = frozenset(),
 ) -> tuple[M | None, dict[str, str]]:
     """Validate a form: the model, or the French message of each faulty field.
 

@@ -9,8 +9,8 @@ from fastapi.staticfiles import StaticFiles
 
 from inventaire.web.render import make_environment
 from inventaire.web.views import (
-    acces, catalogue, connexion, evolution, exports, historique, levels, modifications, reception, stock, tableau,
-    techniciens, transactions, verifications,
+    acces, catalogue, connexion, deductions, evolution, exports, historique, levels, modifications, reception, regles,
+    stock, tableau, techniciens, transactions, verifications,
 )
 
 STATIC = Path(__file__).parent / "static"
@@ -22,5 +22,5 @@ def mount(app: FastAPI) -> None:
     app.state.page_templates = make_environment(app.state.settings.tz)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (exports, historique, connexion, tableau, verifications, evolution, catalogue, stock, reception, levels,
-                   techniciens, transactions, acces, modifications):
+                   techniciens, transactions, acces, modifications, deductions, regles):
         app.include_router(module.router)

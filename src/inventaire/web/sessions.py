@@ -101,4 +101,6 @@ def close_session(*, db_session: Session, session_id: int) -> None:
 
 def csrf_matches(expected: str, given: str | None) -> bool:
     """Constant-time comparison of a submitted CSRF token."""
-    return bool(given) and hmac.compare_digest(expected.encode(), given.encode())
+    if not given:
+        return False
+    return hmac.compare_digest(expected.encode(), given.encode())

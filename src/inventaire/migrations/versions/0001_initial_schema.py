@@ -5,10 +5,10 @@ Revises:
 Create Date: 2026-11-27
 """
 
-from alembic import op
 import sqlalchemy as sa
-import inventaire.database
+from alembic import op
 
+import inventaire.database
 
 revision = '0001'
 down_revision = None

@@ -5,10 +5,10 @@ Revises: 0003
 Create Date: 2026-11-27
 """
 
-from alembic import op
 import sqlalchemy as sa
-import inventaire.database
+from alembic import op
 
+import inventaire.database
 
 revision = '0004'
 down_revision = '0003'

@@ -15,8 +15,8 @@ from fastapi.responses import RedirectResponse
 from inventaire.catalogue import search
 from inventaire.catalogue import service as catalogue
 from inventaire.deps import SessionDep, SettingsDep, ensure_own_stock
-from inventaire.exceptions import DomainError
 from inventaire.enums import TransactionType
+from inventaire.exceptions import DomainError
 from inventaire.idempotency import pages as page_keys
 from inventaire.quantities import parse
 from inventaire.stock import service as stock

@@ -121,7 +121,18 @@ def van_page(request, db_session, settings, viewer, technician, status_code: int
     return render(request, "stock.html", status_code, viewer=viewer, nav="stock", technicien=technician,
                   oob=False, lignes=views,
                   derniers=_recent(db_session, technician), absents=absent, reception=reception or {},
-                  cle=str(uuid.uuid4()))
+                  cle=str(uuid.uuid4()), deduit_aujourdhui=deducted_today(db_session, settings, technician))
+
+
+def deducted_today(db_session, settings, technician):
+    """What the billed services took from this van since midnight (company time), and why."""
+    from zoneinfo import ZoneInfo
+
+    from inventaire.database import utcnow
+    from inventaire.deductions import overview
+
+    midnight = utcnow().astimezone(ZoneInfo(settings.tz)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return overview.van_today(db_session=db_session, technician=technician, since=midnight)
 
 
 @dataclass

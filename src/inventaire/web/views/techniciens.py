@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse
 
 from inventaire.deps import SessionDep
 from inventaire.exceptions import Conflict, InvalidInput
+from inventaire.gazelle import directory
 from inventaire.techniciens import service as techniciens
 from inventaire.techniciens.schemas import TechnicianCreate, TechnicianUpdate
 from inventaire.web.deps import AdminPage, FormData
@@ -36,8 +37,10 @@ def technician_list(request: Request, db_session: SessionDep, viewer: AdminPage,
 
 
 def _form_page(request, viewer, technicien=None, valeurs=None, erreurs=None, status_code=200):
+    users = directory.users(request.app.state.settings, request.app.state.sessionmaker)
     return render(request, "technicien_form.html", status_code, viewer=viewer, nav="techniciens",
-                  technicien=technicien, valeurs=valeurs or {}, erreurs=erreurs or {})
+                  technicien=technicien, valeurs=valeurs or {}, erreurs=erreurs or {},
+                  utilisateurs=users.items, probleme_gazelle=users.probleme)
 
 
 def _field_of(exc: Conflict | InvalidInput) -> str:
@@ -54,7 +57,8 @@ def _back(nom: str, what: str) -> RedirectResponse:
 
 
 @router.get("/techniciens/nouveau")
-def new_technician_page(request: Request, viewer: AdminPage):
+def new_technician_page(request: Request, db_session: SessionDep, viewer: AdminPage):
+    db_session.commit()  # Gazelle's user list may refresh its token in a transaction of its own
     return _form_page(request, viewer)
 
 
@@ -76,6 +80,7 @@ def create_technician(request: Request, db_session: SessionDep, viewer: AdminPag
 @router.get("/techniciens/{nom}/modifier")
 def edit_technician_page(request: Request, db_session: SessionDep, viewer: AdminPage, nom: str = NomPath):
     technician = techniciens.get_or_404(db_session=db_session, nom=nom)
+    db_session.commit()  # Gazelle's user list may refresh its token in a transaction of its own
     return _form_page(request, viewer, technicien=technician, valeurs={
         "nom": technician.nom, "email": technician.email or "", "actif": technician.actif,
         "gazelle_id": technician.gazelle_id or ""})

@@ -1,0 +1,55 @@
+"""Gazelle's side kept in the database: the OAuth tokens (rotated by Gazelle) and every sync run."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import JSON, CheckConstraint, Index, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from inventaire.database import Base, UTCDateTime, utcnow
+
+
+class SyncStatus(StrEnum):
+    EN_COURS = "en_cours"
+    REUSSIE = "reussie"
+    ECHEC = "echec"
+    INTERROMPUE = "interrompue"  # its process died: found "in progress" long after it started
+
+
+class GazelleToken(Base):
+    """One row: the refresh token to use next and the access token while it lives. Never exported or shown."""
+
+    __tablename__ = "gazelle_jetons"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    refresh_token: Mapped[str] = mapped_column(Text)
+    # Digest of INVENTAIRE_GAZELLE_REFRESH_TOKEN when this chain started: a new one set there wins.
+    origine: Mapped[str] = mapped_column(String(64))
+    access_token: Mapped[str | None] = mapped_column(Text, nullable=True)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class GazelleSync(Base):
+    """One sync run with its report; the row "in progress" is also the lock (one run at a time)."""
+
+    __tablename__ = "gazelle_syncs"
+    __table_args__ = (
+        CheckConstraint(f"statut IN ({', '.join(repr(str(s)) for s in SyncStatus)})", name="statut_connu"),
+        # At most one run in progress, on both databases (a partial unique index).
+        Index("uq_gazelle_syncs_en_cours", "statut", unique=True,
+              sqlite_where=text("statut = 'en_cours'"), postgresql_where=text("statut = 'en_cours'")),
+        Index("ix_gazelle_syncs_started_at", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    statut: Mapped[str] = mapped_column(String(12))
+    jours: Mapped[int] = mapped_column(Integer)
+    declenchee_par: Mapped[str] = mapped_column(String(120))
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    rapport: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    erreur: Mapped[str | None] = mapped_column(Text, nullable=True)
+    notifiee: Mapped[bool] = mapped_column(default=False)  # the office was told about the failures up to this run

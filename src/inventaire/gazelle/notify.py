@@ -1,0 +1,60 @@
+"""Telling the office when Gazelle could not be read several runs in a row (e-mail, Slack, Discord)."""
+
+from __future__ import annotations
+
+import logging
+from html import escape
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from inventaire.config import Settings
+from inventaire.gazelle.models import GazelleSync, SyncStatus
+from inventaire.notifications import chat, email
+from inventaire.notifications.exceptions import DeliveryError
+
+log = logging.getLogger(__name__)
+
+
+def failures_in_a_row(*, db_session: Session) -> list[GazelleSync]:
+    """The failed runs since the last successful one, newest first."""
+    failed = []
+    for run in db_session.scalars(select(GazelleSync).where(GazelleSync.statut != SyncStatus.EN_COURS)
+                                  .order_by(GazelleSync.started_at.desc(), GazelleSync.id.desc()).limit(100)):
+        if run.statut == SyncStatus.REUSSIE:
+            break
+        failed.append(run)
+    return failed
+
+
+def after_failure(*, db_session: Session, settings: Settings, run: GazelleSync) -> None:
+    """At the `gazelle_alert_after`-th failure in a row, tell the office once (until a run succeeds)."""
+    failed = failures_in_a_row(db_session=db_session)
+    if len(failed) < settings.gazelle_alert_after or any(r.notifiee for r in failed):
+        return
+    subject = f"Synchronisation Gazelle en échec ({len(failed)} fois de suite)"
+    text = (f"{subject}.\n\nDernière erreur : {run.erreur}\n\n"
+            "Les factures ne sont plus déduites du stock des camions tant que Gazelle ne peut pas être lu. "
+            "Consultez la page « Déductions » du tableau de bord.")
+    sent = []
+    for channel, send in _channels(settings, subject, text):
+        try:
+            send()
+            sent.append(channel)
+        except DeliveryError as exc:
+            log.warning("gazelle failure notice not sent by %s: %s", channel, exc)
+    run.notifiee = bool(sent)
+    db_session.flush()
+
+
+def _channels(settings: Settings, subject: str, text: str):
+    timeout = settings.notify_timeout
+    if settings.smtp_host and settings.office_emails:
+        html = "<p>" + escape(text).replace("\n\n", "</p><p>") + "</p>"
+        content = {"to": settings.office_emails, "subject": subject, "text": text, "html": html}
+        yield "email", lambda: email.send(content, settings=settings)
+    if settings.slack_webhook_url:
+        yield "slack", lambda: chat.post(settings.slack_webhook_url, {"text": text}, service="Slack", timeout=timeout)
+    if settings.discord_webhook_url:
+        yield "discord", lambda: chat.post(settings.discord_webhook_url, {"content": text[:2000]}, service="Discord",
+                                           timeout=timeout)

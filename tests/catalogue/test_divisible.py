@@ -37,20 +37,20 @@ def test_a_whole_unit_product_refuses_fractions_and_writes_nothing(client, db_se
 
 
 @pytest.fixture
-def database_at_0009(backend, tmp_path):
+def database_at_0010(backend, tmp_path):
     if backend == "sqlite":
         url = f"sqlite:///{tmp_path / 'avant.db'}"
     else:
         require_pg()
         url = create_pg_database()
-    upgrade(url, "0009")
+    upgrade(url, "0010")
     yield url
     if backend == "postgresql":
         drop_pg_database(url)
 
 
-def test_the_migration_keeps_products_holding_fractions_divisible(database_at_0009):
-    engine = make_engine(database_at_0009)
+def test_the_migration_keeps_products_holding_fractions_divisible(database_at_0010):
+    engine = make_engine(database_at_0010)
     try:
         with engine.begin() as conn:
             for i, (code, unite) in enumerate([("CORD-1", "bobine"), ("PROD-1", "Unité"), ("FEUT-1", "m")], 1):
@@ -63,7 +63,7 @@ def test_the_migration_keeps_products_holding_fractions_divisible(database_at_00
             half = 500 if engine.dialect.name == "sqlite" else 0.5  # SQLite stores thousandths
             conn.execute(text("INSERT INTO inventaire_techniciens (technicien_id, produit_id, quantite, updated_at)"
                               " VALUES (1, 2, :q, '2026-11-01T00:00:00+00:00')"), {"q": half})
-        upgrade(database_at_0009)
+        upgrade(database_at_0010)
         with engine.connect() as conn:
             rows = dict(conn.execute(text("SELECT code_produit, divisible FROM produits_catalogue")).all())
         assert {c: bool(d) for c, d in rows.items()} == {"CORD-1": False, "PROD-1": True, "FEUT-1": True}

@@ -4,16 +4,16 @@ Existing products counted in a whole unit (unité, bobine, flacon…) become non
 unless a stock line or a ledger row of theirs already holds a fraction: then they stay
 divisible, so that no stored quantity contradicts its product.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-01
 """
 
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0010'
-down_revision = '0009'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from inventaire.audit import service as audit
 from inventaire.audit.models import AuditAction, AuditEntry
+from inventaire.auth.models import ApiToken
 from inventaire.techniciens import service as techniciens
+from tests.cli.support import committed
 from tests.commands import run_cli
 from tests.factories import make_line, make_product, make_technician
-from inventaire.auth.models import ApiToken
-from tests.cli.support import committed
 from tests.web.conftest import log_in, make_token, pages  # noqa: F401  (pages: a fixture)
 
 
@@ -28,7 +28,8 @@ def test_product_changes_are_recorded_with_their_author(client, db_session):
     start = len(_trail(db_session))
     assert client.post("/inventaire/catalogue", json={
         "code_produit": "CORD-099", "nom_produit": "Corde 99", "prix_unitaire": 12.5}).status_code == 201
-    assert client.put("/inventaire/catalogue/cord-099", json={"prix_unitaire": 13, "seuil_reorder": 2}).status_code == 200
+    changed = client.put("/inventaire/catalogue/cord-099", json={"prix_unitaire": 13, "seuil_reorder": 2})
+    assert changed.status_code == 200
     assert client.delete("/inventaire/catalogue/CORD-099").status_code == 200
     assert client.put("/inventaire/catalogue/CORD-099", json={"actif": True}).status_code == 200
     trail = _trail(db_session)[start:]
@@ -87,8 +88,8 @@ def test_rules_are_recorded(client, db_session):
     client.put(f"/inventaire/regles/{rule['id']}", json={"quantite": 2})
     client.delete(f"/inventaire/regles/{rule['id']}")
     actions = [(a, o) for _, a, o, _ in _trail(db_session)[start:]]
-    assert actions == [("regle_creee", "mit_2eBOzDvunD7PHs6M → PLS-BUV"), ("regle_modifiee", "mit_2eBOzDvunD7PHs6M → PLS-BUV"),
-                       ("regle_supprimee", "mit_2eBOzDvunD7PHs6M → PLS-BUV")]
+    rule_name = "mit_2eBOzDvunD7PHs6M → PLS-BUV"
+    assert actions == [("regle_creee", rule_name), ("regle_modifiee", rule_name), ("regle_supprimee", rule_name)]
 
 
 def test_record_is_one_call_in_the_callers_transaction(db_session):

@@ -12,7 +12,7 @@ from inventaire.exports.spreadsheet import BOM
 from tests.cli.support import committed
 from tests.commands import run_cli
 from tests.factories import make_line, make_product, make_technician
-from tests.web.conftest import browser, pages  # noqa: F401  (fixtures)
+from tests.web.conftest import browser, pages  # noqa: F401, F811  (fixtures)
 
 
 def _rows(text: str) -> list[list[str]]:
@@ -81,7 +81,7 @@ def test_a_checks_alerts_as_csv(pages, client, db_session):  # noqa: F811
 
 
 @pytest.mark.browser
-def test_printing_a_report_hides_the_navigation(browser, server):
+def test_printing_a_report_hides_the_navigation(browser, server):  # noqa: F811
     with server.session() as s:
         _vans(s)
     with server.client() as api:

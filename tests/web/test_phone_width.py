@@ -84,8 +84,8 @@ def test_every_office_page_fits_a_phone(browser, server, long_names):
 def test_every_technician_page_fits_a_phone(browser, server, long_names):
     context, page = _phone(browser, server, long_names["token"])
     try:
-        assert _too_wide(page, [f"/stock/{long_names['tech']}", f"/stock/{long_names['tech']}/historique", "/catalogue"],
-                         "technicien") == []
+        van = f"/stock/{long_names['tech']}"
+        assert _too_wide(page, [van, f"{van}/historique", "/catalogue"], "technicien") == []
         page.goto(f"/stock/{long_names['tech']}")
         screenshot(page, "telephone-noms-longs")
     finally:
@@ -134,7 +134,7 @@ def test_office_gives_a_phone_access_with_a_qr_code(browser, server, long_names)
     try:
         phone = context.new_page()
         phone.goto(link)
-        phone.wait_for_url(f"**/stock/**")
+        phone.wait_for_url("**/stock/**")
         assert phone.locator("h1").inner_text().endswith(long_names["tech"])
     finally:
         context.close()

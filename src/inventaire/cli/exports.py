@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -12,7 +12,7 @@ from inventaire.config import get_settings
 
 
 def export_stock(
-    fichier: Annotated[Optional[Path], typer.Argument(help="Fichier CSV à écrire (défaut : la sortie standard)")] = None,
+    fichier: Annotated[Path | None, typer.Argument(help="Fichier CSV à écrire (défaut : la sortie standard)")] = None,
 ) -> None:
     """Écrit le stock de chaque véhicule en CSV pour un tableur (« ; », virgules décimales, dates lisibles).
 

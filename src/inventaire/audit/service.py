@@ -10,8 +10,10 @@ page's viewer, the CLI); stock quantities are not audited here: the ledger holds
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import event, func, inspect, select
 from sqlalchemy.orm import Session
@@ -27,7 +29,7 @@ def set_author(db_session: Session, auteur: str) -> None:
     db_session.info[AUTEUR] = auteur
 
 
-def record(*, db_session: Session, action: AuditAction, objet: str, changements: dict | None = None,
+def record(*, db_session: Session, action: AuditAction, objet: str, changements: dict[str, Any] | None = None,
            auteur: str | None = None) -> AuditEntry:
     """Add one entry to the trail, in the caller's transaction."""
     entry = AuditEntry(action=AuditAction(action).value, objet=objet[:200], changements=_jsonable(changements or {}),
@@ -49,7 +51,7 @@ def list_entries(*, db_session: Session, limit: int, offset: int, action: str | 
     return list(rows), total or 0
 
 
-def _jsonable(value):
+def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -68,16 +70,16 @@ class Tracked:
     """How one model is audited: its fields, its name in the trail, the action of a change."""
 
     fields: tuple[str, ...]
-    name: object  # obj -> str
+    name: Callable[[Any], str]
     created: AuditAction | None
-    changed: object  # (obj, changes) -> AuditAction | None
+    changed: Callable[[Any, dict[str, Any]], AuditAction | None]
     deleted: AuditAction | None = None
 
 
 TRACKED: dict[type, Tracked] = {}
 
 
-def _changes(obj, fields) -> dict:
+def _changes(obj: object, fields: tuple[str, ...]) -> dict[str, Any]:
     state = inspect(obj)
     out = {}
     for field in fields:
@@ -90,7 +92,7 @@ def _changes(obj, fields) -> dict:
     return out
 
 
-def _on_flush(session: Session, _context, _instances) -> None:
+def _on_flush(session: Session, _context: object, _instances: object) -> None:
     for obj in list(session.new):
         how = TRACKED.get(type(obj))
         if how and how.created:

@@ -69,7 +69,7 @@ def test_balances_follow_the_latest_versions(db_session, case):
     run = next(_run)
     tech = make_technician(db_session)
     products = [make_product(db_session) for _ in range(PRODUCTS)]
-    for product, opening in zip(products, case["opening"]):
+    for product, opening in zip(products, case["opening"], strict=True):
         make_line(db_session, tech, product, opening)
     for n, quantite in enumerate(case["rules"]):
         set_rule(db_session, f"mit_{run}_{n // PRODUCTS}", products[n % PRODUCTS], quantite)
@@ -105,7 +105,7 @@ def check(db_session, run, tech, products, case, latest) -> None:  # noqa
 def _check(db_session, run, tech, products, case, latest) -> None:
     rules = {(r.service_id, r.produit_id): r.quantite for r in regles.list_rules(db_session=db_session)}
     db_session.expire_all()
-    for product, opening in zip(products, case["opening"]):
+    for product, opening in zip(products, case["opening"], strict=True):
         consumed = sum((q * rules.get((f"mit_{run}_{s}", product.id), 0)
                         for invoice, index in latest.items()
                         if case["versions"][invoice][index]["statut"] == "actif"

@@ -135,7 +135,9 @@ def test_shortfall_is_open_until_a_reception_or_a_count(client, shop, db_session
 
 
 def test_stock_given_back_fills_another_services_shortfall(client, shop, db_session):
-    trait = lambda n: [{"id_externe": "ini_1", "service_id": TRAIT, "quantite": n, "description": "Traitement"}]
+    def trait(n):
+        return [{"id_externe": "ini_1", "service_id": TRAIT, "quantite": n, "description": "Traitement"}]
+
     send(client, invoice("1", lignes=trait(3)))
     waiting = send(client, invoice("2", lignes=trait(2)))
     assert [s["manque"] for s in waiting["manques"]] == [2]

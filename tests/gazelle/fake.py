@@ -193,12 +193,13 @@ class FakeGazelle:
                     items: list[tuple] = (), date: str | None = None, client: str = "Lina Vanelli") -> dict:
         """An invoice; items are (service id or None, quantity in hundredths[, description])."""
         first, _, last = client.partition(" ")
+        day = date or time.strftime("%Y-%m-%d")
         invoice = {
             "id": f"inv_{number}", "number": number, "status": status, "archived": False,
             "assignedTo": next((u for u in self.users if u["id"] == assignee), None) if assignee else None,
             "createdBy": None, "client": {"id": f"cli_{number}", "companyName": None,
                                           "defaultContact": {"firstName": first, "lastName": last}},
-            "invoiceDate": date or time.strftime("%Y-%m-%d"), "createdAt": (date or time.strftime("%Y-%m-%d")) + "T14:05:00Z",
+            "invoiceDate": day, "createdAt": day + "T14:05:00Z",
             "updatedAt": "2026-01-01T00:00:00Z", "dueOn": None, "notes": None, "tags": [],
             "subTotal": 0, "taxTotal": 0, "total": 0, "items": [],
         }
@@ -214,7 +215,8 @@ class FakeGazelle:
     def _item(self, number: int, n: int, service: str | None, quantity: int, description: str | None = None,
               item_id: str | None = None):
         msl = next((m for m in self.msl if m["id"] == service), None) if service else None
-        return {"id": item_id or f"ini_{number}_{n}", "description": description or (msl["name"]["fr_CA"] if msl else "Main-d'œuvre"),
+        label = msl["name"]["fr_CA"] if msl else "Main-d'œuvre"
+        return {"id": item_id or f"ini_{number}_{n}", "description": description or label,
                 "type": "LABOR_FIXED_RATE", "quantity": quantity, "amount": 4500, "subTotal": 0, "taxTotal": 0,
                 "total": 0, "billable": True, "taxable": True, "sequenceNumber": n, "masterServiceItem": msl,
                 "createdAt": None, "updatedAt": None}

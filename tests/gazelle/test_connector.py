@@ -10,9 +10,9 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from inventaire.checks import scheduler
 from inventaire.config import Settings
 from inventaire.gazelle import scheduler as gazelle_schedule
-from inventaire.checks import scheduler
 from inventaire.regles import service as regles
 from inventaire.stock.models import StockLine, Transaction
 from tests.cli.support import committed
@@ -131,3 +131,21 @@ def test_the_schedule_of_serve():
 def test_a_bad_cron_stops_serve_in_french(tmp_path):
     result = run_cli(f"sqlite:///{tmp_path / 'x.db'}", "serve", env={"INVENTAIRE_GAZELLE_CRON": "tous les jours"})
     assert result.exit_code == 2 and "INVENTAIRE_GAZELLE_CRON invalide" in flat(result.stderr)
+
+
+def test_the_scheduled_job_stores_a_failure_and_keeps_running(gz_settings, session_factory, gazelle, db_session,
+                                                               caplog):
+    stock_up(db_session)
+    db_session.commit()
+    gazelle.faults.extend(["500"] * 3)
+    gazelle_schedule.scheduled_sync(session_factory=session_factory, settings=gz_settings)  # does not raise
+    assert "scheduled gazelle sync failed" in caplog.text
+    gazelle.add_invoice(7140, items=[(PLS, 100)])
+    gazelle_schedule.scheduled_sync(session_factory=session_factory, settings=gz_settings)
+    from inventaire.gazelle.models import GazelleSync
+
+    db_session.expire_all()
+    statuses = [r.statut for r in db_session.scalars(select(GazelleSync).order_by(GazelleSync.id))]
+    assert statuses == ["echec", "reussie"]
+    assert (r := db_session.scalar(select(GazelleSync).where(GazelleSync.statut == "reussie"))).declenchee_par == \
+        "planificateur" and r.rapport["mouvements_ecrits"] == 1

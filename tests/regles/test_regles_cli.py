@@ -1,8 +1,8 @@
 """`inventaire regles list|add|remove` on a real database."""
 
-from inventaire.regles.models import ConsumptionRule
 from sqlalchemy import select
 
+from inventaire.regles.models import ConsumptionRule
 from tests.cli.support import committed
 from tests.commands import flat, run_cli
 from tests.factories import make_product

@@ -6,11 +6,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 from inventaire.gazelle import directory
 from inventaire.regles.models import ConsumptionRule
 from inventaire.stock.models import Transaction
-from sqlalchemy import select
 from tests.factories import database_state, make_line, make_product, make_technician
 from tests.gazelle.fake import FakeGazelle
 from tests.servers import configure

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -17,7 +17,7 @@ PHASES = {"lecture": "Lecture des factures", "deduction": "Déductions"}
 
 @gazelle_app.command("sync")
 def sync_command(
-    jours: Annotated[Optional[int], typer.Option("--jours", "-j", min=1, max=3650,
+    jours: Annotated[int | None, typer.Option("--jours", "-j", min=1, max=3650,
                                                  help="Jours relus (défaut : INVENTAIRE_GAZELLE_JOURS, 30)")] = None,
     apercu: Annotated[bool, typer.Option("--apercu", help="Montre ce qui changerait, sans rien écrire")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Le rapport en JSON, seul sur la sortie")] = False,
@@ -77,7 +77,8 @@ def print_report(r: dict, *, apercu: bool, run_id: int | None) -> None:
         console.print(f"  {m['technicien']} {m['code_produit']} {_qty(m['ajustement'])} — {m['motif']}",
                       highlight=False, soft_wrap=True)
     for line in r["lignes_sans_regle"][:10]:
-        console.print(f"  Sans règle : {line['service_id']} « {line['description'] or ''} » ({line['lignes']} ligne(s))",
+        console.print(f"  Sans règle : {line['service_id']} « {line['description'] or ''} » "
+                      f"({line['lignes']} ligne(s))",
                       highlight=False, soft_wrap=True)
     for tech in r["techniciens_inconnus"]:
         console.print(f"  Utilisateur Gazelle sans technicien : {tech['gazelle_id']} ({tech['factures']} facture(s))",

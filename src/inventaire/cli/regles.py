@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -30,7 +30,7 @@ def parse_quantity(value: str) -> Decimal:
 
 @regles_app.command("list")
 def list_rules(
-    service: Annotated[Optional[str], typer.Option("--service", help="Un seul service (mit_…)")] = None,
+    service: Annotated[str | None, typer.Option("--service", help="Un seul service (mit_…)")] = None,
 ) -> None:
     """Liste les règles : service, produit, quantité.
 
@@ -53,17 +53,19 @@ def list_rules(
 
 @regles_app.command("add")
 def add_rule(
-    service: Annotated[str, typer.Option("--service", "-s", help="Service facturé : article MSL Gazelle (mit_…) ou code")],
+    service: Annotated[str, typer.Option("--service", "-s",
+                                         help="Service facturé : article MSL Gazelle (mit_…) ou code")],
     produit: Annotated[str, typer.Option("--produit", "-p", help="Code du produit consommé")],
     quantite: Annotated[str, typer.Option("--quantite", "-q", help="Quantité par service facturé")] = "1",
-    nom: Annotated[Optional[str], typer.Option("--nom", help="Nom du service, pour les relevés")] = None,
-    notes: Annotated[Optional[str], typer.Option("--notes", help="Remarque libre")] = None,
+    nom: Annotated[str | None, typer.Option("--nom", help="Nom du service, pour les relevés")] = None,
+    notes: Annotated[str | None, typer.Option("--notes", help="Remarque libre")] = None,
 ) -> None:
     """Ajoute une règle : chaque service facturé consomme cette quantité du produit.
 
     Exemple :
 
-      inventaire regles add --service mit_2eBOzDvunD7PHs6M --produit PLS-BUVARDS --quantite 1 --nom "Entretien annuel du système PLS"
+      inventaire regles add --service mit_2eBOzDvunD7PHs6M --produit PLS-BUVARDS --quantite 1
+      --nom "Entretien annuel du système PLS"
     """
     from pydantic import ValidationError
 

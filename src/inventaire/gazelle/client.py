@@ -51,7 +51,8 @@ class GazelleClient:
         self.settings = settings
         self.session_factory = session_factory
         self.sleep = sleep
-        self.http = httpx.Client(timeout=httpx.Timeout(settings.gazelle_timeout, connect=min(10.0, settings.gazelle_timeout)))
+        timeout = settings.gazelle_timeout
+        self.http = httpx.Client(timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)))
         self._access: str | None = None
 
     def close(self) -> None:

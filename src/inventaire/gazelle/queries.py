@@ -16,10 +16,10 @@ query Invoices($first: Int!, $after: String, $filters: PrivateAllInvoicesFilter)
   allInvoices(first: $first, after: $after, filters: $filters, sortBy: [INVOICE_DATE_ASC]) {
     totalCount
     pageInfo { hasNextPage endCursor }
-    nodes { %s }
+    nodes { INVOICE_FIELDS }
   }
 }
-%s""" % (INVOICE_FIELDS, ITEM_FIELDS)
+ITEM_FIELDS""".replace("INVOICE_FIELDS", INVOICE_FIELDS).replace("ITEM_FIELDS", ITEM_FIELDS)
 
 MORE_ITEMS = """
 query MoreItems($id: String!, $after: String) {
@@ -27,7 +27,7 @@ query MoreItems($id: String!, $after: String) {
     allInvoiceItems(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { ...Item } }
   }
 }
-%s""" % ITEM_FIELDS
+""" + ITEM_FIELDS
 
 USERS = "query Users { allUsers { id firstName lastName email } }"
 

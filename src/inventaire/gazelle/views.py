@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Path, Query, Request
+
 from inventaire.deps import AdminUser, CheckUser, SessionDep, SettingsDep
 from inventaire.errors import CONFLICT, NOT_FOUND
 from inventaire.exceptions import NotFound
@@ -16,7 +17,8 @@ router = APIRouter(prefix="/gazelle", tags=["gazelle"])
 @router.post("/sync", response_model=SyncRead, responses={**CONFLICT, 502: {"description": "Gazelle illisible"}})
 def run_sync(request: Request, db_session: SessionDep, settings: SettingsDep, user: CheckUser,
              apercu: bool = Query(False, description="true : dit ce qui changerait, sans rien écrire"),
-             jours: int | None = Query(None, ge=1, le=3650, description="Fenêtre relue (défaut : INVENTAIRE_GAZELLE_JOURS)")):
+             jours: int | None = Query(None, ge=1, le=3650,
+                                       description="Fenêtre relue (défaut : INVENTAIRE_GAZELLE_JOURS)")):
     """Read Gazelle's recent invoices and deduct what changed (a job: it commits its own transactions)."""
     db_session.commit()  # the caller's check is done: SQLite's writer lock must be free for the job's sessions
     result = sync.run_sync(session_factory=request.app.state.sessionmaker, settings=settings, jours=jours,

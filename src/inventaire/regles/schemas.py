@@ -14,7 +14,8 @@ ServiceId = Annotated[
 ]
 PositiveQuantity = Annotated[
     QuantityIn, Field(gt=0),
-    WithJsonSchema({"type": "number", "exclusiveMinimum": 0, "maximum": float(MAX_QUANTITY), "multipleOf": float(QUANTITY_STEP),
+    WithJsonSchema({"type": "number", "exclusiveMinimum": 0, "maximum": float(MAX_QUANTITY),
+                    "multipleOf": float(QUANTITY_STEP),
                     "description": "Quantité consommée par service facturé (> 0)", "examples": [1]}, mode="validation"),
     WithJsonSchema({"type": "number"}, mode="serialization"),
 ]

@@ -35,7 +35,8 @@ def _page(request, db_session, settings, viewer, *, valeurs=None, erreurs=None, 
     return render(
         request, "regles.html", status_code, viewer=viewer, nav="regles", regles=rules, services=msl.items,
         noms=names, probleme=msl.probleme, produits=catalogue.list_products(db_session=db_session),
-        sans_regle=overview.unmatched_services(db_session=db_session), valeurs=valeurs or {"service_id": service_id or ""},
+        sans_regle=overview.unmatched_services(db_session=db_session),
+        valeurs=valeurs or {"service_id": service_id or ""},
         erreurs=erreurs or {}, avis=avis,
     )
 
@@ -50,7 +51,8 @@ def rules_page(request: Request, db_session: SessionDep, settings: SettingsDep, 
 @router.post("/regles/nouvelle")
 def add_rule(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage, form: FormData):
     data = {k: form.get(k, "") for k in ("service_id", "code_produit", "quantite", "service_nom", "notes")}
-    body, errors = validate(RuleCreate, data, decimals={"quantite"}, required={"service_id", "code_produit", "quantite"})
+    body, errors = validate(RuleCreate, data, decimals={"quantite"},
+                            required={"service_id", "code_produit", "quantite"})
     if body is None:
         return _page(request, db_session, settings, viewer, valeurs=data, erreurs=errors, status_code=422)
     try:

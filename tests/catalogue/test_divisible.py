@@ -29,7 +29,7 @@ def test_a_whole_unit_product_refuses_fractions_and_writes_nothing(client, db_se
     for path, body in [("/inventaire/stock/ajuster", {"ajustement": -1.5, "type": "utilisation"}),
                        ("/inventaire/stock/compter", {"quantite": 2.5})]:
         response = client.post(path, json={"technicien": "Allan", "code_produit": "CORD-012", **body})
-        assert response.status_code == 422, response.text
+        assert response.status_code == 409, response.text
         assert "« CORD-012 » se compte en unités entières (bobine)" in response.json()["detail"]
     assert database_state(db_session) == before
     assert client.post("/inventaire/stock/ajuster", json={"technicien": "Allan", "code_produit": "CORD-012",

@@ -44,5 +44,5 @@ def test_form_validation_gives_one_french_message_per_field():
     model, errors = validate(ProductCreate, {"code_produit": "", "nom_produit": "x" * 201,
                                              "prix_unitaire": "1,234"}, decimals={"prix_unitaire"})
     assert model is None
-    assert errors == {"code_produit": "champ obligatoire", "nom_produit": "trop long (au plus 200 caractères)",
+    assert errors == {"code_produit": "champ obligatoire", "nom_produit": "trop long (au plus 120 caractères)",
                       "prix_unitaire": "au plus 2 décimales"}

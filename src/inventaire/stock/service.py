@@ -204,9 +204,12 @@ def set_levels(
 
 
 def check_divisible(product: Product, amount: Decimal) -> None:
-    """A product counted in whole units refuses a fraction (« 1,5 bobine »)."""
+    """A product counted in whole units refuses a fraction (« 1,5 bobine »).
+
+    409, not 422: the amount is well formed, it conflicts with how this product is counted.
+    """
     if not product.divisible and amount != amount.to_integral_value():
-        raise InvalidInput(
+        raise Conflict(
             f"« {product.code_produit} » se compte en unités entières ({product.unite}) : "
             f"{quantity(abs(amount))} refusé."
         )

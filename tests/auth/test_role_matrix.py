@@ -96,9 +96,9 @@ MATRIX: dict[tuple[str, str], tuple[Call, dict, bool]] = {
     ("GET", "/inventaire/services/{source}/{id_externe}"): (
         Call("GET", "/inventaire/services/gazelle/inv_0"), expect(404, 403, 403, 403), False),
     ("GET", "/inventaire/manques"): (Call("GET", "/inventaire/manques"), expect(200, 403, 403, 403), False),
-    # Gazelle is not configured here: the office and the cron job get the French 502 that says so.
+    # Gazelle is not configured here: the office and the cron job get the French 409 that says so.
     ("POST", "/inventaire/gazelle/sync"): (
-        Call("POST", "/inventaire/gazelle/sync", params={"apercu": "true"}), expect(502, 403, 403, 502), False),
+        Call("POST", "/inventaire/gazelle/sync", params={"apercu": "true"}), expect(409, 403, 403, 409), False),
     ("GET", "/inventaire/gazelle/syncs"): (
         Call("GET", "/inventaire/gazelle/syncs"), expect(200, 403, 403, 403), False),
     ("GET", "/inventaire/gazelle/syncs/{sync_id}"): (

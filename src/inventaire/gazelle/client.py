@@ -37,6 +37,12 @@ class GazelleError(DomainError):
     status_code = 502
 
 
+class NotConfigured(GazelleError):
+    """The connector has no client id, secret or refresh token: a setting to fix here, not Gazelle's fault."""
+
+    status_code = 409
+
+
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
@@ -45,7 +51,7 @@ class GazelleClient:
     def __init__(self, settings: Settings, session_factory: sessionmaker[Session],
                  sleep: Callable[[float], None] = time.sleep):
         if not settings.gazelle_configured:
-            raise GazelleError(
+            raise NotConfigured(
                 "Gazelle n'est pas configuré : définissez INVENTAIRE_GAZELLE_CLIENT_ID, "
                 "INVENTAIRE_GAZELLE_CLIENT_SECRET et INVENTAIRE_GAZELLE_REFRESH_TOKEN (voir le README).")
         self.settings = settings

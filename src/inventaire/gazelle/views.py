@@ -14,7 +14,7 @@ from inventaire.gazelle.schemas import SyncRead, sync_read
 router = APIRouter(prefix="/gazelle", tags=["gazelle"])
 
 
-@router.post("/sync", response_model=SyncRead, responses={**CONFLICT, 502: {"description": "Gazelle illisible"}})
+@router.post("/sync", response_model=SyncRead, responses={**CONFLICT, 502: {"description": "Gazelle illisible (son erreur, en français)"}})
 def run_sync(request: Request, db_session: SessionDep, settings: SettingsDep, user: CheckUser,
              apercu: bool = Query(False, description="true : dit ce qui changerait, sans rien écrire"),
              jours: int | None = Query(None, ge=1, le=3650,

@@ -56,8 +56,9 @@ def test_the_migration_keeps_products_holding_fractions_divisible(database_at_00
             for i, (code, unite) in enumerate([("CORD-1", "bobine"), ("PROD-1", "Unité"), ("FEUT-1", "m")], 1):
                 conn.execute(text(
                     "INSERT INTO produits_catalogue (id, code_produit, code_cle, nom_produit, categorie, unite,"
-                    " prix_unitaire, actif, created_at, updated_at) VALUES (:i, :c, lower(:c), :c, 'x', :u, 0, true,"
-                    " '2026-11-01T00:00:00+00:00', '2026-11-01T00:00:00+00:00')"), {"i": i, "c": code, "u": unite})
+                    " prix_unitaire, actif, created_at, updated_at) VALUES (:i, :c, :k, :n, 'x', :u, 0, true,"
+                    " '2026-11-01T00:00:00+00:00', '2026-11-01T00:00:00+00:00')"),
+                    {"i": i, "c": code, "k": code.lower(), "n": code, "u": unite})
             conn.execute(text("INSERT INTO techniciens (id, nom, nom_cle, actif, created_at) VALUES"
                               " (1, 'Allan', 'allan', true, '2026-11-01T00:00:00+00:00')"))
             half = 500 if engine.dialect.name == "sqlite" else 0.5  # SQLite stores thousandths

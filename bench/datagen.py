@@ -128,5 +128,5 @@ class Dataset:
         """(technician name, product code) of every line an adjustment may target."""
         names = {t["id"]: t["nom"] for t in self.technician_rows}
         codes = {p["id"]: p["code_produit"] for p in self.product_rows if p["actif"]}
-        return [(names[l["technicien_id"]], codes[l["produit_id"]])
-                for l in self.line_rows if l["produit_id"] in codes]
+        return [(names[line["technicien_id"]], codes[line["produit_id"]])
+                for line in self.line_rows if line["produit_id"] in codes]

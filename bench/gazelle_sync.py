@@ -27,8 +27,8 @@ from inventaire.config import Settings  # noqa: E402
 from inventaire.database import make_sessionmaker, session_scope  # noqa: E402
 from inventaire.gazelle import sync  # noqa: E402
 from inventaire.regles import service as regles  # noqa: E402
-from tests.factories import make_line, make_product, make_technician  # noqa: E402
 from tests.gazelle.fake import MSL, USERS, FakeGazelle  # noqa: E402
+from tests.helpers import make_line, make_product, make_technician  # noqa: E402
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)", re.I)
 

@@ -16,10 +16,10 @@ from pathlib import Path
 import psycopg
 from sqlalchemy import insert, text
 
+import inventaire.models  # noqa: F401  (registers every table on Base.metadata)
 from bench.datagen import LEDGER_COLUMNS, Dataset
 from inventaire.database import Base, make_engine
 from inventaire.migrate import upgrade
-import inventaire.models  # noqa: F401  (registers every table on Base.metadata)
 
 PG_ADMIN_URL = os.environ.get("INVENTAIRE_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 CHUNK = 50_000
@@ -132,7 +132,7 @@ class BenchDatabase:
             nonlocal loaded
             for row in rows:
                 loaded += 1
-                yield tuple(v if f is None else f(v) for f, v in zip(convert, row))
+                yield tuple(v if f is None else f(v) for f, v in zip(convert, row, strict=False))
 
         conn = sqlite3.connect(self.path, isolation_level=None)
         try:

@@ -39,7 +39,7 @@ def interleaved(calls: list[Callable[[], object]], n: int, warmup: int = 1) -> l
             call()
     samples: list[list[float]] = [[] for _ in calls]
     for _ in range(n):
-        for call, out in zip(calls, samples):
+        for call, out in zip(calls, samples, strict=False):
             start = time.perf_counter()
             call()
             out.append(time.perf_counter() - start)
@@ -113,7 +113,7 @@ class HttpCall:
         if self.last.status_code != 200:
             raise RuntimeError(f"{self.method} {self.path}: {self.last.status_code} {self.last.text[:300]}")
 
-    def __enter__(self) -> "HttpCall":
+    def __enter__(self) -> HttpCall:
         return self
 
     def __exit__(self, *exc_info) -> None:
@@ -247,7 +247,8 @@ def http_adjust_rate(base_url: str, token: str, targets: list[tuple[str, str]], 
     return Rate(
         per_second=ok / seconds, ok=ok, errors=errors,
         p50_ms=_percentile(latencies, 0.50) * 1000, p95_ms=_percentile(latencies, 0.95) * 1000,
-        client_cpu=cpu / (seconds + warmup), requests=sum(r[4] for r in results), first_error=next((r[3] for r in results if r[3]), None),
+        client_cpu=cpu / (seconds + warmup), requests=sum(r[4] for r in results),
+        first_error=next((r[3] for r in results if r[3]), None),
     )
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import platform
-import statistics
 import sqlite3
+import statistics
 from dataclasses import dataclass, field
 
 import psycopg
@@ -56,7 +56,7 @@ class Series:
 
 def table(headers: list[str], rows: list[list[str]]) -> str:
     widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
-    line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"  # noqa: E731
+    line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=False)) + " |"  # noqa: E731
     return "\n".join([line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, rows)])
 
 

@@ -105,15 +105,15 @@ def measure_stock(small, large, technician: str, args, out) -> None:
     with ExitStack() as stack:
         servers = [stack.enter_context(Server(db.url)) for db in (small, large)]
         calls = [stack.enter_context(measures.HttpCall(srv.base_url, db.token, "GET", path))
-                 for srv, db in zip(servers, (small, large))]
+                 for srv, db in zip(servers, (small, large), strict=False)]
         calls += [stack.enter_context(measures.raw_sql_call(db, measures.service_sql(db.engine, read)[-1:]))
                   for db in (small, large)]
         for _ in range(args.repeat):
             cpu = [srv.cpu_seconds() for srv in servers]
             samples = measures.interleaved(calls, args.samples)
-            for key, srv, before in zip(("small", "large"), servers, cpu):
+            for key, srv, before in zip(("small", "large"), servers, cpu, strict=False):
                 record(out, f"stock_cpu_{key}", "ms", (srv.cpu_seconds() - before) / (args.samples + 1) * 1000)
-            for key, series in zip(("stock_small", "stock_large", "stock_sql_small", "stock_sql_large"), samples):
+            for key, series in zip(("stock_small", "stock_large", "stock_sql_small", "stock_sql_large"), samples, strict=False):
                 record(out, key, "ms", measures.median_ms(series))
             say(f"{large.backend}: stock read of one technician ({len(calls[1].last.json())} lines), small / large "
                 f"ledger: HTTP {out['stock_small'].runs[-1]:.1f} / {out['stock_large'].runs[-1]:.1f} ms, "
@@ -130,7 +130,7 @@ def measure_check(db, args, out) -> None:
             cpu = server.cpu_seconds()
             samples = measures.interleaved([http, measures.service_call(db.engine, report), raw], args.samples)
             record(out, "check_cpu", "ms", (server.cpu_seconds() - cpu) / (args.samples + 1) * 1000)
-            for key, series in zip(("check_http", "check_service", "check_sql"), samples):
+            for key, series in zip(("check_http", "check_service", "check_sql"), samples, strict=False):
                 record(out, key, "ms", measures.median_ms(series))
             stats = http.last.json()["rapport"]["statistiques"]
             say(f"{db.backend}: check-stock over {stats['total_produits']:,} lines, {stats['total_alertes']:,} "

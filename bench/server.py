@@ -44,7 +44,7 @@ class Server:
         self.log = tempfile.NamedTemporaryFile(prefix="inventaire-bench-serve-", suffix=".log", delete=False)
         self.process: subprocess.Popen | None = None
 
-    def __enter__(self) -> "Server":
+    def __enter__(self) -> Server:
         env = {**os.environ, "DATABASE_URL": self.database_url}
         command = [str(INVENTAIRE), "serve"]
         if self.floor:

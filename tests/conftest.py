@@ -1,9 +1,12 @@
-"""Fixtures: every database test runs on SQLite and on PostgreSQL, each in a rolled-back transaction."""
+"""Fixtures: every database test runs on SQLite and on PostgreSQL, each in a rolled-back transaction;
+clients logged in to the pages, a real Chromium, loopback SMTP and webhook servers."""
 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,7 +16,9 @@ from inventaire.app import create_app
 from inventaire.auth import service as auth_service
 from inventaire.config import Settings
 from inventaire.database import make_engine
-from tests.databases import TestDatabase
+from tests.databases import MigratedDatabase
+from tests.helpers import bearer, log_in
+from tests.servers import notifying, smtp, webhooks  # noqa: F401  (fixtures for every test)
 
 # Both unless told otherwise: `make test-fast` runs the SQLite half only.
 BACKENDS = os.environ.get("INVENTAIRE_TEST_BACKENDS", "sqlite,postgresql").split(",")
@@ -25,9 +30,9 @@ def backend(request) -> str:
 
 
 @pytest.fixture(scope="session")
-def database(backend, tmp_path_factory) -> Iterator[TestDatabase]:
+def database(backend, tmp_path_factory) -> Iterator[MigratedDatabase]:
     """One migrated database per backend for the whole run."""
-    db = TestDatabase(backend, tmp_path_factory.mktemp(backend))
+    db = MigratedDatabase(backend, tmp_path_factory.mktemp(backend))
     yield db
     db.dispose()
 
@@ -71,10 +76,6 @@ def app(settings, session_factory):
     return create_app(settings, session_factory=session_factory)
 
 
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
 @pytest.fixture
 def admin_token(db_session) -> str:
     raw, _ = auth_service.create_token(db_session=db_session, role="admin", nom="bureau")
@@ -96,9 +97,9 @@ def anon_client(app) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def fresh_database(backend, tmp_path) -> Iterator[TestDatabase]:
+def fresh_database(backend, tmp_path) -> Iterator[MigratedDatabase]:
     """A new migrated database for tests that commit for real (live servers, CLI, crashes)."""
-    db = TestDatabase(backend, tmp_path)
+    db = MigratedDatabase(backend, tmp_path)
     yield db
     db.dispose()
 
@@ -110,3 +111,49 @@ def server(fresh_database):
 
     with live_server(fresh_database.url) as srv:
         yield srv
+
+
+# --- Pages and a real Chromium ------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync",
+]
+REQUIRE_BROWSER = os.environ.get("INVENTAIRE_REQUIRE_BROWSER") == "1"
+
+
+@pytest.fixture
+def pages(app, admin_token) -> Iterator[TestClient]:
+    """A browser-like client logged in as the office; `pages.csrf` is its CSRF token."""
+    with TestClient(app, raise_server_exceptions=False) as client:
+        client.csrf = log_in(client, admin_token)
+        yield client
+
+
+@pytest.fixture
+def anonymous(app) -> Iterator[TestClient]:
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+
+
+def chromium_missing() -> str | None:
+    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
+        return f"Chromium absent ({CHROMIUM}) : apt-get install -y chromium"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole run (each test gets its own context)."""
+    reason = chromium_missing()
+    if reason:
+        if REQUIRE_BROWSER:
+            pytest.fail(f"INVENTAIRE_REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

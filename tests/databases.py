@@ -57,7 +57,7 @@ def drop_pg_database(url: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-class TestDatabase:
+class MigratedDatabase:
     """A migrated database of one backend; `dispose()` removes it."""
 
     def __init__(self, backend: str, folder: Path):

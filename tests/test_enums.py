@@ -9,7 +9,7 @@ from inventaire.enums import MOVEMENT_TYPES, AlertState, Channel, DeliveryStatus
 from inventaire.errors import french_message
 from inventaire.models import Base
 from inventaire.stock.models import Transaction
-from tests.factories import make_line, make_product, make_technician
+from tests.helpers import make_line, make_product, make_technician
 
 
 def test_check_constraints_are_written_from_the_enums():

@@ -5,8 +5,17 @@ from decimal import Decimal
 import pytest
 
 from inventaire.quantities import (
-    MAX_QUANTITY, QUANTITY_STEP, editable, has_quantity_places, is_quantity, money, parse, quantity, signed,
-    unit_for, with_unit,
+    MAX_QUANTITY,
+    QUANTITY_STEP,
+    editable,
+    has_quantity_places,
+    is_quantity,
+    money,
+    parse,
+    quantity,
+    signed,
+    unit_for,
+    with_unit,
 )
 
 

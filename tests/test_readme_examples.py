@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.commands import ServeProcess, run_cli
-from tests.databases import TestDatabase
+from tests.databases import MigratedDatabase
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 LOCAL = "http://127.0.0.1:8000"
@@ -34,7 +34,7 @@ def test_the_readme_has_curl_examples():
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="curl absent : apt-get install -y curl")
 def test_every_curl_example_answers_2xx_on_the_demo(tmp_path):
-    database = TestDatabase("sqlite", tmp_path)
+    database = MigratedDatabase("sqlite", tmp_path)
     try:
         assert run_cli(database.url, "demo").exit_code == 0
         token = run_cli(database.url, "token", "create", "--role", "admin", "--nom", "readme").stdout.strip()

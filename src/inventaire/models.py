@@ -4,12 +4,11 @@ from inventaire.audit.models import AuditEntry
 from inventaire.audit.service import track
 from inventaire.auth.models import ApiToken
 from inventaire.catalogue.models import Product
-from inventaire.checks.models import Verification
+from inventaire.checks.models import Notification, Verification
 from inventaire.database import Base
 from inventaire.deductions.models import DeductedService, Deduction
 from inventaire.gazelle.models import GazelleSync, GazelleToken
 from inventaire.idempotency.models import IdempotencyKey
-from inventaire.notifications.models import Notification
 from inventaire.regles.models import ConsumptionRule
 from inventaire.stock.models import StockLine, Transaction
 from inventaire.techniciens.models import Technician

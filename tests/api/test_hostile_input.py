@@ -8,7 +8,7 @@ import time
 from sqlalchemy import func, select
 
 from inventaire.stock.models import Transaction
-from tests.factories import make_line, make_product, make_technician
+from tests.helpers import make_line, make_product, make_technician
 
 SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)> & "guillemets" \'apostrophes\''
 

@@ -27,7 +27,7 @@ from inventaire.auth import service as auth
 from inventaire.config import Settings
 from inventaire.database import make_engine, make_sessionmaker, session_scope
 from tests import databases
-from tests.factories import make_line, make_product, make_technician
+from tests.helpers import make_line, make_product, make_technician
 
 EXAMPLES_PER_OPERATION = 10  # per generation mode; each example is sent to both databases
 EXCLUDED = [openapi_checks.use_after_free, openapi_checks.ensure_resource_availability]
@@ -37,7 +37,7 @@ RUN = collections.Counter()  # examples generated and requests sent, for the clo
 def _target(backend: str, folder) -> tuple:
     """An app over a fresh database of this backend, stocked a little, and its admin header."""
     folder.mkdir()
-    db = databases.TestDatabase(backend, folder)
+    db = databases.MigratedDatabase(backend, folder)
     engine = make_engine(Settings(DATABASE_URL=db.url).database_url)
     with session_scope(make_sessionmaker(engine)) as s:
         make_line(s, make_technician(s, nom="Allan"), make_product(s, code_produit="CORD-001"), Decimal("25"))
@@ -69,9 +69,9 @@ def test_schema_holds_under_generated_requests(targets):
             @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None, derandomize=True,
                       phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
             @given(case=operation.as_strategy(generation_mode=mode))
-            def exercise(case):
+            def exercise(case):  # noqa: B023 (run at once, inside this iteration)
                 RUN["examples"] += 1
-                if mode is GenerationMode.POSITIVE and "Idempotency-Key" in (case.headers or {}):
+                if mode is GenerationMode.POSITIVE and "Idempotency-Key" in (case.headers or {}):  # noqa: B023
                     # A valid key, but a fresh one: reusing one for another body is refused (422) by design.
                     case.headers["Idempotency-Key"] = str(uuid.uuid4())
                 for app, headers in targets:
@@ -81,7 +81,8 @@ def test_schema_holds_under_generated_requests(targets):
                         case.validate_response(response, headers=headers, excluded_checks=EXCLUDED,
                                                transport_kwargs={"app": app})
                     except (AssertionError, BaseExceptionGroup) as exc:  # collected: one run reports all
-                        failures[f"{operation.label} [{mode.value}]"].add(f"{response.status_code}: {exc}"[:600])
+                        failures[f"{operation.label} [{mode.value}]"].add(  # noqa: B023 (run at once)
+                            f"{response.status_code}: {exc}"[:600])
 
             try:
                 exercise()

@@ -12,10 +12,8 @@ from inventaire.audit import service as audit
 from inventaire.audit.models import AuditAction, AuditEntry
 from inventaire.auth.models import ApiToken
 from inventaire.techniciens import service as techniciens
-from tests.cli.support import committed
 from tests.commands import run_cli
-from tests.factories import make_line, make_product, make_technician
-from tests.web.conftest import log_in, make_token, pages  # noqa: F401  (pages: a fixture)
+from tests.helpers import committed, log_in, make_line, make_product, make_technician, make_token
 
 
 def _trail(db_session) -> list[tuple[str, str, str, dict]]:
@@ -51,7 +49,7 @@ def test_technician_changes_and_stock_moves(client, db_session):
                        ("technicien_desactive", "Zoé Tremblay")]
 
 
-def test_a_stock_movement_is_not_in_the_trail_but_levels_are(pages, db_session):  # noqa: F811
+def test_a_stock_movement_is_not_in_the_trail_but_levels_are(pages, db_session):
     allan = make_technician(db_session, nom="Allan")
     make_line(db_session, allan, make_product(db_session, code_produit="CORD-012"), 3)
     db_session.commit()
@@ -63,7 +61,7 @@ def test_a_stock_movement_is_not_in_the_trail_but_levels_are(pages, db_session):
         ("bureau", "niveaux_modifies", "Allan / CORD-012", {"seuil_min": [None, "4"], "niveau_par": [None, "12"]})]
 
 
-def test_tokens_created_and_revoked_on_the_page_and_in_the_cli(pages, db_session, fresh_database):  # noqa: F811
+def test_tokens_created_and_revoked_on_the_page_and_in_the_cli(pages, db_session, fresh_database):
     start = len(_trail(db_session))
     key = re.search(r'name="cle" value="([^"]+)"', pages.get("/acces").text).group(1)
     pages.post("/acces", data={"csrf": pages.csrf, "cle": key, "role": "cron", "nom": "cron du matin"})
@@ -100,7 +98,7 @@ def test_record_is_one_call_in_the_callers_transaction(db_session):
     assert _trail(db_session)[-1] == ("gazelle", "regle_modifiee", "mit_1 → CORD-1", {"quantite": ["1.5", "2"]})
 
 
-def test_the_office_page_lists_and_filters_and_a_technician_cannot_see_it(app, pages, client, db_session):  # noqa: F811
+def test_the_office_page_lists_and_filters_and_a_technician_cannot_see_it(app, pages, client, db_session):
     client.post("/inventaire/catalogue", json={"code_produit": "CORD-099", "nom_produit": "Corde 99"})
     client.post("/inventaire/techniciens", json={"nom": "Zoé"})
     html = pages.get("/modifications").text

@@ -5,7 +5,7 @@ from inventaire.config import Settings
 from inventaire.database import make_engine, make_sessionmaker, session_scope
 from inventaire.exceptions import Unauthorized
 from tests.commands import run_cli
-from tests.factories import make_technician
+from tests.helpers import make_technician
 
 WIDE = {"COLUMNS": "200"}
 
@@ -80,7 +80,6 @@ def test_create_prints_the_login_link_on_standard_error(fresh_database):
 def test_list_shows_times_in_the_company_timezone(fresh_database):
     import datetime as dt
 
-    from inventaire.auth.models import ApiToken
 
     url = fresh_database.url
     engine = make_engine(Settings(DATABASE_URL=url).database_url)

@@ -6,8 +6,8 @@ import re
 import httpx
 
 from inventaire.auth.redaction import RedactSecrets, redact
-from tests.commands import ServeProcess
 from tests import databases
+from tests.commands import ServeProcess
 
 
 def test_redact_masks_query_secrets_and_token_shapes():
@@ -26,7 +26,7 @@ def test_filter_rewrites_uvicorn_access_arguments():
 
 def test_serve_logs_no_token(tmp_path):
     """The first start prints its admin token once (banner); the access log never shows one."""
-    database = databases.TestDatabase("sqlite", tmp_path)
+    database = databases.MigratedDatabase("sqlite", tmp_path)
     with ServeProcess(database.url, tmp_path) as srv:
         raw = re.search(r"Jeton : (inv_\S+)", srv.output()).group(1)
         assert f"/connexion?jeton={raw}" in srv.output()

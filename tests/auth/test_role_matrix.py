@@ -17,10 +17,9 @@ from sqlalchemy import select
 from inventaire.auth import service as auth
 from inventaire.catalogue import service as catalogue
 from inventaire.checks import service as checks
-from inventaire.regles import service as regles
 from inventaire.models import Base
-from tests.conftest import bearer
-from tests.factories import make_line, make_product, make_technician
+from inventaire.regles import service as regles
+from tests.helpers import bearer, make_line, make_product, make_technician
 
 ROLES = ("admin", "technicien-own", "technicien-other", "cron", "anonymous", "revoked")
 
@@ -34,7 +33,7 @@ class Call:
 
 
 def expect(admin: int, own: int, other: int, cron: int, anonymous: int = 401, revoked: int = 401) -> dict:
-    return dict(zip(ROLES, (admin, own, other, cron, anonymous, revoked)))
+    return dict(zip(ROLES, (admin, own, other, cron, anonymous, revoked), strict=False))
 
 
 ADJUST = {"technicien": "Allan", "code_produit": "CORD-001", "ajustement": -1, "type": "utilisation"}

@@ -8,8 +8,7 @@ from sqlalchemy import event, select, update
 from inventaire.auth import service
 from inventaire.auth.models import ApiToken
 from inventaire.exceptions import InvalidInput, Unauthorized
-from tests.conftest import bearer
-from tests.factories import make_line, make_product, make_technician
+from tests.helpers import bearer, make_line, make_product, make_technician
 
 
 def test_tokens_are_random_and_stored_hashed(db_session):

@@ -18,7 +18,7 @@ from inventaire.stock import service as stock
 from inventaire.techniciens import service as techniciens
 from tests import databases
 from tests.commands import flat, run_cli
-from tests.factories import make_line, make_product, make_technician
+from tests.helpers import make_line, make_product, make_technician
 
 
 def _session(url: str):
@@ -63,7 +63,7 @@ def _dump(url: str) -> dict:
 @pytest.fixture
 def empty_database(backend, tmp_path):
     (tmp_path / "cible").mkdir()
-    db = databases.TestDatabase(backend, tmp_path / "cible")
+    db = databases.MigratedDatabase(backend, tmp_path / "cible")
     yield db
     db.dispose()
 
@@ -157,8 +157,8 @@ def test_import_explains_a_bad_folder(fresh_database, tmp_path):
 @pytest.mark.postgres
 def test_sqlite_to_postgresql(tmp_path):
     """Moving from the SQLite file to a PostgreSQL (Supabase) database keeps every row."""
-    source = databases.TestDatabase("sqlite", tmp_path)
-    target = databases.TestDatabase("postgresql", tmp_path)
+    source = databases.MigratedDatabase("sqlite", tmp_path)
+    target = databases.MigratedDatabase("postgresql", tmp_path)
     try:
         _fill(source.url)
         assert run_cli(source.url, "export", str(tmp_path / "x")).exit_code == 0

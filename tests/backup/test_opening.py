@@ -11,16 +11,16 @@ from inventaire.config import Settings
 from inventaire.database import make_engine, make_sessionmaker, session_scope
 from inventaire.stock.models import StockLine, Transaction
 from tests.commands import flat, run_cli
-from tests.factories import make_line, make_product, make_technician
+from tests.helpers import make_line, make_product, make_technician
 
 
 @pytest.fixture
 def url(fresh_database) -> str:
     engine = make_engine(Settings(DATABASE_URL=fresh_database.url).database_url)
     with session_scope(make_sessionmaker(engine)) as s:
-        allan, jp = make_technician(s, nom="Allan"), make_technician(s, nom="Jean-Philippe")
+        _, jp = make_technician(s, nom="Allan"), make_technician(s, nom="Jean-Philippe")
         make_technician(s, nom="Ancien", actif=False)
-        cord, felt = make_product(s, code_produit="CORD-001"), make_product(s, code_produit="FEUT-002", unite="m")
+        _, felt = make_product(s, code_produit="CORD-001"), make_product(s, code_produit="FEUT-002", unite="m")
         make_product(s, code_produit="VIEUX-1", actif=False)
         make_line(s, jp, felt, 4)  # a line that already exists: the count holds the difference
     engine.dispose()
@@ -45,7 +45,8 @@ def write(tmp_path, text: str, encoding="utf-8"):
 
 
 def test_good_file_writes_one_count_per_row(url, tmp_path):
-    path = write(tmp_path, "code,technicien,quantite\nCORD-001,allan,12\nFEUT-002,Jean-Philippe,2.5\n\nCORD-001,Jean-Philippe,0\n")
+    path = write(tmp_path, "code,technicien,quantite\nCORD-001,allan,12\nFEUT-002,Jean-Philippe,2.5\n\n"
+                           "CORD-001,Jean-Philippe,0\n")
     result = run_cli(url, "import-stock", path)
     assert result.exit_code == 0, result.output
     assert "3 lignes importées" in flat(result.output)

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from inventaire.stock.models import Transaction
-from tests.factories import make_line, make_product, make_technician
+from tests.helpers import make_line, make_product, make_technician
 
 CORDE = {
     "code_produit": "CORD-001", "nom_produit": "Corde #1 (Do)", "categorie": "Cordes", "unite": "bobine",

@@ -10,7 +10,7 @@ from inventaire.database import make_engine
 from inventaire.migrate import MigrationRefused, upgrade
 from tests.commands import flat, run_cli
 from tests.databases import create_pg_database, drop_pg_database, require_pg
-from tests.factories import database_state, make_line, make_product, make_technician
+from tests.helpers import database_state, make_line, make_product, make_technician
 
 
 def test_a_code_differing_only_by_case_is_a_conflict(client, db_session):

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from inventaire.database import make_engine
 from inventaire.migrate import upgrade
 from tests.databases import create_pg_database, drop_pg_database, require_pg
-from tests.factories import database_state, make_line, make_product, make_technician
+from tests.helpers import database_state, make_line, make_product, make_technician
 
 
 def test_the_default_follows_the_unit_and_can_be_set(client):

@@ -4,22 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.factories import make_line, make_product, make_technician
-
-
-def build_seed_data(db_session):
-    """The seed's example: Allan carries 15 products worth 450.50; 3 alerts (1 critical, 2 low)."""
-    allan = make_technician(db_session, nom="Allan")
-    corde = make_product(db_session, code_produit="CORD-001", nom_produit="Corde #1 (Do)",
-                         prix_unitaire=Decimal("10.00"))
-    make_line(db_session, allan, corde, 0)
-    # 3 and 5 are <= 5.0 (bas_stock), the rest are fine: 20.00 + 11 × 35.00 + 45.50 = 450.50.
-    lines = [(3, "2.50"), (5, "2.50")] + [(10, "3.50")] * 11 + [(10, "4.55")]
-    for i, (qty, price) in enumerate(lines):
-        product = make_product(db_session, code_produit=f"P-{i:02d}", nom_produit=f"Pièce {i:02d}",
-                               prix_unitaire=Decimal(price))
-        make_line(db_session, allan, product, qty)
-    return allan
+from tests.helpers import build_seed_data, make_line, make_product, make_technician
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from inventaire.cli.main import app
 from inventaire.config import get_settings
 from inventaire.database import make_engine, make_sessionmaker, session_scope
 from tests import databases
-from tests.factories import make_line, make_product, make_technician
+from tests.helpers import make_line, make_product, make_technician
 from tests.live import free_port
 from tests.servers import SLACK_PATH
 
@@ -85,7 +85,7 @@ def test_bad_schedule_stops_serve_before_anything_else(monkeypatch, tmp_path):
 
 
 def test_serve_starts_the_schedule(tmp_path):
-    database = databases.TestDatabase("sqlite", tmp_path)
+    database = databases.MigratedDatabase("sqlite", tmp_path)
     env = {**os.environ, "DATABASE_URL": database.url, "INVENTAIRE_CHECK_CRON": "0 9 * * 1-5", "COLUMNS": "200"}
     command = [str(Path(sys.executable).parent / "inventaire"), "serve", "--port", str(free_port())]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

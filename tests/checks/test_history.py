@@ -3,8 +3,7 @@
 import pytest
 
 from inventaire.auth import service as auth_service
-from tests.conftest import bearer
-from tests.factories import make_line, make_product, make_technician
+from tests.helpers import bearer, make_line, make_product, make_technician
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from inventaire.checks import lifecycle
 from inventaire.checks.models import Verification
 from inventaire.checks.schemas import Alert, Report, Statistics
-from tests.factories import make_line, make_product, make_technician
+from tests.helpers import make_line, make_product, make_technician
 from tests.servers import SLACK_PATH
 
 

@@ -11,7 +11,7 @@ import pytest
 from inventaire.config import Settings
 from inventaire.database import utcnow
 from inventaire.stock import service as stock
-from tests.factories import make_product, make_technician
+from tests.helpers import make_product, make_technician
 
 
 def _used_daily(db_session, tech, product, opening, days, per_day=1):
@@ -67,7 +67,7 @@ def test_the_horizon_is_the_order_delay(settings, session_factory, van, admin_to
     from fastapi.testclient import TestClient
 
     from inventaire.app import create_app
-    from tests.conftest import bearer
+    from tests.helpers import bearer
 
     monkeypatch.setenv("INVENTAIRE_DELAI_COMMANDE_JOURS", "40")
     longer = Settings(DATABASE_URL=settings.database_url)

@@ -10,7 +10,7 @@ from inventaire.checks import scheduler
 from inventaire.config import Settings
 from inventaire.database import make_engine, make_sessionmaker, session_scope
 from inventaire.exceptions import InvalidInput
-from tests.factories import make_line, make_product, make_technician
+from tests.helpers import make_line, make_product, make_technician
 from tests.servers import SLACK_PATH
 
 MONTREAL = ZoneInfo("America/Montreal")

@@ -6,8 +6,7 @@ import pytest
 
 from inventaire.auth import service as auth_service
 from inventaire.stock import service as stock
-from tests.conftest import bearer
-from tests.factories import make_line, make_product, make_technician
+from tests.helpers import bearer, make_line, make_product, make_technician
 from tests.servers import configure
 
 

@@ -9,12 +9,9 @@ from inventaire.app import create_app
 from inventaire.auth import service as auth_service
 from inventaire.checks.models import Verification
 from inventaire.config import Settings
-from tests.checks.test_check_contract import build_seed_data
-from tests.cli.support import committed
 from tests.commands import flat, run_cli
-from tests.conftest import bearer
-from tests.databases import TestDatabase
-from tests.factories import make_line, make_product, make_technician
+from tests.databases import MigratedDatabase
+from tests.helpers import bearer, build_seed_data, committed, make_line, make_product, make_technician
 
 
 def seed(url: str) -> str:
@@ -35,7 +32,7 @@ def seeded(fresh_database):
 @pytest.fixture
 def twin(backend, tmp_path_factory):
     """A second database with the same data: a report also compares with the runs before it."""
-    db = TestDatabase(backend, tmp_path_factory.mktemp("jumelle"))
+    db = MigratedDatabase(backend, tmp_path_factory.mktemp("jumelle"))
     yield seed(db.url)
     db.dispose()
 

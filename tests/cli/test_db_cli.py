@@ -19,10 +19,9 @@ from inventaire.models import Base
 from inventaire.stock.ledger import ledger_sum
 from inventaire.stock.models import StockLine
 from inventaire.techniciens.models import Technician
-from tests.cli.support import committed
 from tests.commands import run_cli
 from tests.databases import create_pg_database, drop_pg_database, require_pg
-from tests.factories import database_state
+from tests.helpers import committed, database_state
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLES = {t.name for t in Base.metadata.sorted_tables}
@@ -88,7 +87,8 @@ def test_stored_reports_are_compressed_with_lz4_on_postgresql():
 def test_db_upgrade_unreachable_is_a_french_error():
     result = run_cli("postgresql://personne@127.0.0.1:1/aucune", "db", "upgrade")
     assert result.exit_code == 1
-    assert "base de données injoignable (base : postgresql+psycopg://personne@127.0.0.1:1/aucune) : vérifiez DATABASE_URL" in result.stderr
+    assert ("base de données injoignable (base : postgresql+psycopg://personne@127.0.0.1:1/aucune) : "
+            "vérifiez DATABASE_URL") in result.stderr
     assert "Traceback" not in result.output
 
 

@@ -19,7 +19,7 @@ from inventaire.regles import service as regles
 from inventaire.regles.models import ConsumptionRule
 from inventaire.stock.ledger import ledger_sum
 from inventaire.stock.models import StockLine
-from tests.factories import make_line, make_product, make_technician
+from tests.helpers import make_line, make_product, make_technician
 
 SERVICES, PRODUCTS, INVOICES = 2, 2, 3
 _run = itertools.count()

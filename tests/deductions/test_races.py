@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from inventaire.regles import service as regles
 from inventaire.stock.models import StockLine, Transaction
-from tests.factories import make_line, make_product, make_technician
+from tests.helpers import make_line, make_product, make_technician
 
 BODY = {"source": "gazelle", "id_externe": "inv_7140", "numero": "7140", "statut": "actif", "technicien": "Allan",
         "client": "Lina Vanelli", "lignes": [{"id_externe": "ini_1", "service_id": "mit_2eBOzDvunD7PHs6M",

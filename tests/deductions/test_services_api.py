@@ -12,7 +12,7 @@ from inventaire.regles import service as regles
 from inventaire.stock import service as stock
 from inventaire.stock.ledger import ledger_sum
 from inventaire.stock.models import StockLine
-from tests.factories import database_state, make_line, make_product, make_technician
+from tests.helpers import database_state, make_line, make_product, make_technician
 
 PLS = "mit_2eBOzDvunD7PHs6M"
 TRAIT = "mit_CX6CvWXbjs08vg70"

@@ -7,10 +7,8 @@ import io
 from decimal import Decimal
 
 from inventaire.exports.spreadsheet import BOM
-from tests.cli.support import committed
 from tests.commands import run_cli
-from tests.factories import make_line, make_product, make_technician
-from tests.web.conftest import pages  # noqa: F401  (a fixture)
+from tests.helpers import committed, make_line, make_product, make_technician
 
 
 def _rows(text: str) -> list[list[str]]:
@@ -32,7 +30,7 @@ def make_vans(session):
     archived.actif = False
 
 
-def test_stock_csv_from_the_dashboard(pages, db_session):  # noqa: F811
+def test_stock_csv_from_the_dashboard(pages, db_session):
     make_vans(db_session)
     db_session.commit()
     response = pages.get("/stock.csv")
@@ -61,7 +59,7 @@ def test_stock_csv_from_the_cli(fresh_database, tmp_path):
     assert target.read_text(encoding="utf-8") == out.stdout
 
 
-def test_a_checks_alerts_as_csv(pages, client, db_session):  # noqa: F811
+def test_a_checks_alerts_as_csv(pages, client, db_session):
     make_vans(db_session)
     db_session.commit()
     run = client.post("/inventaire/check-stock", params={"notifier": "false"}).json()["verification_id"]

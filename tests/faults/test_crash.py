@@ -16,7 +16,7 @@ from inventaire.database import make_engine, make_sessionmaker, session_scope
 from inventaire.stock import ledger
 from inventaire.stock.models import StockLine, Transaction
 from tests.commands import ServeProcess
-from tests.factories import make_line, make_product, make_technician
+from tests.helpers import make_line, make_product, make_technician
 
 CODES = ["CORD-001", "CORD-002", "FEUT-010"]
 TECHS = ["Allan", "Margot"]

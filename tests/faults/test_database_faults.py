@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 import psycopg
 import pytest
@@ -20,8 +20,7 @@ from inventaire.database import make_engine, make_sessionmaker, session_scope
 from inventaire.idempotency.models import IdempotencyKey
 from inventaire.stock.models import StockLine, Transaction
 from tests import databases
-from tests.conftest import bearer
-from tests.factories import make_line, make_product, make_technician
+from tests.helpers import bearer, make_line, make_product, make_technician
 from tests.live import live_server
 
 USE = {"technicien": "Allan", "code_produit": "CORD-001", "ajustement": -1, "type": "utilisation"}
@@ -40,7 +39,7 @@ def stocked(session) -> None:
 
 @pytest.fixture
 def pg_url(tmp_path):
-    db = databases.TestDatabase("postgresql", tmp_path)
+    db = databases.MigratedDatabase("postgresql", tmp_path)
     yield db.url
     db.dispose()
 
@@ -118,7 +117,7 @@ def _sqlite_locked(tmp_path, *, busy_ms: int):
     The lock is held until the test sets the yielded event (at most 30 s): a fixed hold
     time made the outcome depend on how fast a loaded machine started the app.
     """
-    db = databases.TestDatabase("sqlite", tmp_path)
+    db = databases.MigratedDatabase("sqlite", tmp_path)
     engine = make_engine(db.url)
     with session_scope(make_sessionmaker(engine)) as s:
         stocked(s)

@@ -15,10 +15,9 @@ from inventaire.config import Settings
 from inventaire.gazelle import scheduler as gazelle_schedule
 from inventaire.regles import service as regles
 from inventaire.stock.models import StockLine, Transaction
-from tests.cli.support import committed
 from tests.commands import flat, run_cli
-from tests.factories import database_state, make_line, make_product, make_technician
 from tests.gazelle.fake import CLIENT_SECRET
+from tests.helpers import committed, database_state, make_line, make_product, make_technician
 from tests.live import live_server
 from tests.servers import SLACK_PATH, WebhookSink, configure
 

@@ -16,7 +16,7 @@ from inventaire.gazelle.models import GazelleSync, GazelleToken
 from inventaire.regles import service as regles
 from inventaire.stock.ledger import ledger_sum
 from inventaire.stock.models import StockLine, Transaction
-from tests.factories import database_state, make_line, make_product, make_technician
+from tests.helpers import database_state, make_line, make_product, make_technician
 
 PLS, TRAIT, CORY = "mit_2eBOzDvunD7PHs6M", "mit_CX6CvWXbjs08vg70", "mit_eRqZsLAzRs3ypEGC"
 ALLAN = "usr_aS8wQ2nLk4Tz"

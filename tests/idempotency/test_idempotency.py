@@ -13,8 +13,7 @@ from inventaire.database import utcnow
 from inventaire.idempotency import service
 from inventaire.idempotency.models import IdempotencyKey
 from inventaire.stock.models import StockLine, Transaction
-from tests.conftest import bearer
-from tests.factories import make_line, make_product, make_technician
+from tests.helpers import bearer, make_line, make_product, make_technician
 
 USE = {"technicien": "Allan", "code_produit": "CORD-001", "ajustement": -2, "type": "utilisation",
        "motif": "Accord Yamaha U1"}

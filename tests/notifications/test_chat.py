@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from inventaire.notifications.models import Notification
-from tests.factories import make_line, make_product, make_technician
+from inventaire.checks.models import Notification
+from tests.helpers import make_line, make_product, make_technician
 from tests.live import free_port
 from tests.servers import DISCORD_PATH, SLACK_PATH, configure
 

@@ -11,7 +11,7 @@ import pytest
 from inventaire.previsions import backtest
 from inventaire.stock import service as stock
 from tests.commands import flat, run_cli
-from tests.factories import make_product, make_technician
+from tests.helpers import make_product, make_technician
 
 START = dt.datetime(2026, 1, 5, 14, 0, tzinfo=dt.UTC)
 

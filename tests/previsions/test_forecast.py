@@ -9,7 +9,7 @@ import pytest
 
 from inventaire.previsions import service as previsions
 from inventaire.stock import service as stock
-from tests.factories import make_product, make_technician
+from tests.helpers import make_product, make_technician
 
 NOW = dt.datetime(2026, 11, 30, 15, 0, tzinfo=dt.UTC)
 TODAY = NOW.date()

@@ -8,8 +8,7 @@ from decimal import Decimal
 from inventaire.auth import service as auth
 from inventaire.database import utcnow
 from inventaire.stock import service as stock
-from tests.conftest import bearer
-from tests.factories import make_product, make_technician
+from tests.helpers import bearer, make_product, make_technician
 
 
 def _ledger(db_session):

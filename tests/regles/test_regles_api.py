@@ -1,6 +1,6 @@
 """Consumption rules over HTTP: add, list, change, remove; refusals change nothing."""
 
-from tests.factories import database_state, make_product
+from tests.helpers import database_state, make_product
 
 RULE = {"service_id": "mit_2eBOzDvunD7PHs6M", "code_produit": "PLS-BUV", "quantite": 1,
         "service_nom": "Entretien annuel du système PLS", "notes": None}
@@ -52,8 +52,7 @@ def test_rules_are_the_offices(app, db_session):
     from fastapi.testclient import TestClient
 
     from inventaire.auth import service as auth_service
-    from tests.conftest import bearer
-    from tests.factories import make_technician
+    from tests.helpers import bearer, make_technician
 
     tech = make_technician(db_session)
     raw, _ = auth_service.create_token(db_session=db_session, role="technicien", technician=tech)

@@ -3,9 +3,8 @@
 from sqlalchemy import select
 
 from inventaire.regles.models import ConsumptionRule
-from tests.cli.support import committed
 from tests.commands import flat, run_cli
-from tests.factories import make_product
+from tests.helpers import committed, make_product
 
 
 def test_add_list_remove(fresh_database):

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from inventaire.errors import FRENCH_MESSAGES
-from tests.factories import database_state, make_line, make_product, make_technician
+from tests.helpers import database_state, make_line, make_product, make_technician
 
 ADJUST = "/inventaire/stock/ajuster"
 COUNT = "/inventaire/stock/compter"

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from inventaire.stock.ledger import ledger_sum
 from inventaire.stock.models import StockLine, Transaction
-from tests.factories import make_line, make_product, make_technician
+from tests.helpers import make_line, make_product, make_technician
 
 ADJUST = "/inventaire/stock/ajuster"
 COUNT = "/inventaire/stock/compter"

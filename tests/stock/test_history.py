@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from inventaire.stock import history
 from inventaire.stock import service as stock
-from tests.factories import make_product, make_technician
+from tests.helpers import make_product, make_technician
 
 MONTREAL = ZoneInfo("America/Montreal")
 NOW = dt.datetime(2025, 12, 9, 18, 30, tzinfo=dt.UTC)

@@ -7,7 +7,7 @@ import pytest
 
 from inventaire.database import utcnow
 from inventaire.stock import service as stock
-from tests.factories import make_product, make_technician
+from tests.helpers import make_product, make_technician
 
 NOW = utcnow().replace(microsecond=0)
 

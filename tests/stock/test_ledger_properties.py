@@ -16,7 +16,7 @@ from inventaire.exceptions import Conflict, DomainError, InvalidInput
 from inventaire.stock import service as stock
 from inventaire.stock.ledger import ledger_sum
 from inventaire.stock.models import StockLine
-from tests.factories import make_product, make_technician
+from tests.helpers import make_product, make_technician
 
 amounts = st.decimals(min_value=Decimal("-30"), max_value=Decimal("30"), places=3)
 operations = st.lists(

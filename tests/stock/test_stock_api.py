@@ -9,8 +9,7 @@ from fastapi.testclient import TestClient
 from inventaire.auth import service as auth_service
 from inventaire.stock import ledger
 from inventaire.stock import service as stock
-from tests.conftest import bearer
-from tests.factories import database_state, make_line, make_product, make_technician
+from tests.helpers import bearer, database_state, make_line, make_product, make_technician
 
 ADJUST = "/inventaire/stock/ajuster"
 COUNT = "/inventaire/stock/compter"

@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from tests.factories import database_state, make_line, make_product, make_technician
+from tests.helpers import database_state, make_line, make_product, make_technician
 
 
 def add(client, **body):
@@ -102,7 +102,7 @@ def test_invalid_names_are_422(client, nom):
 
 
 def test_gazelle_id_is_set_returned_and_unique(client, db_session):
-    from tests.factories import database_state
+    from tests.helpers import database_state
 
     created = add(client, nom="Allan", gazelle_id="usr_aS8wQ2nLk4Tz")
     assert created["gazelle_id"] == "usr_aS8wQ2nLk4Tz"

@@ -10,7 +10,7 @@ import pytest
 from inventaire.auth import service as auth_service
 from inventaire.auth.models import ApiToken
 from inventaire.config import Settings
-from tests.factories import database_state, make_technician
+from tests.helpers import database_state, make_technician
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def test_links_use_the_public_address_when_set(settings, session_factory, allan,
     from fastapi.testclient import TestClient
 
     from inventaire.app import create_app
-    from tests.web.conftest import log_in
+    from tests.helpers import log_in
 
     public = Settings(DATABASE_URL=settings.database_url, base_url="https://stock.example.com/")
     with TestClient(create_app(public, session_factory=session_factory)) as client:
@@ -96,7 +96,7 @@ def test_the_list_shows_last_use_in_local_time_and_revoking_stops_the_token(page
 def test_a_technician_cannot_open_the_page(app, db_session, allan):
     from fastapi.testclient import TestClient
 
-    from tests.web.conftest import log_in, make_token
+    from tests.helpers import log_in, make_token
 
     with TestClient(app, raise_server_exceptions=False) as phone:
         log_in(phone, make_token(db_session, "technicien", technician=allan))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from inventaire.auth import service as auth_service
-from tests.conftest import bearer
+from tests.helpers import bearer
 
 
 def test_the_schema_needs_a_token(anon_client, client, admin_token, db_session):

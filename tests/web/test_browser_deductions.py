@@ -6,10 +6,9 @@ from __future__ import annotations
 import pytest
 
 from inventaire.gazelle import directory
-from tests.factories import make_line, make_product, make_technician
 from tests.gazelle.fake import FakeGazelle
+from tests.helpers import make_line, make_product, make_technician, screenshot
 from tests.live import live_server
-from tests.web.conftest import screenshot
 
 pytestmark = pytest.mark.browser
 PLS = "mit_2eBOzDvunD7PHs6M"

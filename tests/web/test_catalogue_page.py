@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from inventaire.catalogue.models import Product
-from tests.factories import make_product
+from tests.helpers import make_product
 
 
 def _product(db_session, code):

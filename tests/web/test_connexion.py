@@ -9,8 +9,7 @@ from sqlalchemy import func, select
 from inventaire.auth import service as auth_service
 from inventaire.catalogue.models import Product
 from inventaire.web.models import WebSession
-from tests.factories import make_product, make_technician
-from tests.web.conftest import csrf_of, error_header, log_in, make_token
+from tests.helpers import csrf_of, error_header, log_in, make_product, make_technician, make_token
 
 PAGES = ["/", "/verifications", "/evolution", "/catalogue", "/stock", "/techniciens", "/transactions", "/transactions.csv"]
 

@@ -11,10 +11,9 @@ from sqlalchemy import select
 from inventaire.gazelle import directory
 from inventaire.regles.models import ConsumptionRule
 from inventaire.stock.models import Transaction
-from tests.factories import database_state, make_line, make_product, make_technician
 from tests.gazelle.fake import FakeGazelle
+from tests.helpers import database_state, log_in, make_line, make_product, make_technician, make_token
 from tests.servers import configure
-from tests.web.conftest import log_in, make_token
 
 PLS = "mit_2eBOzDvunD7PHs6M"
 

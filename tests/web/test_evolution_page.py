@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from inventaire.stock.models import Transaction
-from tests.factories import make_line, make_product, make_technician
+from tests.helpers import database_state, make_line, make_product, make_technician
 
 
 def _history(client, db_session):
@@ -65,5 +65,11 @@ def test_unknown_product_or_bad_query(pages, db_session):
 def test_nothing_is_written_by_reading(pages, client, db_session):
     _history(client, db_session)
     count = len(db_session.scalars(select(Transaction.id)).all())
-    pages.get("/evolution/donnees", params={"code_produit": "CORD-012"})
+    before = database_state(db_session)
+    for path in ("/evolution/donnees", "/evolution"):  # both answer, from the lines just written
+        response = pages.get(path, params={"code_produit": "CORD-012"})
+        assert response.status_code == 200, response.text
+    assert response.text.count("CORD-012") and pages.get(
+        "/evolution/donnees", params={"code_produit": "CORD-012"}).json()  # there was something to read
     assert len(db_session.scalars(select(Transaction.id)).all()) == count
+    assert database_state(db_session) == before  # no row added or removed anywhere, no balance changed

@@ -10,7 +10,7 @@ import pytest
 from inventaire.database import utcnow
 from inventaire.stock import service as stock
 from inventaire.web.formatting import couverture
-from tests.factories import make_product, make_technician
+from tests.helpers import make_product, make_technician
 
 
 @pytest.fixture

@@ -6,8 +6,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from tests.factories import make_line, make_product, make_technician
-from tests.web.conftest import log_in, make_token
+from tests.helpers import log_in, make_line, make_product, make_technician, make_token
 
 
 def test_a_technician_pages_through_their_own_history(app, db_session):

@@ -9,8 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from inventaire.stock.models import StockLine
-from tests.factories import database_state, make_line, make_product, make_technician
-from tests.web.conftest import log_in, make_token
+from tests.helpers import database_state, log_in, make_line, make_product, make_technician, make_token
 
 LEVELS = "/stock/Allan/CORD-012/niveaux"
 

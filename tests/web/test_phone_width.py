@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from inventaire.auth import service as auth_service
-from tests.factories import make_line, make_product, make_technician
-from tests.web.conftest import screenshot
+from tests.helpers import make_line, make_product, make_technician, screenshot
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}

@@ -8,8 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from inventaire.stock.models import StockLine, Transaction
-from tests.factories import make_line, make_product, make_technician
-from tests.web.conftest import error_header, log_in, make_token
+from tests.helpers import error_header, log_in, make_line, make_product, make_technician, make_token
 
 HX = {"HX-Request": "true"}
 

@@ -8,8 +8,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from inventaire.checks.models import Verification
-from tests.factories import make_line, make_product, make_technician
-from tests.servers import notifying, smtp, webhooks  # noqa: F401  (fixtures)
+from tests.helpers import make_line, make_product, make_technician
 
 
 def _alerts(db_session):

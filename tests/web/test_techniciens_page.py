@@ -8,8 +8,7 @@ from fastapi.testclient import TestClient
 from inventaire.auth import service as auth_service
 from inventaire.exceptions import Unauthorized
 from inventaire.techniciens import service as techniciens
-from tests.factories import database_state, make_technician
-from tests.web.conftest import log_in, make_token
+from tests.helpers import database_state, log_in, make_technician, make_token
 
 
 @pytest.fixture

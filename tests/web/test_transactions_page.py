@@ -8,7 +8,7 @@ import io
 from decimal import Decimal
 
 from inventaire.stock import service as stock
-from tests.factories import make_line, make_product, make_technician
+from tests.helpers import make_line, make_product, make_technician
 
 
 def _ledger(db_session):

@@ -79,9 +79,9 @@ class Tracked:
 TRACKED: dict[type, Tracked] = {}
 
 
-def _changes(obj: object, fields: tuple[str, ...]) -> dict[str, Any]:
+def _changes(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
     state = inspect(obj)
-    out = {}
+    out: dict[str, Any] = {}
     for field in fields:
         history = state.attrs[field].history
         if history.has_changes():
@@ -92,7 +92,7 @@ def _changes(obj: object, fields: tuple[str, ...]) -> dict[str, Any]:
     return out
 
 
-def _on_flush(session: Session, _context: object, _instances: object) -> None:
+def _on_flush(session: Session, _context: Any, _instances: Any) -> None:
     for obj in list(session.new):
         how = TRACKED.get(type(obj))
         if how and how.created:

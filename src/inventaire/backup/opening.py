@@ -117,8 +117,8 @@ def _check_rows(db_session: Session, reader: csv.DictReader, report: OpeningRepo
         code, nom, raw = ((record.get(k) or "").strip() for k in ("code", "technicien", "quantite"))
         if not (code or nom or raw):
             continue  # blank line
-        product = _lookup(products, code, lambda: catalogue.get_by_code(db_session=db_session, code_produit=code))
-        technician = _lookup(people, nom, lambda: techniciens.get_by_name(db_session=db_session, nom=nom))
+        product = _lookup(products, code, lambda: catalogue.get_by_code(db_session=db_session, code_produit=code))  # noqa: B023 (called at once)
+        technician = _lookup(people, nom, lambda: techniciens.get_by_name(db_session=db_session, nom=nom))  # noqa: B023 (called at once)
         reasons = _who_and_what(code, product, nom, technician)
         quantite, problem = _quantity(raw)
         if problem:

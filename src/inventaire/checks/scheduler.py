@@ -18,7 +18,8 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from inventaire.checks import lock, runner
+from inventaire import workflows
+from inventaire.checks import lock
 from inventaire.checks.models import Verification
 from inventaire.config import Settings
 from inventaire.database import make_engine, make_sessionmaker, session_scope, utcnow
@@ -111,7 +112,7 @@ def scheduled_check(
             if _tick_already_run(session, tick):
                 log.info("scheduled check: this tick was already run by another server")
                 return None
-            verification = runner.check_and_notify(
+            verification = workflows.check_and_notify(
                 db_session=session, settings=settings, technicien=None, seuil_critique=None,
                 notifier=True, declenchee_par=DECLENCHEUR, sleep=sleep,
             )

@@ -4,11 +4,27 @@ and the forecast (lines predicted to run out before the next order, kept apart f
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from inventaire.enums import AlertSeverity, AlertState, RunNotifications, Severity
-from inventaire.notifications.schemas import NotificationRead
+from inventaire.enums import AlertSeverity, AlertState, Channel, DeliveryStatus, RunNotifications, Severity
 from inventaire.schemas import DecimalOut, Timestamp
+
+
+class NotificationRead(BaseModel):
+    """One delivery of a run, as the run's history shows it (read from a `Notification` row)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    canal: Channel
+    destinataires: list[str]
+    technicien: str | None
+    sujet: str
+    statut: DeliveryStatus
+    tentatives: int
+    erreur: str | None
+    derniere_tentative: Timestamp | None
+    envoyee_le: Timestamp | None
 
 
 class Alert(BaseModel):

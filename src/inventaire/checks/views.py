@@ -8,12 +8,19 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 from pydantic import WithJsonSchema
 
-from inventaire.checks import runner, service
+from inventaire import workflows
+from inventaire.checks import service
 from inventaire.checks.models import Verification
-from inventaire.checks.schemas import CheckResponse, Report, VerificationPage, VerificationRead, VerificationSummary
+from inventaire.checks.schemas import (
+    CheckResponse,
+    NotificationRead,
+    Report,
+    VerificationPage,
+    VerificationRead,
+    VerificationSummary,
+)
 from inventaire.deps import AdminUser, CheckUser, SessionDep, SettingsDep
 from inventaire.errors import CONFLICT, NOT_FOUND
-from inventaire.notifications.schemas import NotificationRead
 from inventaire.quantities import MAX_QUANTITY
 from inventaire.techniciens import service as techniciens
 
@@ -50,7 +57,7 @@ def check_stock(
     notifier: bool = Query(True, description="false : vérifier sans envoyer de notification"),
 ):
     """Run the check, store it, then send its notifications (their outcome is in `notifications`)."""
-    verification = runner.check_and_notify(
+    verification = workflows.check_and_notify(
         db_session=db_session, settings=settings, technicien=technicien, seuil_critique=seuil_critique,
         notifier=notifier, declenchee_par=user.nom,
     )

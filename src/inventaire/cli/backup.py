@@ -56,7 +56,8 @@ def _who() -> str:
 
 def import_stock(
     fichier: Annotated[Path, typer.Argument(help="CSV : code,technicien,quantite (en-tête obligatoire)")],
-    ignorer_erreurs: Annotated[bool, typer.Option("--ignorer-erreurs", help="Importer les lignes valides malgré les lignes rejetées")] = False,
+    ignorer_erreurs: Annotated[bool, typer.Option(
+        "--ignorer-erreurs", help="Importer les lignes valides malgré les lignes rejetées")] = False,
 ) -> None:
     """Importe le stock actuel de chaque technicien (un comptage d'ouverture par ligne).
 

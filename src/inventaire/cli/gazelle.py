@@ -6,7 +6,7 @@ import json
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from inventaire.cli.context import console, database_problem, err, fail
 from inventaire.config import get_settings
@@ -43,7 +43,7 @@ def sync_command(
     engine = make_engine(settings.database_url, sqlite_busy_ms=settings.sqlite_busy_ms)
     bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                    console=err, transient=True)
-    tasks: dict[str, int] = {}
+    tasks: dict[str, TaskID] = {}
 
     def progress(phase: str, done: int, total: int) -> None:
         if phase not in tasks:
@@ -57,7 +57,7 @@ def sync_command(
     except DomainError as exc:
         fail(exc.detail)
     except (OperationalError, ProgrammingError) as exc:
-        fail(database_problem(exc))
+        fail(database_problem(exc, settings.database_url))
     finally:
         engine.dispose()
     if as_json:

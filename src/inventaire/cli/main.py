@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -73,14 +73,14 @@ def migrate_to(url: str, revision: str = "head") -> None:
 
 @app.command()
 def check(
-    technicien: Annotated[Optional[str], typer.Option("--technicien", "-t", help="Un seul technicien")] = None,
-    seuil: Annotated[Optional[str], typer.Option("--seuil", "-s", help="Seuil global (défaut : par ligne, puis 5,0)")] = None,
+    technicien: Annotated[str | None, typer.Option("--technicien", "-t", help="Un seul technicien")] = None,
+    seuil: Annotated[str | None, typer.Option("--seuil", "-s", help="Seuil global (défaut : par ligne, puis 5,0)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Le rapport en JSON, seul sur la sortie")] = False,
     notifier: Annotated[bool, typer.Option(
         "--notifier/--sans-notifier", show_default=False,
         help="Envoyer les notifications (courriel, Slack, Discord) ; par défaut : non",
     )] = False,
-    notify: Annotated[Optional[bool], typer.Option("--notify/--no-notify", hidden=True)] = None,  # the old names
+    notify: Annotated[bool | None, typer.Option("--notify/--no-notify", hidden=True)] = None,  # the old names
 ) -> None:
     """Vérifie les stocks bas et enregistre la vérification.
 
@@ -96,7 +96,7 @@ def check(
       inventaire check --notifier --json
     """
     notify = notifier if notify is None else notify
-    from inventaire.checks import runner
+    from inventaire import workflows
     from inventaire.checks.schemas import Report
     from inventaire.cli.notifications import print_notifications
     from inventaire.cli.report import print_report
@@ -106,7 +106,7 @@ def check(
     threshold = parse_threshold(seuil)
     try:
         with open_session(settings) as session:
-            verification = runner.check_and_notify(
+            verification = workflows.check_and_notify(
                 db_session=session, settings=settings, technicien=technicien, seuil_critique=threshold,
                 notifier=notify, declenchee_par="ligne de commande",
             )

@@ -47,11 +47,11 @@ def retry(
 
     Exemple : inventaire notifications retry --jours 2
     """
-    from inventaire.notifications import delivery
+    from inventaire import workflows
 
     settings = get_settings()
     with open_session(settings) as session:
-        notes = delivery.retry(db_session=session, settings=settings, jours=jours)
+        notes = workflows.retry(db_session=session, settings=settings, jours=jours)
     if not notes:
         console.print("Aucune notification à renvoyer.")
         return
@@ -64,7 +64,6 @@ def check_schedule(settings: Settings) -> None:
     """Stop with a French message (exit 2) when INVENTAIRE_CHECK_CRON or INVENTAIRE_TZ is malformed."""
     from inventaire.checks import scheduler
     from inventaire.exceptions import DomainError
-
     from inventaire.gazelle import scheduler as gazelle_schedule
 
     try:
@@ -79,9 +78,8 @@ def check_schedule(settings: Settings) -> None:
 def start_schedule(settings: Settings):
     """Start the scheduled check of `serve` when INVENTAIRE_CHECK_CRON is set, and say so."""
     from inventaire.checks import scheduler
-    from inventaire.notifications.digest import local_time
-
     from inventaire.gazelle import scheduler as gazelle_schedule
+    from inventaire.notifications.digest import local_time
 
     running = scheduler.start(settings)
     if running is not None and settings.check_cron:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -17,8 +17,8 @@ token_app = typer.Typer(help="Jetons d'API : créer, lister, révoquer.", no_arg
 @token_app.command("create")
 def create(
     role: Annotated[str, typer.Option("--role", "-r", help="admin, technicien ou cron")],
-    technicien: Annotated[Optional[str], typer.Option("--technicien", "-t", help="Pour le rôle technicien")] = None,
-    nom: Annotated[Optional[str], typer.Option("--nom", help="Nom du jeton (défaut : le rôle ou le technicien)")] = None,
+    technicien: Annotated[str | None, typer.Option("--technicien", "-t", help="Pour le rôle technicien")] = None,
+    nom: Annotated[str | None, typer.Option("--nom", help="Nom du jeton (défaut : le rôle ou le technicien)")] = None,
 ) -> None:
     """Crée un jeton et l'affiche seul sur la sortie (il ne sera plus jamais montré).
 

@@ -30,7 +30,7 @@ def services_with_moves(*, db_session: Session, limit: int = 50) -> list[Service
     """The services last changed, each with its ledger rows (one query for all of them)."""
     services = deductions.recent(db_session=db_session, limit=limit)
     references = {s.reference for s in services}
-    moves: dict[tuple[str, str], list[Transaction]] = defaultdict(list)
+    moves: dict[tuple[str, str | None], list[Transaction]] = defaultdict(list)
     if references:
         for row in db_session.scalars(select(Transaction).where(Transaction.reference.in_(references))
                                       .order_by(Transaction.created_at, Transaction.id)):

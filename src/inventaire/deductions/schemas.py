@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
@@ -17,7 +17,7 @@ Source = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,39}$"
 ServiceCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$"),
                         Field(examples=["mit_2eBOzDvunD7PHs6M"])]
 
-EXAMPLE = {
+EXAMPLE: dict[str, Any] = {
     "source": "gazelle", "id_externe": "inv_7140", "numero": "7140", "statut": "actif",
     "technicien": "Allan", "client": "Lina Vanelli", "date": "2026-04-29",
     "lignes": [{"id_externe": "ini_1", "service_id": "mit_2eBOzDvunD7PHs6M",

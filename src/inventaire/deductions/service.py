@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import ColumnElement, and_, exists, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -39,7 +40,7 @@ class Outcome:
     entry: ServiceIn
     traitement: str  # applique, inchange, version_ancienne
     mouvements: list[Transaction] = field(default_factory=list)
-    non_deduites: list[dict] = field(default_factory=list)
+    non_deduites: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def reference(self) -> str:
@@ -109,7 +110,7 @@ def _lock(db_session: Session, entry: ServiceIn) -> DeductedService:
         source=entry.source, id_externe=entry.id_externe, statut=str(entry.statut), empreinte="",
         lignes=[], non_deduites=[], manque_ouvert=False, created_at=now, updated_at=now,
     ).on_conflict_do_nothing(index_elements=["source", "id_externe"]))
-    return db_session.scalar(query)
+    return db_session.scalars(query).one()
 
 
 def _describe(service: DeductedService, entry: ServiceIn, technician: Technician | None, digest: str) -> None:
@@ -122,7 +123,8 @@ def _describe(service: DeductedService, entry: ServiceIn, technician: Technician
     service.updated_at = utcnow()
 
 
-def _reconcile(db_session, service, wanted, products, technician, outcome) -> set[tuple[int, int]]:
+def _reconcile(db_session: Session, service: DeductedService, wanted: Any, products: Any, technician: Any,
+               outcome: Outcome) -> set[tuple[int, int]]:
     """Each key brought to its target; returns the stock lines that got stock back (to refill shortfalls)."""
     rows = {(d.ligne_externe, d.produit_id, d.technicien_id): d for d in service.deductions}
     settle_counted(db_session=db_session, deductions=[d for d in rows.values() if d.manque > 0])
@@ -150,7 +152,7 @@ def _reconcile(db_session, service, wanted, products, technician, outcome) -> se
     return refill
 
 
-def _bring_to(db_session: Session, service: DeductedService, row: Deduction, target: Decimal, outcome) -> bool:
+def _bring_to(db_session: Session, service: DeductedService, row: Deduction, target: Decimal, outcome: Outcome) -> bool:
     """Take or give back what moves the row's holding to `target`; True when stock was given back."""
     row.voulu = target
     covered = row.deduit + row.regle
@@ -203,14 +205,14 @@ def motif(service: DeductedService, description: str | None, note: str | None = 
     return (f"{text} ({note})" if note else text)[:500]
 
 
-def _archived(key, want, row: Deduction, quantite: Decimal) -> dict:
+def _archived(key: tuple[Any, ...], want: Any, row: Deduction, quantite: Decimal) -> dict[str, Any]:
     return {"id_externe": key[0], "service_id": None, "description": want.description,
             "code_produit": row.produit.code_produit, "quantite": str(quantite),
             "raison": str(NotDeducted.PRODUIT_ARCHIVE),
             "message": f"produit archivé : « {row.produit.code_produit} » n'est plus déduit"}
 
 
-def _short(key, row: Deduction) -> dict:
+def _short(key: tuple[Any, ...], row: Deduction) -> dict[str, Any]:
     return {"id_externe": key[0], "service_id": None, "description": row.description,
             "code_produit": row.produit.code_produit, "quantite": str(row.manque),
             "raison": str(NotDeducted.STOCK_INSUFFISANT),
@@ -232,7 +234,7 @@ def settle_counted(*, db_session: Session, deductions: list[Deduction]) -> None:
             row.manque_depuis = None
 
 
-def open_clause():
+def open_clause() -> ColumnElement[bool]:
     """SQL: a deduction row whose shortfall is open (not taken, not settled by a later count)."""
     counted = exists().where(
         Transaction.technicien_id == Deduction.technicien_id, Transaction.produit_id == Deduction.produit_id,
@@ -258,7 +260,7 @@ def fill_shortfalls(
     )
     if exclude is not None:
         query = query.where(DeductedService.id != exclude)
-    written = []
+    written: list[Transaction] = []
     for service in db_session.scalars(query).unique():
         for row in service.deductions:
             if (row.technicien_id, row.produit_id) == (technician_id, produit_id) and row.manque > 0:
@@ -282,7 +284,7 @@ def refill_all(*, db_session: Session) -> list[Transaction]:
                               StockLine.produit_id == Deduction.produit_id))
         .where(open_clause(), StockLine.quantite > 0)
     ).all()
-    written = []
+    written: list[Transaction] = []
     for technician_id, produit_id in sorted(pairs):
         written += fill_shortfalls(db_session=db_session, technician_id=technician_id, produit_id=produit_id)
     return written

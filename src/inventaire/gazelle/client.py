@@ -91,7 +91,10 @@ class GazelleClient:
                 raise GazelleError("Aucun jeton de rafraîchissement Gazelle : définissez "
                                    "INVENTAIRE_GAZELLE_REFRESH_TOKEN (voir le README).")
             origin = _digest(initial.get_secret_value()) if initial else (row.origine if row else "")
-            refresh = row.refresh_token if row and row.origine == origin else initial.get_secret_value()
+            if row is not None and (row.origine == origin or initial is None):
+                refresh = row.refresh_token
+            else:  # no row, or a token configured since: the configured one (guarded above)
+                refresh = initial.get_secret_value() if initial is not None else ""
             answer = self._token_request(refresh)
             if row is None:
                 row = GazelleToken(id=1, refresh_token=refresh, origine=origin)
@@ -107,7 +110,7 @@ class GazelleClient:
     def _token_request(self, refresh: str) -> dict:
         data = {"grant_type": "refresh_token", "refresh_token": refresh,
                 "client_id": self.settings.gazelle_client_id,
-                "client_secret": self.settings.gazelle_client_secret.get_secret_value()}
+                "client_secret": self.settings.gazelle_client_secret.get_secret_value()}  # type: ignore[union-attr]  # checked at start
         response = self._send("l'authentification", lambda: self.http.post(self.settings.gazelle_token_url, data=data))
         if response.status_code in (400, 401):
             raise GazelleError(
@@ -128,6 +131,7 @@ class GazelleClient:
     def _send(self, what: str, request: Callable[[], httpx.Response]) -> httpx.Response:
         """One HTTP exchange, tried again on timeouts, network errors and 5xx (bounded, with backoff)."""
         attempts = self.settings.gazelle_attempts
+        error: Exception | None
         for attempt in range(1, attempts + 1):
             try:
                 response = request()

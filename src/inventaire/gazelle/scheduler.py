@@ -32,7 +32,8 @@ def scheduled_sync(*, session_factory: sessionmaker[Session], settings: Settings
     except Exception:  # stored as a failed run already; the scheduler must keep running
         log.exception("scheduled gazelle sync failed")
         return
-    log.info("scheduled gazelle sync %s: %s movement(s)", result.run.id, result.rapport["mouvements_ecrits"])
+    run_id = result.run.id if result.run else None
+    log.info("scheduled gazelle sync %s: %s movement(s)", run_id, result.rapport["mouvements_ecrits"])
 
 
 def add_job(scheduler: BackgroundScheduler, settings: Settings, session_factory: sessionmaker[Session]) -> None:

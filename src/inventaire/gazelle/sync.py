@@ -88,7 +88,7 @@ def run_sync(
                 session.rollback()  # nothing of it stays: the stock, the services, the run row
                 session.delete(session.get(GazelleSync, run_id))
                 return result
-            run = session.get(GazelleSync, run_id)
+            run = session.get_one(GazelleSync, run_id)
             run.statut, run.finished_at, run.rapport = SyncStatus.REUSSIE, utcnow(), result.rapport
             result.run = run
         return result

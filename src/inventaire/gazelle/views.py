@@ -14,7 +14,8 @@ from inventaire.gazelle.schemas import SyncRead, sync_read
 router = APIRouter(prefix="/gazelle", tags=["gazelle"])
 
 
-@router.post("/sync", response_model=SyncRead, responses={**CONFLICT, 502: {"description": "Gazelle illisible (son erreur, en français)"}})
+@router.post("/sync", response_model=SyncRead,
+             responses={**CONFLICT, 502: {"description": "Gazelle illisible (son erreur, en français)"}})
 def run_sync(request: Request, db_session: SessionDep, settings: SettingsDep, user: CheckUser,
              apercu: bool = Query(False, description="true : dit ce qui changerait, sans rien écrire"),
              jours: int | None = Query(None, ge=1, le=3650,
@@ -27,6 +28,7 @@ def run_sync(request: Request, db_session: SessionDep, settings: SettingsDep, us
         return SyncRead(id=None, statut="apercu", apercu=True, jours=jours or settings.gazelle_jours,
                         declenchee_par=user.nom, started_at=None, finished_at=None, erreur=None,
                         rapport=result.rapport)
+    assert result.run is not None  # a sync that is not a preview always stores its run
     return sync_read(result.run)
 
 

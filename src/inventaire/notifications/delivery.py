@@ -1,8 +1,8 @@
-"""Sending stored deliveries: claimed, tried with backoff, recorded, each step in its own transaction.
+"""Sending stored deliveries: the steps (claim, send with backoff, record, what a retry picks up).
 
-This is job-level code: it commits. No transaction is open while a message is on the wire
-(on SQLite an open transaction is the database's write lock). A delivery is claimed first
-(`en_attente`/`echec` → `en_cours` in one UPDATE), so a run and a concurrent retry never
+These functions never commit: the job-level workflow (`inventaire/workflows.py`) commits
+between them, so no transaction is open while a message is on the wire. A delivery is claimed
+first (`en_attente`/`echec` → `en_cours` in one UPDATE), so a run and a concurrent retry never
 both send it.
 """
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -19,12 +18,12 @@ from sqlalchemy import CursorResult, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from inventaire.checks.models import Notification
 from inventaire.config import Settings
 from inventaire.database import utcnow
 from inventaire.enums import Channel, DeliveryStatus
 from inventaire.notifications import chat, email
 from inventaire.notifications.exceptions import DeliveryError
-from inventaire.notifications.models import Notification
 
 log = logging.getLogger(__name__)
 # A claimed or pending delivery untouched for this long belongs to a process that died.
@@ -65,7 +64,7 @@ def attempt(note: Notification, *, settings: Settings, attempts: int, sleep: Cal
 
 
 def claim(*, db_session: Session, note: Notification) -> bool:
-    """Take the delivery for this process (committed); False if someone else has it or it was sent."""
+    """Take the delivery for this process (commit before sending); False if someone else has it or it was sent."""
     now = utcnow()
     claimable = or_(
         Notification.statut.in_((DeliveryStatus.EN_ATTENTE, DeliveryStatus.ECHEC)),
@@ -75,7 +74,6 @@ def claim(*, db_session: Session, note: Notification) -> bool:
         update(Notification).where(Notification.id == note.id, claimable)
         .values(statut=DeliveryStatus.EN_COURS, derniere_tentative=now).execution_options(synchronize_session=False)
     ))
-    db_session.commit()
     if result.rowcount != 1:
         return False
     set_committed_value(note, "statut", DeliveryStatus.EN_COURS)
@@ -84,7 +82,7 @@ def claim(*, db_session: Session, note: Notification) -> bool:
 
 
 def record(*, db_session: Session, note: Notification, outcome: Outcome) -> None:
-    """Store how the delivery went (committed)."""
+    """Store how the delivery went (the workflow commits it)."""
     now = utcnow()
     note.statut = DeliveryStatus.ENVOYEE if outcome.sent else DeliveryStatus.ECHEC
     note.tentatives = note.tentatives + outcome.tries
@@ -92,30 +90,7 @@ def record(*, db_session: Session, note: Notification, outcome: Outcome) -> None
     note.derniere_tentative = now
     if outcome.sent:
         note.envoyee_le = now
-    db_session.commit()
-
-
-def deliver(
-    *, db_session: Session, settings: Settings, notes: list[Notification], attempts: int | None = None,
-    sleep: Callable[[float], None] = time.sleep,
-) -> None:
-    """Send these deliveries; a failure is recorded, never raised.
-
-    Once a channel has failed in a way that may pass (server down), the rest of this pass
-    skips it and records why, so a dead SMTP server costs one backoff, not one per e-mail.
-    """
-    attempts = attempts or settings.notify_attempts
-    down: dict[str, str] = {}
-    for note in notes:
-        if not claim(db_session=db_session, note=note):
-            continue
-        if note.canal in down:
-            outcome = Outcome(sent=False, tries=0, error=f"non tenté : {down[note.canal]}", retryable=True)
-        else:
-            outcome = attempt(note, settings=settings, attempts=attempts, sleep=sleep)
-        record(db_session=db_session, note=note, outcome=outcome)
-        if not outcome.sent and outcome.retryable and note.canal not in down:
-            down[note.canal] = outcome.error or "échec"
+    db_session.flush()
 
 
 def retryable(*, db_session: Session, since: dt.datetime, exclude_verification: int | None = None) -> list[Notification]:
@@ -131,17 +106,4 @@ def retryable(*, db_session: Session, since: dt.datetime, exclude_verification: 
     ).order_by(Notification.id)
     if exclude_verification is not None:
         query = query.where(Notification.verification_id != exclude_verification)
-    notes = list(db_session.scalars(query))
-    db_session.commit()  # end the read: no transaction stays open while sending
-    return notes
-
-
-def retry(
-    *, db_session: Session, settings: Settings, jours: int, attempts: int | None = None,
-    exclude_verification: int | None = None, sleep: Callable[[float], None] = time.sleep,
-) -> list[Notification]:
-    """Try again every failed delivery of the last `jours` days; returns them with their new state."""
-    notes = retryable(db_session=db_session, since=utcnow() - dt.timedelta(days=jours),
-                      exclude_verification=exclude_verification)
-    deliver(db_session=db_session, settings=settings, notes=notes, attempts=attempts, sleep=sleep)
-    return notes
+    return list(db_session.scalars(query))

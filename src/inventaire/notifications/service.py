@@ -7,13 +7,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inventaire.checks.models import Verification
+from inventaire.checks.models import Notification, Verification
 from inventaire.checks.service import report_of
 from inventaire.config import Settings
 from inventaire.enums import Channel, DeliveryStatus
 from inventaire.notifications import chat, email
 from inventaire.notifications.digest import Digest
-from inventaire.notifications.models import Notification
 from inventaire.techniciens.models import Technician
 
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import cast
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, make_transient_to_detached
@@ -26,7 +27,7 @@ ZERO = Decimal("0")
 
 # The two statements of a stock change, built once: they run on every change, and building an
 # ORM statement and going through the unit of work cost three times the SQL itself (BENCHMARKS.md).
-_LINES, _LEDGER = StockLine.__table__, Transaction.__table__
+_LINES, _LEDGER = cast(Table, StockLine.__table__), cast(Table, Transaction.__table__)
 _MOVED = _LINES.c.quantite + bindparam("delta")
 # Atomic: the UPDATE takes the row lock, and PostgreSQL re-checks the bounds on the row as a
 # concurrent writer left it; no row back means no line, or a change out of bounds.
@@ -180,6 +181,7 @@ def count(
         raise InvalidInput("La quantité comptée ne peut pas être négative.")
     check_divisible(product, counted)
     line = _lock_line(db_session, technician, product, create=True)
+    assert line is not None  # created when absent
     if seen is not None and line.quantite != seen:
         raise Conflict(
             f"Le stock de « {product.code_produit} » a changé depuis votre lecture "
@@ -192,10 +194,11 @@ def count(
 
 
 def set_levels(
-    *, db_session: Session, technician: Technician, product: Product, changes: dict
+    *, db_session: Session, technician: Technician, product: Product, changes: dict[str, Decimal | None]
 ) -> StockLine:
     """Set a line's minimum and par level (creating the line at zero if needed)."""
     line = _lock_line(db_session, technician, product, create=True)
+    assert line is not None  # created when absent
     for field, value in changes.items():
         setattr(line, field, value)
     line.updated_at = utcnow()

@@ -9,8 +9,22 @@ from fastapi.staticfiles import StaticFiles
 
 from inventaire.web.render import make_environment
 from inventaire.web.views import (
-    acces, catalogue, connexion, deductions, evolution, exports, historique, levels, modifications, reception, regles,
-    stock, tableau, techniciens, transactions, verifications,
+    acces,
+    catalogue,
+    connexion,
+    deductions,
+    evolution,
+    exports,
+    historique,
+    levels,
+    modifications,
+    reception,
+    regles,
+    stock,
+    tableau,
+    techniciens,
+    transactions,
+    verifications,
 )
 
 STATIC = Path(__file__).parent / "static"

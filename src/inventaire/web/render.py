@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import quote, urlencode
 
 from fastapi import Request
@@ -12,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from inventaire import __version__
 from inventaire.errors import DATABASE_UNAVAILABLE, RETRY_SOON, database_unavailable, validation_detail
@@ -65,6 +68,9 @@ def query_with(request: Request, **changes) -> str:
     return urlencode(params)
 
 
+R = TypeVar("R")
+
+
 def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
     """A page (or fragment) rendered with the viewer, their CSRF token and the request."""
     viewer = context.pop("viewer", None)
@@ -75,6 +81,16 @@ def render(request: Request, template: str, status_code: int = 200, **context) -
         requete=lambda **changes: query_with(request, **changes), **context
     )
     return HTMLResponse(html, status_code=status_code)
+
+
+def refuse(db_session: Session, answer: Callable[[], R]) -> R:
+    """A refused form: undo what the request wrote, then build the answer (it reads the state as it was).
+
+    The commit policy's one rule for pages: the request dependency commits whatever is left, so
+    a refusal rolls back first; a form's one-time key goes with it and the same form may be sent again.
+    """
+    db_session.rollback()
+    return answer()
 
 
 def is_htmx(request: Request) -> bool:

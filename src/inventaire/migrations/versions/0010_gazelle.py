@@ -5,10 +5,10 @@ Revises: 0009
 Create Date: 2026-12-01
 """
 
-from alembic import op
 import sqlalchemy as sa
-import inventaire.database
+from alembic import op
 
+import inventaire.database
 
 revision = '0010'
 down_revision = '0009'

@@ -20,7 +20,7 @@ from inventaire.exceptions import DomainError
 from inventaire.idempotency import pages as page_keys
 from inventaire.techniciens import service as techniciens
 from inventaire.web.deps import AdminPage, FormData
-from inventaire.web.render import PageRoute, render
+from inventaire.web.render import PageRoute, refuse, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 # Longer than the roles' own labels: the form says what each kind of token is for.
@@ -48,8 +48,8 @@ def access_page(request: Request, db_session: SessionDep, viewer: AdminPage,
 
 
 def _refused(request, db_session, viewer, values, field, message, status_code=422):
-    db_session.rollback()  # the key's claim goes too: the same form may be sent again
-    return _page(request, db_session, viewer, status_code, valeurs=values, erreurs={field: message})
+    return refuse(db_session, lambda: _page(request, db_session, viewer, status_code, valeurs=values,
+                                            erreurs={field: message}))
 
 
 @router.post("/acces")

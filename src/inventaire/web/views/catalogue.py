@@ -16,7 +16,7 @@ from inventaire.quantities import editable
 from inventaire.schemas import CODE_PATTERN
 from inventaire.web.deps import AdminPage, FormData, PageUser
 from inventaire.web.forms import validate
-from inventaire.web.render import PageRoute, render
+from inventaire.web.render import PageRoute, refuse, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 CodePath = Path(pattern=CODE_PATTERN)
@@ -81,8 +81,9 @@ def create_product(request: Request, db_session: SessionDep, viewer: AdminPage, 
     try:
         product = catalogue.create(db_session=db_session, data=body.model_dump())
     except Conflict as exc:
-        db_session.rollback()
-        return _form_page(request, viewer, valeurs=data, erreurs={"code_produit": exc.detail}, status_code=409)
+        detail = exc.detail
+        return refuse(db_session, lambda: _form_page(request, viewer, valeurs=data, erreurs={"code_produit": detail},
+                                                     status_code=409))
     return _back(product.code_produit, "ajoute")
 
 

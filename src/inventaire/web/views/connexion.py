@@ -12,7 +12,7 @@ from inventaire.deps import SessionDep
 from inventaire.exceptions import DomainError
 from inventaire.web import sessions
 from inventaire.web.deps import COOKIE, FormData, PageUser, same_origin, session_viewer, submitted_csrf
-from inventaire.web.render import PageRoute, render
+from inventaire.web.render import PageRoute, refuse, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -46,8 +46,8 @@ def _log_in(request: Request, db_session, raw: str, suite: str | None) -> Respon
     try:
         cookie, row = sessions.open_session(db_session=db_session, raw_token=raw)
     except DomainError as exc:
-        db_session.rollback()
-        return _form(request, exc.status_code, erreur=exc.detail, suite=suite)
+        status, detail = exc.status_code, exc.detail
+        return refuse(db_session, lambda: _form(request, status, erreur=detail, suite=suite))
     technicien = row.token.technicien.nom if row.token.technicien else None
     response = RedirectResponse(safe_next(suite) or sessions.home_page(row.token.role, technicien), status_code=303)
     response.set_cookie(COOKIE, cookie, max_age=int(sessions.LIFETIME.total_seconds()), httponly=True,

@@ -24,7 +24,7 @@ from inventaire.stock.schemas import AdjustRequest
 from inventaire.techniciens import service as techniciens
 from inventaire.web.deps import FormData, PageUser
 from inventaire.web.forms import field_errors, validate
-from inventaire.web.render import PageRoute
+from inventaire.web.render import PageRoute, refuse
 from inventaire.web.views.stock import LABELS, POSITIVE, NomPath, van_page
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -39,9 +39,8 @@ def receive_new_product(request: Request, db_session: SessionDep, settings: Sett
     values = {field: form.get(field, "").strip() for field in ("code_produit", "quantite", "reference", "cle")}
 
     def refused(status_code: int, message: str):
-        db_session.rollback()  # the key's claim goes too: the same form may be sent again
-        return van_page(request, db_session, settings, viewer, technician, status_code,
-                        reception={**values, "erreur": message})
+        return refuse(db_session, lambda: van_page(request, db_session, settings, viewer, technician, status_code,
+                                                   reception={**values, "erreur": message}))
 
     if not values["code_produit"]:
         return refused(422, "Produit : choisissez le produit reçu.")

@@ -45,7 +45,7 @@ def _page(request, db_session, settings, viewer, *, valeurs=None, erreurs=None, 
 def rules_page(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage,
                avis: Literal["ajoutee", "modifiee", "supprimee"] | None = None,
                service: str | None = Query(None, max_length=60)):
-    return _page(request, db_session, settings, viewer, avis=NOTICES.get(avis), service_id=service)
+    return _page(request, db_session, settings, viewer, avis=NOTICES.get(avis) if avis else None, service_id=service)
 
 
 @router.post("/regles/nouvelle")

@@ -32,7 +32,7 @@ from inventaire.techniciens.models import Technician
 from inventaire.web.deps import FormData, PageUser
 from inventaire.web.formatting import quantite, variation
 from inventaire.web.forms import field_errors, validate
-from inventaire.web.render import PageRoute, error_response, render
+from inventaire.web.render import PageRoute, error_response, refuse, render
 from inventaire.web.sessions import Viewer
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -176,8 +176,8 @@ class LineRequest:
         try:
             entry = write()
         except DomainError as exc:
-            self.db_session.rollback()  # the key's claim goes too: the same key may be retried
-            return self.answer(exc.status_code, erreur=exc.detail, projet=form)
+            status, detail = exc.status_code, exc.detail
+            return refuse(self.db_session, lambda: self.answer(status, erreur=detail, projet=form))
         response = self.answer(succes=describe(entry))
         if key is not None:
             page_keys.record(db_session=self.db_session, principal=principal, key=key,

@@ -19,7 +19,7 @@ from inventaire.techniciens import service as techniciens
 from inventaire.techniciens.schemas import TechnicianCreate, TechnicianUpdate
 from inventaire.web.deps import AdminPage, FormData
 from inventaire.web.forms import validate
-from inventaire.web.render import PageRoute, render
+from inventaire.web.render import PageRoute, refuse, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 NomPath = Path(min_length=1, max_length=60)
@@ -71,9 +71,9 @@ def create_technician(request: Request, db_session: SessionDep, viewer: AdminPag
     try:
         technician = techniciens.create(db_session=db_session, **body.model_dump())
     except (Conflict, InvalidInput) as exc:
-        db_session.rollback()
-        return _form_page(request, viewer, valeurs=data, erreurs={_field_of(exc): exc.detail},
-                          status_code=exc.status_code)
+        field, detail, status = _field_of(exc), exc.detail, exc.status_code
+        return refuse(db_session, lambda: _form_page(request, viewer, valeurs=data, erreurs={field: detail},
+                                                     status_code=status))
     return _back(technician.nom, "ajoute")
 
 
@@ -101,7 +101,8 @@ def update_technician(request: Request, db_session: SessionDep, viewer: AdminPag
         techniciens.update(db_session=db_session, technician=technician,
                            changes={**body.model_dump(exclude_unset=True), "actif": active})
     except (Conflict, InvalidInput) as exc:
-        db_session.rollback()
-        return _form_page(request, viewer, technicien=technician, valeurs={**data, "actif": active},
-                          erreurs={_field_of(exc): exc.detail}, status_code=exc.status_code)
+        field, detail, status = _field_of(exc), exc.detail, exc.status_code
+        return refuse(db_session, lambda: _form_page(request, viewer, technicien=technician,
+                                                     valeurs={**data, "actif": active}, erreurs={field: detail},
+                                                     status_code=status))
     return _back(technician.nom, "desactive" if was_active and not active else "modifie")

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import TypeAdapter, ValidationError
 
-from inventaire.checks import runner
+from inventaire import workflows
 from inventaire.checks import service as checks
 from inventaire.checks.schemas import Report
 from inventaire.checks.views import Threshold
@@ -78,7 +78,7 @@ def run_check(request: Request, db_session: SessionDep, settings: SettingsDep, v
     values = {"technicien": form.get("technicien", "").strip(), "seuil": form.get("seuil", "").strip(),
               "notifier": form.get("notifier") == "oui"}
     try:
-        run = runner.check_and_notify(
+        run = workflows.check_and_notify(
             db_session=db_session, settings=settings, technicien=values["technicien"] or None,
             seuil_critique=parse_threshold(values["seuil"]), notifier=values["notifier"],
             declenchee_par=viewer.principal.nom,

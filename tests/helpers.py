@@ -35,7 +35,7 @@ def make_product(db_session: Session, **overrides):
     data = {
         "code_produit": f"TEST-{n:04d}", "nom_produit": f"Produit d'essai {n}", "categorie": "Essais",
         "unite": "unité", "prix_unitaire": Decimal("10.00"), "prix_vente": None, "fournisseur": None,
-        "seuil_reorder": None, "actif": True,
+        "seuil_reorder": None, "actif": True, "divisible": True,
     }
     data.update(overrides)
     return catalogue.create(db_session=db_session, data=data)

@@ -15,7 +15,7 @@ def _documented() -> dict[str, set[str]]:
     """Each documented operation and the parameters its section lists."""
     sections = re.split(r"^(### `[A-Z]+ /[^`]*`)$", DOC.read_text(encoding="utf-8"), flags=re.M)
     return {title: set(re.findall(r"^\| `([^`]+)` \| (?:path|query|header|cookie) \|", body, flags=re.M))
-            for title, body in zip(sections[1::2], sections[2::2], strict=False)}
+            for title, body in zip(sections[1::2], sections[2::2], strict=True)}
 
 
 def test_every_operation_of_the_schema_is_documented_and_nothing_else():

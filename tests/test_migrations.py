@@ -1,4 +1,4 @@
-"""Migrations: the schema they build is the models', and 0011 (locations) carries every row over."""
+"""Migrations: the schema they build is the models', and 0012 (locations) carries every row over."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ OLD_TABLES = ("produits_catalogue", "techniciens", "api_tokens", "regles_consomm
 
 
 def _old_rows(new_url: str) -> dict[str, list[dict]]:
-    """The demo's rows as stored (raw values), shaped as schema 0010 had them: a technician held their
+    """The demo's rows as stored (raw values), shaped as schema 0011 had them: a technician held their
     own name, lines and ledger rows pointed at `technicien_id`."""
     engine = make_engine(new_url)
     rows: dict[str, list[dict]] = {}
@@ -105,7 +105,7 @@ def _snapshot(url: str, holder: str) -> dict:
 
 
 def test_locations_migration_carries_the_demo_over(backend, tmp_path):
-    """A database made with schema 0010 and the demo: after 0011, balances, ledger and counts are identical."""
+    """A database made with schema 0011 and the demo: after 0012, balances, ledger and counts are identical."""
     if backend == "sqlite":
         new_url, old_url = f"sqlite:///{tmp_path / 'demo.db'}", f"sqlite:///{tmp_path / 'ancienne.db'}"
     else:
@@ -124,7 +124,7 @@ def test_locations_migration_carries_the_demo_over(backend, tmp_path):
         engine.dispose()
         rows = _old_rows(new_url)
 
-        upgrade(old_url, "0010")
+        upgrade(old_url, "0011")
         engine = make_engine(old_url)
         with engine.begin() as conn:
             for name in OLD_TABLES:

@@ -40,7 +40,8 @@ def test_every_curl_example_answers_2xx_on_the_demo(tmp_path):
         token = run_cli(database.url, "token", "create", "--role", "admin", "--nom", "readme").stdout.strip()
         with ServeProcess(database.url, tmp_path) as server:
             for command in curl_examples():
-                live = command.replace(LOCAL, server.base_url).replace("curl ", "curl -sS -o /dev/null -w '%{http_code}' ", 1)
+                live = command.replace(LOCAL, server.base_url).replace(
+                    "curl ", "curl -sS -o /dev/null -w '%{http_code}' ", 1)
                 done = subprocess.run(["bash", "-c", live], capture_output=True, text=True, timeout=60,
                                       env={"TOKEN": token, "PATH": "/usr/bin:/bin"})
                 assert done.returncode == 0 and done.stdout.startswith("2"), (command, done.stdout, done.stderr)

@@ -34,7 +34,8 @@ def test_a_code_is_found_in_any_case_and_shown_as_stored(client, db_session):
     assert moved.status_code == 200 and moved.json()["code_produit"] == "CORD-012"
     ledger = client.get("/inventaire/transactions", params={"code_produit": "cord-012"}).json()
     assert ledger["total"] == 2 and {t["code_produit"] for t in ledger["items"]} == {"CORD-012"}
-    assert client.put("/inventaire/catalogue/cord-012", json={"nom_produit": "Corde 12"}).json()["code_produit"] == "CORD-012"
+    renamed = client.put("/inventaire/catalogue/cord-012", json={"nom_produit": "Corde 12"})
+    assert renamed.json()["code_produit"] == "CORD-012"
 
 
 @pytest.fixture
@@ -83,7 +84,7 @@ def test_the_migration_refuses_codes_differing_only_by_case(database_at_0006):
     result = run_cli(database_at_0006, "db", "upgrade")  # the command says it in French, and fails
     assert result.exit_code == 1
     assert "ne diffèrent que par la casse" in flat(result.stderr)
-    with pytest.raises(DBAPIError):  # no such column, on both databases
+    with pytest.raises(DBAPIError):
         _codes(database_at_0006)  # nothing half-done: no code_cle column was added
 
 
@@ -99,4 +100,5 @@ def test_a_product_name_is_at_most_120_characters(client, db_session):
     assert response.status_code == 422
     assert "trop long (au plus 120 caractères)" in str(response.json()["detail"])
     assert database_state(db_session) == before
-    assert client.post("/inventaire/catalogue", json={"code_produit": "LONG-1", "nom_produit": "x" * 120}).status_code == 201
+    longest = client.post("/inventaire/catalogue", json={"code_produit": "LONG-1", "nom_produit": "x" * 120})
+    assert longest.status_code == 201

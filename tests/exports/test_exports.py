@@ -6,8 +6,6 @@ import csv
 import io
 from decimal import Decimal
 
-import pytest
-
 from inventaire.exports.spreadsheet import BOM
 from tests.commands import run_cli
 from tests.helpers import committed, make_line, make_product, make_technician
@@ -18,7 +16,7 @@ def _rows(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
 
 
-def _vans(session):
+def make_vans(session):
     allan = make_technician(session, nom="Allan")
     zoe = make_technician(session, nom="Zoé Côté")
     feutre = make_product(session, code_produit="FEUT-1", nom_produit="Feutre d'étouffoir", unite="m",
@@ -32,8 +30,8 @@ def _vans(session):
     archived.actif = False
 
 
-def test_stock_csv_from_the_dashboard(pages, db_session):  # noqa: F811
-    _vans(db_session)
+def test_stock_csv_from_the_dashboard(pages, db_session):
+    make_vans(db_session)
     db_session.commit()
     response = pages.get("/stock.csv")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
@@ -51,7 +49,7 @@ def test_stock_csv_from_the_dashboard(pages, db_session):  # noqa: F811
 
 def test_stock_csv_from_the_cli(fresh_database, tmp_path):
     with committed(fresh_database.url) as session:
-        _vans(session)
+        make_vans(session)
     out = run_cli(fresh_database.url, "export-stock")
     assert out.exit_code == 0, out.output
     assert [r[0] for r in _rows(out.stdout)] == ["Technicien", "Allan", "Zoé Côté"]
@@ -61,8 +59,8 @@ def test_stock_csv_from_the_cli(fresh_database, tmp_path):
     assert target.read_text(encoding="utf-8") == out.stdout
 
 
-def test_a_checks_alerts_as_csv(pages, client, db_session):  # noqa: F811
-    _vans(db_session)
+def test_a_checks_alerts_as_csv(pages, client, db_session):
+    make_vans(db_session)
     db_session.commit()
     run = client.post("/inventaire/check-stock", params={"notifier": "false"}).json()["verification_id"]
     response = pages.get(f"/verifications/{run}/alertes.csv")
@@ -76,22 +74,3 @@ def test_a_checks_alerts_as_csv(pages, client, db_session):  # noqa: F811
     ]
     page = pages.get(f"/verifications/{run}").text
     assert f'href="/verifications/{run}/alertes.csv"' in page and "data-imprimer" in page
-
-
-@pytest.mark.browser
-def test_printing_a_report_hides_the_navigation(browser, server):
-    with server.session() as s:
-        _vans(s)
-    with server.client() as api:
-        run = api.post("/inventaire/check-stock", params={"notifier": "false"}).json()["verification_id"]
-    context = browser.new_context(base_url=server.base_url)
-    page = context.new_page()
-    try:
-        page.goto(f"/connexion?jeton={server.admin_token}")
-        page.goto(f"/verifications/{run}")
-        assert page.locator("nav.menu").is_visible()
-        page.emulate_media(media="print")
-        assert not page.locator("nav.menu").is_visible() and not page.locator("[data-imprimer]").is_visible()
-        assert page.locator("text=FEUT-1").first.is_visible()
-    finally:
-        context.close()

@@ -83,8 +83,8 @@ def test_every_office_page_fits_a_phone(browser, server, long_names):
 def test_every_technician_page_fits_a_phone(browser, server, long_names):
     context, page = _phone(browser, server, long_names["token"])
     try:
-        assert _too_wide(page, [f"/stock/{long_names['tech']}", f"/stock/{long_names['tech']}/historique", "/catalogue"],
-                         "technicien") == []
+        van = f"/stock/{long_names['tech']}"
+        assert _too_wide(page, [van, f"{van}/historique", "/catalogue"], "technicien") == []
         page.goto(f"/stock/{long_names['tech']}")
         screenshot(page, "telephone-noms-longs")
     finally:

@@ -72,9 +72,11 @@ def test_run_a_check_for_one_technician_with_a_threshold(pages, db_session):
 def test_bad_threshold_is_refused_in_french_and_nothing_is_stored(pages, db_session):
     _alerts(db_session)
     for bad, message in [("abc", "doit être un nombre"), ("-1", "supérieur ou égal à 0"), ("nan", "nombre")]:
-        response = pages.post("/verifications", data={"csrf": pages.csrf, "seuil": bad})
+        response = pages.post("/verifications", data={"csrf": pages.csrf, "seuil": bad, "notifier": "oui"})
         assert response.status_code == 422, bad
         assert message in response.text
+        assert f'value="{bad}"' in response.text and 'id="e-lancer"' in response.text  # kept, reason beside
+        assert re.search(r'name="notifier" value="oui" checked', response.text)
     response = pages.post("/verifications", data={"csrf": pages.csrf, "technicien": "Personne"})
     assert response.status_code == 404 and "Technicien inconnu" in response.text
     assert db_session.scalar(select(func.count(Verification.id))) == 0

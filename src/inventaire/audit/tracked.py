@@ -11,7 +11,7 @@ from inventaire.stock.models import StockLine
 from inventaire.techniciens.models import Technician
 
 PRODUCT_FIELDS = ("code_produit", "nom_produit", "categorie", "unite", "prix_unitaire", "prix_vente", "fournisseur",
-                  "seuil_reorder", "actif")
+                  "seuil_reorder", "actif", "divisible")
 
 
 def _product(_p, changes: dict) -> AuditAction:

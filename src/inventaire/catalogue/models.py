@@ -3,10 +3,19 @@
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Boolean, CheckConstraint, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, Integer, String, true
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from inventaire.database import Base, Money, Quantity, UTCDateTime, utcnow
+
+
+# Units a product is counted in whole (a string, a tube): fractions of them are refused.
+WHOLE_UNITS = frozenset({"unité", "bobine", "flacon", "jeu", "sachet", "tube", "boîte", "paquet", "pqt", "pièce"})
+
+
+def default_divisible(unite: str) -> bool:
+    """Whether a product in this unit may be counted in fractions when nobody said (felt in metres: yes)."""
+    return unite.split(" ")[0].casefold() not in WHOLE_UNITS
 
 
 def code_key(code: str) -> str:
@@ -34,6 +43,8 @@ class Product(Base):
     fournisseur: Mapped[str | None] = mapped_column(String(120), nullable=True)
     seuil_reorder: Mapped[Decimal | None] = mapped_column(Quantity(), nullable=True)
     actif: Mapped[bool] = mapped_column(Boolean, default=True)
+    # False: counted in whole units, a fraction is refused (stock service check_divisible).
+    divisible: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -28,13 +28,16 @@ class ProductCreate(BaseModel):
         default=None, description="Seuil d'alerte du produit ; vide = seuil par défaut."
     )
     actif: bool = True
+    divisible: bool | None = Field(
+        default=None, description="Se compte en fractions (feutre au mètre) ; faux : unités entières seulement. "
+                                  "Par défaut : selon l'unité (unité, bobine, flacon… : non ; m, ml… : oui).")
 
 
 class ProductUpdate(BaseModel):
     """Every field optional: only those given change."""
 
     model_config = ConfigDict(
-        extra="forbid", json_schema_extra=not_nullable("nom_produit", "categorie", "unite", "prix_unitaire", "actif")
+        extra="forbid", json_schema_extra=not_nullable("nom_produit", "categorie", "unite", "prix_unitaire", "actif", "divisible")
     )
 
     nom_produit: Text | None = None
@@ -45,6 +48,7 @@ class ProductUpdate(BaseModel):
     fournisseur: Supplier | None = None
     seuil_reorder: NonNegativeQuantityIn | None = None
     actif: bool | None = None
+    divisible: bool | None = None
 
 
 # Fields that may be set back to null by a PUT; the others ignore an explicit null.
@@ -63,3 +67,4 @@ class ProductRead(BaseModel):
     fournisseur: str | None
     seuil_reorder: DecimalOut | None
     actif: bool
+    divisible: bool

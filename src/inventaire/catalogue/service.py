@@ -6,7 +6,7 @@ from sqlalchemy import bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from inventaire.catalogue.models import Product, code_key
+from inventaire.catalogue.models import Product, code_key, default_divisible
 from inventaire.exceptions import Conflict, NotFound
 
 # Built once: every stock request looks its product up (building the statement was a third of the cost).
@@ -60,6 +60,8 @@ def create(*, db_session: Session, data: dict[str, Any]) -> Product:
     existing = get_by_code(db_session=db_session, code_produit=data["code_produit"])
     if existing is not None:
         raise Conflict(_taken(data["code_produit"], existing.code_produit))
+    if data.get("divisible") is None:
+        data = {**data, "divisible": default_divisible(data.get("unite") or "unité")}
     product = Product(**data)
     db_session.add(product)
     try:

@@ -36,19 +36,21 @@ def run_migrations_online() -> None:
 
 
 def _run(connection) -> None:
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    # SQLite: a batch migration recreates a table (copy, drop, rename); with foreign keys on,
+    # dropping a table other rows reference fails ("FOREIGN KEY constraint failed" on any
+    # database holding stock). They are switched off for the run (only possible outside a
+    # transaction) and every reference is checked before the migration commits.
     sqlite = connection.dialect.name == "sqlite" and not connection.in_transaction()
     if sqlite:
-        # SQLite changes a table by copying it and dropping the old one, which its foreign keys
-        # would refuse while other tables point at it; they are checked once the copy is done.
         connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
     try:
         with context.begin_transaction():
             context.run_migrations()
             if sqlite:
                 broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if broken:
-                    raise RuntimeError(f"foreign keys broken by the migration: {broken[:5]}")
+                    raise RuntimeError(f"the migration left rows whose references are broken: {broken[:5]}")
     finally:
         if sqlite:
             connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")

@@ -14,16 +14,11 @@ from inventaire.catalogue.models import Product
 from inventaire.database import ScaledDecimal, utcnow
 from inventaire.emplacements.models import Location
 from inventaire.enums import TransactionType
-from inventaire.exceptions import InvalidInput
 from inventaire.stock.models import StockLine, Transaction
 
 # Quantity x price has 5 decimals; typed so SQLite's scaled integers come back exact.
 VALUE = ScaledDecimal(24, 5)
 QUANTITY_SUM = ScaledDecimal(20, 3)
-
-
-REVERSED = ("Période inversée : la date de début (« depuis ») est après la date de fin (« jusqu'à ») ; "
-            "échangez-les.")
 
 
 @dataclass
@@ -34,11 +29,6 @@ class LedgerFilter:
     depuis: dt.datetime | None = None
     jusqu_a: dt.datetime | None = None
     reference: str | None = None
-
-    def __post_init__(self) -> None:
-        # A reversed period would silently list nothing: say so (the API and the pages alike).
-        if self.depuis is not None and self.jusqu_a is not None and self.depuis > self.jusqu_a:
-            raise InvalidInput(REVERSED)
 
 
 Ts = TypeVarTuple("Ts")

@@ -210,6 +210,7 @@ def adjust(
 ) -> Transaction:
     """Change one line by a signed amount and write its ledger row (`at`: demo and imports only)."""
     check_sign(kind, delta)
+    check_divisible(product, delta)
     line = _lock_one(db_session, location, product, create=delta > 0)
     (entry,) = _write(db_session, [Change(line, delta, kind, motif, reference)], auteur=auteur, at=at)
     return entry
@@ -222,6 +223,7 @@ def count(
     """Record a physical count as one `comptage` row holding the difference (zero included)."""
     if counted < 0:
         raise InvalidInput("La quantité comptée ne peut pas être négative.")
+    check_divisible(product, counted)
     line = _lock_one(db_session, location, product, create=True)
     if seen is not None and line.quantite != seen:
         raise Conflict(
@@ -243,6 +245,7 @@ def transfer(
         raise InvalidInput("Un transfert va d'un emplacement à un autre : « de » et « vers » sont identiques.")
     if quantity <= 0:
         raise InvalidInput("La quantité à transférer doit être positive.")
+    check_divisible(product, quantity)
     lines = lock_lines(db_session=db_session, pairs=[(source, product, False), (target, product, True)])
     out_line, in_line = lines[(source.id, product.id)], lines[(target.id, product.id)]
     if out_line is None:
@@ -268,6 +271,18 @@ def set_levels(
     line.updated_at = utcnow()
     db_session.flush()
     return line
+
+
+def check_divisible(product: Product, amount: Decimal) -> None:
+    """A product counted in whole units refuses a fraction (« 1,5 bobine »).
+
+    409, not 422: the amount is well formed, it conflicts with how this product is counted.
+    """
+    if not product.divisible and amount != amount.to_integral_value():
+        raise Conflict(
+            f"« {product.code_produit} » se compte en unités entières ({product.unite}) : "
+            f"{quantity(abs(amount))} refusé."
+        )
 
 
 def check_sign(kind: str, delta: Decimal) -> None:

@@ -24,7 +24,13 @@ def upgrade() -> None:
     sa.Column('action', sa.String(length=30), nullable=False),
     sa.Column('objet', sa.String(length=200), nullable=False),
     sa.Column('changements', sa.JSON(), nullable=False),
-    sa.CheckConstraint("action IN ('produit_cree', 'produit_modifie', 'produit_archive', 'produit_restaure', 'technicien_cree', 'technicien_renomme', 'technicien_modifie', 'technicien_desactive', 'technicien_reactive', 'niveaux_modifies', 'jeton_cree', 'jeton_revoque', 'regle_creee', 'regle_modifiee', 'regle_supprimee')", name=op.f('ck_journal_audit_action_connue')),
+    sa.CheckConstraint(
+        "action IN ("
+        "'produit_cree', 'produit_modifie', 'produit_archive', 'produit_restaure', "
+        "'technicien_cree', 'technicien_renomme', 'technicien_modifie', 'technicien_desactive', "
+        "'technicien_reactive', 'niveaux_modifies', 'jeton_cree', 'jeton_revoque', 'regle_creee', "
+        "'regle_modifiee', 'regle_supprimee'"
+        ")", name=op.f('ck_journal_audit_action_connue')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_journal_audit'))
     )
     with op.batch_alter_table('journal_audit', schema=None) as batch_op:

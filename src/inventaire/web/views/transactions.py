@@ -56,6 +56,10 @@ def filters(
 FiltersDep = Annotated[Filters, Depends(filters)]
 
 
+REVERSED = ("Période inversée : la date de début (« Depuis ») est après la date de fin (« Jusqu'au ») ; "
+            "échangez-les.")
+
+
 def _day(text: str, label: str, zone: ZoneInfo, end: bool) -> dt.datetime | None:
     """A day of the form (AAAA-MM-JJ) as the first or last instant of that day in the company's time."""
     if not text:
@@ -76,6 +80,9 @@ def ledger_filter(db_session, flt: Filters, zone: ZoneInfo) -> ledger.LedgerFilt
         type=flt.type or None, depuis=_day(flt.depuis, "Depuis", zone, end=False),
         jusqu_a=_day(flt.jusqu_a, "Jusqu'au", zone, end=True),
     )
+    if result.depuis and result.jusqu_a and result.depuis > result.jusqu_a:
+        # A reversed period would silently list nothing: say so (the API answers an empty page).
+        raise InvalidInput(REVERSED)
     if flt.technicien:
         result.emplacement_id = locations.get_or_404(db_session=db_session, nom=flt.technicien).id
     if flt.code_produit:

@@ -14,7 +14,7 @@ from inventaire.checks.schemas import Report
 from inventaire.checks.views import Threshold
 from inventaire.deps import SessionDep, SettingsDep
 from inventaire.errors import french_message
-from inventaire.exceptions import InvalidInput
+from inventaire.exceptions import DomainError, InvalidInput
 from inventaire.exports import service as exports
 from inventaire.notifications.service import NO_CHANNEL
 from inventaire.notifications.service import channels as notification_channels
@@ -69,11 +69,26 @@ def report_csv(db_session: SessionDep, settings: SettingsDep, _: AdminPage,
 
 
 @router.post("/verifications")
-def run_check(db_session: SessionDep, settings: SettingsDep, viewer: AdminPage, form: FormData):
-    """The dashboard's button: the endpoint's whole run (lock, lifecycle, notifications), then its report."""
-    run = workflows.check_and_notify(
-        db_session=db_session, settings=settings, technicien=form.get("technicien", "").strip() or None,
-        seuil_critique=parse_threshold(form.get("seuil")), notifier=form.get("notifier") == "oui",
-        declenchee_par=viewer.principal.nom,
-    )
+def run_check(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage, form: FormData):
+    """The dashboard's button: the endpoint's whole run (lock, lifecycle, notifications), then its report.
+
+    A refusal (bad threshold, unknown technician, a check already running) shows the dashboard
+    again with what was typed and the reason next to the form.
+    """
+    values = {"technicien": form.get("technicien", "").strip(), "seuil": form.get("seuil", "").strip(),
+              "notifier": form.get("notifier") == "oui"}
+    try:
+        run = workflows.check_and_notify(
+            db_session=db_session, settings=settings, technicien=values["technicien"] or None,
+            seuil_critique=parse_threshold(values["seuil"]), notifier=values["notifier"],
+            declenchee_par=viewer.principal.nom,
+        )
+    except DomainError as exc:
+        db_session.rollback()
+        from inventaire.techniciens import service as techniciens
+        from inventaire.web.views.tableau import dashboard_context
+
+        return render(request, "tableau.html", exc.status_code, viewer=viewer, nav="tableau",
+                      techniciens=techniciens.list_technicians(db_session=db_session, actif=True),
+                      lancement={**values, "erreur": exc.detail}, **dashboard_context(db_session, settings))
     return RedirectResponse(f"/verifications/{run.id}", status_code=303)

@@ -7,8 +7,8 @@ ledger row, check run and token keeps pointing at the same holder; no row of the
 rewritten (the column is renamed, its values are untouched). Adds the `transfert` type and
 the link from a transfer's entry row to its exit row.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-01
 """
 
@@ -17,8 +17,8 @@ from alembic import op
 
 import inventaire.database
 
-revision = '0011'
-down_revision = '0010'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

@@ -8,7 +8,6 @@ from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from inventaire.database import Base, Money, Quantity, UTCDateTime, utcnow
 
-
 # Units a product is counted in whole (a string, a tube): fractions of them are refused.
 WHOLE_UNITS = frozenset({"unité", "bobine", "flacon", "jeu", "sachet", "tube", "boîte", "paquet", "pqt", "pièce"})
 

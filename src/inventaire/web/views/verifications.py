@@ -75,12 +75,13 @@ def run_check(request: Request, db_session: SessionDep, settings: SettingsDep, v
     A refusal (bad threshold, unknown technician, a check already running) shows the dashboard
     again with what was typed and the reason next to the form.
     """
-    values = {"technicien": form.get("technicien", "").strip(), "seuil": form.get("seuil", "").strip(),
-              "notifier": form.get("notifier") == "oui"}
+    technicien, seuil = form.get("technicien", "").strip(), form.get("seuil", "").strip()
+    notifier = form.get("notifier") == "oui"
+    values = {"technicien": technicien, "seuil": seuil, "notifier": notifier}
     try:
         run = workflows.check_and_notify(
-            db_session=db_session, settings=settings, technicien=values["technicien"] or None,
-            seuil_critique=parse_threshold(values["seuil"]), notifier=values["notifier"],
+            db_session=db_session, settings=settings, technicien=technicien or None,
+            seuil_critique=parse_threshold(seuil), notifier=notifier,
             declenchee_par=viewer.principal.nom,
         )
     except DomainError as exc:

@@ -54,7 +54,8 @@ class Dataset:
     def _product(self, rng: random.Random, i: int) -> dict:
         category = CATEGORIES[i % len(CATEGORIES)]
         return {
-            "id": i, "code_produit": f"BANC-{i:05d}", "code_cle": code_key(f"BANC-{i:05d}"), "nom_produit": f"{category} — article {i}",
+            "id": i, "code_produit": f"BANC-{i:05d}", "code_cle": code_key(f"BANC-{i:05d}"),
+            "nom_produit": f"{category} — article {i}",
             "categorie": category, "unite": "unité",
             "prix_unitaire": Decimal(rng.randint(50, 12_000)) / 100, "prix_vente": None,
             "fournisseur": "Banc d'essai", "actif": rng.random() >= 0.02,

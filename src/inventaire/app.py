@@ -9,8 +9,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from inventaire import __version__, api_docs, errors
 from inventaire.admission import AdmissionLimit
-from inventaire.auth import redaction
 from inventaire.ateliers.views import router as ateliers_router
+from inventaire.auth import redaction
 from inventaire.catalogue.views import router as catalogue_router
 from inventaire.checks.views import router as checks_router
 from inventaire.config import Settings, get_settings

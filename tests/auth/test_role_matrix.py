@@ -19,10 +19,9 @@ from inventaire.auth import service as auth
 from inventaire.catalogue import service as catalogue
 from inventaire.checks import service as checks
 from inventaire.demandes import service as demandes
-from inventaire.regles import service as regles
-from inventaire.techniciens import service as techniciens
 from inventaire.models import Base
 from inventaire.regles import service as regles
+from inventaire.techniciens import service as techniciens
 from tests.helpers import bearer, make_line, make_product, make_technician
 
 ROLES = ("admin", "technicien-own", "technicien-other", "cron", "anonymous", "revoked")

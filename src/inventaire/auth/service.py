@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from inventaire.auth.models import ApiToken
 from inventaire.database import utcnow
+from inventaire.emplacements.models import Location
 from inventaire.enums import Role
 from inventaire.exceptions import InvalidInput, NotFound, Unauthorized
-from inventaire.emplacements.models import Location
 from inventaire.techniciens.models import Technician
 
 TOKEN_PREFIX = "inv_"

@@ -20,9 +20,9 @@ from inventaire.checks.schemas import (
     VerificationSummary,
 )
 from inventaire.deps import AdminUser, CheckUser, SessionDep, SettingsDep
+from inventaire.emplacements import service as locations
 from inventaire.errors import CONFLICT, NOT_FOUND
 from inventaire.quantities import MAX_QUANTITY
-from inventaire.emplacements import service as locations
 
 router = APIRouter(tags=["vérifications"])
 CHECK_DEFAULTS = {name: CheckResponse.model_fields[name].default for name in ("status", "message")}

@@ -281,7 +281,7 @@ def check_divisible(product: Product, amount: Decimal) -> None:
     if not product.divisible and amount != amount.to_integral_value():
         raise Conflict(
             f"« {product.code_produit} » se compte en unités entières ({product.unite}) : "
-            f"{quantity(abs(amount))} refusé."
+            f"{quantities.quantity(abs(amount))} refusé."
         )
 
 

@@ -14,10 +14,10 @@ from fastapi.responses import JSONResponse
 from inventaire.catalogue import service as catalogue
 from inventaire.database import utcnow
 from inventaire.deps import SessionDep, SettingsDep
+from inventaire.emplacements import service as locations
 from inventaire.previsions import service as previsions
 from inventaire.schemas import CODE_PATTERN, to_json_number
 from inventaire.stock import history
-from inventaire.emplacements import service as locations
 from inventaire.techniciens import service as techniciens
 from inventaire.web.deps import AdminPage
 from inventaire.web.render import PageRoute, render

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 
 from inventaire.deps import SessionDep, ensure_own_stock
-from inventaire.stock import ledger
 from inventaire.emplacements import service as locations
+from inventaire.stock import ledger
 from inventaire.web.deps import PageUser
 from inventaire.web.render import PageRoute, render
 from inventaire.web.views.stock import NomPath

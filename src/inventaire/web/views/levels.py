@@ -11,9 +11,9 @@ from fastapi import APIRouter, Path, Request
 
 from inventaire.catalogue import service as catalogue
 from inventaire.deps import SessionDep, SettingsDep
+from inventaire.emplacements import service as locations
 from inventaire.stock import service as stock
 from inventaire.stock.schemas import LevelsRequest
-from inventaire.emplacements import service as locations
 from inventaire.web.deps import AdminPage, FormData
 from inventaire.web.formatting import quantite
 from inventaire.web.forms import field_errors, validate

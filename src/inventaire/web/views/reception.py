@@ -15,13 +15,13 @@ from fastapi.responses import RedirectResponse
 from inventaire.catalogue import search
 from inventaire.catalogue import service as catalogue
 from inventaire.deps import SessionDep, SettingsDep, ensure_own_stock
+from inventaire.emplacements import service as locations
 from inventaire.enums import TransactionType
 from inventaire.exceptions import DomainError
 from inventaire.idempotency import pages as page_keys
 from inventaire.quantities import parse
 from inventaire.stock import service as stock
 from inventaire.stock.schemas import AdjustRequest
-from inventaire.emplacements import service as locations
 from inventaire.web.deps import FormData, PageUser
 from inventaire.web.forms import field_errors, validate
 from inventaire.web.render import PageRoute, refuse

@@ -16,6 +16,8 @@ from inventaire.catalogue.models import Product
 from inventaire.checks import service as checks
 from inventaire.config import Settings
 from inventaire.deps import SessionDep, SettingsDep, ensure_own_stock
+from inventaire.emplacements import service as locations
+from inventaire.emplacements.models import Location
 from inventaire.enums import Severity, TransactionType
 from inventaire.exceptions import DomainError
 from inventaire.idempotency import pages as page_keys
@@ -27,8 +29,6 @@ from inventaire.stock import ledger
 from inventaire.stock import service as stock
 from inventaire.stock.models import StockLine
 from inventaire.stock.schemas import AdjustRequest, CountRequest
-from inventaire.emplacements import service as locations
-from inventaire.emplacements.models import Location
 from inventaire.techniciens import service as techniciens
 from inventaire.web.deps import FormData, PageUser
 from inventaire.web.formatting import quantite, variation

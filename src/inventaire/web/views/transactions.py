@@ -15,11 +15,11 @@ from fastapi.responses import StreamingResponse
 
 from inventaire.catalogue import service as catalogue
 from inventaire.deps import SessionDep, SettingsDep
+from inventaire.emplacements import service as locations
 from inventaire.enums import TransactionType
 from inventaire.exceptions import InvalidInput
 from inventaire.quantities import quantity
 from inventaire.stock import ledger
-from inventaire.emplacements import service as locations
 from inventaire.techniciens import service as techniciens
 from inventaire.web.deps import AdminPage
 from inventaire.web.formatting import Clock

@@ -15,7 +15,7 @@ from inventaire.emplacements import service as locations
 from inventaire.enums import Role, TransactionType
 from inventaire.errors import CONFLICT, NOT_FOUND
 from inventaire.idempotency.routing import IdempotentRoute
-from inventaire.schemas import CODE_PATTERN
+from inventaire.schemas import CODE_PATTERN, PersonText
 from inventaire.stock import ledger, service
 from inventaire.stock.models import StockLine, Transaction
 from inventaire.stock.schemas import (
@@ -135,7 +135,8 @@ def list_transactions(
     depuis: dt.datetime | None = Query(None, description="ISO 8601, inclus"),
     jusqu_a: Annotated[dt.datetime | None, BeforeValidator(_end_of_day), Query(
         description="ISO 8601, inclus ; une date seule (2025-12-09) inclut toute la journée")] = None,
-    reference: str | None = Query(None, max_length=120, description="Référence exacte, ex. : Facture #7140"),
+    reference: Annotated[Annotated[str, PersonText(120)] | None,
+                         Query(description="Référence exacte, ex. : Facture #7140")] = None,
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0, le=10_000_000),
 ):

@@ -17,6 +17,7 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Self
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -90,7 +91,28 @@ class Hook:
     content_type: str
 
 
-class WebhookSink:
+class LoopbackServer:
+    """A threaded HTTP server on 127.0.0.1 (a free port) for one handler class; start() and stop() it."""
+
+    def _serve(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def start(self) -> Self:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+
+class WebhookSink(LoopbackServer):
     """A threaded HTTP server on 127.0.0.1 that records JSON POSTs and answers queued statuses."""
 
     def __init__(self):
@@ -114,27 +136,16 @@ class WebhookSink:
             def log_message(self, *_args):
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._serve(Handler)
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}{path}"
+        return f"{self.base_url}{path}"
 
     def received(self, path: str) -> list[dict]:
         return [r.body for r in self.requests if r.path == path]
 
     def settings(self) -> dict:
         return {"slack_webhook_url": self.url(SLACK_PATH), "discord_webhook_url": self.url(DISCORD_PATH)}
-
-    def start(self) -> WebhookSink:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
-
 
 SLACK_PATH = "/services/T000/B000/secret-slack-token"
 DISCORD_PATH = "/api/webhooks/123/secret-discord-token"

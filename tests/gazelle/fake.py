@@ -15,12 +15,14 @@ import secrets
 import threading
 import time
 from collections import deque
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs
 
 from graphql import build_schema, graphql_sync, parse, validate
 from pydantic import SecretStr
+
+from tests.servers import LoopbackServer
 
 SCHEMA = build_schema((Path(__file__).with_name("schema.graphql")).read_text())
 CLIENT_ID, CLIENT_SECRET = "client-essai", "secret-du-client-essai"
@@ -61,7 +63,7 @@ def connection(items: list, first: int | None, after: str | None) -> dict:
     }
 
 
-class FakeGazelle:
+class FakeGazelle(LoopbackServer):
     def __init__(self, *, token_lifetime: int = 3600):
         self.invoices: dict[str, dict] = {}
         self.users = [dict(u) for u in USERS]
@@ -108,8 +110,7 @@ class FakeGazelle:
             def log_message(self, *_args):
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._serve(Handler)
 
     # --- endpoints ------------------------------------------------------------------------------
 
@@ -236,7 +237,7 @@ class FakeGazelle:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return self.base_url
 
     def settings(self, **extra) -> dict:
         return {"gazelle_api_url": f"{self.url}/graphql", "gazelle_token_url": f"{self.url}/oauth/token",
@@ -244,11 +245,3 @@ class FakeGazelle:
                 "gazelle_refresh_token": SecretStr(self.refresh_token), "gazelle_backoff": 0.0, "gazelle_timeout": 15.0,
                 **extra}
 
-    def start(self) -> FakeGazelle:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)

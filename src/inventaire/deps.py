@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, get_args, get_origin
 
 import anyio
 from fastapi import Depends, Request
@@ -95,9 +95,16 @@ StaffUser = Annotated[Principal, require(Role.ADMIN, Role.TECHNICIEN)]
 CheckUser = Annotated[Principal, require(Role.ADMIN, Role.CRON)]
 
 
-def _declared_query(dependant) -> set[str]:
-    """The query parameters of a route and of all its dependencies."""
-    names = {field.alias for field in dependant.query_params}
+def _takes_list(annotation) -> bool:
+    """Whether a query parameter's annotation takes several values (list[str], list[str] | None)."""
+    if get_origin(annotation) in (list, tuple, set, frozenset):
+        return True
+    return any(_takes_list(arg) for arg in get_args(annotation) if arg is not type(None))
+
+
+def _declared_query(dependant) -> dict[str, bool]:
+    """The query parameters of a route and of all its dependencies, each with whether it takes a list."""
+    names = {field.alias: _takes_list(field.field_info.annotation) for field in dependant.query_params}
     for sub in dependant.dependencies:
         names |= _declared_query(sub)
     return names
@@ -112,7 +119,12 @@ async def known_query_only(request: Request, _: CurrentUser) -> None:
     if route is None or getattr(route, "dependant", None) is None:
         return
     if not hasattr(route, "declared_query"):  # computed once per route
-        route.declared_query = frozenset(_declared_query(route.dependant))
-    unknown = sorted(set(request.query_params) - route.declared_query)
+        route.declared_query = _declared_query(route.dependant)
+    unknown = sorted(set(request.query_params) - set(route.declared_query))
     if unknown:
         raise InvalidInput(f"Paramètre(s) inconnu(s) dans l'adresse : {', '.join(unknown)}.")
+    # A scalar given twice would silently keep the last value: say so instead.
+    repeated = sorted({key for key, _ in request.query_params.multi_items()
+                       if not route.declared_query[key] and len(request.query_params.getlist(key)) > 1})
+    if repeated:
+        raise InvalidInput(f"Paramètre(s) répété(s) dans l'adresse (une seule valeur permise) : {', '.join(repeated)}.")

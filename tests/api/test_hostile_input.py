@@ -38,6 +38,14 @@ def test_unknown_query_parameters_are_refused(client, db_session):
     assert client.get("/inventaire/catalogue", params={"categorie": "Cordes", "actif": "true"}).status_code == 200
 
 
+def test_a_filter_given_twice_is_refused_and_not_half_read(client, db_session):
+    response = client.get("/inventaire/catalogue?categorie=Cordes&categorie=Feutres")
+    assert response.status_code == 422
+    assert response.json()["detail"] == "Paramètre(s) répété(s) dans l'adresse (une seule valeur permise) : categorie."
+    assert client.get("/inventaire/services?source=a&source=b").status_code == 422
+    assert client.get("/inventaire/catalogue?categorie=Cordes").status_code == 200
+
+
 def test_unknown_parameter_still_needs_a_token(anon_client):
     assert anon_client.get("/inventaire/catalogue", params={"x": 1}).status_code == 401
 

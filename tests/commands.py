@@ -34,13 +34,14 @@ def flat(text: str) -> str:
 class ServeProcess:
     """`inventaire serve` in a child process on a free port; output goes to a file."""
 
-    def __init__(self, database_url: str, workdir: Path, *, env: dict[str, str] | None = None):
+    def __init__(self, database_url: str, workdir: Path, *, env: dict[str, str] | None = None,
+                 args: tuple[str, ...] = ()):
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log_path = workdir / f"serve-{self.port}.log"
         self._log = open(self.log_path, "wb")
         self.process = subprocess.Popen(
-            [str(Path(sys.executable).with_name("inventaire")), "serve", "--port", str(self.port)],
+            [str(Path(sys.executable).with_name("inventaire")), "serve", "--port", str(self.port), *args],
             stdout=self._log, stderr=subprocess.STDOUT, cwd=workdir,
             env={**os.environ, "DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1", **(env or {})},
         )

@@ -22,9 +22,22 @@ from tests.servers import notifying, smtp, webhooks  # noqa: F401  (fixtures for
 
 # Both unless told otherwise: `make test-fast` runs the SQLite half only.
 BACKENDS = os.environ.get("INVENTAIRE_TEST_BACKENDS", "sqlite,postgresql").split(",")
+# Tests marked `pooler` run a third time, through a transaction-mode PgBouncer (tests/pgbouncer.py),
+# wherever PostgreSQL runs.
+POOLED_BACKENDS = [*BACKENDS, "pgbouncer"] if "postgresql" in BACKENDS else BACKENDS
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
+def pytest_configure(config):
+    config.addinivalue_line("markers", "pooler: also run through a transaction-mode PgBouncer (backend 'pgbouncer')")
+
+
+def pytest_generate_tests(metafunc):
+    if "backend" in metafunc.fixturenames:
+        pooler = metafunc.definition.get_closest_marker("pooler") is not None
+        metafunc.parametrize("backend", POOLED_BACKENDS if pooler else BACKENDS, indirect=True, scope="session")
+
+
+@pytest.fixture(scope="session")
 def backend(request) -> str:
     return request.param
 
@@ -39,7 +52,7 @@ def database(backend, tmp_path_factory) -> Iterator[MigratedDatabase]:
 
 @pytest.fixture(scope="session")
 def engine(database):
-    engine = make_engine(database.url)
+    engine = make_engine(database.url, transaction_pooler=database.pooled)
     yield engine
     engine.dispose()
 
@@ -68,7 +81,7 @@ def db_session(session_factory) -> Iterator[Session]:
 
 @pytest.fixture
 def settings(database) -> Settings:
-    return Settings(DATABASE_URL=database.url)
+    return Settings(DATABASE_URL=database.url, **database.settings_overrides)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ import psycopg
 import pytest
 
 from inventaire.migrate import upgrade
+from tests.pgbouncer import POOLED_URLS, pgbouncer, pooler_settings, require_pgbouncer
 
 PG_ADMIN_URL = os.environ.get("INVENTAIRE_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REQUIRE_PG = os.environ.get("INVENTAIRE_REQUIRE_PG") == "1"
@@ -58,17 +59,35 @@ def drop_pg_database(url: str) -> None:
 
 
 class MigratedDatabase:
-    """A migrated database of one backend; `dispose()` removes it."""
+    """A migrated database of one backend; `dispose()` removes it.
+
+    Backends: "sqlite", "postgresql", and "pgbouncer" (PostgreSQL through a transaction-mode
+    PgBouncer, migrated through it too; `url` is the pooler's, `pooled` says so).
+    """
+
+    __test__ = False  # not a test class, whatever its name
 
     def __init__(self, backend: str, folder: Path):
         self.backend = backend
+        self.pooled = backend == "pgbouncer"
         if backend == "sqlite":
-            self.url = f"sqlite:///{folder / f'test_{uuid.uuid4().hex[:8]}.db'}"
-        else:
-            require_pg()
-            self.url = create_pg_database()
-        upgrade(self.url)
+            self.url = self.direct_url = f"sqlite:///{folder / f'test_{uuid.uuid4().hex[:8]}.db'}"
+            upgrade(self.url)
+            return
+        require_pg()
+        if self.pooled:
+            require_pgbouncer()
+        self.url = self.direct_url = create_pg_database()
+        if self.pooled:
+            self.url = pgbouncer(PG_ADMIN_URL).url_for(self.direct_url)
+            POOLED_URLS.add(self.url)
+        upgrade(self.url, db_pooler="transaction" if self.pooled else None)
+
+    @property
+    def settings_overrides(self) -> dict:
+        return pooler_settings(self.url)
 
     def dispose(self) -> None:
-        if self.backend == "postgresql":
-            drop_pg_database(self.url)
+        if self.backend != "sqlite":
+            POOLED_URLS.discard(self.url)
+            drop_pg_database(self.direct_url)

@@ -19,6 +19,7 @@ from inventaire.app import create_app
 from inventaire.auth import service as auth_service
 from inventaire.config import Settings
 from inventaire.database import make_engine, make_sessionmaker, session_scope
+from tests.pgbouncer import pooler_settings
 
 
 def free_port() -> int:
@@ -47,14 +48,16 @@ class LiveServer:
 @contextmanager
 def live_server(database_url: str, **settings_overrides) -> Iterator[LiveServer]:
     """Serve the app for `database_url` (already migrated) until the block ends."""
-    settings = Settings(DATABASE_URL=database_url, **settings_overrides)
-    engine = make_engine(settings.database_url, **({} if database_url.startswith("sqlite") else {"pool_size": 20}))
+    settings = Settings(DATABASE_URL=database_url, **{**pooler_settings(database_url), **settings_overrides})
+    engine = make_engine(settings.database_url, transaction_pooler=settings.transaction_pooler,
+                         **({} if database_url.startswith("sqlite") else {"pool_size": 20}))
     factory = make_sessionmaker(engine)
     with session_scope(factory) as session:
         token, _ = auth_service.create_token(db_session=session, role="admin", nom="bureau")
     app = create_app(settings, session_factory=factory)
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                           forwarded_allow_ips=settings.forwarded_allow_ips))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 15

@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.security import HTTPAuthorizationCredentials
 
 from inventaire.auth import service as auth_service
-from inventaire.deps import SessionDep, bearer
+from inventaire.deps import SessionDep, bearer, count_failed_attempt
 from inventaire.exceptions import Unauthorized
 from inventaire.web import sessions
 from inventaire.web.deps import COOKIE
@@ -38,6 +38,7 @@ def reader_known(
             auth_service.authenticate(db_session=db_session, raw=credentials.credentials)
             return True
         except Unauthorized:
+            count_failed_attempt(db_session, request)  # 429 once over the limit
             return False
     return sessions.viewer_of(db_session=db_session, cookie=request.cookies.get(COOKIE)) is not None
 

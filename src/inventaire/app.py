@@ -8,13 +8,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from inventaire import __version__, api_docs, errors
-from inventaire.admission import AdmissionLimit
+from inventaire.admission import AdmissionLimit, BodyFirst
 from inventaire.ateliers.views import router as ateliers_router
 from inventaire.auth import redaction
 from inventaire.catalogue.views import router as catalogue_router
 from inventaire.checks.views import router as checks_router
 from inventaire.config import Settings, get_settings
-from inventaire.database import make_engine, make_sessionmaker
+from inventaire.database import engine_for, make_sessionmaker
 from inventaire.deductions.views import router as deductions_router
 from inventaire.demandes.views import router as demandes_router
 from inventaire.deps import known_query_only
@@ -76,6 +76,26 @@ class BodySizeLimit:
         await response(scope, _disconnected, send)
 
 
+class StrictTransport:
+    """HSTS on every answer when the public address is https: browsers then never try http."""
+
+    HEADER = (b"strict-transport-security", b"max-age=31536000")
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def with_hsts(message):
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), self.HEADER]
+            await send(message)
+
+        await self.app(scope, receive, with_hsts)
+
+
 async def _disconnected() -> dict:
     return {"type": "http.disconnect"}
 
@@ -84,7 +104,7 @@ def create_app(settings: Settings | None = None, session_factory: sessionmaker[S
     """Build the application for these settings (tests pass their own session factory)."""
     settings = settings or get_settings()
     if session_factory is None:
-        session_factory = make_sessionmaker(make_engine(settings.database_url, sqlite_busy_ms=settings.sqlite_busy_ms))
+        session_factory = make_sessionmaker(engine_for(settings))
     app = FastAPI(
         title="Inventaire",
         version=__version__,
@@ -110,4 +130,7 @@ def create_app(settings: Settings | None = None, session_factory: sessionmaker[S
 
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(AdmissionLimit, limit=settings.max_requests)
+    app.add_middleware(BodyFirst, timeout=settings.body_timeout, max_bytes=settings.max_body_bytes)
+    if settings.public_https:
+        app.add_middleware(StrictTransport)  # outermost: every answer, refusals included
     return app

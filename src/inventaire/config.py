@@ -1,12 +1,24 @@
 """One settings object, read from the environment."""
 
 from decimal import Decimal
+from enum import StrEnum
 from functools import lru_cache
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 from inventaire.enums import SmtpSecurity
+
+# Supabase's transaction-mode pooler (Supavisor) listens on this port; its session pooler on 5432.
+TRANSACTION_POOLER_PORT = 6543
+
+
+class Pooler(StrEnum):
+    """What stands between the service and PostgreSQL (INVENTAIRE_DB_POOLER)."""
+
+    SESSION = "session"  # nothing, or a session-mode pooler: a connection is ours until we close it
+    TRANSACTION = "transaction"  # PgBouncer pool_mode=transaction: another server connection each transaction
 
 
 class Settings(BaseSettings):
@@ -16,9 +28,9 @@ class Settings(BaseSettings):
 
     # DATABASE_URL has no prefix: it is the name hosting platforms (and Supabase guides) use.
     database_url: str = Field(default="sqlite:///inventaire.db", validation_alias="DATABASE_URL")
+    # None: detected from the URL's port (6543 is Supabase's transaction pooler).
+    db_pooler: Pooler | None = None
     seuil_defaut: Decimal = Decimal("5.0")
-    # The public address (https://stock.example.com) used in every link a person receives.
-    base_url: str | None = None
     tz: str = "America/Montreal"
 
     smtp_host: str | None = None
@@ -44,6 +56,20 @@ class Settings(BaseSettings):
     # How long a second check waits for a running one before answering 409.
     check_lock_timeout: float = Field(default=30.0, gt=0, le=600)
 
+    # The public address people use (https://stock.example.com): every link a person receives
+    # (first-start banner, e-mails, Slack, Discord, login links) starts with it; https turns on
+    # Secure cookies and HSTS. None: links point at the local server, e-mails carry none.
+    base_url: str | None = None
+    # Set by Render (https://<service>.onrender.com): the public address when base_url is unset.
+    render_external_url: str | None = Field(default=None, validation_alias="RENDER_EXTERNAL_URL")
+    # `serve` without --host/--port: Render sets PORT (and the service must listen on 0.0.0.0).
+    host: str = Field(default="127.0.0.1", validation_alias="HOST")
+    port: int = Field(default=8000, ge=1, le=65535, validation_alias="PORT")
+    # Render sets RENDER=true: its disk does not survive a deploy (see ephemeral_sqlite).
+    render: bool = Field(default=False, validation_alias="RENDER")
+    # Proxies whose X-Forwarded-For/-Proto are believed (uvicorn's variable and default): the
+    # client address then counts for throttling. "*" on Render, whose proxy is the only peer.
+    forwarded_allow_ips: str = Field(default="127.0.0.1,::1", validation_alias="FORWARDED_ALLOW_IPS")
     # Gazelle (invoices → deductions); see the README's "Gazelle" section.
     gazelle_api_url: str = "https://gazelleapp.io/graphql/private/"
     gazelle_token_url: str = "https://gazelleapp.io/developer/oauth/token"
@@ -59,7 +85,12 @@ class Settings(BaseSettings):
     gazelle_late_hours: float = Field(default=26.0, gt=0)  # the dashboard warns when no sync succeeded for this long
     gazelle_lock_minutes: float = Field(default=30.0, gt=0)  # a run "in progress" older than this crashed
 
+    # Failed authentications (bad tokens, logins) one client address may make in a minute before 429.
+    auth_failures_per_minute: int = Field(default=20, ge=1)
+
     max_body_bytes: int = 1_000_000
+    # Seconds a client has to send its whole request body (408 after), before it is admitted.
+    body_timeout: float = Field(default=15.0, gt=0, le=600)
     # Requests served at once per worker (others wait their turn); see admission.py.
     max_requests: int = Field(default=30, ge=1, le=1000)
     idempotency_hours: int = Field(default=24, ge=24)  # keys are kept at least this long
@@ -73,6 +104,44 @@ class Settings(BaseSettings):
             if value.startswith(prefix):
                 return "postgresql+psycopg://" + value[len(prefix):]
         return value
+
+    @field_validator("base_url", "render_external_url")
+    @classmethod
+    def check_base_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith(("http://", "https://")) or "?" in value or "#" in value:
+            raise ValueError("INVENTAIRE_BASE_URL : adresse http:// ou https:// attendue, sans ? ni #")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def base_url_on_render(self) -> "Settings":
+        if self.base_url is None and self.render_external_url:
+            self.base_url = self.check_base_url(self.render_external_url)
+        return self
+
+    @property
+    def public_https(self) -> bool:
+        """Whether people reach the service over https (behind Render's proxy, for instance)."""
+        return bool(self.base_url and self.base_url.startswith("https://"))
+
+    def link(self, path: str) -> str | None:
+        """The public address of a path of this service, or None without INVENTAIRE_BASE_URL."""
+        return f"{self.base_url}{path}" if self.base_url else None
+
+    @property
+    def ephemeral_sqlite(self) -> bool:
+        """An SQLite file on a host whose disk is wiped at each deploy: every record would be lost."""
+        return self.render and self.database_url.startswith("sqlite")
+
+    @property
+    def transaction_pooler(self) -> bool:
+        """Whether each transaction may run on a different server connection (no prepared statements then)."""
+        if self.db_pooler is not None:
+            return self.db_pooler == Pooler.TRANSACTION
+        if not self.database_url.startswith("postgresql"):
+            return False
+        return make_url(self.database_url).port == TRANSACTION_POOLER_PORT
 
     @property
     def gazelle_configured(self) -> bool:

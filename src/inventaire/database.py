@@ -13,6 +13,8 @@ from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from inventaire.config import Settings
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -152,8 +154,15 @@ def _to_json(value) -> str:
     return pydantic_core.to_json(value).decode()
 
 
-def make_engine(url: str, *, sqlite_busy_ms: int = 30_000, **kwargs) -> Engine:
-    """An engine for the URL, with the per-dialect settings this service relies on."""
+def make_engine(url: str, *, sqlite_busy_ms: int = 30_000, transaction_pooler: bool = False, **kwargs) -> Engine:
+    """An engine for the URL, with the per-dialect settings this service relies on.
+
+    Behind a transaction-mode pooler each transaction may get another server connection:
+    psycopg's automatic prepared statements (after 5 runs of a query) then meet a server that
+    never saw them, or one where another client's "_pg3_0" already exists, so they are off.
+    Everything else this service keeps per connection is transaction-scoped already (the
+    check's advisory lock is pg_advisory_xact_lock, its lock_timeout a set_config(..., true)).
+    """
     kwargs.setdefault("json_serializer", _to_json)
     kwargs.setdefault("json_deserializer", pydantic_core.from_json)  # 4 ms instead of 7 for that report
     if url.startswith("sqlite"):
@@ -163,10 +172,19 @@ def make_engine(url: str, *, sqlite_busy_ms: int = 30_000, **kwargs) -> Engine:
         return engine
     # An unreachable server fails in seconds (503) instead of hanging on the OS's TCP timeout.
     kwargs.setdefault("connect_args", {"connect_timeout": 10})
+    if transaction_pooler:
+        kwargs["connect_args"] = {**kwargs["connect_args"], "prepare_threshold": None}
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
     return create_engine(url, **kwargs)
+
+
+def engine_for(settings: Settings) -> Engine:
+    """The engine the settings describe (database URL, SQLite busy timeout, pooler)."""
+    return make_engine(
+        settings.database_url, sqlite_busy_ms=settings.sqlite_busy_ms, transaction_pooler=settings.transaction_pooler
+    )
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

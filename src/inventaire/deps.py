@@ -10,14 +10,16 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import HTTPConnection
 
 from inventaire.audit import service as audit
 from inventaire.auth import service as auth_service
+from inventaire.auth import throttle
 from inventaire.auth.service import Principal
 from inventaire.config import Settings
 from inventaire.database import finish
 from inventaire.enums import Role
-from inventaire.exceptions import Forbidden, InvalidInput
+from inventaire.exceptions import Forbidden, InvalidInput, Unauthorized
 
 bearer = HTTPBearer(auto_error=False, description="Jeton d'API : `Authorization: Bearer <jeton>`.")
 
@@ -54,14 +56,32 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_db, scope="function")]
 
 
+def count_failed_attempt(db_session: Session, connection: HTTPConnection) -> None:
+    """Count a failed authentication and commit it now: the request itself fails and rolls back.
+
+    429 (TooManyAttempts) once the address is over the limit (auth/throttle.py).
+    """
+    db_session.rollback()  # end the lookup's transaction first (SQLite: one writer at a time)
+    try:
+        throttle.count_failure(db_session=db_session, adresse=throttle.client_address(connection),
+                               limit=connection.app.state.settings.auth_failures_per_minute)
+    finally:
+        db_session.commit()
+
+
 def get_current_user(
+    request: Request,
     db_session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
-    """The authenticated caller (401 otherwise); marks the token as used."""
-    principal = auth_service.authenticate(
-        db_session=db_session, raw=credentials.credentials if credentials else None
-    )
+    """The authenticated caller (401 otherwise, 429 after too many failures); marks the token as used."""
+    raw = credentials.credentials if credentials else None
+    try:
+        principal = auth_service.authenticate(db_session=db_session, raw=raw)
+    except Unauthorized:
+        if raw:  # a token was presented and refused (no token at all is not an attempt)
+            count_failed_attempt(db_session, request)
+        raise
     auth_service.touch(db_session=db_session, token_id=principal.token_id, last_used_at=principal.last_used_at)
     audit.set_author(db_session, principal.nom)
     return principal

@@ -126,7 +126,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def domain_error(_request: Request, exc: DomainError):
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else exc.headers
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
 
     @app.exception_handler(RequestValidationError)
@@ -202,6 +202,7 @@ ERROR_DESCRIPTIONS = {
     409: "Conflit : doublon, stock insuffisant, stock changé depuis la lecture, ou vérification en cours.",
     413: "Corps de requête trop volumineux.",
     422: "Entrée invalide (un message par champ), ou clé d'idempotence déjà utilisée pour une autre requête.",
+    429: "Trop d'authentifications échouées depuis cette adresse : réessayer après « Retry-After » secondes.",
     503: "Base de données momentanément indisponible : réessayer après « Retry-After » secondes.",
 }
 
@@ -212,6 +213,6 @@ def documented(*statuses: int) -> dict:
 
 
 # Any /inventaire route may answer these: authentication, role, size limit, input, database.
-EVERY_ROUTE = documented(401, 403, 413, 422, 503)
+EVERY_ROUTE = documented(401, 403, 413, 422, 429, 503)
 NOT_FOUND = documented(404)
 CONFLICT = documented(409)

@@ -3,6 +3,7 @@
 
 class DomainError(Exception):
     status_code = 400
+    headers: dict[str, str] | None = None
 
     def __init__(self, detail: str):
         super().__init__(detail)
@@ -31,3 +32,11 @@ class Forbidden(DomainError):
 
 class Unavailable(DomainError):
     status_code = 503
+
+
+class TooManyAttempts(DomainError):
+    status_code = 429
+
+    def __init__(self, detail: str, *, retry_after: int):
+        super().__init__(detail)
+        self.headers = {"Retry-After": str(retry_after)}

@@ -14,9 +14,11 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    """Bring the database at `url` to `revision`."""
-    command.upgrade(alembic_config(url), revision)
+def upgrade(url: str, revision: str = "head", *, db_pooler: str | None = None) -> None:
+    """Bring the database at `url` to `revision` (`db_pooler` overrides INVENTAIRE_DB_POOLER)."""
+    config = alembic_config(url)
+    config.attributes["db_pooler"] = db_pooler
+    command.upgrade(config, revision)
 
 
 class MigrationRefused(Exception):

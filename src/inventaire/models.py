@@ -3,7 +3,7 @@
 from inventaire.ateliers.models import Workshop
 from inventaire.audit.models import AuditEntry
 from inventaire.audit.service import track
-from inventaire.auth.models import ApiToken
+from inventaire.auth.models import ApiToken, AuthFailure
 from inventaire.catalogue.models import Product
 from inventaire.checks.models import Notification, Verification
 from inventaire.database import Base
@@ -18,7 +18,7 @@ from inventaire.techniciens.models import Technician
 from inventaire.web.models import WebSession
 
 __all__ = [
-    "ApiToken", "AuditEntry", "Base", "ConsumptionRule", "DeductedService", "Deduction", "GazelleSync",
+    "ApiToken", "AuditEntry", "AuthFailure", "Base", "ConsumptionRule", "DeductedService", "Deduction", "GazelleSync",
     "GazelleToken", "IdempotencyKey", "Location", "Notification", "Product", "StockLine", "StockRequest", "Technician",
     "Transaction", "Verification", "WebSession", "Workshop",
 ]

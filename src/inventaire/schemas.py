@@ -12,6 +12,7 @@ import annotated_types
 from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from inventaire.names import REFUSED_CLASS
 from inventaire.quantities import (
     DIGITS,
     MAX_MONEY,
@@ -56,10 +57,10 @@ WHITESPACE = r"\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205
 TRIMMED = rf"[{WHITESPACE}]"
 
 
-def text_pattern(max_length: int, min_length: int = 1) -> str:
+def text_pattern(max_length: int, min_length: int = 1, refused: str = "") -> str:
     """What PersonText accepts, as a pattern: lengths count after trimming, which maxLength cannot say."""
-    edge = f"[^{WHITESPACE}{CONTROL_CLASS}]"
-    core = rf"{edge}([^{CONTROL_CLASS}]{{0,{max_length - 2}}}{edge})?"
+    edge = f"[^{WHITESPACE}{CONTROL_CLASS}{refused}]"
+    core = rf"{edge}([^{CONTROL_CLASS}{refused}]{{0,{max_length - 2}}}{edge})?"
     return rf"^{TRIMMED}*{core}{TRIMMED}*$" if min_length else rf"^{TRIMMED}*({core})?{TRIMMED}*$"
 
 
@@ -72,12 +73,13 @@ class PersonText(annotated_types.GroupedMetadata):
 
     max_length: int
     min_length: int = 1
+    refused: str = ""  # more characters refused, as a regex class body (names: inventaire.names)
 
     def __iter__(self) -> Iterator[Any]:
         yield StringConstraints(strip_whitespace=True, min_length=self.min_length, max_length=self.max_length)
         yield Printable
         yield WithJsonSchema({
-            "type": "string", "pattern": text_pattern(self.max_length, self.min_length),
+            "type": "string", "pattern": text_pattern(self.max_length, self.min_length, self.refused),
             "description": f"{self.min_length} à {self.max_length} caractères, sans caractère de contrôle "
                            "(les espaces autour sont retirés).",
         }, mode="validation")
@@ -132,7 +134,8 @@ MoneyIn = Annotated[
 DecimalOut = Annotated[Decimal, _DECIMAL_OUT, _NUMBER_OUT]
 
 Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN), Field(examples=["CORD-001"])]
-Name = Annotated[str, PersonText(60), Field(examples=["Allan"])]
+# A person's name: also without "/", "\\" or invisible characters (the rule: inventaire/names.py).
+Name = Annotated[str, PersonText(60, refused=REFUSED_CLASS), Field(examples=["Allan"])]
 
 
 def to_utc_iso(value: dt.datetime) -> str:

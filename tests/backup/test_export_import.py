@@ -140,6 +140,10 @@ BAD_FOLDERS = [
      "colonnes inconnues dans « catalogue » : pirate"),
     ('{"format": "inventaire-export", "version": 1, "tables": {"catalogue": [{"id": 1, "prix_unitaire": "abc"}]}}',
      "produits_catalogue.prix_unitaire : valeur invalide « abc »"),
+    # Year 1 at +01:00 is before year 1 in UTC: refused as invalid rather than overflowing.
+    ('{"format": "inventaire-export", "version": 1, "tables": {"catalogue": [{"id": 1, '
+     '"created_at": "0001-01-01T00:00:00+01:00"}]}}',
+     "produits_catalogue.created_at : valeur invalide « 0001-01-01T00:00:00+01:00 »"),
 ]
 
 

@@ -6,6 +6,8 @@ import pytest
 
 from tests.helpers import build_seed_data, make_line, make_product, make_technician
 
+pytestmark = pytest.mark.pooler  # also through a transaction-mode PgBouncer
+
 
 @pytest.fixture
 def seed_like(db_session):

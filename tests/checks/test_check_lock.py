@@ -14,6 +14,8 @@ from tests.helpers import make_line, make_product, make_technician
 from tests.live import live_server
 from tests.servers import DISCORD_PATH, OFFICE, SLACK_PATH
 
+pytestmark = pytest.mark.pooler  # also through a transaction-mode PgBouncer
+
 
 def seed(server) -> list[str]:
     """Allan's van with two alerts, and four cron tokens (one per caller, as cron and people have)."""
@@ -48,12 +50,12 @@ def test_concurrent_checks_send_exactly_one_set(fresh_database, smtp, webhooks):
         assert etats == ["nouvelle", "persistante", "persistante", "persistante"]
 
 
-def _hold_lock(url: str, backend: str):
+def _hold_lock(db):
     """Another session holding the check lock (PostgreSQL) or SQLite's write lock, until committed."""
-    engine = make_engine(url)
+    engine = make_engine(db.url, transaction_pooler=db.pooled)
     connection = engine.connect()
     transaction = connection.begin()  # BEGIN IMMEDIATE on SQLite: the write lock
-    if backend == "postgresql":
+    if db.backend != "sqlite":  # through PgBouncer too: the lock lives as long as the transaction
         connection.execute(select(func.pg_advisory_xact_lock(CHECK_LOCK_KEY)))
     return engine, connection, transaction
 
@@ -61,7 +63,7 @@ def _hold_lock(url: str, backend: str):
 def test_a_second_check_waits_for_the_first(fresh_database, backend):
     with live_server(fresh_database.url) as server:
         seed(server)
-        engine, connection, transaction = _hold_lock(fresh_database.url, backend)
+        engine, connection, transaction = _hold_lock(fresh_database)
         result = {}
 
         def check():
@@ -82,11 +84,11 @@ def test_a_second_check_waits_for_the_first(fresh_database, backend):
 
 
 def test_a_check_that_waits_too_long_answers_409(fresh_database, backend):
-    if backend != "postgresql":
+    if backend == "sqlite":
         pytest.skip("SQLite waits for its write lock (busy timeout) and answers 503 after it")
     with live_server(fresh_database.url, check_lock_timeout=0.3) as server:
         seed(server)
-        engine, connection, transaction = _hold_lock(fresh_database.url, backend)
+        engine, connection, transaction = _hold_lock(fresh_database)
         try:
             with server.client() as c:
                 response = c.post("/inventaire/check-stock")

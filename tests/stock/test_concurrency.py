@@ -6,11 +6,14 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import func, select
 
 from inventaire.stock.ledger import ledger_sum
 from inventaire.stock.models import StockLine, Transaction
 from tests.helpers import make_line, make_product, make_technician
+
+pytestmark = pytest.mark.pooler  # also through a transaction-mode PgBouncer
 
 ADJUST = "/inventaire/stock/ajuster"
 COUNT = "/inventaire/stock/compter"

@@ -46,7 +46,8 @@ def test_links_use_the_public_address_when_set(settings, session_factory, allan,
     from tests.helpers import log_in
 
     public = Settings(DATABASE_URL=settings.database_url, base_url="https://stock.example.com/")
-    with TestClient(create_app(public, session_factory=session_factory)) as client:
+    # Over https, as behind the public address: its cookies are Secure (INVENTAIRE_BASE_URL is https).
+    with TestClient(create_app(public, session_factory=session_factory), base_url="https://testserver") as client:
         client.csrf = log_in(client, admin_token)
         text = client.post("/acces", data=_form(client)).text
     assert re.search(r'href="https://stock\.example\.com/connexion\?jeton=inv_', text)

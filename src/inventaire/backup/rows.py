@@ -18,6 +18,7 @@ from sqlalchemy.sql.elements import KeyedColumnElement
 from inventaire.ateliers.models import Workshop
 from inventaire.catalogue.models import Product
 from inventaire.database import ScaledDecimal, UTCDateTime
+from inventaire.dates import in_range
 from inventaire.emplacements.models import Location, LocationKind
 from inventaire.stock.models import StockLine, Transaction
 from inventaire.techniciens.models import Technician
@@ -88,7 +89,7 @@ def decode(column: Column, value):
             moment = dt.datetime.fromisoformat(str(value))
             if moment.tzinfo is None:
                 raise ValueError("naive")
-            return moment
+            return in_range(moment)
         if isinstance(column.type, Boolean):
             if isinstance(value, bool):
                 return value

@@ -22,7 +22,7 @@ from inventaire import workflows
 from inventaire.checks import lock
 from inventaire.checks.models import Verification
 from inventaire.config import Settings
-from inventaire.database import make_engine, make_sessionmaker, session_scope, utcnow
+from inventaire.database import engine_for, make_sessionmaker, session_scope, utcnow
 from inventaire.exceptions import DomainError, InvalidInput
 
 log = logging.getLogger(__name__)
@@ -145,7 +145,7 @@ def start(settings: Settings) -> BackgroundScheduler | None:
     """Start the scheduler of `serve` on its own engine; None when no schedule is set."""
     if not settings.check_cron and not settings.gazelle_cron:
         return None
-    engine = make_engine(settings.database_url, sqlite_busy_ms=settings.sqlite_busy_ms)
+    engine = engine_for(settings)
     scheduler = build_scheduler(settings, make_sessionmaker(engine))
     if scheduler is not None:
         scheduler.start()

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from inventaire.audit import service as audit
 from inventaire.config import Settings
-from inventaire.database import make_engine, make_sessionmaker, session_scope
+from inventaire.database import engine_for, make_sessionmaker, session_scope
 
 console = Console()
 err = Console(stderr=True)
@@ -84,7 +84,7 @@ def open_session(settings: Settings) -> Iterator[Session]:
     refusal = missing_database(settings.database_url)
     if refusal:
         fail(refusal)
-    engine = make_engine(settings.database_url, sqlite_busy_ms=settings.sqlite_busy_ms)
+    engine = engine_for(settings)
     try:
         with session_scope(make_sessionmaker(engine)) as session:
             audit.set_author(session, f"ligne de commande ({getpass.getuser()})")

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from inventaire.cli import backup, exports, francais  # noqa: F401  (francais: Typer's own words in French)
-from inventaire.cli.context import console, database_name, database_problem, fail, open_session
+from inventaire.cli.context import console, database_name, database_problem, err, fail, open_session
 from inventaire.cli.gazelle import gazelle_app
 from inventaire.cli.notifications import notifications_app
 from inventaire.cli.previsions import previsions_app
@@ -122,44 +122,63 @@ def check(
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="Adresse d'écoute")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port")] = 8000,
+    host: Annotated[str | None, typer.Option(help="Adresse d'écoute (défaut : HOST, sinon 127.0.0.1)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (défaut : PORT, sinon 8000)")] = None,
     workers: Annotated[int, typer.Option(help="Processus de travail (partagent la même base)")] = 1,
 ) -> None:
     """Sert l'API (et le tableau de bord) avec uvicorn.
 
-    Exemple : inventaire serve --host 0.0.0.0 --port 8000 --workers 2
+    Exemples :
+
+      inventaire serve --host 0.0.0.0 --port 8000 --workers 2
+
+      PORT=10000 HOST=0.0.0.0 inventaire serve    (comme sur Render)
     """
     import uvicorn
 
+    from inventaire.auth import links
     from inventaire.auth import service as auth_service
     from inventaire.cli.notifications import check_schedule, start_schedule
 
-    check_schedule(get_settings())  # a bad INVENTAIRE_CHECK_CRON stops here, before anything else
-    with open_session(get_settings()) as session:
+    settings = get_settings()
+    host, port = host or settings.host, port or settings.port
+    check_schedule(settings)  # a bad INVENTAIRE_CHECK_CRON stops here, before anything else
+    if settings.ephemeral_sqlite:
+        err.print(EPHEMERAL_SQLITE, highlight=False, soft_wrap=True)
+    with open_session(settings) as session:
         first_token = None
         if not auth_service.has_admin(db_session=session):
             first_token, _ = auth_service.create_token(db_session=session, role="admin", nom="administrateur")
     url_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    base = links.public_base(configured=settings.base_url, fallback=f"http://{url_host}:{port}")
     if first_token:
         console.print(
             "[bold]Premier démarrage : jeton administrateur créé (il ne sera plus affiché).[/]\n"
             f"  Jeton : {first_token}\n"
-            f"  Tableau de bord : http://{url_host}:{port}/connexion?jeton={first_token}",
+            f"  Tableau de bord : {links.login_link(base=base, raw=first_token)}",
             highlight=False, soft_wrap=True,
         )
     else:  # a second start: the first token was shown once; say where to log in and how to get one
         console.print(
-            f"Tableau de bord : http://{url_host}:{port}/connexion — connectez-vous avec un jeton "
+            f"Tableau de bord : {base}/connexion — connectez-vous avec un jeton "
             "administrateur (perdu ? « inventaire token create --role admin » en crée un autre).",
             highlight=False, soft_wrap=True,
         )
-    scheduler = start_schedule(get_settings())
+    scheduler = start_schedule(settings)
     try:
-        uvicorn.run("inventaire.asgi:app", host=host, port=port, workers=workers, log_level="info")
+        # Proxy headers (client address, https) are believed only from FORWARDED_ALLOW_IPS.
+        uvicorn.run("inventaire.asgi:app", host=host, port=port, workers=workers, log_level="info",
+                    proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips)
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
+
+
+EPHEMERAL_SQLITE = (
+    "[bold yellow]Attention :[/] la base est un fichier SQLite sur Render (RENDER=true), dont le disque "
+    "est effacé à chaque déploiement ou redémarrage : le stock et le journal seraient perdus. "
+    "Utilisez PostgreSQL (Supabase) : DATABASE_URL=postgresql://…"
+)
 
 
 @app.command()

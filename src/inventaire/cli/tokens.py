@@ -36,14 +36,14 @@ def create(
     from inventaire.auth import links, service
     from inventaire.techniciens import service as techniciens
 
+    settings = get_settings()
     try:
-        with open_session(get_settings()) as session:
+        with open_session(settings) as session:
             tech = techniciens.get_or_404(db_session=session, nom=technicien) if technicien else None
             raw, _token = service.create_token(db_session=session, role=role, nom=nom, technician=tech)
     except DomainError as exc:
         fail(exc.detail, 2)
     typer.echo(raw)
-    settings = get_settings()
     link = links.login_link(base=links.public_base(configured=settings.base_url), raw=raw)
     err.print(f"Lien de connexion : {link}", highlight=False, soft_wrap=True)
     if not settings.base_url:

@@ -9,13 +9,15 @@ location's id, so stock lines and ledger rows point at `emplacements.id` for bot
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from enum import StrEnum
 
 from sqlalchemy import Boolean, CheckConstraint, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inventaire.database import Base, UTCDateTime, utcnow
+from inventaire.names import clean_name, name_key
+
+__all__ = ["NOM_MAX", "Location", "LocationKind", "clean_name", "kind_check", "name_key"]
 
 NOM_MAX = 60
 
@@ -30,16 +32,6 @@ class LocationKind(StrEnum):
 def kind_check() -> str:
     """The CHECK constraint's text, derived from the enum."""
     return "genre IN (" + ", ".join(f"'{k.value}'" for k in LocationKind) + ")"
-
-
-def clean_name(nom: str) -> str:
-    """A name as stored: trimmed, single spaces, composed accents (NFC: "é" typed either way)."""
-    return unicodedata.normalize("NFC", " ".join(nom.split()))
-
-
-def name_key(nom: str) -> str:
-    """The case-insensitive key a name is found by (`nicolas` finds `Nicolas`)."""
-    return clean_name(nom).casefold()
 
 
 class Location(Base):

@@ -4,20 +4,22 @@ from alembic import context
 
 from inventaire import models
 from inventaire.config import Settings
-from inventaire.database import make_engine
+from inventaire.database import engine_for
 
 config = context.config
 target_metadata = models.Base.metadata
 
 
-def _url() -> str:
+def _settings() -> Settings:
+    """The environment's settings (INVENTAIRE_DB_POOLER too), with the URL given to Alembic if any."""
     url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option("sqlalchemy.url")
-    return Settings(DATABASE_URL=url).database_url if url else Settings().database_url
+    overrides = {"db_pooler": config.attributes["db_pooler"]} if config.attributes.get("db_pooler") else {}
+    return Settings(DATABASE_URL=url, **overrides) if url else Settings(**overrides)
 
 
 def run_migrations_offline() -> None:
     context.configure(
-        url=_url(), target_metadata=target_metadata, literal_binds=True,
+        url=_settings().database_url, target_metadata=target_metadata, literal_binds=True,
         render_as_batch=True, dialect_opts={"paramstyle": "named"},
     )
     with context.begin_transaction():
@@ -29,7 +31,7 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = make_engine(_url())
+    engine = engine_for(_settings())
     with engine.connect() as connection:
         _run(connection)
     engine.dispose()

@@ -242,7 +242,7 @@ def transfer(
 ) -> Transfer:
     """Move a quantity between two locations: two linked `transfert` rows, or nothing when short."""
     if source.id == target.id:
-        raise Conflict("Un transfert va d'un emplacement à un autre : « de » et « vers » sont identiques.")
+        raise InvalidInput("Un transfert va d'un emplacement à un autre : « de » et « vers » sont identiques.")
     if quantity <= 0:
         raise InvalidInput("La quantité à transférer doit être positive.")
     check_divisible(product, quantity)

@@ -7,15 +7,16 @@ from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
-from pydantic import BeforeValidator
+from pydantic import AfterValidator, BeforeValidator
 
 from inventaire.catalogue import service as catalogue
+from inventaire.dates import YEAR_PATTERN, checked
 from inventaire.deps import AdminUser, SessionDep, SettingsDep, StaffUser, ensure_own_stock
 from inventaire.emplacements import service as locations
 from inventaire.enums import Role, TransactionType
 from inventaire.errors import CONFLICT, NOT_FOUND
 from inventaire.idempotency.routing import IdempotentRoute
-from inventaire.schemas import CODE_PATTERN, PersonText
+from inventaire.schemas import CODE_PATTERN
 from inventaire.stock import ledger, service
 from inventaire.stock.models import StockLine, Transaction
 from inventaire.stock.schemas import (
@@ -132,11 +133,12 @@ def list_transactions(
     technicien: str | None = Query(None, min_length=1, max_length=60),
     code_produit: str | None = Query(None, pattern=CODE_PATTERN),
     type: TransactionType | None = Query(None),
-    depuis: dt.datetime | None = Query(None, description="ISO 8601, inclus"),
-    jusqu_a: Annotated[dt.datetime | None, BeforeValidator(_end_of_day), Query(
+    depuis: Annotated[dt.datetime | None, AfterValidator(checked), Query(
+        description="ISO 8601, inclus", json_schema_extra={"pattern": YEAR_PATTERN})] = None,
+    jusqu_a: Annotated[dt.datetime | None, BeforeValidator(_end_of_day), AfterValidator(checked), Query(
+        json_schema_extra={"pattern": YEAR_PATTERN},
         description="ISO 8601, inclus ; une date seule (2025-12-09) inclut toute la journée")] = None,
-    reference: Annotated[Annotated[str, PersonText(120)] | None,
-                         Query(description="Référence exacte, ex. : Facture #7140")] = None,
+    reference: str | None = Query(None, max_length=120, description="Référence exacte, ex. : Facture #7140"),
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0, le=10_000_000),
 ):

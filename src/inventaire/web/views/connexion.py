@@ -8,11 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
+from inventaire.auth import throttle
 from inventaire.deps import SessionDep
-from inventaire.exceptions import DomainError
+from inventaire.exceptions import DomainError, TooManyAttempts, Unauthorized
 from inventaire.web import sessions
 from inventaire.web.deps import COOKIE, FormData, PageUser, same_origin, session_viewer, submitted_csrf
-from inventaire.web.render import PageRoute, refuse, render
+from inventaire.web.render import PageRoute, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -21,8 +22,10 @@ LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]")
 
 
 def secure_cookies(request: Request) -> bool:
-    """Secure cookies over https, and on the loopback where browsers accept them over http."""
-    return request.url.scheme == "https" or request.url.hostname in LOCAL_HOSTS
+    """Secure cookies over https (or when the public address is https, whatever the proxy says),
+    and on the loopback where browsers accept them over http."""
+    return (request.url.scheme == "https" or request.url.hostname in LOCAL_HOSTS
+            or request.app.state.settings.public_https)
 
 
 def safe_next(target: str | None) -> str | None:
@@ -46,8 +49,16 @@ def _log_in(request: Request, db_session, raw: str, suite: str | None) -> Respon
     try:
         cookie, row = sessions.open_session(db_session=db_session, raw_token=raw)
     except DomainError as exc:
-        status, detail = exc.status_code, exc.detail
-        return refuse(db_session, lambda: _form(request, status, erreur=detail, suite=suite))
+        db_session.rollback()
+        if isinstance(exc, Unauthorized) and raw:
+            try:  # committed by the request with the form it answers
+                throttle.count_failure(db_session=db_session, adresse=throttle.client_address(request),
+                                       limit=request.app.state.settings.auth_failures_per_minute)
+            except TooManyAttempts as refused:
+                exc = refused
+        response = _form(request, exc.status_code, erreur=exc.detail, suite=suite)
+        response.headers.update(exc.headers or {})
+        return response
     technicien = row.token.technicien.nom if row.token.technicien else None
     response = RedirectResponse(safe_next(suite) or sessions.home_page(row.token.role, technicien), status_code=303)
     response.set_cookie(COOKIE, cookie, max_age=int(sessions.LIFETIME.total_seconds()), httponly=True,

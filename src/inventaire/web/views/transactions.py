@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
 from inventaire.catalogue import service as catalogue
+from inventaire.dates import in_range
 from inventaire.deps import SessionDep, SettingsDep
 from inventaire.emplacements import service as locations
 from inventaire.enums import TransactionType
@@ -68,6 +69,10 @@ def _day(text: str, label: str, zone: ZoneInfo, end: bool) -> dt.datetime | None
         day = dt.date.fromisoformat(text)
     except ValueError:
         raise InvalidInput(f"{label} : date invalide « {text} » (format AAAA-MM-JJ).") from None
+    try:
+        in_range(day)
+    except ValueError as exc:
+        raise InvalidInput(f"{label} : {exc} (« {text} »).") from None
     start = dt.datetime.combine(day, dt.time(), zone)
     return start + dt.timedelta(days=1, microseconds=-1) if end else start
 

@@ -1,0 +1,72 @@
+"""Names people give (technicians, workshops): what is accepted, and the key that finds them.
+
+A name appears in addresses (`/inventaire/stock/{nom}`), so « Jean/Paul » was accepted and then
+unreachable (405/404). Invisible characters (zero-width space, soft hyphen: Unicode category
+Cf) and control characters made a second « Allan » that nobody could tell from the first, and
+so did fullwidth letters (« Ａｌｌａｎ »). Names are therefore refused with those characters,
+and compared under NFKC and case folding, so look-alikes are the same name.
+"""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+
+FORBIDDEN = "/\\"  # path separators (a proxy may turn "\" into "/")
+
+
+def _refused(char: str) -> bool:
+    """Control characters that are not spaces (spaces become single spaces), and invisible formats."""
+    category = unicodedata.category(char)
+    return (category == "Cc" and not char.isspace()) or category == "Cf"
+
+
+def _refused_ranges() -> str:
+    """Every refused character, as regex class ranges of the characters themselves."""
+    codes = [c for c in range(sys.maxunicode + 1) if _refused(chr(c))]
+    ranges, start = [], codes[0]
+    for previous, code in zip(codes, [*codes[1:], -1], strict=True):
+        if code != previous + 1:
+            ranges.append(chr(start) if start == previous else f"{chr(start)}-{chr(previous)}")
+            start = code
+    return "".join(ranges)
+
+
+# What a name may not contain, as the body of a regex class (the OpenAPI pattern of names).
+REFUSED_CLASS = "/\\\\" + _refused_ranges()
+
+
+def clean_name(nom: str) -> str:
+    """A name as stored and shown: trimmed, single spaces, composed accents (NFC: "é" typed either way)."""
+    return unicodedata.normalize("NFC", " ".join(nom.split()))
+
+
+def name_key(nom: str) -> str:
+    """The key a name is found and compared by: NFKC with case folding (`ＡＬＬＡＮ`, `allan`, `Allan` are one)."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", clean_name(nom)).casefold())
+
+
+def name_problem(nom: str) -> str | None:
+    """Why this name cannot be used (French), or None when it can (spaces of any kind are fine)."""
+    for char in clean_name(nom):
+        if char in FORBIDDEN:
+            return f"ne doit pas contenir « {char} » (le nom figure dans des adresses)"
+        if _refused(char):
+            if unicodedata.category(char) == "Cc":
+                return "ne doit pas contenir de caractères de contrôle"
+            return f"ne doit pas contenir de caractère invisible (U+{ord(char):04X})"
+    return None
+
+
+def checked_name(nom: str, *, what: str, max_length: int) -> str:
+    """The name to store (clean_name), or ValueError (French) saying what is wrong with it."""
+    problem = name_problem(nom)
+    if problem is not None:
+        raise ValueError(f"{what} {problem}")
+    nom = clean_name(nom)
+    if not nom:
+        raise ValueError(f"{what} ne doit pas être vide")
+    if len(name_key(nom)) > max_length:  # "ß" folds to "ss", "ﬁ" to "fi"
+        raise ValueError(
+            f"{what} trop long : au plus {max_length} caractères une fois en minuscules (« ß » en compte deux)")
+    return nom

@@ -26,6 +26,9 @@ router = APIRouter(include_in_schema=False)
 VENDOR = "/static/vendor"
 SWAGGER_UI = "5.35.0"
 REDOC = "2.5.1"
+# ReDoc draws Redocly's logo from their CDN; the browser is told to load images from here only,
+# so the logo is not fetched and ReDoc leaves it out (its error handler hides the image).
+LOCAL_IMAGES_ONLY = {"Content-Security-Policy": "img-src 'self' data: blob:"}
 
 
 def reader_known(
@@ -73,11 +76,13 @@ def swagger_page(request: Request, known: Reader):
 def redoc_page(request: Request, known: Reader):
     if not known:
         return _login("/redoc")
-    return get_redoc_html(
+    page = get_redoc_html(
         openapi_url="/openapi.json", title=f"{request.app.title} — API",
         redoc_js_url=f"{VENDOR}/redoc/redoc.standalone.js?v={REDOC}",
         redoc_favicon_url=f"{VENDOR}/swagger-ui/favicon-32x32.png", with_google_fonts=False,
     )
+    page.headers.update(LOCAL_IMAGES_ONLY)
+    return page
 
 
 def install(app: FastAPI) -> None:

@@ -97,6 +97,29 @@ def test_edit_changes_and_clears_fields(pages, db_session):
         "Corde renommée", Decimal("20.00"), None, None)
 
 
+def test_divisible_follows_the_unit_unless_chosen(pages, db_session):
+    new_form = pages.get("/catalogue/nouveau").text
+    assert 'name="divisible"' in new_form and "Selon l'unité" in new_form
+    pages.post("/catalogue/nouveau", data={"csrf": pages.csrf, **_form(code_produit="FEUT-1", unite="m")})
+    pages.post("/catalogue/nouveau", data={"csrf": pages.csrf, **_form(code_produit="MART-1", unite="unité")})
+    pages.post("/catalogue/nouveau", data={"csrf": pages.csrf, **_form(code_produit="SACH-1", unite="unité",
+                                                                          divisible="true")})
+    assert [_product(db_session, code).divisible for code in ("FEUT-1", "MART-1", "SACH-1")] == [True, False, True]
+    edit = pages.get("/catalogue/MART-1/modifier").text
+    assert '<option value="false" selected>' in edit and "Selon l'unité" not in edit
+    pages.post("/catalogue/MART-1/modifier", data={"csrf": pages.csrf, **_form(unite="unité", divisible="true")})
+    assert _product(db_session, "MART-1").divisible is True
+
+
+def test_a_bad_divisible_choice_is_refused_next_to_the_field(pages, db_session):
+    make_product(db_session, code_produit="CORD-099", unite="unité", divisible=False)
+    db_session.commit()
+    response = pages.post("/catalogue/CORD-099/modifier", data={"csrf": pages.csrf, **_form(divisible="peut-être")})
+    assert response.status_code == 422
+    assert _field_error(response.text, "divisible") == "choisissez « Permises » ou « Refusées »"
+    assert _product(db_session, "CORD-099").divisible is False
+
+
 def test_edit_refuses_a_bad_price_and_changes_nothing(pages, db_session):
     make_product(db_session, code_produit="CORD-099", prix_unitaire=Decimal("10"))
     db_session.commit()

@@ -18,6 +18,7 @@ REQUIRED = "champ obligatoire"
 FRIENDLIER = {
     ("code_produit", "string_pattern_mismatch"):
         "lettres, chiffres, « . », « _ » ou « - » seulement, sans espace (40 au plus)",
+    ("divisible", "bool_parsing"): "choisissez « Permises » ou « Refusées »",
 }
 
 

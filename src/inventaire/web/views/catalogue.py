@@ -22,7 +22,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 CodePath = Path(pattern=CODE_PATTERN)
 DECIMALS = {"prix_unitaire", "prix_vente", "seuil_reorder"}
 FIELDS = ("code_produit", "nom_produit", "categorie", "unite", "prix_unitaire", "prix_vente",
-          "fournisseur", "seuil_reorder")
+          "fournisseur", "seuil_reorder", "divisible")
 STATUSES = {"actifs": True, "archives": False, "tous": None}
 NOTICES = {"ajoute": "Produit « {} » ajouté.", "modifie": "Produit « {} » modifié.",
            "archive": "Produit « {} » archivé : il sort des listes et des vérifications, son historique reste.",
@@ -59,7 +59,12 @@ def _values_of(product) -> dict[str, str]:
     values = {}
     for name in FIELDS:
         value = getattr(product, name)
-        values[name] = editable(value) if name in DECIMALS else "" if value is None else str(value)
+        if name in DECIMALS:
+            values[name] = editable(value)
+        elif isinstance(value, bool):  # the select's option values
+            values[name] = "true" if value else "false"
+        else:
+            values[name] = "" if value is None else str(value)
     return values
 
 
@@ -100,7 +105,7 @@ def update_product(request: Request, db_session: SessionDep, viewer: AdminPage, 
     data = {name: form.get(name, "") for name in FIELDS if name != "code_produit"}
     body, errors = validate(
         ProductUpdate, data, decimals=DECIMALS, clearable=NULLABLE_FIELDS,
-        required={name for name in data if name not in NULLABLE_FIELDS},
+        required={name for name in data if name not in NULLABLE_FIELDS | {"divisible"}},  # no choice: unchanged
     )
     if body is None:
         return _form_page(request, viewer, produit=product, valeurs={**data, "code_produit": code},

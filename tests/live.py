@@ -49,7 +49,7 @@ class LiveServer:
 def live_server(database_url: str, **settings_overrides) -> Iterator[LiveServer]:
     """Serve the app for `database_url` (already migrated) until the block ends."""
     settings = Settings(DATABASE_URL=database_url, **{**pooler_settings(database_url), **settings_overrides})
-    engine = make_engine(settings.database_url, transaction_pooler=settings.transaction_pooler,
+    engine = make_engine(settings.database_url, transaction_pooler=settings.transaction_pooler, pre_ping=False,  # as the app
                          **({} if database_url.startswith("sqlite") else {"pool_size": 20}))
     factory = make_sessionmaker(engine)
     with session_scope(factory) as session:

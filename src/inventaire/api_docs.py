@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.security import HTTPAuthorizationCredentials
 
 from inventaire.auth import service as auth_service
+from inventaire.database import first_read
 from inventaire.deps import SessionDep, bearer, count_failed_attempt
 from inventaire.exceptions import Unauthorized
 from inventaire.web import sessions
@@ -38,12 +39,13 @@ def reader_known(
     """Whether the caller has a valid token, or a logged-in page session."""
     if credentials is not None:
         try:
-            auth_service.authenticate(db_session=db_session, raw=credentials.credentials)
+            first_read(db_session, lambda: auth_service.authenticate(db_session=db_session, raw=credentials.credentials))
             return True
         except Unauthorized:
             count_failed_attempt(db_session, request)  # 429 once over the limit
             return False
-    return sessions.viewer_of(db_session=db_session, cookie=request.cookies.get(COOKIE)) is not None
+    cookie = request.cookies.get(COOKIE)
+    return first_read(db_session, lambda: sessions.viewer_of(db_session=db_session, cookie=cookie)) is not None
 
 
 Reader = Annotated[bool, Depends(reader_known)]

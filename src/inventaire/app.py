@@ -104,7 +104,7 @@ def create_app(settings: Settings | None = None, session_factory: sessionmaker[S
     """Build the application for these settings (tests pass their own session factory)."""
     settings = settings or get_settings()
     if session_factory is None:
-        session_factory = make_sessionmaker(engine_for(settings))
+        session_factory = make_sessionmaker(engine_for(settings, pre_ping=False))
     app = FastAPI(
         title="Inventaire",
         version=__version__,

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
+from typing import TypeVar
 
 import pydantic_core
 from sqlalchemy import BigInteger, DateTime, MetaData, Numeric, create_engine, event
 from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from inventaire.config import Settings
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -154,7 +160,8 @@ def _to_json(value) -> str:
     return pydantic_core.to_json(value).decode()
 
 
-def make_engine(url: str, *, sqlite_busy_ms: int = 30_000, transaction_pooler: bool = False, **kwargs) -> Engine:
+def make_engine(url: str, *, sqlite_busy_ms: int = 30_000, transaction_pooler: bool = False, pre_ping: bool = True,
+                **kwargs) -> Engine:
     """An engine for the URL, with the per-dialect settings this service relies on.
 
     Behind a transaction-mode pooler each transaction may get another server connection:
@@ -174,17 +181,38 @@ def make_engine(url: str, *, sqlite_busy_ms: int = 30_000, transaction_pooler: b
     kwargs.setdefault("connect_args", {"connect_timeout": 10})
     if transaction_pooler:
         kwargs["connect_args"] = {**kwargs["connect_args"], "prepare_threshold": None}
-    kwargs.setdefault("pool_pre_ping", True)
+    # No ping per checkout for the web app (a round trip on every request): a connection the
+    # server dropped fails at its first statement, and the request retries that first read
+    # once (first_read below); the pool then renews every older connection. Jobs and the CLI
+    # keep the ping: they run rarely, and their first statement may be a write.
+    kwargs.setdefault("pool_pre_ping", pre_ping)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
     return create_engine(url, **kwargs)
 
 
-def engine_for(settings: Settings) -> Engine:
+def engine_for(settings: Settings, *, pre_ping: bool = True) -> Engine:
     """The engine the settings describe (database URL, SQLite busy timeout, pooler)."""
     return make_engine(
-        settings.database_url, sqlite_busy_ms=settings.sqlite_busy_ms, transaction_pooler=settings.transaction_pooler
+        settings.database_url, sqlite_busy_ms=settings.sqlite_busy_ms, transaction_pooler=settings.transaction_pooler,
+        pre_ping=pre_ping,
     )
+
+
+def first_read(session: Session, read: Callable[[], T]) -> T:
+    """Run a transaction's first statement; once more if the pooled connection had been dropped.
+
+    Only a first statement may be retried: nothing was read or written before it in this
+    transaction. A connection lost later fails the request (503, errors.py).
+    """
+    try:
+        return read()
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+        logger.warning("A pooled database connection had been dropped; retrying the first read on a new one")
+        session.rollback()
+        return read()
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -17,7 +17,7 @@ from inventaire.auth import service as auth_service
 from inventaire.auth import throttle
 from inventaire.auth.service import Principal
 from inventaire.config import Settings
-from inventaire.database import finish
+from inventaire.database import finish, first_read
 from inventaire.enums import Role
 from inventaire.exceptions import Forbidden, InvalidInput, Unauthorized
 
@@ -77,7 +77,7 @@ def get_current_user(
     """The authenticated caller (401 otherwise, 429 after too many failures); marks the token as used."""
     raw = credentials.credentials if credentials else None
     try:
-        principal = auth_service.authenticate(db_session=db_session, raw=raw)
+        principal = first_read(db_session, lambda: auth_service.authenticate(db_session=db_session, raw=raw))
     except Unauthorized:
         if raw:  # a token was presented and refused (no token at all is not an attempt)
             count_failed_attempt(db_session, request)

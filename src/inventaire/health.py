@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import text
 
 from inventaire import __version__
+from inventaire.database import first_read
 from inventaire.errors import documented
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ def health(request: Request):
     try:
         with request.app.state.sessionmaker() as session:
             # Reading the schema revision proves more than SELECT 1: the right database, migrated.
-            revision = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            revision = first_read(session, lambda: session.execute(text("SELECT version_num FROM alembic_version")).scalar())
     except Exception as exc:  # any failure means "not usable" here
         log.warning("health: database unreachable: %s", exc.__class__.__name__)
         return JSONResponse({"status": "degraded", "database": "injoignable"}, status_code=503)

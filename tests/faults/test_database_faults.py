@@ -91,6 +91,23 @@ def test_pg_idle_connections_killed_between_requests(pg_url):
             assert c.get("/health").status_code == 200
 
 
+@pytest.mark.parametrize("first", ["/health", "/stock/Allan", "/inventaire/stock/Allan"])
+def test_every_first_read_survives_a_dropped_connection(pg_url, first):
+    """No ping per request: the first statement on a dropped connection is retried once on a new one."""
+    dbname = pg_url.rsplit("/", 1)[1]
+    with live_server(pg_url) as srv:
+        with srv.session() as s:
+            stocked(s)
+        with srv.client() as c:
+            login = c.get(f"/connexion?jeton={srv.admin_token}")
+            c.headers["Cookie"] = f"inventaire_session={login.cookies['inventaire_session']}"  # Secure: not resent on http
+            assert c.get("/stock/Allan").status_code == 200  # a pooled connection now idle
+            with psycopg.connect(_pg(pg_url), autocommit=True) as admin:
+                admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              "WHERE datname = %s AND pid <> pg_backend_pid()", (dbname,))
+            assert c.get(first).status_code == 200, first
+
+
 def ledger_state_of(srv) -> tuple:
     with srv.session() as s:
         return ledger_state(s)

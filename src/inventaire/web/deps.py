@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from fastapi import Depends, Request
 
 from inventaire.audit import service as audit
+from inventaire.database import first_read
 from inventaire.deps import SessionDep
 from inventaire.web import sessions
 from inventaire.web.render import LoginRequired, PageForbidden
@@ -21,7 +22,8 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def session_viewer(request: Request, db_session: SessionDep) -> Viewer | None:
-    viewer = sessions.viewer_of(db_session=db_session, cookie=request.cookies.get(COOKIE))
+    cookie = request.cookies.get(COOKIE)
+    viewer = first_read(db_session, lambda: sessions.viewer_of(db_session=db_session, cookie=cookie))
     if viewer is not None:
         audit.set_author(db_session, viewer.principal.nom)
     return viewer

@@ -88,9 +88,11 @@ def _add_raw(url: str, *names: str) -> None:
     engine = make_engine(url)
     with engine.begin() as conn:
         for i, nom in enumerate(names, 1):
-            conn.execute(text("INSERT INTO techniciens (id, nom, nom_cle, actif, created_at) "
-                              "VALUES (:id, :nom, :cle, true, '2026-11-01 12:00:00')"),
-                         {"id": i, "nom": nom, "cle": nom.casefold()})  # the key as 0013 computed it
+            # A van is a location (emplacements) and a technician row of the same id (0012).
+            conn.execute(text("INSERT INTO emplacements (id, nom, nom_cle, genre, actif, created_at) "
+                              "VALUES (:id, :nom, :cle, 'vehicule', true, '2026-11-01 12:00:00')"),
+                         {"id": i, "nom": nom, "cle": nom.casefold()})  # the key as 0015 still computed it
+            conn.execute(text("INSERT INTO techniciens (id) VALUES (:id)"), {"id": i})
     engine.dispose()
 
 

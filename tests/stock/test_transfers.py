@@ -79,7 +79,7 @@ def test_bad_transfers_are_refused_in_french_and_write_nothing(client, db_sessio
     cases = [
         ({**BODY, "de": "Personne"}, 404, "Technicien inconnu : « Personne »."),
         ({**BODY, "code_produit": "NOPE-1"}, 404, None),
-        ({**BODY, "vers": "atelier"}, 422, "Un transfert va d'un emplacement à un autre"),
+        ({**BODY, "vers": "atelier"}, 409, "Un transfert va d'un emplacement à un autre"),
         ({**BODY, "quantite": 0}, 422, "La quantité à transférer doit être positive."),
         ({**BODY, "quantite": -1}, 422, None),
         ({**BODY, "quantite": "3"}, 422, None),

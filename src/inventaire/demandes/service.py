@@ -28,7 +28,7 @@ def create(
     if quantity <= 0:
         raise InvalidInput("La quantité demandée doit être plus grande que zéro.")
     if not product.actif:
-        raise InvalidInput(f"Le produit « {product.code_produit} » est archivé : il ne peut plus être demandé.")
+        raise Conflict(f"Le produit « {product.code_produit} » est archivé : il ne peut plus être demandé.")
     request = StockRequest(technicien=technician, produit=product, quantite=quantity, note=note or None,
                            statut=RequestState.OUVERTE, auteur=auteur, created_at=utcnow())
     db_session.add(request)

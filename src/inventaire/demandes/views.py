@@ -18,7 +18,7 @@ router = APIRouter(prefix="/demandes", tags=["demandes"], route_class=Idempotent
 IdPath = Path(ge=1, le=2_147_483_647, description="N° de la demande")
 
 
-@router.post("", response_model=RequestRead, status_code=201, responses={**NOT_FOUND})
+@router.post("", response_model=RequestRead, status_code=201, responses={**NOT_FOUND, **CONFLICT})
 def create_request(body: RequestCreate, request: Request, background: BackgroundTasks, db_session: SessionDep,
                    settings: SettingsDep, user: StaffUser):
     """A technician asks for a part for their own van (the office may ask for any van)."""

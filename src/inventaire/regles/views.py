@@ -1,5 +1,7 @@
 """HTTP routes of the consumption rules (the office's)."""
 
+from typing import Annotated
+
 from fastapi import APIRouter, Path, Query
 
 from inventaire.catalogue import service as catalogue
@@ -8,6 +10,7 @@ from inventaire.errors import CONFLICT, NOT_FOUND
 from inventaire.regles import service
 from inventaire.regles.models import ConsumptionRule
 from inventaire.regles.schemas import RuleCreate, RuleRead, RuleUpdate
+from inventaire.schemas import PersonText
 
 router = APIRouter(prefix="/regles", tags=["règles"])
 IdPath = Path(description="Numéro de la règle", ge=1, le=2_147_483_647)
@@ -22,7 +25,9 @@ def rule_read(rule: ConsumptionRule) -> RuleRead:
 
 
 @router.get("", response_model=list[RuleRead])
-def list_rules(db_session: SessionDep, _: AdminUser, service_id: str | None = Query(None, max_length=60)):
+def list_rules(
+    db_session: SessionDep, _: AdminUser, service_id: Annotated[Annotated[str, PersonText(60)] | None, Query()] = None,
+):
     return [rule_read(r) for r in service.list_rules(db_session=db_session, service_id=service_id)]
 
 

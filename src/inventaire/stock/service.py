@@ -97,13 +97,18 @@ class Transfer:
     entree: Transaction
 
 
-def threshold_of(line: StockLine, default: Decimal) -> Decimal:
-    """The threshold in effect for a line: its own minimum, else the product's, else the default."""
-    if line.seuil_min is not None:
-        return line.seuil_min
-    if line.produit.seuil_reorder is not None:
-        return line.produit.seuil_reorder
+def threshold(seuil_min: Decimal | None, seuil_reorder: Decimal | None, default: Decimal) -> Decimal:
+    """The threshold in effect: the line's own minimum, else the product's, else the default."""
+    if seuil_min is not None:
+        return seuil_min
+    if seuil_reorder is not None:
+        return seuil_reorder
     return default
+
+
+def threshold_of(line: StockLine, default: Decimal) -> Decimal:
+    """The threshold in effect for a line (see threshold)."""
+    return threshold(line.seuil_min, line.produit.seuil_reorder, default)
 
 
 # Reads refresh the lines the session already holds: the write path changes balances in SQL.
@@ -119,6 +124,22 @@ def list_lines(*, db_session: Session, location: Location, include_archived: boo
     if not include_archived:
         query = query.where(Product.actif.is_(True))
     return list(db_session.scalars(query))
+
+
+def line_rows(*, db_session: Session, location: Location) -> list[Any]:
+    """The location's active lines as plain rows, by product code: what a read shows, no ORM objects.
+
+    A van's whole stock is read often (the API, scripts); building 2,000 ORM objects cost
+    several times the query itself (BENCHMARKS.md, issue 15).
+    """
+    query = (
+        select(Product.code_produit, Product.nom_produit, Product.unite, Product.seuil_reorder, Product.prix_unitaire,
+               StockLine.quantite, StockLine.seuil_min, StockLine.niveau_par, StockLine.updated_at)
+        .join(StockLine.produit)
+        .where(StockLine.emplacement_id == location.id, Product.actif.is_(True))
+        .order_by(Product.code_produit)
+    )
+    return list(db_session.execute(query))
 
 
 def get_line(*, db_session: Session, location: Location, product: Product) -> StockLine | None:
@@ -242,7 +263,7 @@ def transfer(
 ) -> Transfer:
     """Move a quantity between two locations: two linked `transfert` rows, or nothing when short."""
     if source.id == target.id:
-        raise InvalidInput("Un transfert va d'un emplacement à un autre : « de » et « vers » sont identiques.")
+        raise Conflict("Un transfert va d'un emplacement à un autre : « de » et « vers » sont identiques.")
     if quantity <= 0:
         raise InvalidInput("La quantité à transférer doit être positive.")
     check_divisible(product, quantity)

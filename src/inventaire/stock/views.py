@@ -16,7 +16,7 @@ from inventaire.emplacements import service as locations
 from inventaire.enums import Role, TransactionType
 from inventaire.errors import CONFLICT, NOT_FOUND
 from inventaire.idempotency.routing import IdempotentRoute
-from inventaire.schemas import CODE_PATTERN
+from inventaire.schemas import CODE_PATTERN, PersonText
 from inventaire.stock import ledger, service
 from inventaire.stock.models import StockLine, Transaction
 from inventaire.stock.schemas import (
@@ -71,8 +71,14 @@ def transaction_read(entry: Transaction) -> TransactionRead:
 def get_stock(db_session: SessionDep, settings: SettingsDep, user: StaffUser, technicien: str = NomPath):
     location = locations.get_or_404(db_session=db_session, nom=technicien)
     ensure_own_stock(user, location.id)
-    lines = service.list_lines(db_session=db_session, location=location)
-    return [line_read(line, settings.seuil_defaut) for line in lines]
+    default, cent = settings.seuil_defaut, Decimal("0.01")
+    return [  # dicts: FastAPI validates them against StockLineRead once, on the way out
+        {"technicien": location.nom, "code_produit": row.code_produit, "nom_produit": row.nom_produit,
+         "unite": row.unite, "quantite": row.quantite, "seuil": service.threshold(row.seuil_min, row.seuil_reorder, default),
+         "seuil_min": row.seuil_min, "niveau_par": row.niveau_par,
+         "valeur": (row.quantite * row.prix_unitaire).quantize(cent), "updated_at": row.updated_at}
+        for row in service.line_rows(db_session=db_session, location=location)
+    ]
 
 
 @router.post("/stock/ajuster", response_model=TransactionRead, responses={**NOT_FOUND, **CONFLICT})
@@ -138,7 +144,8 @@ def list_transactions(
     jusqu_a: Annotated[dt.datetime | None, BeforeValidator(_end_of_day), AfterValidator(checked), Query(
         json_schema_extra={"pattern": YEAR_PATTERN},
         description="ISO 8601, inclus ; une date seule (2025-12-09) inclut toute la journée")] = None,
-    reference: str | None = Query(None, max_length=120, description="Référence exacte, ex. : Facture #7140"),
+    reference: Annotated[Annotated[str, PersonText(120)] | None,
+                         Query(description="Référence exacte, ex. : Facture #7140")] = None,
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0, le=10_000_000),
 ):

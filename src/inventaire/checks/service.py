@@ -7,20 +7,21 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import TypeVarTuple
 
-from sqlalchemy import ColumnElement, Select, func, literal, select, type_coerce
+from sqlalchemy import ColumnElement, Select, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from inventaire.catalogue.models import Product
 from inventaire.checks import lifecycle
 from inventaire.checks.models import Verification
 from inventaire.checks.schemas import Alert, PredictedStockout, Report, Statistics
-from inventaire.database import Quantity, utcnow
+from inventaire.database import utcnow
 from inventaire.emplacements.models import Location
 from inventaire.enums import Severity
 from inventaire.exceptions import NotFound
 from inventaire.previsions import service as previsions
 from inventaire.stock.ledger import VALUE
 from inventaire.stock.models import StockLine
+from inventaire.stock.service import threshold_expression
 
 CENT = Decimal("0.01")
 FORECAST_DAYS = 90  # the period the check's forecast observes
@@ -41,14 +42,6 @@ def _scope(query: Select[*Ts], technician: Location | None) -> Select[*Ts]:
     if technician is not None:
         return query.where(StockLine.emplacement_id == technician.id)
     return query.where(_HOLDER.c.actif.is_(True))
-
-
-def threshold_expression(seuil_critique: Decimal | None, default: Decimal) -> ColumnElement[Decimal]:
-    """Threshold precedence: the request's, the line's minimum, the product's, the default."""
-    candidates = [StockLine.seuil_min, Product.seuil_reorder, literal(default, Quantity())]
-    if seuil_critique is not None:
-        candidates.insert(0, literal(seuil_critique, Quantity()))
-    return func.coalesce(*candidates, type_=Quantity())
 
 
 def build_report(

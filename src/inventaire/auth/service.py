@@ -19,6 +19,7 @@ from inventaire.exceptions import InvalidInput, NotFound, Unauthorized
 from inventaire.techniciens.models import Technician
 
 TOKEN_PREFIX = "inv_"
+INVALID = "Jeton invalide ou révoqué."
 AUTH_REQUIRED = "Authentification requise : en-tête « Authorization: Bearer <jeton> »."
 # Marking a token as used costs a write; once a minute is precise enough for "last used".
 TOUCH_EVERY = dt.timedelta(minutes=1)
@@ -77,6 +78,19 @@ def create_token(
     return raw, token
 
 
+def refusal(*, revoked_at: dt.datetime | None, technicien_nom: str | None, technicien_actif: bool | None) -> str | None:
+    """Why a known token opens nothing any more (revoked, or its technician deactivated), or None.
+
+    The one rule for bearer tokens (authenticate) and for page sessions (web/sessions.viewer_of).
+    """
+    if revoked_at is not None:
+        return INVALID
+    # A technician who left (deactivated) loses access with every token bound to them.
+    if technicien_nom is not None and not technicien_actif:
+        return f"Jeton inactif : le technicien « {technicien_nom} » est désactivé."
+    return None
+
+
 def authenticate(*, db_session: Session, raw: str | None) -> Principal:
     """The principal of a bearer token; Unauthorized if missing, unknown or revoked."""
     if not raw:
@@ -84,11 +98,12 @@ def authenticate(*, db_session: Session, raw: str | None) -> Principal:
     digest = hash_token(raw)
     token = db_session.execute(_TOKEN_BY_HASH, {"digest": digest}).first()
     # The lookup is by hash (not by secret), and the final comparison is constant-time.
-    if token is None or token.revoked_at is not None or not hmac.compare_digest(token.token_hash, digest):
-        raise Unauthorized("Jeton invalide ou révoqué.")
-    # A technician who left (deactivated) loses access with every token bound to them.
-    if token.technicien_id is not None and not token.technicien_actif:
-        raise Unauthorized(f"Jeton inactif : le technicien « {token.technicien_nom} » est désactivé.")
+    if token is None or not hmac.compare_digest(token.token_hash, digest):
+        raise Unauthorized(INVALID)
+    reason = refusal(revoked_at=token.revoked_at, technicien_nom=token.technicien_nom,
+                     technicien_actif=token.technicien_actif)
+    if reason is not None:
+        raise Unauthorized(reason)
     return Principal(
         nom=token.nom, role=token.role, technicien_id=token.technicien_id, token_id=token.id,
         last_used_at=token.last_used_at,

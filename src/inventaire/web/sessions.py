@@ -78,12 +78,13 @@ def viewer_of(*, db_session: Session, cookie: str | None) -> Viewer | None:
         select(WebSession)
         .join(ApiToken, ApiToken.id == WebSession.token_id)
         .where(WebSession.cle_hash == hash_token(cookie), WebSession.expires_at > now)
-        .where(ApiToken.revoked_at.is_(None))
     )
     if row is None or row.token.role not in PAGE_ROLES:
         return None
-    if row.token.technicien is not None and not row.token.technicien.actif:
-        return None  # as for the API: a technician who left loses access at once
+    technicien = row.token.technicien
+    if auth_service.refusal(revoked_at=row.token.revoked_at, technicien_nom=technicien.nom if technicien else None,
+                            technicien_actif=technicien.actif if technicien else None) is not None:
+        return None  # as for the API: revoked, or a technician who left
     if row.last_seen_at < now - dt.timedelta(minutes=1):  # one write a minute at most
         row.last_seen_at = now
     token = row.token

@@ -108,13 +108,15 @@ def build_report(
 def _forecast(db_session: Session, technician: Location | None, alerts: list[Alert], horizon_days: int,
               threshold: ColumnElement[Decimal]) -> list[PredictedStockout]:
     """Set each alert's predicted stockout; list the other lines that run out within `horizon_days`."""
-    forecast = previsions.forecast(db_session=db_session, holder=technician, jours=FORECAST_DAYS, company_wide=False)
+    now = utcnow()
+    limit = now.astimezone(dt.UTC).date() + dt.timedelta(days=horizon_days)
+    in_alert = {(a.technicien, a.code_produit) for a in alerts}
+    forecast = previsions.forecast(db_session=db_session, holder=technician, jours=FORECAST_DAYS, now=now,
+                                   company_wide=False, stockout_by=limit, keys=in_alert)
     by_line = {(f.technicien, f.code_produit): f for f in forecast.lignes}
     for alert in alerts:
         line = by_line.get((alert.technicien, alert.code_produit))
         alert.rupture_prevue = line.rupture_prevue if line else None
-    limit = forecast.generated_at.date() + dt.timedelta(days=horizon_days)
-    in_alert = {(a.technicien, a.code_produit) for a in alerts}
     soon = {key: line for key, line in by_line.items()
             if key not in in_alert and line.rupture_prevue is not None and line.rupture_prevue <= limit}
     if not soon:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from inventaire.ateliers.models import Workshop
 from inventaire.previsions import method
-from inventaire.previsions.service import _as_date, daily_sums, is_consumption, utc_day
+from inventaire.previsions.service import _as_date, daily_changes, daily_matrices, is_consumption, utc_day
 from inventaire.stock.models import StockLine, Transaction
 
 HORIZON_DAYS = 7  # each forecast is judged on the week that follows it
@@ -89,14 +89,13 @@ def run(
         return BacktestResult(None, 0, 0, 0.0, 0, {name: MethodScore() for name in METHODS})
     first_day, last_day = span
     days = (last_day - first_day).days + 1
-    sums = daily_sums(db_session=db_session, first_day=first_day, days=days)
+    changes = daily_changes(db_session=db_session, first_day=first_day, days=days)
     # The vans' lines: a workshop's stock leaves by transfers, which are not consumption.
     workshop_lines = set(db_session.scalars(
         select(StockLine.id).join(Workshop, Workshop.id == StockLine.emplacement_id)))
-    sums = {line_id: daily for line_id, daily in sums.items() if line_id not in workshop_lines}
-    index = {line_id: i for i, line_id in enumerate(sorted(sums))}
-    uses = np.array([sums[line_id].uses for line_id in index]).reshape(len(index), days)
-    net = np.array([sums[line_id].net for line_id in index]).reshape(len(index), days)
+    line_ids = sorted(set(changes[0].tolist()) - workshop_lines)
+    index = {line_id: i for i, line_id in enumerate(line_ids)}
+    uses, net = daily_matrices(np.array(line_ids, dtype=np.int64), changes, days)
     balance_before = np.cumsum(net, axis=1) - net  # the balance at the start of each day
     exists_before = (np.cumsum(net != 0, axis=1) - (net != 0)) > 0  # the line had a row before that day
     stockouts = _stockout_days(db_session, first_day, index)

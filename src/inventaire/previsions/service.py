@@ -1,12 +1,13 @@
 """The forecast: consumption rate, days of cover and predicted stockout of each line and product.
 
 Everything comes from two queries whatever the number of lines: the lines in scope, and the
-daily sums of consumption per line over the period (see `daily_uses`).
+daily sums of consumption per line over the period (see `daily_changes`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -26,6 +27,7 @@ from inventaire.stock.models import StockLine, Transaction
 
 RATE_STEP = Decimal("0.001")
 COVER_STEP = Decimal("0.1")
+MAX_COVER_DAYS = 36_500
 # Ledger rows a deduction from a completed service writes carry this reference (CONTRACT.md),
 # or the service's external id when it has no invoice number.
 SERVICE_REFERENCE = "Facture #%"
@@ -57,26 +59,16 @@ def _as_date(value: dt.date | str) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
-@dataclass
-class DailySums:
-    """One line's day-by-day figures over a period (index 0 = its first day)."""
-
-    uses: np.ndarray  # consumption (positive)
-    net: np.ndarray  # every change, signed: rebuilds the balance at the start of any day
-
-    def in_stock(self, balance_now: Decimal) -> np.ndarray:
-        """Whether the line had stock at the start of each day (its balance now, walked back)."""
-        after = np.cumsum(self.net[::-1])[::-1]  # what changed from each day on
-        return float(balance_now) - after > 0
-
-
-def daily_sums(
+def daily_changes(
     *, db_session: Session, first_day: dt.date, days: int, holder_id: int | None = None,
     until: dt.datetime | None = None,
-) -> dict[int, DailySums]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Consumption and net change per stock line and UTC day from `first_day` on, in one aggregated query.
 
-    `until` leaves the consumption at or after it out (the backtest's "the past only").
+    As four arrays, one entry per (line, day) with a change: line ids, day indexes (0 =
+    `first_day`), uses (positive) and net changes. `until` leaves the consumption at or after
+    it out (the backtest's "the past only"). Arrays, not objects: at 100,000 lines, one
+    object per line and day was most of a check's time (BENCHMARKS.md, issue 15).
     """
     day = utc_day(db_session, Transaction.created_at)
     since = dt.datetime.combine(first_day, dt.time(), dt.UTC)
@@ -90,13 +82,36 @@ def daily_sums(
     )
     if holder_id is not None:
         query = query.where(Transaction.emplacement_id == holder_id)
-    series: dict[int, DailySums] = {}
-    for line_id, on, used, net in db_session.execute(query):
-        index = (_as_date(on) - first_day).days
-        if 0 <= index < days:
-            sums = series.setdefault(line_id, DailySums(np.zeros(days), np.zeros(days)))
-            sums.uses[index], sums.net[index] = -float(used), float(net)  # uses are negative changes
-    return series
+    rows = db_session.execute(query).all()
+    count = len(rows)
+    ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=count)
+    index = np.fromiter(((_as_date(row[1]) - first_day).days for row in rows), dtype=np.int64, count=count)
+    uses = -np.fromiter((row[2] for row in rows), dtype=float, count=count)  # uses are negative changes
+    net = np.fromiter((row[3] for row in rows), dtype=float, count=count)
+    kept = (index >= 0) & (index < days)
+    return ids[kept], index[kept], uses[kept], net[kept]
+
+
+def daily_matrices(
+    line_ids: np.ndarray, changes: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], days: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The (lines × days) arrays of uses and of net changes, rows in the order of `line_ids`."""
+    uses, net = np.zeros((len(line_ids), days)), np.zeros((len(line_ids), days))
+    ids, index, used, changed = changes
+    if len(line_ids) and len(ids):
+        order = np.argsort(line_ids)
+        found = np.searchsorted(line_ids[order], ids).clip(0, len(line_ids) - 1)
+        known = line_ids[order][found] == ids  # lines out of scope (archived products…) are left out
+        rows = order[found[known]]
+        uses[rows, index[known]], net[rows, index[known]] = used[known], changed[known]
+    return uses, net
+
+
+def in_stock(net: np.ndarray, balance_now: np.ndarray) -> np.ndarray:
+    """Whether each line had stock at the start of each day (its balance now, walked back)."""
+    after = np.cumsum(net[:, ::-1], axis=1)[:, ::-1]  # what changed from each day on
+    stocked: np.ndarray = balance_now[:, None] - after > 0
+    return stocked
 
 
 _HOLDER = Location.__table__  # a van or a workshop
@@ -162,8 +177,8 @@ def cover(quantite: Decimal, rate: float, today: dt.date) -> tuple[Decimal | Non
     if rate <= 0:
         return None, None
     days = max(float(quantite), 0.0) / rate
-    if days > 36_500:  # beyond a century: nothing meaningful to show, and no date overflow
-        return Decimal(36_500), None
+    if days > MAX_COVER_DAYS:  # beyond a century: nothing meaningful to show, and no date overflow
+        return Decimal(MAX_COVER_DAYS), None
     return Decimal(days).quantize(COVER_STEP), today + dt.timedelta(days=int(days))
 
 
@@ -187,23 +202,33 @@ class ForecastReport:
 
 def forecast(
     *, db_session: Session, holder: Location | None, jours: int, now: dt.datetime | None = None,
-    company_wide: bool = True,
+    company_wide: bool = True, stockout_by: dt.date | None = None, keys: AbstractSet[tuple[str, str]] = frozenset(),
 ) -> ForecastReport:
-    """The forecast of each line in scope over the last `jours` days, and per product company-wide."""
+    """The forecast of each line in scope over the last `jours` days, and per product company-wide.
+
+    With `stockout_by`, only the lines predicted to run out by that date, and those of `keys`
+    (holder, product code), are listed: the check needs those few of 100,000 lines.
+    """
     now = now or utcnow()
     today = now.astimezone(dt.UTC).date()
     first_day = today - dt.timedelta(days=jours - 1)
     lines = lines_in_scope(db_session=db_session, holder=holder)
-    sums = daily_sums(db_session=db_session, first_day=first_day, days=jours,
-                      holder_id=holder.id if holder else None, until=now)
-    empty = DailySums(np.zeros(jours), np.zeros(jours))
-    matrix = np.array([sums.get(line.id, empty).uses for line in lines]).reshape(len(lines), jours)
-    in_stock = np.array([sums.get(line.id, empty).in_stock(line.quantite) for line in lines]).reshape(len(lines), jours)
-    line_rates = method.rates(matrix, in_stock) if lines else np.zeros(0)
+    changes = daily_changes(db_session=db_session, first_day=first_day, days=jours,
+                            holder_id=holder.id if holder else None, until=now)
+    matrix, net = daily_matrices(np.array([line.id for line in lines], dtype=np.int64), changes, jours)
+    balances = np.array([float(line.quantite) for line in lines])
+    line_rates = method.rates(matrix, in_stock(net, balances)) if lines else np.zeros(0)
+    wanted: list[int] | range = range(len(lines))
+    if stockout_by is not None:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cover_days = np.where(line_rates > 0, np.maximum(balances, 0) / line_rates, np.inf)
+        runs_out = (cover_days <= MAX_COVER_DAYS) & (np.floor(cover_days) <= (stockout_by - today).days)
+        wanted = [i for i in range(len(lines)) if runs_out[i] or (lines[i].technicien, lines[i].code_produit) in keys]
     results = [
-        LineForecast(technicien=line.technicien, code_produit=line.code_produit, nom_produit=line.nom_produit,
-                     unite=line.unite, **_forecast(line.quantite, matrix[i], float(line_rates[i]), today))
-        for i, line in enumerate(lines)
+        LineForecast(technicien=lines[i].technicien, code_produit=lines[i].code_produit,
+                     nom_produit=lines[i].nom_produit, unite=lines[i].unite,
+                     **_forecast(lines[i].quantite, matrix[i], float(line_rates[i]), today))
+        for i in wanted
     ]
     products = _per_product(lines, matrix, today) if company_wide and holder is None else None
     return ForecastReport(generated_at=now.replace(microsecond=0), jours=jours,

@@ -13,6 +13,7 @@ from inventaire.web.views import (
     catalogue,
     connexion,
     deductions,
+    demandes,
     evolution,
     exports,
     historique,
@@ -36,5 +37,5 @@ def mount(app: FastAPI) -> None:
     app.state.page_templates = make_environment(app.state.settings.tz)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (exports, historique, connexion, tableau, verifications, evolution, catalogue, stock, reception, levels,
-                   techniciens, transactions, acces, modifications, deductions, regles):
+                   demandes, techniciens, transactions, acces, modifications, deductions, regles):
         app.include_router(module.router)

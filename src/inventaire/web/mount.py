@@ -21,6 +21,7 @@ from inventaire.web.views import (
     modifications,
     reception,
     regles,
+    servir,
     stock,
     tableau,
     techniciens,
@@ -37,5 +38,5 @@ def mount(app: FastAPI) -> None:
     app.state.page_templates = make_environment(app.state.settings.tz)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (exports, historique, connexion, tableau, verifications, evolution, catalogue, stock, reception, levels,
-                   demandes, techniciens, transactions, acces, modifications, deductions, regles):
+                   demandes, techniciens, transactions, acces, modifications, deductions, regles, servir):
         app.include_router(module.router)

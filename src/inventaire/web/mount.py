@@ -19,6 +19,7 @@ from inventaire.web.views import (
     historique,
     levels,
     modifications,
+    preparation,
     reception,
     regles,
     servir,
@@ -38,5 +39,6 @@ def mount(app: FastAPI) -> None:
     app.state.page_templates = make_environment(app.state.settings.tz)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (exports, historique, connexion, tableau, verifications, evolution, catalogue, stock, reception, levels,
-                   demandes, techniciens, transactions, acces, modifications, deductions, regles, servir):
+                   demandes, techniciens, transactions, acces, modifications, deductions, regles, servir,
+                   preparation):
         app.include_router(module.router)

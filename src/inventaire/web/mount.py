@@ -14,6 +14,7 @@ from inventaire.web.views import (
     connexion,
     deductions,
     demandes,
+    emplacements,
     evolution,
     exports,
     historique,
@@ -40,5 +41,5 @@ def mount(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (exports, historique, connexion, tableau, verifications, evolution, catalogue, stock, reception, levels,
                    demandes, techniciens, transactions, acces, modifications, deductions, regles, servir,
-                   preparation):
+                   preparation, emplacements):
         app.include_router(module.router)

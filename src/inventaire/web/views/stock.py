@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from inventaire.catalogue import service as catalogue
@@ -31,7 +31,6 @@ from inventaire.stock import ledger
 from inventaire.stock import service as stock
 from inventaire.stock.models import StockLine
 from inventaire.stock.schemas import AdjustRequest, CountRequest
-from inventaire.techniciens import service as techniciens
 from inventaire.techniciens.models import Technician
 from inventaire.web.deps import FormData, PageUser
 from inventaire.web.formatting import quantite, variation
@@ -120,21 +119,6 @@ def _load(db_session, viewer, nom: str, code: str | None = None):
     ensure_own_stock(viewer.principal, technician.id)
     product = catalogue.get_or_404(db_session=db_session, code_produit=code) if code else None
     return technician, product
-
-
-@router.get("/stock")
-def stock_index(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: PageUser):
-    if not viewer.is_admin:
-        return RedirectResponse(viewer.home, 303)
-    report = checks.build_report(db_session=db_session, technician=None, seuil_critique=None,
-                                 default=settings.seuil_defaut)
-    counts: dict[str, dict[str, int]] = {}
-    for alert in report.alertes:
-        entry = counts.setdefault(alert.technicien, {"total": 0, "critiques": 0})
-        entry["total"] += 1
-        entry["critiques"] += alert.severity == Severity.CRITIQUE
-    return render(request, "stock_index.html", viewer=viewer, nav="stock", alertes=counts,
-                  techniciens=techniciens.list_technicians(db_session=db_session, actif=True))
 
 
 @router.get("/stock/{nom}")

@@ -183,3 +183,24 @@ def test_a_workshop_makes_no_requests(pages, db_session, van):
                          data={"quantite": "1"})
     assert refused.status_code == 422 and "seuls les véhicules font des demandes" in refused.text
     assert database_state(db_session) == before
+
+
+def test_the_office_is_told_once_of_a_request_from_the_page(app, db_session, van, notifying, smtp, webhooks):
+    from tests.servers import DISCORD_PATH, OFFICE, SLACK_PATH
+
+    with TestClient(app, raise_server_exceptions=False) as phone:
+        csrf = log_in(phone, make_token(db_session, "technicien", technician=van))
+        headers = {**HX, "X-CSRF-Token": csrf, "Idempotency-Key": "b" * 32}
+        for _ in range(2):  # a double tap: one request, one announcement
+            sent = phone.post("/stock/Allan/CORD-012/demander", headers=headers, data={"quantite": "5", "note": "Urgent"})
+            assert sent.status_code == 200
+        page = phone.get("/stock/Allan").text
+        key = re.search(r'action="/stock/Allan/demander".*?name="cle" value="([^"]+)"', page, re.S).group(1)
+        form = {"csrf": csrf, "cle": key, "code_produit": "MART-01", "quantite": "1"}
+        assert phone.post("/stock/Allan/demander", data=form, follow_redirects=False).status_code == 303
+    first, second = _requests(db_session)
+    assert [m.rcpt_tos for m in smtp.mails] == [OFFICE, OFFICE]
+    assert smtp.mails[0].subject == f"Demande de stock n° {first.id} : Allan — 5 bobines de CORD-012"
+    assert "Note : Urgent" in smtp.mails[0].part("plain")
+    assert smtp.mails[1].subject == f"Demande de stock n° {second.id} : Allan — 1 unité de MART-01"
+    assert len(webhooks.received(SLACK_PATH)) == len(webhooks.received(DISCORD_PATH)) == 2

@@ -70,3 +70,32 @@ def test_refusals_in_french(client, db_session):
     for jours in ("0", "abc", "5000"):
         bad = client.get("/inventaire/previsions", params={"jours": jours})
         assert bad.status_code == 422, jours
+
+
+def test_a_workshop_by_name(app, client, db_session):
+    """A workshop's name works as a technician's does; transfers out of it are not uses."""
+    from fastapi.testclient import TestClient
+
+    from tests.helpers import make_workshop
+
+    allan, _ = _ledger(db_session)
+    workshop = make_workshop(db_session, nom="Atelier")
+    buvards = next(line.produit for line in stock.list_lines(db_session=db_session, location=allan))
+    now = utcnow()
+    stock.adjust(db_session=db_session, location=workshop, product=buvards, kind="reception", delta=Decimal(50),
+                 auteur="essai", at=now - dt.timedelta(days=30))
+    stock.adjust(db_session=db_session, location=workshop, product=buvards, kind="utilisation", delta=Decimal(-9),
+                 auteur="essai", at=now - dt.timedelta(days=3))
+    stock.transfer(db_session=db_session, source=workshop, target=allan, product=buvards, quantity=Decimal(20),
+                   auteur="essai")
+    raw, _ = auth.create_token(db_session=db_session, role="technicien", technician=allan)
+    db_session.commit()
+    response = client.get("/inventaire/previsions", params={"technicien": "atelier", "jours": 90})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["technicien"] == "Atelier"
+    [line] = body["lignes"]
+    assert (line["technicien"], line["quantite"], line["consommation_periode"]) == ("Atelier", 21, 9)
+    with TestClient(app, headers=bearer(raw)) as phone:
+        refused = phone.get("/inventaire/previsions", params={"technicien": "Atelier"})
+        assert refused.status_code == 403 and "propre stock" in refused.json()["detail"]

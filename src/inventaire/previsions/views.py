@@ -3,11 +3,12 @@
 from fastapi import APIRouter, Query
 
 from inventaire.deps import SessionDep, StaffUser, ensure_own_stock
+from inventaire.emplacements import service as locations
+from inventaire.emplacements.models import Location
 from inventaire.enums import Role
 from inventaire.errors import NOT_FOUND
 from inventaire.previsions import service
 from inventaire.previsions.schemas import ForecastRead
-from inventaire.techniciens import service as techniciens
 from inventaire.techniciens.models import Technician
 
 router = APIRouter(tags=["prévisions"])
@@ -20,9 +21,10 @@ def get_forecast(
     jours: int = Query(90, ge=1, le=3650, description="Période observée, en jours"),
 ):
     """Consumption per day, days of cover and predicted stockout of each line (a technician: their own)."""
-    holder = None
+    # A workshop's name works too (CONTRACT.md: wherever a technician's name is taken for stock).
+    holder: Location | None = None
     if technicien is not None:
-        holder = techniciens.get_or_404(db_session=db_session, nom=technicien)
+        holder = locations.get_or_404(db_session=db_session, nom=technicien)
     if user.role == Role.TECHNICIEN:
         if holder is None:
             holder = db_session.get(Technician, user.technicien_id)

@@ -79,8 +79,12 @@ def prepare(*, db_session: Session, technician: Technician, workshop: Workshop, 
     """Make every transfer of the picking list that the workshop can serve, in the caller's transaction."""
     items = picking_list(db_session=db_session, technician=technician, workshop=workshop)
     products = {i.product.id: i.product for i in items}
+    # The van's line is created (locked in the fixed order) only for what the workshop held when the list
+    # was read: a product it cannot send must not appear in the van at zero, an alert out of nothing.
+    # Should the workshop receive it meanwhile, the transfer creates the line itself.
+    held = {i.product.id for i in items if i.disponible_atelier > 0}
     locked = stock.lock_lines(db_session=db_session, pairs=[
-        pair for p in products.values() for pair in ((workshop, p, False), (technician, p, True))])
+        pair for p in products.values() for pair in ((workshop, p, False), (technician, p, p.id in held))])
     available = {pid: (line.quantite if (line := locked[(workshop.id, pid)]) else ZERO) for pid in products}
     outcome = Prepared()
     brought = dict.fromkeys(products, ZERO)

@@ -79,4 +79,12 @@ def install(env, clock: Clock) -> None:
         notifications=RunNotifications.label_of, envoi=DeliveryStatus.label_of, canal=Channel.label_of,
         accord=lambda unite, quantity: quantities.unit_for(quantity, unite),  # {{ p.unite|accord(q) }}: « 2 bobines »
         compte=quantities.count,  # {{ n|compte("alerte") }}: « 1 alerte », « 27 alertes »
+        etat_demande=request_state,
     )
+
+
+def request_state(value: str) -> str:
+    """« Ouverte », « Servie », « Refusée »: a request's state as the pages show it."""
+    from inventaire.demandes.models import LABELS, RequestState
+
+    return LABELS.get(RequestState(value), value) if value in set(RequestState) else value

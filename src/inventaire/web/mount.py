@@ -13,13 +13,17 @@ from inventaire.web.views import (
     catalogue,
     connexion,
     deductions,
+    demandes,
+    emplacements,
     evolution,
     exports,
     historique,
     levels,
     modifications,
+    preparation,
     reception,
     regles,
+    servir,
     stock,
     tableau,
     techniciens,
@@ -36,5 +40,6 @@ def mount(app: FastAPI) -> None:
     app.state.page_templates = make_environment(app.state.settings.tz)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (exports, historique, connexion, tableau, verifications, evolution, catalogue, stock, reception, levels,
-                   techniciens, transactions, acces, modifications, deductions, regles):
+                   demandes, techniciens, transactions, acces, modifications, deductions, regles, servir,
+                   preparation, emplacements):
         app.include_router(module.router)

@@ -55,6 +55,23 @@
   document.addEventListener("htmx:timeout", function (event) {
     show(event.detail.elt, NETWORK, event.detail.elt.dataset.source);
   });
+  // A form being filled in a polled zone (data-pause-saisie) is not wiped by the poll: the poll
+  // waits until the field is sent or left as it was.
+  function filling(zone) {
+    var active = document.activeElement;
+    if (active && zone.contains(active) && active.matches("input, select, textarea")) return true;
+    return Array.prototype.some.call(zone.querySelectorAll("input, select, textarea"), function (field) {
+      if (field.type === "hidden") return false;
+      if (field.tagName === "SELECT") {
+        return Array.prototype.some.call(field.options, function (o) { return o.selected !== o.defaultSelected; });
+      }
+      return field.value !== field.defaultValue;
+    });
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var zone = event.detail.elt;
+    if (zone.hasAttribute && zone.hasAttribute("data-pause-saisie") && filling(zone)) event.preventDefault();
+  });
   // A poll that works again clears the banner its failure had put up.
   document.addEventListener("htmx:afterRequest", function (event) {
     var banner = document.getElementById("avis");

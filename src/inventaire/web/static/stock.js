@@ -34,6 +34,7 @@
     var form = line.querySelector("form.en-attente");
     line.dataset.delta = String(delta);
     line.querySelector("form.comptage").hidden = true;
+    hideRequest(line);
     if (delta === 0) {
       form.hidden = true;
       line.classList.remove("modifiee");
@@ -54,6 +55,20 @@
     summary.classList.toggle("insuffisant", after < 0);
   }
 
+  function hideRequest(line) {
+    var ask = line.querySelector("form.demande");
+    if (ask) ask.hidden = true;
+  }
+
+  // Someone is working on this card (a prepared change, a count, a request, the levels): a poll
+  // does not replace it under their fingers; it will on the next poll after they are done.
+  function busy(line) {
+    if (line.classList.contains("modifiee")) return true;
+    if (line.contains(document.activeElement) && document.activeElement.matches("input, select, textarea")) return true;
+    return Array.prototype.some.call(line.querySelectorAll("form.en-attente, form.comptage, form.demande, details[open]"),
+      function (part) { return part.tagName === "DETAILS" || !part.hidden; });
+  }
+
   function reset(line) {
     var message = line.querySelector(".message");
     if (message) message.textContent = "";
@@ -69,6 +84,13 @@
     else if (button.classList.contains("annuler")) {
       reset(line);
       line.querySelector("form.comptage").hidden = true;
+    } else if (button.classList.contains("demander")) {
+      // Tap 1 of 2: the quantity is prefilled (what brings the line to par, else 1); tap 2 sends it.
+      reset(line);
+      var ask = line.querySelector("form.demande");
+      newKey(ask);
+      ask.hidden = false;
+      ask.querySelector("button.envoyer-demande").scrollIntoView({block: "nearest"});
     } else if (button.classList.contains("compter")) {
       reset(line);
       var count = line.querySelector("form.comptage");
@@ -94,6 +116,20 @@
     }
   });
 
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var target = event.detail.target;
+    if (target && target.classList && target.classList.contains("ligne") && busy(target)) {
+      event.detail.shouldSwap = false;
+    }
+  });
+
+  // A refused request comes back open with what was typed: a new key for the retry.
+  document.addEventListener("htmx:load", function (event) {
+    var elt = event.detail.elt;
+    var ask = elt.querySelector ? elt.querySelector("form.demande:not([hidden])") : null;
+    if (ask) newKey(ask);
+  });
+
   document.addEventListener("htmx:configRequest", function (event) {
     var form = event.detail.elt;
     if (form.dataset && form.dataset.cle) event.detail.headers["Idempotency-Key"] = form.dataset.cle;
@@ -102,7 +138,7 @@
   // Typing an amount keeps the direction chosen with − or +; any edit is a new change (new key).
   document.addEventListener("input", function (event) {
     var input = event.target;
-    var changed = input.closest && input.closest("form.en-attente, form.comptage");
+    var changed = input.closest && input.closest("form.en-attente, form.comptage, form.demande");
     if (changed) newKey(changed);
     if (input.name === "quantite" && input.closest("form.en-attente")) {
       var line = input.closest(".ligne");

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
+from inventaire.ateliers import service as ateliers
 from inventaire.catalogue import service as catalogue
 from inventaire.database import utcnow
 from inventaire.deps import SessionDep, SettingsDep
@@ -70,6 +71,7 @@ def evolution_page(request: Request, db_session: SessionDep, settings: SettingsD
         jours=jours, periodes=PERIODS, mois=months, consommation=uses,
         produits=catalogue.list_products(db_session=db_session, actif=None),
         techniciens=techniciens.list_technicians(db_session=db_session),
+        ateliers=ateliers.list_workshops(db_session=db_session),
     )
 
 

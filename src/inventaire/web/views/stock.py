@@ -4,17 +4,19 @@ the line as the server now has it (an HTMX swap), or with the reason it was refu
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from decimal import Decimal
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, Decimal
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from inventaire.catalogue import service as catalogue
 from inventaire.catalogue.models import Product
 from inventaire.checks import service as checks
 from inventaire.config import Settings
+from inventaire.demandes import service as demandes
+from inventaire.demandes.models import RequestState, StockRequest
 from inventaire.deps import SessionDep, SettingsDep, ensure_own_stock
 from inventaire.emplacements import service as locations
 from inventaire.emplacements.models import Location
@@ -29,7 +31,7 @@ from inventaire.stock import ledger
 from inventaire.stock import service as stock
 from inventaire.stock.models import StockLine
 from inventaire.stock.schemas import AdjustRequest, CountRequest
-from inventaire.techniciens import service as techniciens
+from inventaire.techniciens.models import Technician
 from inventaire.web.deps import FormData, PageUser
 from inventaire.web.formatting import quantite, variation
 from inventaire.web.forms import field_errors, validate
@@ -40,6 +42,8 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 NomPath = Path(min_length=1, max_length=60)
 CodePath = Path(min_length=1, max_length=40)
 RECENT = 8
+RECENT_REQUESTS = 6  # closed requests shown after the open ones
+POLL_SECONDS = 5  # the page asks for what changed (a request served by the office) this often
 POSITIVE = "Quantité : un nombre plus grand que zéro (ex. : 1 ou 0,5)."
 LABELS = {"ajustement": "Quantité", "quantite": "Quantité", "reference": "Référence", "motif": "Motif"}
 
@@ -54,6 +58,24 @@ class LineView:
     succes: str | None = None
     # A refused change as it was prepared (the form's values), shown again for a retry.
     projet: dict[str, str] | None = None
+    # A refused request (« Demander ») as it was typed, shown again, open, for a retry.
+    demande: dict[str, str] | None = None
+    ouvertes: list[StockRequest] = field(default_factory=list)  # this van's open requests for the product
+
+    @property
+    def a_demander(self) -> Decimal:
+        """What a request asks for unless changed: what brings the line to its par level, else 1."""
+        line = self.ligne
+        if line.niveau_par is not None and line.quantite < line.niveau_par:
+            missing = line.niveau_par - line.quantite
+            return missing if line.produit.divisible else missing.to_integral_value(rounding=ROUND_CEILING)
+        return Decimal(1)
+
+
+def alerts_first(views: list[LineView]) -> list[LineView]:
+    """Critical lines, then low ones, then the rest; by product code inside each (the list's order)."""
+    rank: dict[str | None, int] = {Severity.CRITIQUE: 0, Severity.BAS_STOCK: 1}
+    return sorted(views, key=lambda v: rank.get(v.gravite, 2))
 
 
 def line_views(db_session, settings, technician, lines: list[StockLine]) -> list[LineView]:
@@ -65,11 +87,24 @@ def line_views(db_session, settings, technician, lines: list[StockLine]) -> list
     forecast = previsions.forecast(db_session=db_session, holder=technician, jours=checks.FORECAST_DAYS,
                                    company_wide=False)
     covers = {f.code_produit: f for f in forecast.lignes}
+    asked: dict[int, list[StockRequest]] = {}
+    if isinstance(technician, Technician):
+        for opened in demandes.list_requests(db_session=db_session, statut=RequestState.OUVERTE, technician=technician):
+            asked.setdefault(opened.produit_id, []).append(opened)
     return [
         LineView(line, stock.threshold_of(line, settings.seuil_defaut), verdicts.get(line.produit.code_produit),
-                 covers.get(line.produit.code_produit))
+                 covers.get(line.produit.code_produit), ouvertes=asked.get(line.produit_id, []))
         for line in lines
     ]
+
+
+def van_requests(db_session, technician) -> list[StockRequest]:
+    """The requests a van's page shows: every open one, then the latest closed ones (a workshop: none)."""
+    if not isinstance(technician, Technician):
+        return []
+    opened = demandes.list_requests(db_session=db_session, statut=RequestState.OUVERTE, technician=technician)
+    recent = demandes.list_requests(db_session=db_session, technician=technician, limit=RECENT_REQUESTS)
+    return opened + [r for r in recent if r.statut != RequestState.OUVERTE]
 
 
 def _recent(db_session, technician):
@@ -86,21 +121,6 @@ def _load(db_session, viewer, nom: str, code: str | None = None):
     return technician, product
 
 
-@router.get("/stock")
-def stock_index(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: PageUser):
-    if not viewer.is_admin:
-        return RedirectResponse(viewer.home, 303)
-    report = checks.build_report(db_session=db_session, technician=None, seuil_critique=None,
-                                 default=settings.seuil_defaut)
-    counts: dict[str, dict[str, int]] = {}
-    for alert in report.alertes:
-        entry = counts.setdefault(alert.technicien, {"total": 0, "critiques": 0})
-        entry["total"] += 1
-        entry["critiques"] += alert.severity == Severity.CRITIQUE
-    return render(request, "stock_index.html", viewer=viewer, nav="stock", alertes=counts,
-                  techniciens=techniciens.list_technicians(db_session=db_session, actif=True))
-
-
 @router.get("/stock/{nom}")
 def stock_page(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: PageUser,
                nom: str = NomPath):
@@ -109,20 +129,24 @@ def stock_page(request: Request, db_session: SessionDep, settings: SettingsDep, 
 
 
 def van_page(request, db_session, settings, viewer, technician, status_code: int = 200,
-             reception: dict | None = None, notes: dict[str, dict[str, str]] | None = None):
-    """The phone page; `reception` holds the first-reception form's values and error, if it failed;
-    `notes` an outcome to show on a line ({code: {"erreur"|"succes": message}})."""
+             reception: dict | None = None, notes: dict[str, dict[str, str]] | None = None,
+             demande: dict | None = None):
+    """The phone page; `reception` and `demande` hold the values and error of the first-reception form
+    or of the request for a product not carried, if it failed; `notes` an outcome to show on a line
+    ({code: {"erreur"|"succes": message}})."""
     lines = stock.list_lines(db_session=db_session, location=technician)
     carried = {line.produit.code_produit for line in lines}
     absent = [p for p in catalogue.list_products(db_session=db_session) if p.code_produit not in carried]
-    views = line_views(db_session, settings, technician, lines)
+    views = alerts_first(line_views(db_session, settings, technician, lines))
     for view in views:
         for kind, message in (notes or {}).get(view.ligne.produit.code_produit, {}).items():
             setattr(view, kind, message)
     return render(request, "stock.html", status_code, viewer=viewer, nav="stock", technicien=technician,
                   oob=False, lignes=views,
                   derniers=_recent(db_session, technician), absents=absent, reception=reception or {},
-                  cle=str(uuid.uuid4()), deduit_aujourdhui=deducted_today(db_session, settings, technician))
+                  demande=demande or {}, demandes=van_requests(db_session, technician), intervalle=POLL_SECONDS,
+                  cle=str(uuid.uuid4()), cle_demande=str(uuid.uuid4()),
+                  deduit_aujourdhui=deducted_today(db_session, settings, technician))
 
 
 def deducted_today(db_session, settings, technician):
@@ -148,22 +172,26 @@ class LineRequest:
     product: Product
 
     def answer(self, status_code: int = 200, erreur: str | None = None, succes: str | None = None,
-               projet: dict[str, str] | None = None):
-        """The line as stored now, with the outcome, and the recent movements swapped out of band;
-        a refused change comes back prepared (`projet`), ready to be corrected or sent again."""
+               projet: dict[str, str] | None = None, demande: dict[str, str] | None = None):
+        """The line as stored now, with the outcome, and the recent movements and the van's requests
+        swapped out of band; a refused change or request comes back prepared (`projet`, `demande`),
+        ready to be corrected or sent again."""
         line = stock.get_line(db_session=self.db_session, location=self.technician, product=self.product)
         if line is None:
             return error_response(self.request, status_code, erreur or "Ligne de stock introuvable.")
         item = line_views(self.db_session, self.settings, self.technician, [line])[0]
-        item.erreur, item.succes, item.projet = erreur, succes, projet
+        item.erreur, item.succes, item.projet, item.demande = erreur, succes, projet, demande
         return render(self.request, "_ligne.html", status_code, viewer=self.viewer, technicien=self.technician,
-                      item=item, oob=True, derniers=_recent(self.db_session, self.technician))
+                      item=item, oob=True, derniers=_recent(self.db_session, self.technician),
+                      demandes=van_requests(self.db_session, self.technician), intervalle=POLL_SECONDS)
 
-    def save(self, form: dict[str, str], write, describe):
+    def save(self, form: dict[str, str], write, describe, refused=None, done=None):
         """Write through the stock service; a refusal is rolled back and shown on the line.
 
         A retry with the same Idempotency-Key (the page sends one per prepared change) gets the
-        first answer again and writes nothing, as the API's stock POSTs do.
+        first answer again and writes nothing, as the API's stock POSTs do. `refused(status, detail)`
+        builds the answer to a refusal (default: the line with the change prepared again); `done(entry)`
+        runs after a write that succeeded (not after a replay).
         """
         key = self.request.headers.get(HEADER)
         if key is not None and not page_keys.well_formed(key):
@@ -178,7 +206,10 @@ class LineRequest:
             entry = write()
         except DomainError as exc:
             status, detail = exc.status_code, exc.detail
-            return refuse(self.db_session, lambda: self.answer(status, erreur=detail, projet=form))
+            build = refused or (lambda status, detail: self.answer(status, erreur=detail, projet=form))
+            return refuse(self.db_session, lambda: build(status, detail))
+        if done is not None:
+            done(entry)
         response = self.answer(succes=describe(entry))
         if key is not None:
             page_keys.record(db_session=self.db_session, principal=principal, key=key,

@@ -16,6 +16,7 @@ from inventaire.enums import Severity
 from inventaire.techniciens import service as techniciens
 from inventaire.web.deps import AdminPage, PageUser
 from inventaire.web.render import PageRoute, render
+from inventaire.web.views import servir
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 LAST_CHECKS = 8
@@ -72,15 +73,18 @@ def dashboard_context(db_session, settings) -> dict:
             "manques": deductions.open_shortfalls(db_session=db_session)}
 
 
+def page_context(db_session, settings) -> dict:
+    """The whole dashboard: the polled part, the vans' open requests, the form to run a check."""
+    return {"techniciens": techniciens.list_technicians(db_session=db_session, actif=True),
+            "resultat": servir.Outcome(), **servir.requests_context(db_session),
+            **dashboard_context(db_session, settings)}
+
+
 @router.get("/")
 def dashboard(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: PageUser):
     if not viewer.is_admin:
         return RedirectResponse(viewer.home, 303)
-    return render(
-        request, "tableau.html", viewer=viewer, nav="tableau",
-        techniciens=techniciens.list_technicians(db_session=db_session, actif=True),
-        **dashboard_context(db_session, settings),
-    )
+    return render(request, "tableau.html", viewer=viewer, nav="tableau", **page_context(db_session, settings))
 
 
 @router.get("/fragments/tableau")

@@ -86,10 +86,8 @@ def run_check(request: Request, db_session: SessionDep, settings: SettingsDep, v
         )
     except DomainError as exc:
         db_session.rollback()
-        from inventaire.techniciens import service as techniciens
-        from inventaire.web.views.tableau import dashboard_context
+        from inventaire.web.views.tableau import page_context
 
         return render(request, "tableau.html", exc.status_code, viewer=viewer, nav="tableau",
-                      techniciens=techniciens.list_technicians(db_session=db_session, actif=True),
-                      lancement={**values, "erreur": exc.detail}, **dashboard_context(db_session, settings))
+                      lancement={**values, "erreur": exc.detail}, **page_context(db_session, settings))
     return RedirectResponse(f"/verifications/{run.id}", status_code=303)

@@ -11,6 +11,7 @@ from inventaire.web.render import make_environment
 from inventaire.web.views import (
     acces,
     catalogue,
+    commandes,
     connexion,
     deductions,
     evolution,
@@ -36,5 +37,5 @@ def mount(app: FastAPI) -> None:
     app.state.page_templates = make_environment(app.state.settings.tz)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (exports, historique, connexion, tableau, verifications, evolution, catalogue, stock, reception, levels,
-                   techniciens, transactions, acces, modifications, deductions, regles):
+                   techniciens, transactions, acces, modifications, deductions, regles, commandes):
         app.include_router(module.router)

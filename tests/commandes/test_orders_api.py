@@ -103,7 +103,7 @@ def test_over_receipt_is_refused_with_nothing_written(client, db_session):
         {"code_produit": "FEUT-01", "quantite": 1}, {"code_produit": "CORD-012", "quantite": 5}]})
     assert over.status_code == 409
     assert over.json()["detail"] == (
-        "Réception refusée : « CORD-012 » commandé 10 bobines, déjà reçu 6 bobines, il en reste 4 bobines : "
+        "Réception refusée : « CORD-012 » : commandé 10 bobines, déjà reçu 6 bobines, reste 4 bobines ; "
         "impossible d'en recevoir 5 bobines. Rien n'a été enregistré.")
     for refused, status in (
         ([{"code_produit": "CORD-012", "quantite": 1.5}], 409),  # whole spools only

@@ -132,7 +132,7 @@ def test_refusals_say_why_in_french_and_change_nothing(pages, shop, db_session):
                       data={"csrf": pages.csrf, "cle": _key(page, "recevoir"), "recu-CORD-012": "3",
                             "recu-CHEV-7-0": "24"})
     assert over.status_code == 409
-    assert "Réception refusée : « CORD-012 » commandé 2 bobines" in over.text and "Rien n&#39;a été enregistré" in over.text
+    assert "Réception refusée : « CORD-012 » : commandé 2 bobines" in over.text and "Rien n&#39;a été enregistré" in over.text
     cancel = pages.post(f"/commandes/{order.id}/annuler", data={"csrf": pages.csrf})
     assert cancel.status_code == 409 and "seul un brouillon s&#39;annule" in cancel.text
     assert pages.post(f"/commandes/{order.id}/envoyer").status_code == 403  # no CSRF token
@@ -181,3 +181,14 @@ def test_a_technician_may_not_see_the_orders(app, db_session, shop):
         log_in(phone, make_token(db_session, "technicien", technician=allan))
         assert phone.get("/commandes").status_code == 403
         assert phone.get("/commandes/suggestion", params={"atelier": "Atelier"}).status_code == 403
+
+
+def test_a_refused_reception_keeps_what_was_typed(pages, shop, db_session):
+    _html, form = _from_suggestion(pages)
+    pages.post("/commandes/nouvelle", data=form)
+    order = _order(db_session)
+    pages.post(f"/commandes/{order.id}/envoyer", data={"csrf": pages.csrf})
+    refused = pages.post(f"/commandes/{order.id}/recevoir",
+                         data={"csrf": pages.csrf, "recu-CORD-012": "9", "recu-CHEV-7-0": "1"})
+    assert refused.status_code == 409
+    assert 'name="recu-CORD-012"' in refused.text and 'value="9"' in refused.text and 'value="1"' in refused.text

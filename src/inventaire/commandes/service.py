@@ -195,8 +195,8 @@ def receive(
             raise InvalidInput(f"Quantité reçue de « {product.code_produit} » : elle doit être plus grande que zéro.")
         if amount > line.reste:
             raise Conflict(
-                f"Réception refusée : « {product.code_produit} » commandé {_format(line.quantite, product)}, "
-                f"déjà reçu {_format(line.quantite_recue, product)}, il en reste {_format(line.reste, product)} : "
+                f"Réception refusée : « {product.code_produit} » : commandé {_format(line.quantite, product)}, "
+                f"déjà reçu {_format(line.quantite_recue, product)}, reste {_format(line.reste, product)} ; "
                 f"impossible d'en recevoir {_format(amount, product)}. Rien n'a été enregistré."
             )
         stock.check_divisible(product, amount)

@@ -119,11 +119,13 @@ def create_order(request: Request, db_session: SessionDep, settings: SettingsDep
 
 
 def _order_page(request: Request, db_session: Session, settings: Settings, viewer: Viewer, order: Order, *,
-                status_code: int = 200, avis: str | None = None, erreur: str | None = None):
+                status_code: int = 200, avis: str | None = None, erreur: str | None = None,
+                saisis: dict[str, str] | None = None):
     return render(request, "commande.html", status_code, viewer=viewer, nav="commandes", commande=order,
                   entreprise=settings.entreprise, coordonnees=[p.strip() for p in
                                                                 settings.entreprise_coordonnees.split("|") if p.strip()],
                   date_commande=document.order_date(order), avis=avis, erreur=erreur, cle=page_keys.new_key(),
+                  saisis=saisis or {},
                   produits=catalogue.list_products(db_session=db_session),
                   ateliers=ateliers.list_workshops(db_session=db_session, actif=True))
 
@@ -136,8 +138,10 @@ def order_page(request: Request, db_session: SessionDep, settings: SettingsDep, 
     return _order_page(request, db_session, settings, viewer, order, avis=NOTICES.get(avis) if avis else None)
 
 
-def _change(request: Request, db_session: Session, settings: Settings, viewer: Viewer, commande_id: int, action):
-    """Run one change of an order (locked): on success back to its page, on refusal the page with why."""
+def _change(request: Request, db_session: Session, settings: Settings, viewer: Viewer, commande_id: int, action,
+            form: dict[str, str] | None = None):
+    """Run one change of an order (locked): on success back to its page, on refusal the page with why
+    (and the quantities typed, to correct one)."""
     order = orders.get_or_404(db_session=db_session, order_id=commande_id, lock=True)
     try:
         notice = action(order)
@@ -145,7 +149,7 @@ def _change(request: Request, db_session: Session, settings: Settings, viewer: V
         status, message = exc.status_code, exc.detail
         return refuse(db_session, lambda: _order_page(
             request, db_session, settings, viewer, orders.get_or_404(db_session=db_session, order_id=commande_id),
-            status_code=status, erreur=message))
+            status_code=status, erreur=message, saisis=form))
     return RedirectResponse(f"/commandes/{commande_id}?avis={notice}", 303)
 
 
@@ -203,7 +207,7 @@ def receive_order(request: Request, db_session: SessionDep, settings: SettingsDe
             page_keys.record(db_session=db_session, principal=viewer.principal, key=key, status=303, body=b"")
         return "recue"
 
-    return _change(request, db_session, settings, viewer, commande_id, receive)
+    return _change(request, db_session, settings, viewer, commande_id, receive, form)
 
 
 @router.get("/commandes/{commande_id}/pdf")

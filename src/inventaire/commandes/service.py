@@ -29,7 +29,7 @@ from inventaire.stock import service as stock
 from inventaire.stock.ledger import QUANTITY_SUM
 from inventaire.stock.models import Transaction
 
-NUMBER_ATTEMPTS = 5  # two orders created at the same moment: the second takes the next rank
+NUMBER_ATTEMPTS = 20  # orders created at the same moment: each one that lost a rank takes the next
 
 
 @dataclass

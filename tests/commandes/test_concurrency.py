@@ -6,12 +6,14 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from sqlalchemy import select
 
 from inventaire.commandes.models import Order
 from inventaire.stock.models import StockLine, Transaction
 from tests.helpers import make_product, make_workshop
 
+pytestmark = pytest.mark.pooler  # also through a transaction-mode PgBouncer
 THREADS = 8
 
 

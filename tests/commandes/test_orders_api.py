@@ -62,6 +62,12 @@ def test_the_lifecycle_draft_sent_partial_received(client, db_session):
         {"code_produit": "FEUT-01", "quantite": 2.5, "prix_unitaire": 24}]})
     assert edited.status_code == 200, edited.text
     assert (edited.json()["lignes"][0]["quantite"], edited.json()["total"]) == (12, 279)  # 219 + 60
+    before = database_state(db_session)
+    for bad in ({"lignes": None}, {"fournisseur": None}, {"lignes": []}, {"atelier": "Inconnu"}, {"statut": "recue"}):
+        assert client.put(f"{COMMANDES}/{oid}", json=bad).status_code in (404, 422), bad
+    assert client.put(f"{COMMANDES}/{oid}", json={"lignes": None}).json()["detail"] == (
+        "Ces champs ne peuvent pas être vides : lignes.")
+    assert database_state(db_session) == before
     sent = client.post(f"{COMMANDES}/{oid}/envoyer")
     assert sent.status_code == 200 and sent.json()["statut"] == "envoyee" and sent.json()["envoyee_le"]
     assert client.put(f"{COMMANDES}/{oid}", json={"fournisseur": "Mapes"}).status_code == 409

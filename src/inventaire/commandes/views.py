@@ -17,6 +17,7 @@ from inventaire.commandes.schemas import (
 from inventaire.deps import AdminUser, SessionDep, SettingsDep
 from inventaire.enums import OrderState
 from inventaire.errors import CONFLICT, NOT_FOUND
+from inventaire.exceptions import InvalidInput
 from inventaire.idempotency.routing import IdempotentRoute
 from inventaire.stock.views import transaction_read
 
@@ -63,6 +64,9 @@ def get_order(db_session: SessionDep, _: AdminUser, commande_id: int = IdPath):
 def update_order(body: OrderUpdate, db_session: SessionDep, _: AdminUser, commande_id: int = IdPath):
     """Change a draft: the fields given; `lignes` replaces every line."""
     order = service.get_or_404(db_session=db_session, order_id=commande_id, lock=True)
+    cleared = [k for k, v in body.model_dump(exclude_unset=True).items() if v is None]
+    if cleared:
+        raise InvalidInput(f"Ces champs ne peuvent pas être vides : {', '.join(cleared)}.")
     workshop = ateliers.get_or_404(db_session=db_session, nom=body.atelier) if body.atelier is not None else None
     lines = _lines(db_session, body.lignes) if body.lignes is not None else None
     service.update_draft(db_session=db_session, order=order, fournisseur=body.fournisseur, workshop=workshop,

@@ -13,6 +13,7 @@ from inventaire.ateliers.views import router as ateliers_router
 from inventaire.auth import redaction
 from inventaire.catalogue.views import router as catalogue_router
 from inventaire.checks.views import router as checks_router
+from inventaire.commandes.views import router as commandes_router
 from inventaire.config import Settings, get_settings
 from inventaire.database import engine_for, make_sessionmaker
 from inventaire.deductions.views import router as deductions_router
@@ -120,7 +121,7 @@ def create_app(settings: Settings | None = None, session_factory: sessionmaker[S
     api = APIRouter(prefix="/inventaire", responses=errors.EVERY_ROUTE, dependencies=[Depends(known_query_only)])
     for router in (catalogue_router, techniciens_router, ateliers_router, stock_router, checks_router,
                    previsions_router, regles_router, deductions_router, gazelle_router, demandes_router,
-                   reappro_router):
+                   reappro_router, commandes_router):
         api.include_router(router)
     app.include_router(api)
     mount_pages(app)

@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     notify_timeout: float = Field(default=10.0, gt=0, le=120)
     # Days until the next supplier order: the check's predicted stockouts and the order suggestion look this far.
     delai_commande_jours: int = Field(default=14, ge=1, le=365)
+    # The company as its documents name it (a supplier order's PDF): INVENTAIRE_ENTREPRISE, and the lines
+    # under its name (address, phone, e-mail) separated by « | » in INVENTAIRE_ENTREPRISE_COORDONNEES.
+    entreprise: str = Field(default="Inventaire", min_length=1, max_length=120)
+    entreprise_coordonnees: str = Field(default="", max_length=500)
     # How long a second check waits for a running one before answering 409.
     check_lock_timeout: float = Field(default=30.0, gt=0, le=600)
 

@@ -135,3 +135,17 @@ class SmtpSecurity(Choice):
     STARTTLS = "starttls"
     SSL = "ssl"
     NONE = "none"
+
+
+class OrderState(Choice):
+    """État d'une commande au fournisseur : brouillon → envoyée → reçue en partie → reçue ; un brouillon peut être annulé."""
+
+    BROUILLON = "brouillon", "Brouillon"
+    ENVOYEE = "envoyee", "Envoyée"
+    PARTIELLE = "partielle", "Reçue en partie"
+    RECUE = "recue", "Reçue"
+    ANNULEE = "annulee", "Annulée"
+
+
+# Orders the supplier is still to deliver (in part): their remaining quantities are "on order".
+OPEN_ORDER_STATES = (OrderState.ENVOYEE, OrderState.PARTIELLE)

@@ -6,6 +6,7 @@ from inventaire.audit.service import track
 from inventaire.auth.models import ApiToken, AuthFailure
 from inventaire.catalogue.models import Product
 from inventaire.checks.models import Notification, Verification
+from inventaire.commandes.models import Order, OrderLine
 from inventaire.database import Base
 from inventaire.deductions.models import DeductedService, Deduction
 from inventaire.demandes.models import StockRequest
@@ -19,8 +20,8 @@ from inventaire.web.models import WebSession
 
 __all__ = [
     "ApiToken", "AuditEntry", "AuthFailure", "Base", "ConsumptionRule", "DeductedService", "Deduction", "GazelleSync",
-    "GazelleToken", "IdempotencyKey", "Location", "Notification", "Product", "StockLine", "StockRequest", "Technician",
-    "Transaction", "Verification", "WebSession", "Workshop",
+    "GazelleToken", "IdempotencyKey", "Location", "Notification", "Order", "OrderLine", "Product", "StockLine",
+    "StockRequest", "Technician", "Transaction", "Verification", "WebSession", "Workshop",
 ]
 
 

@@ -18,6 +18,7 @@ from inventaire.ateliers import service as ateliers
 from inventaire.auth import service as auth
 from inventaire.catalogue import service as catalogue
 from inventaire.checks import service as checks
+from inventaire.commandes import service as orders
 from inventaire.demandes import service as demandes
 from inventaire.models import Base
 from inventaire.regles import service as regles
@@ -83,6 +84,25 @@ MATRIX: dict[tuple[str, str], tuple[Call, dict, bool]] = {
     ("POST", "/inventaire/reapprovisionnement"): (
         Call("POST", "/inventaire/reapprovisionnement", json={"technicien": "Allan", "atelier": "Atelier"}),
         expect(200, 403, 403, 403), True),
+    ("GET", "/inventaire/commandes"): (Call("GET", "/inventaire/commandes"), expect(200, 403, 403, 403), False),
+    ("POST", "/inventaire/commandes"): (
+        Call("POST", "/inventaire/commandes", json={"fournisseur": "Röslau", "atelier": "Atelier", "lignes": [
+            {"code_produit": "CORD-001", "quantite": 2, "prix_unitaire": 1}]}), expect(201, 403, 403, 403), True),
+    ("GET", "/inventaire/commandes/suggestion"): (
+        Call("GET", "/inventaire/commandes/suggestion", params={"atelier": "Atelier"}),
+        expect(200, 403, 403, 403), False),
+    ("GET", "/inventaire/commandes/{commande_id}"): (
+        Call("GET", "/inventaire/commandes/{brouillon}"), expect(200, 403, 403, 403), False),
+    ("PUT", "/inventaire/commandes/{commande_id}"): (
+        Call("PUT", "/inventaire/commandes/{brouillon}", json={"fournisseur": "Mapes"}),
+        expect(200, 403, 403, 403), False),
+    ("POST", "/inventaire/commandes/{commande_id}/envoyer"): (
+        Call("POST", "/inventaire/commandes/{brouillon}/envoyer"), expect(200, 403, 403, 403), True),
+    ("POST", "/inventaire/commandes/{commande_id}/annuler"): (
+        Call("POST", "/inventaire/commandes/{brouillon}/annuler"), expect(200, 403, 403, 403), True),
+    ("POST", "/inventaire/commandes/{commande_id}/recevoir"): (
+        Call("POST", "/inventaire/commandes/{envoyee}/recevoir",
+             json={"lignes": [{"code_produit": "CORD-001", "quantite": 1}]}), expect(200, 403, 403, 403), True),
     ("GET", "/inventaire/stock/{technicien}"): (
         Call("GET", "/inventaire/stock/allan"), expect(200, 200, 403, 403), False),
     ("POST", "/inventaire/stock/ajuster"): (
@@ -168,8 +188,13 @@ def ids(tokens, db_session) -> dict[str, int]:
     make_line(db_session, workshop, cord, 10)
     request = demandes.create(db_session=db_session, technician=techniciens.get_by_name(db_session=db_session, nom="Allan"),
                               product=cord, quantity=Decimal(1), note=None, auteur="Allan")
+    draft, sent = (orders.create(db_session=db_session, fournisseur="Röslau", workshop=workshop, auteur="essai",
+                                 tz="America/Montreal", lines=[orders.LineIn(cord, Decimal(2), Decimal(1))])
+                   for _ in range(2))
+    orders.send(db_session=db_session, order=sent)
     db_session.commit()
-    return {"verification_id": verification.id, "rule_id": rule.id, "demande_id": request.id}
+    return {"verification_id": verification.id, "rule_id": rule.id, "demande_id": request.id,
+            "brouillon": draft.id, "envoyee": sent.id}
 
 
 @pytest.fixture

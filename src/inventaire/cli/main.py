@@ -196,7 +196,8 @@ def demo() -> None:
     console.print(
         f"Données de démonstration chargées : {summary['techniciens']} techniciens, "
         f"{summary['produits']} produits, {summary['regles']} règles de consommation, "
-        f"{summary['mouvements']} mouvements ajoutés, {summary['ateliers']} atelier(s).",
+        f"{summary['mouvements']} mouvements ajoutés, {summary['ateliers']} atelier(s), "
+        f"{summary['commandes']} commande(s) aux fournisseurs.",
         highlight=False, soft_wrap=True,
     )
 

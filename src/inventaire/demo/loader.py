@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from inventaire.ateliers import service as ateliers
 from inventaire.catalogue import service as catalogue
+from inventaire.commandes import service as orders
 from inventaire.database import utcnow
 from inventaire.demo.data import ACTIVITY, ALWAYS, GAZELLE_IDS, PRODUCTS, RULES, SLOW, TECHNICIANS, USAGE
 from inventaire.enums import TransactionType
@@ -35,7 +36,7 @@ def _product_data(row: tuple) -> dict:
 
 def load_demo(*, db_session: Session, seed: int = 2025) -> dict[str, int]:
     """Create what is missing: technicians, products, and a year of history for new lines."""
-    created = {"techniciens": 0, "produits": 0, "mouvements": 0, "regles": 0, "ateliers": 0}
+    created = {"techniciens": 0, "produits": 0, "mouvements": 0, "regles": 0, "ateliers": 0, "commandes": 0}
     people = []
     for nom, email in TECHNICIANS:
         tech = techniciens.get_by_name(db_session=db_session, nom=nom)
@@ -67,7 +68,32 @@ def load_demo(*, db_session: Session, seed: int = 2025) -> dict[str, int]:
             created["mouvements"] += _history(db_session, rng, tech, product, now)
     created["ateliers"], moves = _workshop(db_session, list(products.values()), now, seed)
     created["mouvements"] += moves
+    created["commandes"] = _orders(db_session, products, now)
     return created
+
+
+# Two supplier orders, neither received (the stock and its history stay the demo's own): the PLS
+# season's pads and water treatment sent to Dampp-Chaser three days ago (on order), and a draft
+# of strings for Röslau. Loaded only into a database without orders.
+DEMO_ORDERS = [
+    ("Dampp-Chaser", 3, (("PLS-BUVARDS", 30), ("PLS-DOUBLURE", 24), ("PLS-TRAIT-227", 18))),
+    ("Röslau", None, (("CORD-012", 6), ("CORD-013", 6), ("CORD-015", 4))),
+]
+
+
+def _orders(db_session: Session, products: dict, now: dt.datetime) -> int:
+    workshop = ateliers.get_by_name(db_session=db_session, nom=WORKSHOP)
+    if workshop is None or orders.list_orders(db_session=db_session, limit=1):
+        return 0
+    for supplier, sent_days_ago, lines in DEMO_ORDERS:
+        order = orders.create(
+            db_session=db_session, fournisseur=supplier, workshop=workshop, auteur=AUTEUR, tz="America/Montreal",
+            lines=[orders.LineIn(products[code], Decimal(n), products[code].prix_unitaire) for code, n in lines])
+        if sent_days_ago is not None:
+            orders.send(db_session=db_session, order=order)
+            order.created_at = now - dt.timedelta(days=sent_days_ago + 1)
+            order.envoyee_le = order.updated_at = now - dt.timedelta(days=sent_days_ago)
+    return len(DEMO_ORDERS)
 
 
 def _workshop(db_session: Session, products: list, now: dt.datetime, seed: int) -> tuple[int, int]:

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from inventaire import quantities
-from inventaire.enums import AlertState, Channel, DeliveryStatus, RunNotifications, Severity, TransactionType
+from inventaire.enums import AlertState, Channel, DeliveryStatus, OrderState, RunNotifications, Severity, TransactionType
 
 NBSP = quantities.NBSP
 MOIS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
@@ -77,6 +77,7 @@ def install(env, clock: Clock) -> None:
         chemin=lambda v: quote(str(v), safe=""),
         type_mouvement=TransactionType.label_of, gravite=Severity.label_of, etat=AlertState.label_of,
         notifications=RunNotifications.label_of, envoi=DeliveryStatus.label_of, canal=Channel.label_of,
+        etat_commande=OrderState.label_of, saisie=quantities.editable,  # a stored decimal in a form: « 18,50 »
         accord=lambda unite, quantity: quantities.unit_for(quantity, unite),  # {{ p.unite|accord(q) }}: « 2 bobines »
         compte=quantities.count,  # {{ n|compte("alerte") }}: « 1 alerte », « 27 alertes »
         etat_demande=request_state,

@@ -11,6 +11,7 @@ from inventaire.web.render import make_environment
 from inventaire.web.views import (
     acces,
     catalogue,
+    commandes,
     connexion,
     deductions,
     demandes,
@@ -41,5 +42,5 @@ def mount(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (exports, historique, connexion, tableau, verifications, evolution, catalogue, stock, reception, levels,
                    demandes, techniciens, transactions, acces, modifications, deductions, regles, servir,
-                   preparation, emplacements):
+                   preparation, emplacements, commandes):
         app.include_router(module.router)

@@ -1,0 +1,1 @@
+"""Supplier orders: a draft per supplier, sent, received into a workshop in one or more parts."""

@@ -1,0 +1,91 @@
+"""The order suggestion on a constructed case whose answer is known:
+
+    CORD-012 (Röslau):  par shortfall 8 (Allan 2 of 10; Margot above par) + open request 3
+                        + forecast 14 (Allan uses 1 a day, 14 days until the next order)
+                        − workshop 6 − still on order 6 (a sent order of 10, 4 received) = 13
+    FEUT-01 (no supplier): Allan 0 of 3 → 3, listed apart
+    MART-01 (Abel): Allan 1 of 4 → 3 short, but the workshop holds 5: nothing to order
+A draft of 100 spools is not on order; an archived product or an inactive van's shortfall is left out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from inventaire.commandes import service as orders
+from inventaire.database import utcnow
+from inventaire.demandes import service as demandes
+from inventaire.stock import service as stock
+from tests.helpers import make_line, make_product, make_technician, make_workshop
+
+SUGGESTION = "/inventaire/commandes/suggestion"
+
+
+def _case(db_session):
+    workshop = make_workshop(db_session, nom="Atelier")
+    allan, margot = make_technician(db_session, nom="Allan"), make_technician(db_session, nom="Margot")
+    gone = make_technician(db_session, nom="Parti", actif=False)
+    cord = make_product(db_session, code_produit="CORD-012", unite="bobine", fournisseur="Röslau", divisible=False,
+                        prix_unitaire=Decimal("18.50"))
+    felt = make_product(db_session, code_produit="FEUT-01", unite="m", fournisseur=None)
+    hammer = make_product(db_session, code_produit="MART-01", fournisseur="Abel")
+    old = make_product(db_session, code_produit="VIEUX-1", fournisseur="Abel")
+    now = utcnow()
+    stock.adjust(db_session=db_session, location=allan, product=cord, kind="reception", delta=Decimal(91),
+                 auteur="essai", at=now - dt.timedelta(days=95))
+    for days_ago in range(1, 90):  # one spool a day, every day of the 90-day period but today
+        stock.adjust(db_session=db_session, location=allan, product=cord, kind="utilisation", delta=Decimal(-1),
+                     auteur="essai", at=now - dt.timedelta(days=days_ago))
+    stock.set_levels(db_session=db_session, location=allan, product=cord, changes={"niveau_par": Decimal(10)})
+    make_line(db_session, margot, cord, 5, niveau_par=Decimal(4))
+    make_line(db_session, gone, cord, 0, niveau_par=Decimal(50))  # an inactive van does not count
+    make_line(db_session, allan, felt, 0, niveau_par=Decimal(3))
+    make_line(db_session, allan, hammer, 1, niveau_par=Decimal(4))
+    make_line(db_session, allan, old, 0, niveau_par=Decimal(9))
+    old.actif = False
+    make_line(db_session, workshop, cord, 2)
+    make_line(db_session, workshop, hammer, 5)
+    demandes.create(db_session=db_session, technician=margot, product=cord, quantity=Decimal(3), note=None,
+                    auteur="Margot")
+    sent = orders.create(db_session=db_session, fournisseur="Röslau", workshop=workshop, auteur="essai",
+                         tz="America/Montreal", lines=[orders.LineIn(cord, Decimal(10), Decimal("18.50"))])
+    orders.send(db_session=db_session, order=sent)
+    orders.receive(db_session=db_session, order=sent, lines=[(cord, Decimal(4))], auteur="essai")  # workshop: 6
+    orders.create(db_session=db_session, fournisseur="Röslau", workshop=workshop, auteur="essai",
+                  tz="America/Montreal", lines=[orders.LineIn(cord, Decimal(100), Decimal("18.50"))])
+    db_session.commit()
+
+
+def test_the_suggestion_has_the_known_answer(client, db_session):
+    _case(db_session)
+    answer = client.get(SUGGESTION, params={"atelier": "atelier"})
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert (body["atelier"], body["delai_jours"]) == ("Atelier", 14)
+    (roslau,) = body["fournisseurs"]
+    (line,) = roslau["lignes"]
+    assert roslau["fournisseur"] == "Röslau"
+    assert {k: line[k] for k in ("code_produit", "manque_par", "demandes", "prevision", "stock_atelier",
+                                 "en_commande", "a_commander", "prix_unitaire", "total")} == {
+        "code_produit": "CORD-012", "manque_par": 8, "demandes": 3, "prevision": 14, "stock_atelier": 6,
+        "en_commande": 6, "a_commander": 13, "prix_unitaire": 18.5, "total": 240.5}
+    assert roslau["total"] == 240.5
+    assert [(x["code_produit"], x["manque_par"], x["a_commander"]) for x in body["sans_fournisseur"]] == [
+        ("FEUT-01", 3, 3)]
+
+
+def test_the_delay_comes_from_the_settings(app, client, db_session):
+    _case(db_session)
+    app.state.settings = app.state.settings.model_copy(update={"delai_commande_jours": 7})
+    (line,) = client.get(SUGGESTION, params={"atelier": "Atelier"}).json()["fournisseurs"][0]["lignes"]
+    assert (line["prevision"], line["a_commander"]) == (7, 6)  # 8 + 3 + 7 − 6 − 6
+
+
+def test_an_unknown_workshop_is_404(client, db_session):
+    make_technician(db_session, nom="Allan")
+    db_session.commit()
+    for name in ("Inconnu", "Allan"):
+        answer = client.get(SUGGESTION, params={"atelier": name})
+        assert answer.status_code == 404 and answer.json()["detail"] == f"Atelier inconnu : « {name} »."
+    assert client.get(SUGGESTION).status_code == 422

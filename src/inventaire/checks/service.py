@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from decimal import Decimal
 from typing import TypeVarTuple
 
@@ -32,13 +32,18 @@ _HOLDER = Location.__table__
 Ts = TypeVarTuple("Ts")
 
 
-def _scope(query: Select[*Ts], technician: Location | None) -> Select[*Ts]:
-    """Lines of active locations (vans and workshops) and active products (or of the one asked for)."""
+def _scope(query: Select[*Ts], technician: Location | None, products: Collection[int] | None = None) -> Select[*Ts]:
+    """Lines of active locations (vans and workshops) and active products (or of the one asked for).
+
+    `products` (ids) narrows it to a few lines: the phone page colours the line just changed.
+    """
     query = (
         query.join(_HOLDER, _HOLDER.c.id == StockLine.emplacement_id)
         .join(Product, Product.id == StockLine.produit_id)
         .where(Product.actif.is_(True))
     )
+    if products is not None:
+        query = query.where(StockLine.produit_id.in_(products))
     if technician is not None:
         return query.where(StockLine.emplacement_id == technician.id)
     return query.where(_HOLDER.c.actif.is_(True))
@@ -46,9 +51,11 @@ def _scope(query: Select[*Ts], technician: Location | None) -> Select[*Ts]:
 
 def build_report(
     *, db_session: Session, technician: Location | None, seuil_critique: Decimal | None, default: Decimal,
-    horizon_days: int | None = None,
+    horizon_days: int | None = None, products: Collection[int] | None = None,
 ) -> Report:
     """Compute the report with two set-based queries (statistics, then the lines in alert).
+
+    `products` (ids) limits it to those lines, without the forecast (the phone page's one line).
 
     With `horizon_days` (the days until the next order), the forecast adds each alert's predicted
     stockout and lists the other lines predicted to run out within that horizon (two more queries).
@@ -59,7 +66,7 @@ def build_report(
                 func.count(StockLine.id),
                 type_coerce(func.coalesce(func.sum(StockLine.quantite * Product.prix_unitaire), 0), VALUE),
             ),
-            technician,
+            technician, products,
         )
     ).one()
     threshold = threshold_expression(seuil_critique, default)
@@ -69,7 +76,7 @@ def build_report(
                 _HOLDER.c.nom, Product.code_produit, Product.nom_produit, Product.unite,
                 StockLine.quantite, threshold.label("seuil"), StockLine.niveau_par, _HOLDER.c.genre,
             ),
-            technician,
+            technician, products,
         ).where(StockLine.quantite <= threshold)
     ).all()
     alerts = [
@@ -85,7 +92,7 @@ def build_report(
     alerts.sort(key=lambda a: (a.severity != Severity.CRITIQUE, a.technicien.casefold(), a.code_produit))
     critical = sum(1 for a in alerts if a.severity == Severity.CRITIQUE)
     predicted = []
-    if horizon_days is not None:
+    if horizon_days is not None and products is None:
         predicted = _forecast(db_session, technician, alerts, horizon_days, threshold)
     report = Report(
         generated_at=utcnow().replace(microsecond=0),

@@ -7,6 +7,7 @@ daily sums of consumption per line over the period (see `daily_changes`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from decimal import Decimal
@@ -69,7 +70,7 @@ def _float_sum(dialect: str, quantities: Any) -> ColumnElement[float]:
 
 def daily_changes(
     *, db_session: Session, first_day: dt.date, days: int, holder_id: int | None = None,
-    until: dt.datetime | None = None,
+    until: dt.datetime | None = None, products: Collection[int] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Consumption and net change per stock line and UTC day from `first_day` on, in one aggregated query.
 
@@ -91,6 +92,8 @@ def daily_changes(
     )
     if holder_id is not None:
         query = query.where(Transaction.emplacement_id == holder_id)
+    if products is not None:
+        query = query.where(Transaction.produit_id.in_(products))
     rows = db_session.execute(query).all()
     count = len(rows)
     offsets: dict[Any, int] = {}  # a few distinct days for many rows: each parsed once
@@ -141,7 +144,9 @@ class LineScope:
     quantite: Decimal
 
 
-def lines_in_scope(*, db_session: Session, holder: Location | None) -> list[LineScope]:
+def lines_in_scope(
+    *, db_session: Session, holder: Location | None, products: Collection[int] | None = None,
+) -> list[LineScope]:
     """Lines of active holders and active products (or of the one holder asked for), like the check."""
     query = (
         select(StockLine.id, _HOLDER.c.nom, Product.id, Product.code_produit, Product.nom_produit,
@@ -151,6 +156,8 @@ def lines_in_scope(*, db_session: Session, holder: Location | None) -> list[Line
         .where(Product.actif.is_(True))
         .order_by(_HOLDER.c.nom_cle, Product.code_produit)
     )
+    if products is not None:
+        query = query.where(StockLine.produit_id.in_(products))
     if holder is not None:
         query = query.where(StockLine.emplacement_id == holder.id)
     else:  # every active van: a workshop's stock leaves by transfers, which are not consumption
@@ -214,18 +221,20 @@ class ForecastReport:
 def forecast(
     *, db_session: Session, holder: Location | None, jours: int, now: dt.datetime | None = None,
     company_wide: bool = True, stockout_by: dt.date | None = None, keys: AbstractSet[tuple[str, str]] = frozenset(),
+    products: Collection[int] | None = None,
 ) -> ForecastReport:
     """The forecast of each line in scope over the last `jours` days, and per product company-wide.
 
     With `stockout_by`, only the lines predicted to run out by that date, and those of `keys`
-    (holder, product code), are listed: the check needs those few of 100,000 lines.
+    (holder, product code), are listed: the check needs those few of 100,000 lines. `products`
+    (ids) limits the scope to those products' lines (the phone page's changed lines).
     """
     now = now or utcnow()
     today = now.astimezone(dt.UTC).date()
     first_day = today - dt.timedelta(days=jours - 1)
-    lines = lines_in_scope(db_session=db_session, holder=holder)
+    lines = lines_in_scope(db_session=db_session, holder=holder, products=products)
     changes = daily_changes(db_session=db_session, first_day=first_day, days=jours,
-                            holder_id=holder.id if holder else None, until=now)
+                            holder_id=holder.id if holder else None, until=now, products=products)
     matrix, net = daily_matrices(np.array([line.id for line in lines], dtype=np.int64), changes, jours)
     balances = np.array([float(line.quantite) for line in lines])
     line_rates = method.rates(matrix, in_stock(net, balances)) if lines else np.zeros(0)
@@ -241,9 +250,9 @@ def forecast(
                      **_forecast(lines[i].quantite, matrix[i], float(line_rates[i]), today))
         for i in wanted
     ]
-    products = _per_product(lines, matrix, today) if company_wide and holder is None else None
+    per_product = _per_product(lines, matrix, today) if company_wide and holder is None else None
     return ForecastReport(generated_at=now.replace(microsecond=0), jours=jours,
-                          technicien=holder.nom if holder else None, lignes=results, produits=products)
+                          technicien=holder.nom if holder else None, lignes=results, produits=per_product)
 
 
 def _per_product(lines: list[LineScope], matrix: np.ndarray, today: dt.date) -> list[ProductForecast]:

@@ -78,14 +78,20 @@ def alerts_first(views: list[LineView]) -> list[LineView]:
     return sorted(views, key=lambda v: rank.get(v.gravite, 2))
 
 
-def line_views(db_session, settings, technician, lines: list[StockLine]) -> list[LineView]:
-    """Lines with their threshold and the check's verdict (the check's rule, not a copy of it)."""
+def line_views(db_session, settings, technician, lines: list[StockLine], *, whole_van: bool = False) -> list[LineView]:
+    """Lines with their threshold and the check's verdict (the check's rule, not a copy of it).
+
+    Unless it is the whole van, the check and the forecast look at these lines only: a change on
+    the phone computes that line's verdict, not the van's.
+    """
+    products = None if whole_van else {line.produit_id for line in lines}
     report = checks.build_report(
-        db_session=db_session, technician=technician, seuil_critique=None, default=settings.seuil_defaut
+        db_session=db_session, technician=technician, seuil_critique=None, default=settings.seuil_defaut,
+        products=products,
     )
     verdicts = {a.code_produit: a.severity for a in report.alertes}
     forecast = previsions.forecast(db_session=db_session, holder=technician, jours=checks.FORECAST_DAYS,
-                                   company_wide=False)
+                                   company_wide=False, products=products)
     covers = {f.code_produit: f for f in forecast.lignes}
     asked: dict[int, list[StockRequest]] = {}
     if isinstance(technician, Technician):
@@ -137,7 +143,7 @@ def van_page(request, db_session, settings, viewer, technician, status_code: int
     lines = stock.list_lines(db_session=db_session, location=technician)
     carried = {line.produit.code_produit for line in lines}
     absent = [p for p in catalogue.list_products(db_session=db_session) if p.code_produit not in carried]
-    views = alerts_first(line_views(db_session, settings, technician, lines))
+    views = alerts_first(line_views(db_session, settings, technician, lines, whole_van=True))
     for view in views:
         for kind, message in (notes or {}).get(view.ligne.produit.code_produit, {}).items():
             setattr(view, kind, message)

@@ -62,17 +62,18 @@ class MigratedDatabase:
     """A migrated database of one backend; `dispose()` removes it.
 
     Backends: "sqlite", "postgresql", and "pgbouncer" (PostgreSQL through a transaction-mode
-    PgBouncer, migrated through it too; `url` is the pooler's, `pooled` says so).
+    PgBouncer, migrated through it too; `url` is the pooler's, `pooled` says so). `revision`
+    stops the migrations there: a migration's own test fills the database as that schema holds it.
     """
 
     __test__ = False  # not a test class, whatever its name
 
-    def __init__(self, backend: str, folder: Path):
+    def __init__(self, backend: str, folder: Path, revision: str = "head"):
         self.backend = backend
         self.pooled = backend == "pgbouncer"
         if backend == "sqlite":
             self.url = self.direct_url = f"sqlite:///{folder / f'test_{uuid.uuid4().hex[:8]}.db'}"
-            upgrade(self.url)
+            upgrade(self.url, revision)
             return
         require_pg()
         if self.pooled:
@@ -81,7 +82,7 @@ class MigratedDatabase:
         if self.pooled:
             self.url = pgbouncer(PG_ADMIN_URL).url_for(self.direct_url)
             POOLED_URLS.add(self.url)
-        upgrade(self.url, db_pooler="transaction" if self.pooled else None)
+        upgrade(self.url, revision, db_pooler="transaction" if self.pooled else None)
 
     @property
     def settings_overrides(self) -> dict:

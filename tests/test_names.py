@@ -11,7 +11,7 @@ from inventaire.database import make_engine
 from inventaire.migrate import MigrationRefused, upgrade
 from inventaire.names import checked_name, name_key
 from inventaire.techniciens.models import Technician
-from tests.databases import create_pg_database, drop_pg_database, require_pg
+from tests import databases
 from tests.helpers import database_state, make_technician
 
 REFUSED = {
@@ -73,15 +73,9 @@ def test_a_look_alike_of_an_existing_name_is_a_conflict(client, db_session, look
 
 @pytest.fixture
 def database_before_rekey(backend, tmp_path):
-    if backend == "sqlite":
-        url = f"sqlite:///{tmp_path / 'noms.db'}"
-    else:
-        require_pg()
-        url = create_pg_database()
-    upgrade(url, "0015")
-    yield url
-    if backend == "postgresql":
-        drop_pg_database(url)
+    db = databases.MigratedDatabase(backend, tmp_path, revision="0015")
+    yield db.url
+    db.dispose()
 
 
 def _add_raw(url: str, *names: str) -> None:

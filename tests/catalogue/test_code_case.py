@@ -8,8 +8,8 @@ from sqlalchemy.exc import DBAPIError
 
 from inventaire.database import make_engine
 from inventaire.migrate import MigrationRefused, upgrade
+from tests import databases
 from tests.commands import flat, run_cli
-from tests.databases import create_pg_database, drop_pg_database, require_pg
 from tests.helpers import database_state, make_line, make_product, make_technician
 
 
@@ -41,15 +41,9 @@ def test_a_code_is_found_in_any_case_and_shown_as_stored(client, db_session):
 @pytest.fixture
 def database_at_0006(backend, tmp_path):
     """A database migrated to 0006 (before codes were folded), on each backend."""
-    if backend == "sqlite":
-        url = f"sqlite:///{tmp_path / 'ancienne.db'}"
-    else:
-        require_pg()
-        url = create_pg_database()
-    upgrade(url, "0006")
-    yield url
-    if backend == "postgresql":
-        drop_pg_database(url)
+    db = databases.MigratedDatabase(backend, tmp_path, revision="0006")
+    yield db.url
+    db.dispose()
 
 
 def _insert_products(url: str, *codes: str) -> None:

@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from inventaire.database import make_engine
 from inventaire.migrate import upgrade
-from tests.databases import create_pg_database, drop_pg_database, require_pg
+from tests import databases
 from tests.helpers import database_state, make_line, make_product, make_technician
 
 
@@ -38,15 +38,9 @@ def test_a_whole_unit_product_refuses_fractions_and_writes_nothing(client, db_se
 
 @pytest.fixture
 def database_at_0010(backend, tmp_path):
-    if backend == "sqlite":
-        url = f"sqlite:///{tmp_path / 'avant.db'}"
-    else:
-        require_pg()
-        url = create_pg_database()
-    upgrade(url, "0010")
-    yield url
-    if backend == "postgresql":
-        drop_pg_database(url)
+    db = databases.MigratedDatabase(backend, tmp_path, revision="0010")
+    yield db.url
+    db.dispose()
 
 
 def test_the_migration_keeps_products_holding_fractions_divisible(database_at_0010):

@@ -21,6 +21,7 @@ from inventaire.idempotency import service as idempotency
 from inventaire.migrate import upgrade
 from inventaire.stock.models import Transaction
 from inventaire.web.sessions import open_session
+from tests import databases
 from tests.databases import create_pg_database, drop_pg_database, require_pg
 from tests.helpers import make_line, make_product, make_technician
 
@@ -194,12 +195,8 @@ def test_ledger_cannot_be_truncated_on_postgresql(filled_pg):
 @pytest.fixture
 def database_at_0005(backend, tmp_path) -> Iterator[str]:
     """A database migrated to 0005 holding a stock line and its ledger row (upgraded through the rest)."""
-    if backend == "sqlite":
-        url = f"sqlite:///{tmp_path / 'ancienne.db'}"
-    else:
-        require_pg()
-        url = create_pg_database()
-    upgrade(url, "0005")
+    db = databases.MigratedDatabase(backend, tmp_path, revision="0005")
+    url = db.url
     engine = make_engine(url)
     with engine.begin() as conn:
         now = "2026-11-01 12:00:00"
@@ -215,8 +212,7 @@ def database_at_0005(backend, tmp_path) -> Iterator[str]:
                           "VALUES (1, 1, 1, 1, 'reception', 3000, 0, 3000, 'bureau', :t)"), {"t": now})
     engine.dispose()
     yield url
-    if backend == "postgresql":
-        drop_pg_database(url)
+    db.dispose()
 
 
 def test_migration_keeps_existing_rows_and_then_guards_them(database_at_0005):

@@ -44,7 +44,8 @@ def test_0017_upgrades_a_database_with_stock(url):
                          {"q": 3000 if url.startswith("sqlite") else 3})
         upgrade(url)
         with engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0017"
+            # to head: the services below write audit rows whose actions later migrations admit
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() >= "0017"
             assert conn.execute(text("SELECT COUNT(*) FROM commandes")).scalar() == 0
         with session_scope(make_sessionmaker(engine)) as session:  # the new tables work with the old rows
             workshop = ateliers.get_or_404(db_session=session, nom="Atelier")

@@ -27,6 +27,18 @@ class AuditAction(StrEnum):
     REGLE_CREEE = "regle_creee"
     REGLE_MODIFIEE = "regle_modifiee"
     REGLE_SUPPRIMEE = "regle_supprimee"
+    ATELIER_CREE = "atelier_cree"
+    ATELIER_RENOMME = "atelier_renomme"
+    ATELIER_DESACTIVE = "atelier_desactive"
+    ATELIER_REACTIVE = "atelier_reactive"
+    COMMANDE_CREEE = "commande_creee"
+    COMMANDE_MODIFIEE = "commande_modifiee"
+    COMMANDE_ENVOYEE = "commande_envoyee"
+    COMMANDE_ANNULEE = "commande_annulee"
+    # A reception's quantities are in the ledger (reference = the order's number); only the
+    # order's change of state is recorded here, once per state.
+    COMMANDE_PARTIELLE = "commande_partielle"
+    COMMANDE_RECUE = "commande_recue"
 
 
 AUDIT_LABELS = {
@@ -38,6 +50,11 @@ AUDIT_LABELS = {
     AuditAction.JETON_CREE: "Jeton créé", AuditAction.JETON_REVOQUE: "Jeton révoqué",
     AuditAction.REGLE_CREEE: "Règle ajoutée", AuditAction.REGLE_MODIFIEE: "Règle modifiée",
     AuditAction.REGLE_SUPPRIMEE: "Règle supprimée",
+    AuditAction.ATELIER_CREE: "Atelier ajouté", AuditAction.ATELIER_RENOMME: "Atelier renommé",
+    AuditAction.ATELIER_DESACTIVE: "Atelier désactivé", AuditAction.ATELIER_REACTIVE: "Atelier réactivé",
+    AuditAction.COMMANDE_CREEE: "Commande créée", AuditAction.COMMANDE_MODIFIEE: "Commande modifiée",
+    AuditAction.COMMANDE_ENVOYEE: "Commande envoyée", AuditAction.COMMANDE_ANNULEE: "Commande annulée",
+    AuditAction.COMMANDE_PARTIELLE: "Commande reçue en partie", AuditAction.COMMANDE_RECUE: "Commande reçue",
 }
 
 

@@ -2,9 +2,9 @@
 
 Two ways in, one table: `record()` for a change a caller describes itself (one call), and
 `track()`, a flush hook that records every creation and change of the catalogue, technicians,
-line levels, tokens and consumption rules whoever makes it (API, pages, CLI, jobs). The author
-is the session's `info["auteur"]`, set where the caller is known (the request's principal, the
-page's viewer, the CLI); stock quantities are not audited here: the ledger holds them.
+line levels, tokens, consumption rules, workshops and supplier orders whoever makes it (API,
+pages, CLI, jobs). The author is the session's `info["auteur"]`, set where the caller is known
+(the request's principal, the page's viewer, the CLI); stock quantities are not audited here: the ledger holds them.
 """
 
 from __future__ import annotations
@@ -74,6 +74,8 @@ class Tracked:
     created: AuditAction | None
     changed: Callable[[Any, dict[str, Any]], AuditAction | None]
     deleted: AuditAction | None = None
+    # Changes the fields' history cannot tell (relationships: an order's workshop and lines), as {key: [before, after]}.
+    related: Callable[[Any], dict[str, Any]] | None = None
 
 
 TRACKED: dict[type, Tracked] = {}
@@ -97,11 +99,12 @@ def _on_flush(session: Session, _context: Any, _instances: Any) -> None:
         how = TRACKED.get(type(obj))
         if how and how.created:
             values = {f: [None, getattr(obj, f)] for f in how.fields if getattr(obj, f) is not None}
+            values.update(how.related(obj) if how.related else {})
             record(db_session=session, action=how.created, objet=how.name(obj), changements=values)
     for obj in list(session.dirty):
         how = TRACKED.get(type(obj))
         if how and session.is_modified(obj, include_collections=False):
-            changes = _changes(obj, how.fields)
+            changes = _changes(obj, how.fields) | (how.related(obj) if how.related else {})
             action = how.changed(obj, changes) if changes else None
             if action:
                 record(db_session=session, action=action, objet=how.name(obj), changements=changes)

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import inspect
+
+from inventaire import quantities
+from inventaire.ateliers.models import Workshop
 from inventaire.audit.models import AuditAction
 from inventaire.audit.service import TRACKED, Tracked
 from inventaire.auth.models import ApiToken
 from inventaire.catalogue.models import Product
+from inventaire.commandes.models import Order, OrderLine
+from inventaire.enums import OrderState
 from inventaire.regles.models import ConsumptionRule
 from inventaire.stock.models import StockLine
 from inventaire.techniciens.models import Technician
@@ -41,6 +49,53 @@ def _rule_name(rule: ConsumptionRule) -> str:
     return f"{rule.service_id} → {code}"
 
 
+def _workshop(_w, changes: dict) -> AuditAction:
+    if "actif" in changes:
+        return AuditAction.ATELIER_REACTIVE if changes["actif"][1] else AuditAction.ATELIER_DESACTIVE
+    return AuditAction.ATELIER_RENOMME
+
+
+# A reception's quantities are the ledger's (its rows carry the order's number): the trail only
+# says when the order changed state, so a second partial reception writes nothing here.
+ORDER_STATES = {OrderState.ENVOYEE: AuditAction.COMMANDE_ENVOYEE, OrderState.ANNULEE: AuditAction.COMMANDE_ANNULEE,
+                OrderState.PARTIELLE: AuditAction.COMMANDE_PARTIELLE, OrderState.RECUE: AuditAction.COMMANDE_RECUE}
+
+
+def _order(_o, changes: dict) -> AuditAction | None:
+    if "statut" in changes:
+        return ORDER_STATES.get(changes["statut"][1])
+    return AuditAction.COMMANDE_MODIFIEE
+
+
+def _before(line: OrderLine, field: str) -> Any:
+    history = inspect(line).attrs[field].history
+    return history.deleted[0] if history.deleted else getattr(line, field)
+
+
+def _line_text(line: OrderLine, quantite: Any, prix: Any) -> str:
+    return f"{quantities.with_unit(quantite, line.produit.unite)} à {quantities.money(prix, space=' ')}"
+
+
+def _order_related(order: Order) -> dict[str, Any]:
+    """The workshop's name and each line (« ligne CORD-012 »: quantity and price) before and after."""
+    state = inspect(order)
+    out: dict[str, Any] = {}
+    workshop = state.attrs.atelier.history
+    if workshop.added:
+        before = workshop.deleted[0].nom if workshop.deleted else None
+        if before != workshop.added[0].nom:
+            out["atelier"] = [before, workshop.added[0].nom]
+    lines = state.attrs.lignes.history
+    old = {f"ligne {x.produit.code_produit}": _line_text(x, _before(x, "quantite"), _before(x, "prix_unitaire"))
+           for x in [*lines.unchanged, *lines.deleted]}
+    new = {f"ligne {x.produit.code_produit}": _line_text(x, x.quantite, x.prix_unitaire)
+           for x in [*lines.unchanged, *lines.added]}
+    for key in [*old, *(k for k in new if k not in old)]:
+        if old.get(key) != new.get(key):
+            out[key] = [old.get(key), new.get(key)]
+    return out
+
+
 TRACKED.update({
     Product: Tracked(PRODUCT_FIELDS, lambda p: p.code_produit, AuditAction.PRODUIT_CREE, _product),
     Technician: Tracked(("nom", "email", "actif", "gazelle_id"), lambda t: t.nom, AuditAction.TECHNICIEN_CREE,
@@ -53,4 +108,8 @@ TRACKED.update({
     ConsumptionRule: Tracked(("service_id", "service_nom", "quantite", "notes"), _rule_name,
                              AuditAction.REGLE_CREEE, lambda _r, _c: AuditAction.REGLE_MODIFIEE,
                              AuditAction.REGLE_SUPPRIMEE),
+    Workshop: Tracked(("nom", "actif"), lambda w: w.nom, AuditAction.ATELIER_CREE, _workshop),
+    # The order's own scalars; its workshop and lines through _order_related (receptions leave them alone).
+    Order: Tracked(("fournisseur", "statut"), lambda o: o.numero, AuditAction.COMMANDE_CREEE, _order,
+                   related=_order_related),
 })

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request
 from inventaire.audit import service as audit
 from inventaire.audit.models import AUDIT_LABELS, AuditAction
 from inventaire.deps import SessionDep
+from inventaire.enums import OrderState
 from inventaire.web.deps import AdminPage
 from inventaire.web.render import PageRoute, render
 
@@ -18,8 +19,10 @@ FIELD_LABELS = {
     "seuil_reorder": "seuil du produit", "actif": "actif", "nom": "nom", "email": "courriel",
     "gazelle_id": "utilisateur Gazelle", "seuil_min": "seuil de la ligne", "niveau_par": "niveau de remplissage",
     "role": "rôle", "revoked_at": "révoqué le", "service_id": "service", "service_nom": "nom du service",
-    "quantite": "quantité", "notes": "notes",
+    "quantite": "quantité", "notes": "notes", "statut": "état", "atelier": "atelier",
 }
+# Stored values shown by their label (an order's state: « envoyee » reads « Envoyée »).
+VALUE_LABELS = {"statut": {s.value: s.label for s in OrderState}}
 
 
 @router.get("/modifications")
@@ -30,4 +33,5 @@ def audit_page(request: Request, db_session: SessionDep, viewer: AdminPage,
                                      action=action.value if action else None, objet=objet.strip() or None)
     return render(request, "modifications.html", viewer=viewer, nav="modifications", lignes=rows, total=total,
                   page=page, pages=max(1, -(-total // PAGE_SIZE)), actions=AUDIT_LABELS, champs=FIELD_LABELS,
+                  valeurs=VALUE_LABELS,
                   filtre_action=action.value if action else "", filtre_objet=objet)

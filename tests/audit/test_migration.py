@@ -1,0 +1,78 @@
+"""Migration 0018 (the trail's new actions) upgrades a database holding audit rows, and downgrades again."""
+
+from __future__ import annotations
+
+import pytest
+from alembic import command
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from inventaire.audit.models import AuditAction
+from inventaire.database import make_engine
+from inventaire.migrate import alembic_config, upgrade
+from tests.databases import create_pg_database, drop_pg_database, require_pg
+
+NEW = ("atelier_cree", "atelier_renomme", "atelier_desactive", "atelier_reactive", "commande_creee",
+       "commande_modifiee", "commande_envoyee", "commande_annulee", "commande_partielle", "commande_recue")
+INSERT = text("INSERT INTO journal_audit (created_at, auteur, action, objet, changements) "
+              "VALUES ('2026-11-30T12:00:00+00:00', :auteur, :action, :objet, :changements)")
+
+
+@pytest.fixture
+def url(backend, tmp_path):
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'avant.db'}"
+        return
+    require_pg()
+    made = create_pg_database()
+    yield made
+    drop_pg_database(made)
+
+
+def _rows(engine) -> list[tuple]:
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(
+            "SELECT id, auteur, action, objet, changements FROM journal_audit ORDER BY id")).all()]
+
+
+def _refused(engine, action: str) -> bool:
+    try:
+        with engine.begin() as conn:
+            conn.execute(INSERT, {"auteur": "essai", "action": action, "objet": "x", "changements": "{}"})
+    except IntegrityError:
+        return True
+    return False
+
+
+def test_0018_keeps_the_rows_and_admits_the_new_actions(url):
+    assert set(NEW) <= {a.value for a in AuditAction}
+    upgrade(url, "0017")
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:  # rows as schema 0017 holds them
+            for action, objet in (("produit_cree", "CORD-012"), ("technicien_renomme", "Zoé"),
+                                  ("regle_supprimee", "mit_1 → CORD-012")):
+                conn.execute(INSERT, {"auteur": "bureau", "action": action, "objet": objet,
+                                      "changements": '{"nom": [null, "Zoé"]}'})
+        before = _rows(engine)
+        assert _refused(engine, "commande_envoyee")
+        engine.dispose()
+
+        upgrade(url)
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0018"
+            indexes = {i["name"] for i in engine.dialect.get_indexes(conn, "journal_audit")}
+        assert "ix_journal_audit_created_at" in indexes
+        assert _rows(engine) == before
+        # Every action of the model, not only this migration's: an action added without its migration fails here.
+        assert [a.value for a in AuditAction if _refused(engine, a.value)] == []
+        assert _refused(engine, "commande_perdue")
+        assert len(_rows(engine)) == len(before) + len(AuditAction)
+        engine.dispose()
+
+        command.downgrade(alembic_config(url), "0017")  # the new actions' rows go: the old CHECK refuses them
+        assert [r for r in _rows(engine) if r[1] == "bureau"] == before
+        assert {r[2] for r in _rows(engine)} & set(NEW) == set()
+        assert _refused(engine, "atelier_cree")
+    finally:
+        engine.dispose()

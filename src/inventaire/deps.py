@@ -142,9 +142,11 @@ async def known_query_only(request: Request, _: CurrentUser) -> None:
         route.declared_query = _declared_query(route.dependant)
     unknown = sorted(set(request.query_params) - set(route.declared_query))
     if unknown:
-        raise InvalidInput(f"Paramètre(s) inconnu(s) dans l'adresse : {', '.join(unknown)}.")
+        label = "Paramètre inconnu" if len(unknown) == 1 else "Paramètres inconnus"
+        raise InvalidInput(f"{label} dans l'adresse : {', '.join(unknown)}.")
     # A scalar given twice would silently keep the last value: say so instead.
     repeated = sorted({key for key, _ in request.query_params.multi_items()
                        if not route.declared_query[key] and len(request.query_params.getlist(key)) > 1})
     if repeated:
-        raise InvalidInput(f"Paramètre(s) répété(s) dans l'adresse (une seule valeur permise) : {', '.join(repeated)}.")
+        label = "Paramètre répété" if len(repeated) == 1 else "Paramètres répétés"
+        raise InvalidInput(f"{label} dans l'adresse (une seule valeur permise) : {', '.join(repeated)}.")

@@ -33,7 +33,7 @@ def test_markup_is_stored_and_returned_verbatim(client, db_session):
 def test_unknown_query_parameters_are_refused(client, db_session):
     response = client.get("/inventaire/catalogue", params={"categori": "Cordes"})  # misspelt filter
     assert response.status_code == 422
-    assert response.json()["detail"] == "Paramètre(s) inconnu(s) dans l'adresse : categori."
+    assert response.json()["detail"] == "Paramètre inconnu dans l'adresse : categori."
     assert client.post("/inventaire/check-stock", params={"seuil": 3}).status_code == 422
     assert client.get("/inventaire/catalogue", params={"categorie": "Cordes", "actif": "true"}).status_code == 200
 
@@ -41,7 +41,7 @@ def test_unknown_query_parameters_are_refused(client, db_session):
 def test_a_filter_given_twice_is_refused_and_not_half_read(client, db_session):
     response = client.get("/inventaire/catalogue?categorie=Cordes&categorie=Feutres")
     assert response.status_code == 422
-    assert response.json()["detail"] == "Paramètre(s) répété(s) dans l'adresse (une seule valeur permise) : categorie."
+    assert response.json()["detail"] == "Paramètre répété dans l'adresse (une seule valeur permise) : categorie."
     assert client.get("/inventaire/services?source=a&source=b").status_code == 422
     assert client.get("/inventaire/catalogue?categorie=Cordes").status_code == 200
 

@@ -91,7 +91,7 @@ def test_any_bad_row_writes_nothing_and_every_reason_is_given(url, tmp_path):
         (12, "quantité trop grande : « 1e12 »"),
     ]:
         assert f"│ {line} " in result.output and reason in out, (line, reason, result.output)
-    assert "10 lignes rejetées" in out and "aucune ligne importée (1 valide(s), 10 rejetée(s))" in out
+    assert "10 lignes rejetées" in out and "aucune ligne importée (1 valide, 10 rejetées)" in out
     assert ledger(url) == before
 
 
@@ -105,7 +105,7 @@ def test_skip_bad_rows_when_asked(url, tmp_path):
 
 UNUSABLE = [
     (None, "utf-8", "Fichier introuvable"),
-    ("produit;quantite\nCORD-001;2\n", "utf-8", "colonne(s) manquante(s) : technicien"),
+    ("produit;quantite\nCORD-001;2\n", "utf-8", "colonne manquante : technicien"),
     ("code,technicien,quantite\nCORD-001,Allan," + "9" * 200_000 + "\n", "utf-8", "ligne 2 : CSV illisible"),
     ("code,technicien,quantité\nCORD-001,Allan,2\n", "latin-1", "CSV UTF-8"),
 ]

@@ -64,7 +64,7 @@ def test_crontab_weekdays(field, names):
 
 
 @pytest.mark.parametrize(("settings", "message"), [
-    ({"check_cron": "0 9 * *"}, "INVENTAIRE_CHECK_CRON invalide : « 0 9 * * » (4 champ(s) au lieu de 5)"),
+    ({"check_cron": "0 9 * *"}, "INVENTAIRE_CHECK_CRON invalide : « 0 9 * * » (4 champs au lieu de 5)"),
     ({"check_cron": "0 25 * * *"}, "INVENTAIRE_CHECK_CRON invalide : « 0 25 * * * »"),
     ({"check_cron": "0 9 * * 8"}, "jour de semaine hors limites : 8"),
     ({"check_cron": "0 9 * * sat-sun"}, "plage de jours invalide : sat-sun"),

@@ -90,10 +90,10 @@ def test_cli_sync_preview_failure_and_exit_codes(fresh_database, gazelle, caplog
     caplog.set_level(logging.DEBUG)
     preview = run_cli(url, "gazelle", "sync", "--apercu", env=env)
     assert preview.exit_code == 0, preview.output
-    assert "Aperçu (rien n'a été écrit)" in flat(preview.stdout) and "seraient écrits" in preview.stdout
+    assert "Aperçu (rien n'a été écrit)" in flat(preview.stdout) and "1 mouvement serait écrit" in preview.stdout
     done = run_cli(url, "gazelle", "sync", "--jours", "7", env=env)
     assert done.exit_code == 0, done.output
-    assert "1 appliquée(s)" in flat(done.stdout) and "Facture #7140 — Lina Vanelli" in flat(done.stdout)
+    assert "1 appliquée," in flat(done.stdout) and "Facture #7140 — Lina Vanelli" in flat(done.stdout)
     gazelle.faults.extend(["500"] * 3)
     failed = run_cli(url, "gazelle", "sync", env=env)
     assert failed.exit_code == 1

@@ -96,7 +96,8 @@ def _columns_of(headers: Sequence[str], path: Path) -> dict[int, str]:
     missing = set(COLUMNS) - set(found.values())
     if missing:
         raise InvalidInput(
-            f"{path.name} : colonne(s) manquante(s) : {', '.join(sorted(missing))} "
+            f"{path.name} : {'colonne manquante' if len(missing) == 1 else 'colonnes manquantes'} : "
+            f"{', '.join(sorted(missing))} "
             "(en-tête attendu : code,technicien,quantite)."
         )
     return found

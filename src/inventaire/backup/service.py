@@ -15,6 +15,7 @@ from inventaire import __version__
 from inventaire.backup.rows import TABLES, WRITTEN, BadValue, csv_cell, decode, encode, insert_rows
 from inventaire.database import utcnow
 from inventaire.exceptions import Conflict, InvalidInput
+from inventaire.quantities import count
 from inventaire.stock.models import StockLine, Transaction
 
 FORMAT = "inventaire-export"
@@ -126,7 +127,8 @@ def _check_balances(db_session: Session) -> None:
     ).scalars().all()
     if wrong:
         raise InvalidInput(
-            f"Export incohérent : le solde de {len(wrong)} ligne(s) de stock (n° {', '.join(map(str, wrong))}) "
+            f"Export incohérent : le solde de {count(len(wrong), 'ligne de stock', 'lignes de stock')} "
+            f"(n° {', '.join(map(str, wrong))}) "
             "ne correspond pas à la somme de ses mouvements. Rien n'a été importé."
         )
 

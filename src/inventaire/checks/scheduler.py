@@ -24,6 +24,7 @@ from inventaire.checks.models import Verification
 from inventaire.config import Settings
 from inventaire.database import engine_for, make_sessionmaker, session_scope, utcnow
 from inventaire.exceptions import DomainError, InvalidInput
+from inventaire.quantities import count
 
 log = logging.getLogger(__name__)
 JOB_ID = "verification-planifiee"
@@ -80,7 +81,7 @@ def cron_trigger(settings: Settings, expression: str | None = None, name: str = 
     try:
         fields = (expression or "").split()
         if len(fields) != 5:
-            raise ValueError(f"{len(fields)} champ(s) au lieu de 5")
+            raise ValueError(f"{count(len(fields), 'champ')} au lieu de 5")
         minute, hour, day, month, weekday = fields
         return CronTrigger(minute=minute, hour=hour, day=day, month=month,
                            day_of_week=crontab_weekdays(weekday), timezone=zone)

@@ -79,7 +79,7 @@ def import_stock(
             table.add_row(str(rejet.ligne), rejet.motif)
         console.print(table)
     if report.rejets and not ignorer_erreurs:
-        fail(f"aucune ligne importée ({report.lignes_valides} valide(s), {len(report.rejets)} rejetée(s)) : "
+        fail(f"aucune ligne importée ({count(report.lignes_valides, 'valide')}, {count(len(report.rejets), 'rejetée')}) : "
              "corrigez le fichier, ou relancez avec --ignorer-erreurs pour importer les lignes valides.")
     console.print(f"{count(report.importees, 'ligne importée', 'lignes importées')} en comptages d'ouverture.", highlight=False)
 

@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 
 from inventaire.cli.context import console, database_problem, err, fail
 from inventaire.config import get_settings
+from inventaire.quantities import count
 
 gazelle_app = typer.Typer(help="Gazelle : déduire du stock ce que les factures ont consommé.", no_args_is_help=True)
 PHASES = {"lecture": "Lecture des factures", "deduction": "Déductions"}
@@ -68,20 +69,22 @@ def sync_command(
 
 def print_report(r: dict, *, apercu: bool, run_id: int | None) -> None:
     head = "Aperçu (rien n'a été écrit)" if apercu else f"Synchronisation n° {run_id} terminée"
-    verb = "seraient écrits" if apercu else "écrits"
+    verb = ("serait écrit", "seraient écrits") if apercu else ("écrit", "écrits")
     console.print(
-        f"[bold]{head}[/] : {r['factures_lues']} facture(s) lue(s), {r['brouillons_ignores']} brouillon(s) "
-        f"ignoré(s), {r['services_appliques']} appliquée(s), {r['services_inchanges']} inchangée(s) ; "
-        f"{r['mouvements_ecrits']} mouvement(s) {verb}.", highlight=False, soft_wrap=True)
+        f"[bold]{head}[/] : {count(r['factures_lues'], 'facture lue', 'factures lues')}, "
+        f"{count(r['brouillons_ignores'], 'brouillon ignoré', 'brouillons ignorés')}, "
+        f"{count(r['services_appliques'], 'appliquée')}, {count(r['services_inchanges'], 'inchangée')} ; "
+        f"{count(r['mouvements_ecrits'], f'mouvement {verb[0]}', f'mouvements {verb[1]}')}.",
+        highlight=False, soft_wrap=True)
     for m in r["mouvements"][:50]:
         console.print(f"  {m['technicien']} {m['code_produit']} {_qty(m['ajustement'])} — {m['motif']}",
                       highlight=False, soft_wrap=True)
     for line in r["lignes_sans_regle"][:10]:
         console.print(f"  Sans règle : {line['service_id']} « {line['description'] or ''} » "
-                      f"({line['lignes']} ligne(s))",
+                      f"({count(line['lignes'], 'ligne')})",
                       highlight=False, soft_wrap=True)
     for tech in r["techniciens_inconnus"]:
-        console.print(f"  Utilisateur Gazelle sans technicien : {tech['gazelle_id']} ({tech['factures']} facture(s))",
+        console.print(f"  Utilisateur Gazelle sans technicien : {tech['gazelle_id']} ({count(tech['factures'], 'facture')})",
                       highlight=False)
     for short in r["manques"][:20]:
         console.print(f"  [yellow]Manque[/] : {short['technicien']} {short['code_produit']} "

@@ -16,7 +16,7 @@ from inventaire.cli.previsions import previsions_app
 from inventaire.cli.regles import regles_app
 from inventaire.cli.tokens import token_app
 from inventaire.config import get_settings
-from inventaire.quantities import is_quantity, parse
+from inventaire.quantities import count, is_quantity, parse
 
 app = typer.Typer(
     help="Inventaire : stock des techniciens, journal des mouvements et alertes de stock bas.",
@@ -194,10 +194,10 @@ def demo() -> None:
         console.print("Données de démonstration déjà chargées : rien à ajouter.", highlight=False)
         return
     console.print(
-        f"Données de démonstration chargées : {summary['techniciens']} techniciens, "
-        f"{summary['produits']} produits, {summary['regles']} règles de consommation, "
-        f"{summary['mouvements']} mouvements ajoutés, {summary['ateliers']} atelier(s), "
-        f"{summary['commandes']} commande(s) aux fournisseurs.",
+        f"Données de démonstration chargées : {count(summary['techniciens'], 'technicien')}, "
+        f"{count(summary['produits'], 'produit')}, {count(summary['regles'], 'règle de consommation')}, "
+        f"{count(summary['mouvements'], 'mouvement ajouté', 'mouvements ajoutés')}, "
+        f"{count(summary['ateliers'], 'atelier')}, {count(summary['commandes'], 'commande aux fournisseurs')}.",
         highlight=False, soft_wrap=True,
     )
 

@@ -24,6 +24,7 @@ from inventaire.database import session_scope, utcnow
 from inventaire.exceptions import DomainError
 from inventaire.gazelle import queries
 from inventaire.gazelle.models import GazelleToken
+from inventaire.quantities import count
 
 log = logging.getLogger(__name__)
 PAGE = 100
@@ -148,7 +149,7 @@ class GazelleClient:
             if attempt < attempts:
                 self.sleep(self.settings.gazelle_backoff * 2 ** (attempt - 1))
         raise GazelleError(f"Lecture de Gazelle impossible pendant {what} : {problem} "
-                           f"après {attempts} tentative(s).") from error
+                           f"après {count(attempts, 'tentative')}.") from error
 
     @staticmethod
     def _json(response: httpx.Response, what: str) -> dict:

@@ -12,6 +12,7 @@ from inventaire.deps import SessionDep, SettingsDep
 from inventaire.exceptions import Conflict
 from inventaire.gazelle import sync
 from inventaire.gazelle.client import GazelleError
+from inventaire.quantities import count
 from inventaire.web.deps import AdminPage
 from inventaire.web.render import PageRoute, render
 
@@ -37,8 +38,9 @@ def deductions_page(request: Request, db_session: SessionDep, settings: Settings
     if sync_id is not None:
         done = db_session.get(sync.GazelleSync, sync_id)
         if done is not None and done.rapport:
-            avis = (f"Synchronisation n° {done.id} terminée : {done.rapport['factures_lues']} facture(s) lue(s), "
-                    f"{done.rapport['mouvements_ecrits']} mouvement(s) écrit(s).")
+            avis = (f"Synchronisation n° {done.id} terminée : "
+                    f"{count(done.rapport['factures_lues'], 'facture lue', 'factures lues')}, "
+                    f"{count(done.rapport['mouvements_ecrits'], 'mouvement écrit', 'mouvements écrits')}.")
     return _page(request, db_session, settings, viewer, avis=avis)
 
 

@@ -10,6 +10,11 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+
+# pytest-xdist's workers run with COLUMNS=80, and a Rich console created at import keeps the
+# width it saw then: the CLI tests (which set COLUMNS per command) would all print at 80.
+os.environ.pop("COLUMNS", None)
+os.environ.pop("LINES", None)
 from sqlalchemy.orm import Session, sessionmaker
 
 from inventaire.app import create_app

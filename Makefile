@@ -7,6 +7,8 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
+# make test spreads the suite over the CPUs (pytest-xdist): 10 min instead of 18 on 2 cores.
+TEST_WORKERS ?= auto
 BENCH_ARGS ?=
 
 .PHONY: install lock lint run test test-fast bench clean api-doc
@@ -39,9 +41,9 @@ run: install
 	$(BIN)/inventaire demo
 	$(BIN)/inventaire serve --host $(HOST) --port $(PORT)
 
-## make test: install and run the whole suite (SQLite always, PostgreSQL and Chromium when present)
+## make test: install and run the whole suite on every CPU (TEST_WORKERS=0: one process), see the README
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 ## make test-fast: the inner loop, SQLite only and no browser (PostgreSQL and Chromium tests left out)
 test-fast: install

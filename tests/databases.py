@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -56,6 +58,21 @@ def drop_pg_database(url: str) -> None:
     name = url.rsplit("/", 1)[1]
     with psycopg.connect(_pg_conninfo(), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def empty_database(backend: str, folder: Path) -> Iterator[str]:
+    """The URL of an empty database of this backend (nothing migrated), removed afterwards:
+    a migration's test brings it to the revision it needs, then fills it as that schema holds it."""
+    if backend == "sqlite":
+        yield f"sqlite:///{folder / f'avant_{uuid.uuid4().hex[:8]}.db'}"
+        return
+    require_pg()
+    url = create_pg_database()
+    try:
+        yield url
+    finally:
+        drop_pg_database(url)
 
 
 class MigratedDatabase:

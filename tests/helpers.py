@@ -117,6 +117,23 @@ def error_header(response: Any) -> str:
     return unquote(response.headers["x-inventaire-erreur"])
 
 
+def browser_page(browser: Any, server: Any, token: str | None, **options: Any) -> tuple[Any, Any]:
+    """A French (Montréal) browser context and its page, logged in with `token` when given.
+
+    `page.problems` collects the page's script errors and console errors, for the test to assert.
+    """
+    options.setdefault("viewport", {"width": 1280, "height": 900})
+    context = browser.new_context(base_url=server.base_url, locale="fr-CA", timezone_id="America/Montreal",
+                                  **options)
+    page = context.new_page()
+    page.problems = []
+    page.on("pageerror", lambda exc: page.problems.append(str(exc)))
+    page.on("console", lambda msg: page.problems.append(msg.text) if msg.type == "error" else None)
+    if token:
+        page.goto(f"/connexion?jeton={token}")
+    return context, page
+
+
 def screenshot(page: Any, name: str) -> Path:
     """Save a full-page screenshot under tests/artifacts/ (git-ignored)."""
     ARTIFACTS.mkdir(exist_ok=True)

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from inventaire.audit.models import AuditAction
 from inventaire.database import make_engine
 from inventaire.migrate import alembic_config, upgrade
-from tests.databases import create_pg_database, drop_pg_database, require_pg
+from tests import databases
 
 NEW = ("atelier_cree", "atelier_renomme", "atelier_desactive", "atelier_reactive", "commande_creee",
        "commande_modifiee", "commande_envoyee", "commande_annulee", "commande_partielle", "commande_recue")
@@ -20,13 +20,8 @@ INSERT = text("INSERT INTO journal_audit (created_at, auteur, action, objet, cha
 
 @pytest.fixture
 def url(backend, tmp_path):
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'avant.db'}"
-        return
-    require_pg()
-    made = create_pg_database()
-    yield made
-    drop_pg_database(made)
+    with databases.empty_database(backend, tmp_path) as empty:
+        yield empty
 
 
 def _rows(engine) -> list[tuple]:

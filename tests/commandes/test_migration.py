@@ -12,18 +12,13 @@ from inventaire.catalogue import service as catalogue
 from inventaire.commandes import service as orders
 from inventaire.database import make_engine, make_sessionmaker, session_scope
 from inventaire.migrate import alembic_config, upgrade
-from tests.databases import create_pg_database, drop_pg_database, require_pg
+from tests import databases
 
 
 @pytest.fixture
 def url(backend, tmp_path):
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'avant.db'}"
-        return
-    require_pg()
-    made = create_pg_database()
-    yield made
-    drop_pg_database(made)
+    with databases.empty_database(backend, tmp_path) as empty:
+        yield empty
 
 
 def test_0017_upgrades_a_database_with_stock(url):

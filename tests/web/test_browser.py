@@ -8,24 +8,13 @@ from decimal import Decimal
 import pytest
 
 from inventaire.auth import service as auth_service
-from tests.helpers import make_line, make_product, make_technician, screenshot
+from tests.helpers import browser_page, make_line, make_product, make_technician, screenshot
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 POLL_WAIT_MS = 12_000  # the dashboard polls every 5 s
 
 
-def _context(browser, server, token, **options):
-    options.setdefault("viewport", {"width": 1280, "height": 900})
-    context = browser.new_context(base_url=server.base_url, locale="fr-CA", timezone_id="America/Montreal",
-                                  **options)
-    page = context.new_page()
-    page.problems = []
-    page.on("pageerror", lambda exc: page.problems.append(str(exc)))
-    page.on("console", lambda msg: page.problems.append(msg.text) if msg.type == "error" else None)
-    if token:
-        page.goto(f"/connexion?jeton={token}")
-    return context, page
 
 
 @pytest.fixture
@@ -52,7 +41,7 @@ def api(server):
 @pytest.fixture
 def office(browser, server):
     """A desktop browser logged in as the office."""
-    context, page = _context(browser, server, server.admin_token)
+    context, page = browser_page(browser, server, server.admin_token)
     yield page
     context.close()
 
@@ -60,7 +49,7 @@ def office(browser, server):
 @pytest.fixture
 def phone(browser, server, van):
     """A 390×844 touch screen logged in as Allan (technician)."""
-    context, page = _context(browser, server, van, viewport=PHONE, is_mobile=True, has_touch=True)
+    context, page = browser_page(browser, server, van, viewport=PHONE, is_mobile=True, has_touch=True)
     yield page
     context.close()
 
@@ -230,7 +219,7 @@ def test_catalogue_form_rejects_a_bad_price_next_to_the_field(office, api, van):
 
 
 def test_login_is_required_and_posts_need_the_csrf_token(browser, server, api, van):
-    context, page = _context(browser, server, None)
+    context, page = browser_page(browser, server, None)
     try:
         page.goto("/transactions")
         assert re.search(r"/connexion\?suite=%2Ftransactions$", page.url)

@@ -12,23 +12,13 @@ from pypdf import PdfReader
 
 from inventaire.auth import service as auth_service
 from inventaire.demandes import service as demandes
-from tests.helpers import ARTIFACTS, make_line, make_product, make_technician, make_workshop, screenshot
+from tests.helpers import ARTIFACTS, browser_page, make_line, make_product, make_technician, make_workshop, screenshot
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 POLL_WAIT_MS = 15_000  # both pages poll every 5 s
 
 
-def _page(browser, server, token, **options):
-    options.setdefault("viewport", {"width": 1280, "height": 900})
-    context = browser.new_context(base_url=server.base_url, locale="fr-CA", timezone_id="America/Montreal",
-                                  **options)
-    page = context.new_page()
-    page.problems = []
-    page.on("pageerror", lambda exc: page.problems.append(str(exc)))
-    page.on("console", lambda msg: page.problems.append(msg.text) if msg.type == "error" else None)
-    page.goto(f"/connexion?jeton={token}")
-    return context, page
 
 
 @pytest.fixture
@@ -49,14 +39,14 @@ def shop(server):
 
 @pytest.fixture
 def phone(browser, server, shop):
-    context, page = _page(browser, server, shop, viewport=PHONE, is_mobile=True, has_touch=True)
+    context, page = browser_page(browser, server, shop, viewport=PHONE, is_mobile=True, has_touch=True)
     yield page
     context.close()
 
 
 @pytest.fixture
 def office(browser, server):
-    context, page = _page(browser, server, server.admin_token)
+    context, page = browser_page(browser, server, server.admin_token)
     yield page
     context.close()
 

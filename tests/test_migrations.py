@@ -16,6 +16,7 @@ from inventaire.checks.service import run_check
 from inventaire.database import make_engine, make_sessionmaker, session_scope
 from inventaire.demo.loader import load_demo
 from inventaire.migrate import upgrade
+from inventaire.migrations.changes import COUNTER
 from inventaire.models import Base
 from inventaire.stock import service as stock
 from inventaire.techniciens import service as techniciens
@@ -39,7 +40,9 @@ def test_the_migrated_schema_is_the_models(blank_url):
     engine = make_engine(blank_url)
     try:
         with engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+            # SQLite's change counter is the triggers' own table, no model's (migrations/changes.py).
+            untracked = {"include_name": lambda name, kind, _parent: not (kind == "table" and name == COUNTER)}
+            diff = compare_metadata(MigrationContext.configure(conn, opts=untracked), Base.metadata)
             if conn.dialect.name == "postgresql":  # a technician's id is its location's, not a serial
                 default = conn.scalar(text(
                     "SELECT column_default FROM information_schema.columns "

@@ -43,8 +43,12 @@
     banner.hidden = false;
   }
 
+  // A polled zone with data-etag sends it back; the answer 304 (nothing changed) is not swapped
+  // (responseHandling in base.html) and leaves the zone as it is.
   document.addEventListener("htmx:configRequest", function (event) {
     event.detail.headers["X-CSRF-Token"] = csrfToken();
+    var etag = event.detail.elt.dataset && event.detail.elt.dataset.etag;
+    if (etag) event.detail.headers["If-None-Match"] = etag;
   });
   document.addEventListener("htmx:responseError", function (event) {
     show(event.detail.elt, serverMessage(event.detail.xhr), event.detail.elt.dataset.source);
@@ -74,6 +78,10 @@
   });
   // A poll that works again clears the banner its failure had put up.
   document.addEventListener("htmx:afterRequest", function (event) {
+    var etag = event.detail.xhr && event.detail.xhr.status === 200 && event.detail.xhr.getResponseHeader("ETag");
+    if (etag && event.detail.elt.dataset && event.detail.elt.dataset.etag !== undefined) {
+      event.detail.elt.dataset.etag = etag;
+    }
     var banner = document.getElementById("avis");
     if (event.detail.successful && banner && !banner.hidden && banner.dataset.source &&
         banner.dataset.source === event.detail.elt.dataset.source) {

@@ -14,6 +14,7 @@ from inventaire.checks.schemas import Alert
 from inventaire.deps import SessionDep, SettingsDep
 from inventaire.enums import Severity
 from inventaire.techniciens import service as techniciens
+from inventaire.web import conditional
 from inventaire.web.deps import AdminPage, PageUser
 from inventaire.web.render import PageRoute, render
 from inventaire.web.views import servir
@@ -21,6 +22,9 @@ from inventaire.web.views import servir
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 LAST_CHECKS = 8
 POLL_SECONDS = 5
+# The settings the polled part shows or computes with (its ETag names them).
+SHOWN_SETTINGS = ("seuil_defaut", "delai_commande_jours", "rappel_jours", "gazelle_late_hours",
+                  "gazelle_configured", "tz")
 
 
 @dataclass
@@ -73,9 +77,10 @@ def dashboard_context(db_session, settings) -> dict:
             "manques": deductions.open_shortfalls(db_session=db_session)}
 
 
-def page_context(db_session, settings) -> dict:
-    """The whole dashboard: the polled part, the vans' open requests, the form to run a check."""
-    return {"techniciens": techniciens.list_technicians(db_session=db_session, actif=True),
+def page_context(db_session, settings, viewer) -> dict:
+    """The whole dashboard: the polled part (with its ETag, read first), the vans' open requests, the form."""
+    return {"etag": fragment_etag(db_session, settings, viewer),
+            "techniciens": techniciens.list_technicians(db_session=db_session, actif=True),
             "resultat": servir.Outcome(), **servir.requests_context(db_session),
             **dashboard_context(db_session, settings)}
 
@@ -84,10 +89,19 @@ def page_context(db_session, settings) -> dict:
 def dashboard(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: PageUser):
     if not viewer.is_admin:
         return RedirectResponse(viewer.home, 303)
-    return render(request, "tableau.html", viewer=viewer, nav="tableau", **page_context(db_session, settings))
+    return render(request, "tableau.html", viewer=viewer, nav="tableau", **page_context(db_session, settings, viewer))
+
+
+def fragment_etag(db_session, settings, viewer) -> str:
+    return conditional.etag(db_session=db_session, settings=settings, viewer=viewer, read=SHOWN_SETTINGS)
 
 
 @router.get("/fragments/tableau")
 def dashboard_fragment(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage):
-    """The part of the dashboard that HTMX polls every few seconds."""
-    return render(request, "_tableau.html", viewer=viewer, **dashboard_context(db_session, settings))
+    """The part of the dashboard that HTMX polls every few seconds: 304 while nothing it shows changed."""
+    tag = fragment_etag(db_session, settings, viewer)
+    if conditional.unchanged(request, tag):
+        return conditional.not_modified(tag)
+    response = render(request, "_tableau.html", viewer=viewer, **dashboard_context(db_session, settings))
+    response.headers["ETag"] = tag
+    return response

@@ -89,5 +89,5 @@ def run_check(request: Request, db_session: SessionDep, settings: SettingsDep, v
         from inventaire.web.views.tableau import page_context
 
         return render(request, "tableau.html", exc.status_code, viewer=viewer, nav="tableau",
-                      lancement={**values, "erreur": exc.detail}, **page_context(db_session, settings))
+                      lancement={**values, "erreur": exc.detail}, **page_context(db_session, settings, viewer))
     return RedirectResponse(f"/verifications/{run.id}", status_code=303)

@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import measures  # noqa: E402
+from bench import measures, pages  # noqa: E402
 from bench.datagen import Dataset  # noqa: E402
 from bench.loading import PG_ADMIN_URL, BenchDatabase  # noqa: E402
 from bench.report import Series, machine, summary, table, verdict  # noqa: E402
@@ -86,6 +86,7 @@ def run_backend(backend: str, args) -> dict[str, Series]:
         small.drop()
         small = None
         measure_check(large, args, out)
+        measure_pages(large, plans[1], args, out)
         measure_adjustments(large, plans[1], args, out)
         bad = large.inconsistent_lines()
         say(f"{backend}: after the writes, {large.ledger_rows():,} ledger rows, lines disagreeing: {bad}")
@@ -139,6 +140,27 @@ def measure_check(db, args, out) -> None:
                 f"its {len(statements)} SQL queries {out['check_sql'].runs[-1]:.0f} ms")
 
 
+def measure_pages(db, data, args, out) -> None:
+    """The dashboard's poll, computed and 304, and a change on the phone page (bench/pages.py)."""
+    technician, code = data.active_targets()[0]
+    with Server(db.url) as server:
+        browser = pages.Browser(server.base_url, db.token)
+        try:
+            for _ in range(args.repeat):
+                polls = pages.dashboard_polls(browser, server.cpu_seconds, args.samples)
+                change = pages.phone_change(browser, technician, code, server.cpu_seconds, args.samples)
+                for key, figure in (("poll_changed", polls["changed"]), ("poll_unchanged", polls["unchanged"]),
+                                    ("phone_change", change)):
+                    record(out, f"{key}_cpu", "ms", figure.server_cpu_ms)
+                    record(out, f"{key}_wall", "ms", figure.wall_ms)
+                say(f"{db.backend}: dashboard poll, computed: server CPU {polls['changed'].server_cpu_ms:.1f} ms "
+                    f"({polls['changed'].size:,} bytes); unchanged (304): {polls['unchanged'].server_cpu_ms:.2f} ms; "
+                    f"phone change on a {len(data.line_rows) // len(data.technician_rows):,}-line van: "
+                    f"{change.server_cpu_ms:.1f} ms")
+        finally:
+            browser.close()
+
+
 def measure_adjustments(db, data, args, out) -> None:
     targets = data.active_targets()
     workers = [int(w) for w in args.workers.split(",")] if db.backend == "postgresql" else [1]
@@ -178,6 +200,12 @@ LABELS = [
     ("check_cpu", "  server CPU per check"),
     ("check_service", "  build_report in-process (no HTTP, not stored)"),
     ("check_sql", "  its 2 SQL queries alone"),
+    ("poll_changed_cpu", "dashboard poll, fragment computed: server CPU"),
+    ("poll_changed_wall", "  wall clock"),
+    ("poll_unchanged_cpu", "dashboard poll, nothing changed (304): server CPU"),
+    ("poll_unchanged_wall", "  wall clock"),
+    ("phone_change_cpu", "phone page change (one line's card): server CPU"),
+    ("phone_change_wall", "  wall clock"),
     ("adjust_w1", "POST /stock/ajuster, 16 clients, 1 worker"),
     ("adjust_w2", "POST /stock/ajuster, 16 clients, 2 workers"),
     ("floor", "  the stack alone: FastAPI + SQLAlchemy, same transaction (bench/floor_app.py)"),
@@ -192,6 +220,8 @@ def targets(results: dict[str, dict[str, Series]]) -> list[list[str]]:
     for backend, r in results.items():
         ratio = r["check_http"].value / r["check_sql"].value
         rows.append([backend, "check-stock HTTP ≤ 3 × its raw SQL", f"{ratio:.2f} ×", verdict(ratio <= 3)])
+        poll = r["poll_unchanged_cpu"].value
+        rows.append([backend, "unchanged dashboard poll < 2 ms of server CPU", f"{poll:.2f} ms", verdict(poll < 2)])
         growth = r["stock_large"].value / r["stock_small"].value
         rows.append([backend, "stock read does not grow with the ledger (large/small ≤ 1.5)",
                      f"{growth:.2f} ×", verdict(growth <= 1.5)])

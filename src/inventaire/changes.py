@@ -16,13 +16,16 @@ from sqlalchemy.orm import Session
 
 from inventaire.migrations.changes import COUNTER
 
-# Sequence first, writers second: a writer that moved the counter before the first statement is
-# still listed by the second one, or has committed and is visible to every statement after it.
-# pg_stat_activity is read once per transaction and kept: clear that copy so the writers are today's.
-_PG_COUNTER = text(f"SELECT last_value, is_called, pg_stat_clear_snapshot() FROM {COUNTER}")
-_PG_WRITERS = text(
-    "SELECT backend_xid::text FROM pg_stat_activity WHERE datname = current_database() "
-    "AND backend_xid IS NOT NULL AND pid <> pg_backend_pid() ORDER BY 1"
+# The counter first, the writers second, in one statement: the writers' subquery depends on the
+# counter's row (c.cleared), so PostgreSQL reads it after the counter. A writer that moved the
+# counter before it was read is still listed, or has committed and is visible to every later
+# statement. pg_stat_activity is read once per transaction and kept: clear that copy first.
+_PG_VERSION = text(
+    f"WITH c AS MATERIALIZED (SELECT last_value, is_called, pg_stat_clear_snapshot()::text AS cleared "
+    f"FROM {COUNTER}) "
+    "SELECT c.last_value, c.is_called, (SELECT string_agg(a.backend_xid::text, ',' ORDER BY a.backend_xid::text) "
+    "FROM pg_stat_activity a WHERE c.cleared IS NOT NULL AND a.datname = current_database() "
+    "AND a.backend_xid IS NOT NULL AND a.pid <> pg_backend_pid()) FROM c"
 )
 _SQLITE_COUNTER = text(f"SELECT n FROM {COUNTER} WHERE id = 1")
 
@@ -30,8 +33,7 @@ _SQLITE_COUNTER = text(f"SELECT n FROM {COUNTER} WHERE id = 1")
 def data_version(*, db_session: Session) -> str:
     """A value that differs after any write to a tracked table, committed or still in flight."""
     if db_session.get_bind().dialect.name == "postgresql":
-        value, called, _ = db_session.execute(_PG_COUNTER).one()
-        writers = db_session.execute(_PG_WRITERS).scalars().all()
-        return f"{value if called else 0}:{','.join(writers)}"
+        value, called, writers = db_session.execute(_PG_VERSION).one()
+        return f"{value if called else 0}:{writers or ''}"
     # SQLite: every transaction holds the write lock from BEGIN (database.py), so nothing is in flight.
     return str(db_session.execute(_SQLITE_COUNTER).scalar_one())

@@ -66,7 +66,7 @@ async def page_user(request: Request, viewer: Annotated[Viewer | None, Depends(s
 PageUser = Annotated[Viewer, Depends(page_user)]
 
 
-def admin_page(viewer: PageUser) -> Viewer:
+async def admin_page(viewer: PageUser) -> Viewer:  # no I/O: async spares a thread-pool hop (deps.py)
     """Pages of the office only (a technician sees the catalogue and their own stock)."""
     if not viewer.is_admin:
         raise PageForbidden("Cette page est réservée au bureau (jeton administrateur).")

@@ -12,13 +12,14 @@ import secrets
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from inventaire.auth import service as auth_service
 from inventaire.auth.models import ApiToken
 from inventaire.auth.service import Principal, hash_token
 from inventaire.database import utcnow
+from inventaire.emplacements.models import Location
 from inventaire.enums import PAGE_ROLES, Role
 from inventaire.exceptions import Forbidden
 from inventaire.web.models import WebSession
@@ -69,30 +70,34 @@ def open_session(*, db_session: Session, raw_token: str | None) -> tuple[str, We
     return cookie, row
 
 
+# Built once, in Core, as bearer authentication's lookup (auth/service.py): it runs on every page
+# request and every poll; the ORM version loaded the session, then its token, in two queries.
+_SESSIONS, _TOKENS, _TECHNICIANS = WebSession.__table__, ApiToken.__table__, Location.__table__
+_SESSION_BY_HASH = (
+    select(_SESSIONS.c.id, _SESSIONS.c.csrf, _SESSIONS.c.last_seen_at, _TOKENS.c.id.label("token_id"),
+           _TOKENS.c.nom, _TOKENS.c.role, _TOKENS.c.technicien_id, _TOKENS.c.revoked_at,
+           _TECHNICIANS.c.nom.label("technicien_nom"), _TECHNICIANS.c.actif.label("technicien_actif"))
+    .select_from(_SESSIONS.join(_TOKENS, _TOKENS.c.id == _SESSIONS.c.token_id)
+                 .outerjoin(_TECHNICIANS, _TECHNICIANS.c.id == _TOKENS.c.technicien_id))
+    .where(_SESSIONS.c.cle_hash == bindparam("digest"), _SESSIONS.c.expires_at > bindparam("now"))
+)
+
+
 def viewer_of(*, db_session: Session, cookie: str | None) -> Viewer | None:
     """The viewer of a session cookie, or None when it is unknown, expired or its token revoked."""
     if not cookie or len(cookie) > 128:
         return None
     now = utcnow()
-    row = db_session.scalar(
-        select(WebSession)
-        .join(ApiToken, ApiToken.id == WebSession.token_id)
-        .where(WebSession.cle_hash == hash_token(cookie), WebSession.expires_at > now)
-    )
-    if row is None or row.token.role not in PAGE_ROLES:
+    row = db_session.execute(_SESSION_BY_HASH, {"digest": hash_token(cookie), "now": now}).first()
+    if row is None or row.role not in PAGE_ROLES:
         return None
-    technicien = row.token.technicien
-    if auth_service.refusal(revoked_at=row.token.revoked_at, technicien_nom=technicien.nom if technicien else None,
-                            technicien_actif=technicien.actif if technicien else None) is not None:
+    if auth_service.refusal(revoked_at=row.revoked_at, technicien_nom=row.technicien_nom,
+                            technicien_actif=row.technicien_actif) is not None:
         return None  # as for the API: revoked, or a technician who left
     if row.last_seen_at < now - dt.timedelta(minutes=1):  # one write a minute at most
-        row.last_seen_at = now
-    token = row.token
-    principal = Principal(nom=token.nom, role=token.role, technicien_id=token.technicien_id, token_id=token.id)
-    return Viewer(
-        principal=principal, csrf=row.csrf, session_id=row.id,
-        technicien=token.technicien.nom if token.technicien else None,
-    )
+        db_session.execute(update(WebSession).where(WebSession.id == row.id).values(last_seen_at=now))
+    principal = Principal(nom=row.nom, role=row.role, technicien_id=row.technicien_id, token_id=row.token_id)
+    return Viewer(principal=principal, csrf=row.csrf, session_id=row.id, technicien=row.technicien_nom)
 
 
 def close_session(*, db_session: Session, session_id: int) -> None:

@@ -27,6 +27,7 @@ from bench.loading import PG_ADMIN_URL, BenchDatabase  # noqa: E402
 from bench.report import Series, machine, summary, table, verdict  # noqa: E402
 from bench.server import Server, admin_token  # noqa: E402
 from inventaire.checks.service import build_report  # noqa: E402
+from inventaire.config import Settings  # noqa: E402
 from inventaire.stock.service import list_lines  # noqa: E402
 from inventaire.techniciens.service import get_or_404  # noqa: E402
 
@@ -122,8 +123,9 @@ def measure_stock(small, large, technician: str, args, out) -> None:
 
 
 def measure_check(db, args, out) -> None:
-    """POST /check-stock, build_report in-process and its SQL alone, in turn."""
-    report = lambda s: build_report(db_session=s, technician=None, seuil_critique=None, default=Decimal("5.0"))  # noqa: E731
+    """POST /check-stock, build_report in-process and its SQL alone, in turn (with the forecast, as the endpoint)."""
+    report = lambda s: build_report(db_session=s, technician=None, seuil_critique=None, default=Decimal("5.0"),  # noqa: E731
+                                    horizon_days=Settings().delai_commande_jours)
     statements = measures.service_sql(db.engine, report)
     with Server(db.url) as server, measures.HttpCall(server.base_url, db.token, "POST", "/inventaire/check-stock") as http, \
             measures.raw_sql_call(db, statements) as raw:
@@ -199,7 +201,7 @@ LABELS = [
     ("check_http", "POST /check-stock, HTTP"),
     ("check_cpu", "  server CPU per check"),
     ("check_service", "  build_report in-process (no HTTP, not stored)"),
-    ("check_sql", "  its 2 SQL queries alone"),
+    ("check_sql", "  its SQL queries alone (the forecast's included)"),
     ("poll_changed_cpu", "dashboard poll, fragment computed: server CPU"),
     ("poll_changed_wall", "  wall clock"),
     ("poll_unchanged_cpu", "dashboard poll, nothing changed (304): server CPU"),

@@ -7,19 +7,21 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
-from typing import TypeVar
+from typing import TypeVar, TypeVarTuple
 
 import pydantic_core
 from sqlalchemy import BigInteger, DateTime, MetaData, Numeric, create_engine, event
-from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.engine import CursorResult, Dialect, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.sql.selectable import TypedReturnsRows
 from sqlalchemy.types import TypeDecorator
 
 from inventaire.config import Settings
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+_Ts = TypeVarTuple("_Ts")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -213,6 +215,18 @@ def first_read(session: Session, read: Callable[[], T]) -> T:
         logger.warning("A pooled database connection had been dropped; retrying the first read on a new one")
         session.rollback()
         return read()
+
+
+def rows(session: Session, statement: TypedReturnsRows[*_Ts]) -> CursorResult[*_Ts]:
+    """The rows of a column query, read through the session's connection: Core rows, no ORM layer.
+
+    `session.execute` runs even a query of plain columns through the ORM's loading, which cost
+    about as much as the SQL itself on the check's and the forecast's thousands of rows
+    (BENCHMARKS.md, issue 15). The session is flushed first, as `session.execute` would.
+    """
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(statement)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

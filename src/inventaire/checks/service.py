@@ -10,6 +10,7 @@ from typing import TypeVarTuple
 from sqlalchemy import ColumnElement, Select, func, select, type_coerce
 from sqlalchemy.orm import Session
 
+from inventaire import database
 from inventaire.catalogue.models import Product
 from inventaire.checks import lifecycle
 from inventaire.checks.models import Verification
@@ -60,8 +61,8 @@ def build_report(
     With `horizon_days` (the days until the next order), the forecast adds each alert's predicted
     stockout and lists the other lines predicted to run out within that horizon (two more queries).
     """
-    lines, value = db_session.execute(
-        _scope(
+    lines, value = database.rows(
+        db_session, _scope(
             select(
                 func.count(StockLine.id),
                 type_coerce(func.coalesce(func.sum(StockLine.quantite * Product.prix_unitaire), 0), VALUE),
@@ -70,8 +71,8 @@ def build_report(
         )
     ).one()
     threshold = threshold_expression(seuil_critique, default)
-    rows = db_session.execute(
-        _scope(
+    rows = database.rows(
+        db_session, _scope(
             select(
                 _HOLDER.c.nom, Product.code_produit, Product.nom_produit, Product.unite,
                 StockLine.quantite, threshold.label("seuil"), StockLine.niveau_par, _HOLDER.c.genre,
@@ -128,8 +129,8 @@ def _forecast(db_session: Session, technician: Location | None, alerts: list[Ale
             if key not in in_alert and line.rupture_prevue is not None and line.rupture_prevue <= limit}
     if not soon:
         return []
-    rows = db_session.execute(
-        _scope(select(_HOLDER.c.nom, Product.code_produit, threshold, StockLine.niveau_par), technician).where(
+    rows = database.rows(
+        db_session, _scope(select(_HOLDER.c.nom, Product.code_produit, threshold, StockLine.niveau_par), technician).where(
             _HOLDER.c.nom.in_({nom for nom, _ in soon}), Product.code_produit.in_({code for _, code in soon}))
     ).all()
     predicted = [

@@ -17,6 +17,7 @@ import numpy as np
 from sqlalchemy import ColumnElement, Float, and_, case, cast, func, or_, select, type_coerce
 from sqlalchemy.orm import QueryableAttribute, Session
 
+from inventaire import database
 from inventaire.catalogue.models import Product
 from inventaire.database import Quantity, utcnow
 from inventaire.deductions.models import DeductedService
@@ -94,7 +95,7 @@ def daily_changes(
         query = query.where(Transaction.emplacement_id == holder_id)
     if products is not None:
         query = query.where(Transaction.produit_id.in_(products))
-    rows = db_session.execute(query).all()
+    rows = database.rows(db_session, query).all()
     count = len(rows)
     offsets: dict[Any, int] = {}  # a few distinct days for many rows: each parsed once
     ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=count)
@@ -162,7 +163,7 @@ def lines_in_scope(
         query = query.where(StockLine.emplacement_id == holder.id)
     else:  # every active van: a workshop's stock leaves by transfers, which are not consumption
         query = query.where(_HOLDER.c.actif.is_(True), _HOLDER.c.genre == LocationKind.VEHICULE)
-    return [LineScope(*row) for row in db_session.execute(query)]
+    return [LineScope(*row) for row in database.rows(db_session, query)]
 
 
 @dataclass

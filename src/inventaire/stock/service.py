@@ -32,7 +32,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from inventaire import quantities
+from inventaire import database, quantities
 from inventaire.catalogue.models import Product
 from inventaire.database import Base, Quantity, utcnow
 from inventaire.emplacements.models import Location
@@ -146,7 +146,7 @@ def line_rows(*, db_session: Session, location: Location, default: Decimal) -> l
         .where(StockLine.emplacement_id == location.id, Product.actif.is_(True))
         .order_by(Product.code_produit)
     )
-    return list(db_session.execute(query))
+    return list(database.rows(db_session, query))
 
 
 def get_line(*, db_session: Session, location: Location, product: Product) -> StockLine | None:

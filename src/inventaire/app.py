@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -118,12 +118,13 @@ def create_app(settings: Settings | None = None, session_factory: sessionmaker[S
     redaction.install()
     idempotency.install(app)
 
-    api = APIRouter(prefix="/inventaire", responses=errors.EVERY_ROUTE, dependencies=[Depends(known_query_only)])
-    for router in (catalogue_router, techniciens_router, ateliers_router, stock_router, checks_router,
+    # Each API router is included in the app itself, not through a /inventaire router: FastAPI
+    # matches a request against every route of each level, so a level less is a scan less.
+    for router in (stock_router, catalogue_router, techniciens_router, ateliers_router, checks_router,
                    previsions_router, regles_router, deductions_router, gazelle_router, demandes_router,
                    reappro_router, commandes_router):
-        api.include_router(router)
-    app.include_router(api)
+        app.include_router(router, prefix="/inventaire", responses=errors.EVERY_ROUTE,
+                           dependencies=[Depends(known_query_only)])
     mount_pages(app)
 
     app.include_router(health_router)

@@ -78,11 +78,13 @@ def alerts_first(views: list[LineView]) -> list[LineView]:
     return sorted(views, key=lambda v: rank.get(v.gravite, 2))
 
 
-def line_views(db_session, settings, technician, lines: list[StockLine], *, whole_van: bool = False) -> list[LineView]:
+def line_views(db_session, settings, technician, lines: list[StockLine], *, whole_van: bool = False,
+               requests: list[StockRequest] | None = None) -> list[LineView]:
     """Lines with their threshold and the check's verdict (the check's rule, not a copy of it).
 
     Unless it is the whole van, the check and the forecast look at these lines only: a change on
-    the phone computes that line's verdict, not the van's.
+    the phone computes that line's verdict, not the van's. `requests`: the van's requests when
+    the page has read them already (van_requests), so that they are not read twice.
     """
     products = None if whole_van else {line.produit_id for line in lines}
     report = checks.build_report(
@@ -94,8 +96,10 @@ def line_views(db_session, settings, technician, lines: list[StockLine], *, whol
                                    company_wide=False, products=products)
     covers = {f.code_produit: f for f in forecast.lignes}
     asked: dict[int, list[StockRequest]] = {}
-    if isinstance(technician, Technician):
-        for opened in demandes.list_requests(db_session=db_session, statut=RequestState.OUVERTE, technician=technician):
+    if requests is None and isinstance(technician, Technician):
+        requests = demandes.list_requests(db_session=db_session, statut=RequestState.OUVERTE, technician=technician)
+    for opened in requests or []:
+        if opened.statut == RequestState.OUVERTE:
             asked.setdefault(opened.produit_id, []).append(opened)
     return [
         LineView(line, stock.threshold_of(line, settings.seuil_defaut), verdicts.get(line.produit.code_produit),
@@ -143,14 +147,15 @@ def van_page(request, db_session, settings, viewer, technician, status_code: int
     lines = stock.list_lines(db_session=db_session, location=technician)
     carried = {line.produit.code_produit for line in lines}
     absent = [p for p in catalogue.list_products(db_session=db_session) if p.code_produit not in carried]
-    views = alerts_first(line_views(db_session, settings, technician, lines, whole_van=True))
+    requests = van_requests(db_session, technician)
+    views = alerts_first(line_views(db_session, settings, technician, lines, whole_van=True, requests=requests))
     for view in views:
         for kind, message in (notes or {}).get(view.ligne.produit.code_produit, {}).items():
             setattr(view, kind, message)
     return render(request, "stock.html", status_code, viewer=viewer, nav="stock", technicien=technician,
                   oob=False, lignes=views,
                   derniers=_recent(db_session, technician), absents=absent, reception=reception or {},
-                  demande=demande or {}, demandes=van_requests(db_session, technician), intervalle=POLL_SECONDS,
+                  demande=demande or {}, demandes=requests, intervalle=POLL_SECONDS,
                   cle=str(uuid.uuid4()), cle_demande=str(uuid.uuid4()),
                   deduit_aujourdhui=deducted_today(db_session, settings, technician))
 
@@ -185,11 +190,12 @@ class LineRequest:
         line = stock.get_line(db_session=self.db_session, location=self.technician, product=self.product)
         if line is None:
             return error_response(self.request, status_code, erreur or "Ligne de stock introuvable.")
-        item = line_views(self.db_session, self.settings, self.technician, [line])[0]
+        requests = van_requests(self.db_session, self.technician)
+        item = line_views(self.db_session, self.settings, self.technician, [line], requests=requests)[0]
         item.erreur, item.succes, item.projet, item.demande = erreur, succes, projet, demande
         return render(self.request, "_ligne.html", status_code, viewer=self.viewer, technicien=self.technician,
                       item=item, oob=True, derniers=_recent(self.db_session, self.technician),
-                      demandes=van_requests(self.db_session, self.technician), intervalle=POLL_SECONDS)
+                      demandes=requests, intervalle=POLL_SECONDS)
 
     def save(self, form: dict[str, str], write, describe, refused=None, done=None):
         """Write through the stock service; a refusal is rolled back and shown on the line.

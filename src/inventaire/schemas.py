@@ -140,6 +140,8 @@ Name = Annotated[str, PersonText(60, refused=REFUSED_CLASS), Field(examples=["Al
 
 def to_utc_iso(value: dt.datetime) -> str:
     """ISO 8601 in UTC with an explicit "+00:00", as the contract's examples show (naive means UTC)."""
+    if value.tzinfo is dt.UTC:  # what the database gives back (database.UTCDateTime): no conversion
+        return value.isoformat()
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     return value.astimezone(dt.UTC).isoformat()

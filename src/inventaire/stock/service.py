@@ -146,7 +146,7 @@ def line_rows(*, db_session: Session, location: Location, default: Decimal) -> l
         .where(StockLine.emplacement_id == location.id, Product.actif.is_(True))
         .order_by(Product.code_produit)
     )
-    return list(database.rows(db_session, query))
+    return list(database.rows(db_session, query).all())
 
 
 def get_line(*, db_session: Session, location: Location, product: Product) -> StockLine | None:

@@ -71,13 +71,13 @@ def transaction_read(entry: Transaction) -> TransactionRead:
 def get_stock(db_session: SessionDep, settings: SettingsDep, user: StaffUser, technicien: str = NomPath):
     location = locations.get_or_404(db_session=db_session, nom=technicien)
     ensure_own_stock(user, location.id)
-    cent = Decimal("0.01")
+    cent, nom = Decimal("0.01"), location.nom
     return [  # dicts: FastAPI validates them against StockLineRead once, on the way out
-        {"technicien": location.nom, "code_produit": row.code_produit, "nom_produit": row.nom_produit,
-         "unite": row.unite, "quantite": row.quantite, "seuil": row.seuil,
-         "seuil_min": row.seuil_min, "niveau_par": row.niveau_par,
-         "valeur": (row.quantite * row.prix_unitaire).quantize(cent), "updated_at": row.updated_at}
-        for row in service.line_rows(db_session=db_session, location=location, default=settings.seuil_defaut)
+        {"technicien": nom, "code_produit": code, "nom_produit": name, "unite": unit, "quantite": qty,
+         "seuil": seuil, "seuil_min": minimum, "niveau_par": par, "valeur": (qty * price).quantize(cent),
+         "updated_at": updated}
+        for code, name, unit, price, qty, seuil, minimum, par, updated
+        in service.line_rows(db_session=db_session, location=location, default=settings.seuil_defaut)
     ]
 
 

@@ -53,7 +53,7 @@ def test_0018_keeps_the_rows_and_admits_the_new_actions(url):
         assert _refused(engine, "commande_envoyee")
         engine.dispose()
 
-        upgrade(url)
+        upgrade(url, "0018")
         with engine.connect() as conn:
             assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0018"
             indexes = {i["name"] for i in engine.dialect.get_indexes(conn, "journal_audit")}

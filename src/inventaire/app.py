@@ -28,6 +28,7 @@ from inventaire.regles.views import router as regles_router
 from inventaire.stock.views import router as stock_router
 from inventaire.techniciens.views import router as techniciens_router
 from inventaire.web.mount import mount as mount_pages
+from inventaire.web.mount import mount_polled
 
 
 class BodySizeLimit:
@@ -118,6 +119,7 @@ def create_app(settings: Settings | None = None, session_factory: sessionmaker[S
     redaction.install()
     idempotency.install(app)
 
+    mount_polled(app)
     # Each API router is included in the app itself, not through a /inventaire router: FastAPI
     # matches a request against every route of each level, so a level less is a scan less.
     for router in (stock_router, catalogue_router, techniciens_router, ateliers_router, checks_router,

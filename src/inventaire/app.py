@@ -119,6 +119,7 @@ def create_app(settings: Settings | None = None, session_factory: sessionmaker[S
     redaction.install()
     idempotency.install(app)
 
+    app.include_router(health_router)  # first, with the polled pages: uptime monitors call it every few seconds
     mount_polled(app)
     # Each API router is included in the app itself, not through a /inventaire router: FastAPI
     # matches a request against every route of each level, so a level less is a scan less.
@@ -128,8 +129,6 @@ def create_app(settings: Settings | None = None, session_factory: sessionmaker[S
         app.include_router(router, prefix="/inventaire", responses=errors.EVERY_ROUTE,
                            dependencies=[Depends(known_query_only)])
     mount_pages(app)
-
-    app.include_router(health_router)
     api_docs.install(app)
 
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)

@@ -10,15 +10,23 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from inventaire.ateliers import service as ateliers
 from inventaire.backup.rows import TABLES
 from inventaire.catalogue import service as catalogue
 from inventaire.config import Settings
 from inventaire.database import make_engine, make_sessionmaker, session_scope, utcnow
+from inventaire.deductions import service as deductions
+from inventaire.deductions.schemas import ServiceIn
+from inventaire.demandes import service as demandes
+from inventaire.demo.loader import WORKSHOP, load_demo
+from inventaire.regles import service as regles
 from inventaire.stock import service as stock
 from inventaire.techniciens import service as techniciens
 from tests import databases
 from tests.commands import flat, run_cli
 from tests.helpers import make_line, make_product, make_technician
+
+TABLES_BY_NAME = dict(TABLES)
 
 
 def _session(url: str):
@@ -73,8 +81,8 @@ def test_round_trip_is_exact(fresh_database, empty_database, tmp_path):
     folder = tmp_path / "sauvegarde"
     exported = run_cli(fresh_database.url, "export", str(folder))
     assert exported.exit_code == 0, exported.output
-    assert sorted(p.name for p in folder.iterdir()) == [
-        "catalogue.csv", "inventaire.json", "stock.csv", "techniciens.csv", "transactions.csv"]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        ["inventaire.json", *(f"{name}.csv" for name, _ in TABLES)])
 
     imported = run_cli(empty_database.url, "import", str(folder))
     assert imported.exit_code == 0, imported.output
@@ -90,6 +98,54 @@ def test_round_trip_is_exact(fresh_database, empty_database, tmp_path):
         entry = stock.adjust(db_session=s, location=allan, product=line.produit, kind="reception",
                              delta=Decimal("1"), auteur="bureau")
         assert entry.id == max(row[0] for row in source["transactions"]) + 1
+    engine.dispose()
+
+
+def _fill_the_rest(url: str) -> None:
+    """The demo (rules, a workshop, orders, ledger), a van's request served and one refused, and a
+    billed service deducted (one of the van's water treatments)."""
+    engine, scope = _session(url)
+    with scope as s:
+        load_demo(db_session=s)
+        allan = techniciens.get_or_404(db_session=s, nom="Allan")
+        workshop = ateliers.get_by_name(db_session=s, nom=WORKSHOP)
+        cord = catalogue.get_by_code(db_session=s, code_produit="PLS-TRAIT-227")
+        served = demandes.create(db_session=s, technician=allan, product=cord, quantity=Decimal(1), note="« urgent »",
+                                 auteur="Allan")
+        demandes.serve(db_session=s, request=served, workshop=workshop, quantity=None, auteur="bureau")
+        refused = demandes.create(db_session=s, technician=allan, product=cord, quantity=Decimal(2), note=None,
+                                  auteur="Allan")
+        demandes.refuse(db_session=s, request=refused, motif="En commande")
+        entry = ServiceIn(source="gazelle", id_externe="inv_77", numero="77", statut="actif", technicien="Allan",
+                          client="Lina", date="2026-11-30", version=utcnow(),
+                          lignes=[{"id_externe": "l1", "service_id": "mit_CX6CvWXbjs08vg70", "quantite": 1,
+                                   "description": "Traitement de l'eau"}])
+        deductions.apply(db_session=s, entry=entry, technician=allan, rules=regles.rules_by_service(db_session=s))
+    engine.dispose()
+
+
+def test_round_trip_keeps_rules_requests_orders_and_deductions(fresh_database, empty_database, tmp_path):
+    _fill_the_rest(fresh_database.url)
+    folder = tmp_path / "sauvegarde"
+    assert run_cli(fresh_database.url, "export", str(folder)).exit_code == 0
+    imported = run_cli(empty_database.url, "import", str(folder))
+    assert imported.exit_code == 0, imported.output
+    source, restored = _dump(fresh_database.url), _dump(empty_database.url)
+    assert all(source[name] for name in ("regles", "demandes", "commandes", "lignes_commande",
+                                         "services_deduits", "deductions")), {n: len(r) for n, r in source.items()}
+    assert restored == source
+    assert "2 demandes" in flat(imported.output) and "1 service déduit (1 déduction)" in flat(imported.output)
+    # The same service sent again after the restore takes nothing more: it was deducted already.
+    engine, scope = _session(empty_database.url)
+    with scope as s:
+        before = len(s.execute(select(TABLES_BY_NAME["transactions"])).all())
+        entry = ServiceIn(source="gazelle", id_externe="inv_77", numero="77", statut="actif", technicien="Allan",
+                          client="Lina", date="2026-11-30", version=utcnow(),
+                          lignes=[{"id_externe": "l1", "service_id": "mit_CX6CvWXbjs08vg70", "quantite": 1,
+                                   "description": "Traitement de l'eau"}])
+        deductions.apply(db_session=s, entry=entry, technician=techniciens.get_or_404(db_session=s, nom="Allan"),
+                         rules=regles.rules_by_service(db_session=s))
+        assert len(s.execute(select(TABLES_BY_NAME["transactions"])).all()) == before
     engine.dispose()
 
 

@@ -1,25 +1,31 @@
 """Rows of the exported tables as plain values (JSON and CSV) and back, exactly.
 
 Decimals travel as strings ("12.50"), so no float ever touches a quantity or a price;
-timestamps as ISO 8601 with their UTC offset. The columns come from the models, so a
-column added later is exported without changing this module.
+timestamps as ISO 8601 with their UTC offset, dates as ISO dates, JSON columns as JSON (a JSON
+text in a CSV cell). The columns come from the models, so a column added later is exported
+without changing this module.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal, InvalidOperation
 from typing import cast
 
-from sqlalchemy import Boolean, Column, FromClause, Integer, Table, insert, select
+from sqlalchemy import JSON, Boolean, Column, Date, FromClause, Integer, Table, insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import KeyedColumnElement
 
 from inventaire.ateliers.models import Workshop
 from inventaire.catalogue.models import Product
+from inventaire.commandes.models import Order, OrderLine
 from inventaire.database import ScaledDecimal, UTCDateTime
 from inventaire.dates import in_range
+from inventaire.deductions.models import DeductedService, Deduction
+from inventaire.demandes.models import StockRequest
 from inventaire.emplacements.models import Location, LocationKind
+from inventaire.regles.models import ConsumptionRule
 from inventaire.stock.models import StockLine, Transaction
 from inventaire.techniciens.models import Technician
 
@@ -32,16 +38,22 @@ LOCATIONS = (
     .subquery("techniciens")
 )
 
+# The records a restore must bring back besides the stock: the office's rules, the vans' requests,
+# the supplier orders, and what each billed service took (without it, the next Gazelle sync
+# would deduct the services of its window a second time).
+_MORE = [("regles", ConsumptionRule), ("demandes", StockRequest), ("commandes", Order),
+         ("lignes_commande", OrderLine), ("services_deduits", DeductedService), ("deductions", Deduction)]
 # (name in the export, what it reads), parents before children.
 TABLES: list[tuple[str, FromClause]] = [
     ("catalogue", Product.__table__),
     ("techniciens", LOCATIONS),
     ("stock", StockLine.__table__),
     ("transactions", Transaction.__table__),
+    *((name, model.__table__) for name, model in _MORE),
 ]
 # The tables an import writes, for their id sequences.
 WRITTEN: list[Table] = [cast(Table, Product.__table__), _LOCATIONS, _VANS, _WORKSHOPS, cast(Table, StockLine.__table__),
-                         cast(Table, Transaction.__table__)]
+                         cast(Table, Transaction.__table__), *(cast(Table, model.__table__) for _, model in _MORE)]
 
 
 def insert_rows(db_session: Session, name: str, values: list[dict]) -> None:
@@ -72,6 +84,8 @@ def encode(column: Column | KeyedColumnElement, value):
         return format(value, "f")
     if isinstance(column.type, UTCDateTime):
         return value.astimezone(dt.UTC).isoformat()
+    if isinstance(column.type, Date):
+        return value.isoformat()
     return value
 
 
@@ -90,6 +104,10 @@ def decode(column: Column, value):
             if moment.tzinfo is None:
                 raise ValueError("naive")
             return in_range(moment)
+        if isinstance(column.type, Date):
+            return dt.date.fromisoformat(str(value))
+        if isinstance(column.type, JSON):
+            return value
         if isinstance(column.type, Boolean):
             if isinstance(value, bool):
                 return value
@@ -108,6 +126,8 @@ def csv_cell(column: Column | KeyedColumnElement, value) -> str:
     value = encode(column, value)
     if value is None:
         return ""
+    if isinstance(column.type, JSON):
+        return json.dumps(value, ensure_ascii=False)
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)

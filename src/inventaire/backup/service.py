@@ -1,4 +1,5 @@
-"""Export every stock record to a folder (JSON, and CSV per table), and restore it into an empty database."""
+"""Export every stock record, and the rules, requests, orders and deductions, to a folder (JSON, and
+CSV per table), and restore it into an empty database."""
 
 from __future__ import annotations
 
@@ -26,10 +27,18 @@ BATCH = 1000
 
 @dataclass
 class Counts:
+    """Rows per export table (rows.TABLES' names)."""
+
     catalogue: int = 0
     techniciens: int = 0
     stock: int = 0
     transactions: int = 0
+    regles: int = 0
+    demandes: int = 0
+    commandes: int = 0
+    lignes_commande: int = 0
+    services_deduits: int = 0
+    deductions: int = 0
 
 
 def export_to(*, db_session: Session, folder: Path) -> Counts:

@@ -16,12 +16,19 @@ from inventaire.quantities import count
 
 
 def _counts(counts) -> str:
-    return (f"{counts.catalogue} produits, {counts.techniciens} techniciens, "
-            f"{counts.stock} lignes de stock, {counts.transactions} mouvements")
+    return ", ".join((
+        count(counts.catalogue, "produit"), count(counts.techniciens, "technicien"),
+        count(counts.stock, "ligne de stock"), count(counts.transactions, "mouvement"),
+        count(counts.regles, "règle"), count(counts.demandes, "demande"),
+        f"{count(counts.commandes, 'commande')} ({count(counts.lignes_commande, 'ligne')})",
+        f"{count(counts.services_deduits, 'service déduit', 'services déduits')} "
+        f"({count(counts.deductions, 'déduction')})",
+    ))
 
 
 def export(dossier: Annotated[Path, typer.Argument(help="Dossier de destination (créé au besoin)")]) -> None:
-    """Exporte catalogue, techniciens, stock et tout le journal (inventaire.json et un CSV par table).
+    """Exporte catalogue, techniciens, stock, tout le journal, règles, demandes, commandes et déductions
+    (inventaire.json et un CSV par table).
 
     Exemple : inventaire export sauvegardes/2025-12-09
     """

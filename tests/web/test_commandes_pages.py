@@ -192,3 +192,23 @@ def test_a_refused_reception_keeps_what_was_typed(pages, shop, db_session):
                          data={"csrf": pages.csrf, "recu-CORD-012": "9", "recu-CHEV-7-0": "1"})
     assert refused.status_code == 409
     assert 'name="recu-CORD-012"' in refused.text and 'value="9"' in refused.text and 'value="1"' in refused.text
+
+
+def test_a_refused_draft_edit_keeps_what_was_typed_and_changes_nothing(pages, shop, db_session):
+    _html, form = _from_suggestion(pages)
+    pages.post("/commandes/nouvelle", data=form)
+    order = _order(db_session)
+    before = database_state(db_session)
+    edit = {"csrf": pages.csrf, "fournisseur": "Röslau", "atelier": "Atelier", "code-0": "CHEV-7-0",
+            "quantite-0": "12", "prix-0": "0,95", "code-1": "CORD-012", "quantite-1": "deux", "prix-1": "1200",
+            "code-nouveau": "FEUT-01", "quantite-nouveau": "1,5", "prix-nouveau": "9,90"}
+    refused = pages.post(f"/commandes/{order.id}/modifier", data=edit)
+    assert refused.status_code == 422
+    assert "Quantité de « CORD-012 » : un nombre positif est attendu" in refused.text.replace("&#34;", '"')
+    for name, typed in (("fournisseur", "Röslau"), ("quantite-0", "12"), ("quantite-1", "deux"), ("prix-1", "1200"),
+                        ("quantite-nouveau", "1,5"), ("prix-nouveau", "9,90")):
+        assert f'name="{name}" value="{typed}"' in refused.text, name
+    assert '<option value="FEUT-01" selected>' in refused.text
+    assert database_state(db_session) == before
+    page = pages.get(f"/commandes/{order.id}").text  # nothing was kept: the stored draft again
+    assert 'name="quantite-1" value="2"' in page and 'name="quantite-nouveau" value=""' in page

@@ -162,7 +162,7 @@ def edit_order(request: Request, db_session: SessionDep, settings: SettingsDep, 
                             workshop=workshop, lines=_form_lines(db_session, form))
         return "modifiee"
 
-    return _change(request, db_session, settings, viewer, commande_id, edit)
+    return _change(request, db_session, settings, viewer, commande_id, edit, form)
 
 
 @router.post("/commandes/{commande_id}/envoyer")

@@ -13,7 +13,6 @@ Each figure is the server's CPU time per request (the uvicorn process, read from
 from __future__ import annotations
 
 import re
-import statistics
 import time
 import uuid
 from collections.abc import Callable
@@ -21,6 +20,8 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 import httpx
+
+from bench.measures import median_ms
 
 
 @dataclass
@@ -59,7 +60,7 @@ def measure(send: Callable[[], httpx.Response], cpu_seconds: Callable[[], float]
         walls.append(time.perf_counter() - start)
     cpu = (cpu_seconds() - before) / samples * 1000
     assert last is not None
-    return PageFigure(cpu, statistics.median(walls) * 1000, last.status_code, len(last.content))
+    return PageFigure(cpu, median_ms(walls), last.status_code, len(last.content))
 
 
 def dashboard_polls(browser: Browser, cpu_seconds, samples: int) -> dict[str, PageFigure]:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
@@ -20,8 +22,11 @@ from sqlalchemy.orm import Session
 
 from inventaire.auth import service as auth_service
 from inventaire.catalogue import service as catalogue
+from inventaire.catalogue.models import Product
 from inventaire.database import make_engine, make_sessionmaker, session_scope
+from inventaire.emplacements.models import Location
 from inventaire.stock import service as stock
+from inventaire.stock.models import StockLine
 from inventaire.techniciens import service as techniciens
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -161,3 +166,27 @@ def make_workshop(db_session: Session, **overrides):
     data = {"nom": f"Atelier {next(_seq)}", "actif": True}
     data.update(overrides)
     return ateliers.create(db_session=db_session, **data)
+
+
+def balance_of(db_session: Session, holder: str, code: str) -> Decimal | None:
+    """The stored quantity of a location's line of a product, as committed now (None: no line)."""
+    db_session.expire_all()
+    return db_session.scalar(
+        select(StockLine.quantite).join(Location, Location.id == StockLine.emplacement_id)
+        .join(Product, Product.id == StockLine.produit_id)
+        .where(Location.nom == holder, Product.code_produit == code))
+
+
+# --- Concurrency -------------------------------------------------------------------------------
+
+def start_together(server: Any, n: int, work: Callable[[Any, int], Any]) -> list:
+    """Run `work(client, i)` in n threads, each with its own HTTP connection, released at once."""
+    barrier = threading.Barrier(n, timeout=60)
+
+    def run(i: int):
+        with server.client() as client:
+            barrier.wait()
+            return work(client, i)
+
+    with ThreadPoolExecutor(n) as pool:
+        return list(pool.map(run, range(n)))

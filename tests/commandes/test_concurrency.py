@@ -3,30 +3,15 @@ locked before its remainder is checked), on both databases; numbers stay unique 
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from sqlalchemy import select
 
 from inventaire.commandes.models import Order
 from inventaire.stock.models import StockLine, Transaction
-from tests.helpers import make_product, make_workshop
+from tests.helpers import make_product, make_workshop, start_together
 
 pytestmark = pytest.mark.pooler  # also through a transaction-mode PgBouncer
 THREADS = 8
-
-
-def _together(server, work) -> list:
-    barrier = threading.Barrier(THREADS, timeout=60)
-
-    def run(i: int):
-        with server.client() as client:
-            barrier.wait()
-            return work(client, i)
-
-    with ThreadPoolExecutor(THREADS) as pool:
-        return list(pool.map(run, range(THREADS)))
 
 
 def test_racing_receptions_never_exceed_the_order(server):
@@ -39,7 +24,7 @@ def test_racing_receptions_never_exceed_the_order(server):
         order = client.post("/inventaire/commandes", json=body).json()
         assert client.post(f"/inventaire/commandes/{order['id']}/envoyer").status_code == 200
     three = {"lignes": [{"code_produit": "CORD-012", "quantite": 3}]}
-    codes = _together(server, lambda c, _i: c.post(f"/inventaire/commandes/{order['id']}/recevoir",
+    codes = start_together(server, THREADS, lambda c, _i: c.post(f"/inventaire/commandes/{order['id']}/recevoir",
                                                    json=three).status_code)
     assert sorted(codes) == [200] * 3 + [409] * (THREADS - 3)  # 3 × 3 = 9 of 10; a fourth would be 12
     with server.session() as s:
@@ -55,7 +40,7 @@ def test_racing_drafts_get_distinct_numbers(server):
         make_product(s, code_produit="CORD-012")
     body = {"fournisseur": "Röslau", "atelier": "Atelier",
             "lignes": [{"code_produit": "CORD-012", "quantite": 1, "prix_unitaire": 1}]}
-    answers = _together(server, lambda c, _i: c.post("/inventaire/commandes", json=body))
+    answers = start_together(server, THREADS, lambda c, _i: c.post("/inventaire/commandes", json=body))
     assert [a.status_code for a in answers] == [201] * THREADS
     ranks = sorted(int(a.json()["numero"].rsplit("-", 1)[1]) for a in answers)
     assert ranks == list(range(1, THREADS + 1))

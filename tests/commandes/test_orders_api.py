@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from inventaire.stock.models import StockLine, Transaction
-from tests.helpers import bearer, database_state, make_line, make_product, make_technician, make_token, make_workshop
+from inventaire.stock.models import Transaction
+from tests.helpers import balance_of, bearer, database_state, make_line, make_product, make_technician, make_token, make_workshop
 
 COMMANDES = "/inventaire/commandes"
 
@@ -23,14 +23,6 @@ def _shop(db_session):
     make_line(db_session, workshop, cord, 2)
     db_session.commit()
     return workshop, cord, felt
-
-
-def _balance(db_session, holder: str, code: str) -> Decimal | None:
-    db_session.expire_all()
-    for line in db_session.scalars(select(StockLine)):
-        if (line.emplacement.nom, line.produit.code_produit) == (holder, code):
-            return line.quantite
-    return None
 
 
 def _draft(client, **changes):
@@ -82,13 +74,13 @@ def test_the_lifecycle_draft_sent_partial_received(client, db_session):
     (row,) = body["mouvements"]
     assert (row["technicien"], row["type"], row["ajustement"], row["quantite_avant"], row["quantite_apres"],
             row["reference"], row["auteur"]) == ("Atelier", "reception", 5, 2, 7, order["numero"], "bureau")
-    assert _balance(db_session, "Atelier", "CORD-012") == 7
+    assert balance_of(db_session, "Atelier", "CORD-012") == 7
 
     rest = client.post(f"{COMMANDES}/{oid}/recevoir", json={"lignes": [
         {"code_produit": "CORD-012", "quantite": 7}, {"code_produit": "FEUT-01", "quantite": 2.5}]})
     assert rest.status_code == 200, rest.text
     assert rest.json()["statut"] == "recue" and rest.json()["recue_le"]
-    assert (_balance(db_session, "Atelier", "CORD-012"), _balance(db_session, "Atelier", "FEUT-01")) == (
+    assert (balance_of(db_session, "Atelier", "CORD-012"), balance_of(db_session, "Atelier", "FEUT-01")) == (
         12 + 2, Decimal("2.5"))
     ledger = client.get("/inventaire/transactions", params={"reference": order["numero"]}).json()
     rows = ledger["items"] if isinstance(ledger, dict) else ledger
@@ -197,4 +189,4 @@ def test_only_the_office_and_idempotent_writes(client, anon_client, db_session):
     one = client.post(f"{COMMANDES}/{oid}/recevoir", json=received, headers=key)
     two = client.post(f"{COMMANDES}/{oid}/recevoir", json=received, headers=key)  # a retried request
     assert one.status_code == two.status_code == 200 and one.json() == two.json()
-    assert _balance(db_session, "Atelier", "CORD-012") == 4  # 2 + 2, once
+    assert balance_of(db_session, "Atelier", "CORD-012") == 4  # 2 + 2, once

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from inventaire.auth import service as auth_service
 from inventaire.stock.models import StockLine, Transaction
-from tests.helpers import bearer, database_state, make_line, make_product, make_technician, make_workshop
+from tests.helpers import balance_of, bearer, database_state, make_line, make_product, make_technician, make_workshop
 from tests.servers import DISCORD_PATH, OFFICE, SLACK_PATH
 
 DEMANDES = "/inventaire/demandes"
@@ -31,14 +31,6 @@ def _shop(db_session):
     return raw
 
 
-def _balance(db_session, holder: str, code: str) -> Decimal | None:
-    db_session.expire_all()
-    for line in db_session.scalars(select(StockLine)):
-        if (line.emplacement.nom, line.produit.code_produit) == (holder, code):
-            return line.quantite
-    return None
-
-
 def test_a_technician_asks_the_office_serves(client, anon_client, db_session):
     raw = _shop(db_session)
     phone = {"headers": bearer(raw)}
@@ -57,7 +49,7 @@ def test_a_technician_asks_the_office_serves(client, anon_client, db_session):
     moved = body["transfert"]
     assert (moved["sortie"]["technicien"], moved["entree"]["technicien"]) == ("Atelier", "Allan")
     assert body["transfert"]["entree"]["reference"] == f"Demande #{request['id']}"
-    assert (_balance(db_session, "Atelier", "MART-01"), _balance(db_session, "Allan", "MART-01")) == (2, 2)
+    assert (balance_of(db_session, "Atelier", "MART-01"), balance_of(db_session, "Allan", "MART-01")) == (2, 2)
     assert client.get(DEMANDES, params={"statut": "ouverte"}).json() == []
     mine = anon_client.get(DEMANDES, **phone).json()
     assert [(r["id"], r["statut"]) for r in mine] == [(request["id"], "servie")]
@@ -134,8 +126,8 @@ def test_picking_list_and_prepare_with_a_short_workshop(client, anon_client, db_
     assert [(s["code_produit"], s["a_apporter"], s["transfere"], s["manque"]) for s in answer["non_servi"]] == [
         ("MART-01", 5, 4, 1), ("FEUT-01", 1.5, 1, 0.5)]
     assert answer["demandes_servies"] == [asked["id"]]
-    assert (_balance(db_session, "Allan", "CORD-012"), _balance(db_session, "Allan", "FEUT-01"),
-            _balance(db_session, "Atelier", "FEUT-01"), _balance(db_session, "Atelier", "MART-01")) == (
+    assert (balance_of(db_session, "Allan", "CORD-012"), balance_of(db_session, "Allan", "FEUT-01"),
+            balance_of(db_session, "Atelier", "FEUT-01"), balance_of(db_session, "Atelier", "MART-01")) == (
         6, Decimal("1.5"), 0, 0)
     assert _company_totals(db_session) == total_before
     assert client.get(DEMANDES, params={"statut": "ouverte"}).json() == []
@@ -152,7 +144,7 @@ def test_prepare_counts_what_requests_brought_towards_par(client, db_session):
     done = client.post(REAPPRO, json={"technicien": "Allan", "atelier": "Atelier"}).json()
     cords = [t["entree"]["ajustement"] for t in done["transferts"] if t["entree"]["code_produit"] == "CORD-012"]
     assert cords == [3, 2]  # the request, then up to the par level of 6, not 3 + 5
-    assert _balance(db_session, "Allan", "CORD-012") == 6
+    assert balance_of(db_session, "Allan", "CORD-012") == 6
 
 
 def _company_totals(db_session) -> dict[int, Decimal]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
@@ -11,7 +9,7 @@ from sqlalchemy import func, select
 
 from inventaire.stock.ledger import ledger_sum
 from inventaire.stock.models import StockLine, Transaction
-from tests.helpers import make_line, make_product, make_technician
+from tests.helpers import make_line, make_product, make_technician, start_together
 
 pytestmark = pytest.mark.pooler  # also through a transaction-mode PgBouncer
 
@@ -19,19 +17,6 @@ ADJUST = "/inventaire/stock/ajuster"
 COUNT = "/inventaire/stock/compter"
 THREADS, CHANGES = 16, 25
 USE = {"technicien": "Allan", "code_produit": "CORD-001", "ajustement": -1, "type": "utilisation"}
-
-
-def start_together(server, n: int, work) -> list:
-    """Run `work(client, i)` in n threads, each with its own HTTP connection, released at once."""
-    barrier = threading.Barrier(n, timeout=60)
-
-    def run(i: int):
-        with server.client() as client:
-            barrier.wait()
-            return work(client, i)
-
-    with ThreadPoolExecutor(n) as pool:
-        return list(pool.map(run, range(n)))
 
 
 def line_and_rows(server) -> tuple[Decimal, int, Decimal, list[Decimal]]:

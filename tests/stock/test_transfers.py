@@ -12,8 +12,7 @@ from sqlalchemy import func, select
 from inventaire.auth import service as auth_service
 from inventaire.stock.ledger import ledger_sum
 from inventaire.stock.models import StockLine, Transaction
-from tests.helpers import bearer, database_state, make_line, make_product, make_technician, make_workshop
-from tests.stock.test_concurrency import start_together
+from tests.helpers import bearer, database_state, make_line, make_product, make_technician, make_workshop, start_together
 
 TRANSFER = "/inventaire/stock/transferer"
 BODY = {"de": "Atelier", "vers": "Allan", "code_produit": "CORD-012", "quantite": 3, "motif": None}

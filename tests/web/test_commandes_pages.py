@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from inventaire.commandes.models import Order
 from inventaire.stock.models import StockLine, Transaction
-from tests.helpers import database_state, make_line, make_product, make_technician, make_workshop
+from tests.helpers import balance_of, database_state, make_line, make_product, make_technician, make_workshop
 
 NBSP = "\u00a0"
 
@@ -44,12 +44,6 @@ def _key(html: str, form_id: str | None = None) -> str:
 def _order(db_session) -> Order:
     db_session.expire_all()
     return db_session.scalars(select(Order).order_by(Order.id.desc())).first()
-
-
-def _balance(db_session, code: str) -> Decimal:
-    db_session.expire_all()
-    return next(x.quantite for x in db_session.scalars(select(StockLine))
-                if (x.emplacement.nom, x.produit.code_produit) == ("Atelier", code))
 
 
 def _from_suggestion(pages) -> tuple[str, dict]:
@@ -96,7 +90,7 @@ def test_a_draft_from_the_suggestion_edited_sent_and_received(pages, shop, db_se
     receive = {"csrf": pages.csrf, "cle": _key(page, "recevoir"), "recu-CORD-012": "2", "recu-FEUT-01": ""}
     assert pages.post(f"/commandes/{order.id}/recevoir", data=receive, follow_redirects=False).status_code == 303
     assert pages.post(f"/commandes/{order.id}/recevoir", data=receive, follow_redirects=False).status_code == 303
-    assert (_order(db_session).statut, _balance(db_session, "CORD-012")) == ("partielle", 3)  # once: 1 + 2
+    assert (_order(db_session).statut, balance_of(db_session, "Atelier", "CORD-012")) == ("partielle", 3)  # once: 1 + 2
     page = pages.get(f"/commandes/{order.id}").text
     rest = {"csrf": pages.csrf, "cle": _key(page, "recevoir"), "recu-CORD-012": "1", "recu-FEUT-01": "1,5"}
     assert pages.post(f"/commandes/{order.id}/recevoir", data=rest, follow_redirects=False).status_code == 303

@@ -8,7 +8,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import FromClause, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from inventaire.auth.models import ApiToken
@@ -29,11 +29,20 @@ TOUCH_EVERY = dt.timedelta(minutes=1)
 # cost four times the CPU of the query itself (BENCHMARKS.md).
 # A technician's name and status live on their location (same id).
 _TOKENS, _TECHNICIANS = ApiToken.__table__, Location.__table__
+# What both lookups read of a token (bearer here, page sessions in web/sessions.py): who it is,
+# and what `refusal` needs to say whether it still opens something.
+TOKEN_FIELDS = (_TOKENS.c.nom, _TOKENS.c.role, _TOKENS.c.technicien_id, _TOKENS.c.revoked_at,
+                _TECHNICIANS.c.nom.label("technicien_nom"), _TECHNICIANS.c.actif.label("technicien_actif"))
+
+
+def with_technician(tokens: FromClause) -> FromClause:
+    """`tokens` (the tokens table, or a join that holds it) with each token's technician, if any."""
+    return tokens.outerjoin(_TECHNICIANS, _TECHNICIANS.c.id == _TOKENS.c.technicien_id)
+
+
 _TOKEN_BY_HASH = (
-    select(_TOKENS.c.id, _TOKENS.c.nom, _TOKENS.c.role, _TOKENS.c.technicien_id, _TOKENS.c.token_hash,
-           _TOKENS.c.last_used_at, _TOKENS.c.revoked_at, _TECHNICIANS.c.nom.label("technicien_nom"),
-           _TECHNICIANS.c.actif.label("technicien_actif"))
-    .select_from(_TOKENS.outerjoin(_TECHNICIANS, _TECHNICIANS.c.id == _TOKENS.c.technicien_id))
+    select(_TOKENS.c.id, _TOKENS.c.token_hash, _TOKENS.c.last_used_at, *TOKEN_FIELDS)
+    .select_from(with_technician(_TOKENS))
     .where(_TOKENS.c.token_hash == bindparam("digest"))
 )
 

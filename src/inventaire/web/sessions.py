@@ -19,7 +19,6 @@ from inventaire.auth import service as auth_service
 from inventaire.auth.models import ApiToken
 from inventaire.auth.service import Principal, hash_token
 from inventaire.database import utcnow
-from inventaire.emplacements.models import Location
 from inventaire.enums import PAGE_ROLES, Role
 from inventaire.exceptions import Forbidden
 from inventaire.web.models import WebSession
@@ -72,13 +71,11 @@ def open_session(*, db_session: Session, raw_token: str | None) -> tuple[str, We
 
 # Built once, in Core, as bearer authentication's lookup (auth/service.py): it runs on every page
 # request and every poll; the ORM version loaded the session, then its token, in two queries.
-_SESSIONS, _TOKENS, _TECHNICIANS = WebSession.__table__, ApiToken.__table__, Location.__table__
+_SESSIONS, _TOKENS = WebSession.__table__, ApiToken.__table__
 _SESSION_BY_HASH = (
     select(_SESSIONS.c.id, _SESSIONS.c.csrf, _SESSIONS.c.last_seen_at, _TOKENS.c.id.label("token_id"),
-           _TOKENS.c.nom, _TOKENS.c.role, _TOKENS.c.technicien_id, _TOKENS.c.revoked_at,
-           _TECHNICIANS.c.nom.label("technicien_nom"), _TECHNICIANS.c.actif.label("technicien_actif"))
-    .select_from(_SESSIONS.join(_TOKENS, _TOKENS.c.id == _SESSIONS.c.token_id)
-                 .outerjoin(_TECHNICIANS, _TECHNICIANS.c.id == _TOKENS.c.technicien_id))
+           *auth_service.TOKEN_FIELDS)
+    .select_from(auth_service.with_technician(_SESSIONS.join(_TOKENS, _TOKENS.c.id == _SESSIONS.c.token_id)))
     .where(_SESSIONS.c.cle_hash == bindparam("digest"), _SESSIONS.c.expires_at > bindparam("now"))
 )
 

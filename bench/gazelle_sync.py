@@ -23,10 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import event  # noqa: E402
 
 from bench.loading import BenchDatabase  # noqa: E402
-from inventaire.config import Settings  # noqa: E402
-from inventaire.database import make_sessionmaker, session_scope  # noqa: E402
-from inventaire.gazelle import sync  # noqa: E402
+from inventaire.kit.config import Settings  # noqa: E402
+from inventaire.kit.database import make_sessionmaker, session_scope  # noqa: E402
 from inventaire.regles import service as regles  # noqa: E402
+from inventaire.tasks import gazelle_run  # noqa: E402
 from tests.gazelle.fake import MSL, USERS, FakeGazelle  # noqa: E402
 from tests.helpers import make_line, make_product, make_technician  # noqa: E402
 
@@ -99,9 +99,9 @@ def main() -> None:
             fetched = sum(1 for _ in client.invoices(since=__import__("datetime").date(2000, 1, 1)))
         print(f"{'read only (fake Gazelle)':<22} {time.perf_counter() - read:7.2f} s  {fetched} invoices", flush=True)
         counter.take()
-        cold = phase("cold sync", args.invoices, counter, lambda: sync.run_sync(
+        cold = phase("cold sync", args.invoices, counter, lambda: gazelle_run.run_sync(
             session_factory=factory, settings=settings, by="bench"))
-        again = phase("unchanged re-sync", args.invoices, counter, lambda: sync.run_sync(
+        again = phase("unchanged re-sync", args.invoices, counter, lambda: gazelle_run.run_sync(
             session_factory=factory, settings=settings, by="bench"))
         assert again["result"].rapport["mouvements_ecrits"] == 0
         # Only the run row is written (claim + its end); reads: a fixed number per batch of 200 invoices.

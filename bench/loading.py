@@ -18,8 +18,8 @@ from sqlalchemy import insert, text
 
 import inventaire.models  # noqa: F401  (registers every table on Base.metadata)
 from bench.datagen import LEDGER_COLUMNS, Dataset
-from inventaire.database import Base, make_engine
-from inventaire.migrate import upgrade
+from inventaire.kit.database import Base, make_engine
+from inventaire.kit.migrate import upgrade
 
 PG_ADMIN_URL = os.environ.get("INVENTAIRE_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 CHUNK = 50_000

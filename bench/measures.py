@@ -23,7 +23,7 @@ import psycopg
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from inventaire.database import make_sessionmaker
+from inventaire.kit.database import make_sessionmaker
 
 PGBENCH_SCRIPT = Path(__file__).with_name("adjust.pgbench")
 

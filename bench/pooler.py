@@ -23,8 +23,8 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.server import Server, admin_token  # noqa: E402
-from inventaire.database import make_engine, make_sessionmaker, session_scope  # noqa: E402
-from inventaire.migrate import upgrade  # noqa: E402
+from inventaire.kit.database import make_engine, make_sessionmaker, session_scope  # noqa: E402
+from inventaire.kit.migrate import upgrade  # noqa: E402
 from tests.databases import PG_ADMIN_URL, create_pg_database, drop_pg_database  # noqa: E402
 from tests.helpers import make_line, make_product, make_technician  # noqa: E402
 from tests.pgbouncer import pgbouncer  # noqa: E402

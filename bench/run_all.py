@@ -27,7 +27,7 @@ from bench.loading import PG_ADMIN_URL, BenchDatabase  # noqa: E402
 from bench.report import Series, machine, summary, table, verdict  # noqa: E402
 from bench.server import Server, admin_token  # noqa: E402
 from inventaire.checks.service import build_report  # noqa: E402
-from inventaire.config import Settings  # noqa: E402
+from inventaire.kit.config import Settings  # noqa: E402
 from inventaire.stock.service import list_lines  # noqa: E402
 from inventaire.techniciens.service import get_or_404  # noqa: E402
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 
 from inventaire.auth import service as auth_service
-from inventaire.database import make_sessionmaker, session_scope
+from inventaire.kit.database import make_sessionmaker, session_scope
 
 INVENTAIRE = Path(sys.executable).with_name("inventaire")
 

@@ -13,7 +13,7 @@ import httpx
 from typer.testing import CliRunner
 
 from inventaire.cli.main import app as cli_app
-from inventaire.config import get_settings
+from inventaire.kit.config import get_settings
 from tests.live import free_port
 
 

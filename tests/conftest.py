@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from inventaire.app import create_app
 from inventaire.auth import service as auth_service
-from inventaire.config import Settings
-from inventaire.database import make_engine
+from inventaire.kit.config import Settings
+from inventaire.kit.database import make_engine
 from tests.databases import MigratedDatabase
 from tests.helpers import bearer, log_in
 from tests.servers import notifying, smtp, webhooks  # noqa: F401  (fixtures for every test)

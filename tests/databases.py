@@ -16,7 +16,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from inventaire.migrate import upgrade
+from inventaire.kit.migrate import upgrade
 from tests.pgbouncer import POOLED_URLS, pgbouncer, pooler_settings, require_pgbouncer
 
 PG_ADMIN_URL = os.environ.get("INVENTAIRE_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")

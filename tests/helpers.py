@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 from inventaire.auth import service as auth_service
 from inventaire.catalogue import service as catalogue
 from inventaire.catalogue.models import Product
-from inventaire.database import make_engine, make_sessionmaker, session_scope
 from inventaire.emplacements.models import Location
+from inventaire.kit.database import make_engine, make_sessionmaker, session_scope
 from inventaire.stock import service as stock
 from inventaire.stock.models import StockLine
 from inventaire.techniciens import service as techniciens

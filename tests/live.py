@@ -17,8 +17,8 @@ import uvicorn
 
 from inventaire.app import create_app
 from inventaire.auth import service as auth_service
-from inventaire.config import Settings
-from inventaire.database import make_engine, make_sessionmaker, session_scope
+from inventaire.kit.config import Settings
+from inventaire.kit.database import make_engine, make_sessionmaker, session_scope
 from tests.pgbouncer import pooler_settings
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from inventaire import database
 from inventaire.catalogue.models import Product
+from inventaire.kit import database
 from tests.helpers import make_product
 
 

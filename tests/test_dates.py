@@ -7,7 +7,7 @@ import html
 
 import pytest
 
-from inventaire.dates import OUT_OF_RANGE, in_range
+from inventaire.kit.dates import OUT_OF_RANGE, in_range
 from tests.helpers import log_in
 
 FAR = ["0001-01-01T00:00:00+01:00", "0001-01-01", "1899-12-31T23:59:59Z", "9999-12-31", "3000-01-01T00:00:00"]

@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from inventaire.app import create_app
-from inventaire.config import Settings
+from inventaire.kit.config import Settings
 from tests.live import free_port
 
 INVENTAIRE = Path(sys.executable).with_name("inventaire")
@@ -49,7 +49,7 @@ def test_serve_listens_on_port_and_host_from_the_environment(fresh_database, tmp
 
 
 def test_sqlite_on_render_is_warned_about_in_french(tmp_path):
-    from inventaire.migrate import upgrade
+    from inventaire.kit.migrate import upgrade
 
     url = f"sqlite:///{tmp_path / 'inventaire.db'}"
     upgrade(url)

@@ -8,8 +8,8 @@ import anyio
 import pytest
 from sqlalchemy import text
 
-from inventaire.database import make_engine, make_sessionmaker
 from inventaire.deps import get_db
+from inventaire.kit.database import make_engine, make_sessionmaker
 
 
 @pytest.mark.parametrize("outcome", ["cancelled", "failed", "succeeded"])

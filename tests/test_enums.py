@@ -5,8 +5,8 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import CheckConstraint, insert
 from sqlalchemy.exc import IntegrityError
 
-from inventaire.enums import MOVEMENT_TYPES, AlertState, Channel, DeliveryStatus, MovementType, TransactionType
-from inventaire.errors import french_message
+from inventaire.kit.enums import MOVEMENT_TYPES, AlertState, Channel, DeliveryStatus, MovementType, TransactionType
+from inventaire.kit.errors import french_message
 from inventaire.models import Base
 from inventaire.stock.models import Transaction
 from tests.helpers import make_line, make_product, make_technician

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from inventaire.database import make_engine
-from inventaire.migrate import upgrade
+from inventaire.kit.database import make_engine
+from inventaire.kit.migrate import upgrade
 
 
 def test_a_sqlite_database_with_stock_upgrades_from_0005_to_head(tmp_path):

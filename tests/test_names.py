@@ -7,9 +7,9 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import select, text
 
-from inventaire.database import make_engine
-from inventaire.migrate import MigrationRefused, upgrade
-from inventaire.names import checked_name, name_key
+from inventaire.kit.database import make_engine
+from inventaire.kit.migrate import MigrationRefused, upgrade
+from inventaire.kit.names import checked_name, name_key
 from inventaire.techniciens.models import Technician
 from tests import databases
 from tests.helpers import database_state, make_technician

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from inventaire.config import Settings
+from inventaire.kit.config import Settings
 from tests.databases import MigratedDatabase
 from tests.helpers import make_line, make_product, make_technician
 from tests.live import live_server

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from inventaire.quantities import (
+from inventaire.kit.quantities import (
     MAX_QUANTITY,
     QUANTITY_STEP,
     editable,

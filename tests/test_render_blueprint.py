@@ -22,7 +22,7 @@ import httpx
 import yaml
 from pydantic import AliasChoices
 
-from inventaire.config import Settings
+from inventaire.kit.config import Settings
 from tests.databases import create_pg_database, drop_pg_database, require_pg
 from tests.live import free_port
 

@@ -16,9 +16,9 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.security import HTTPAuthorizationCredentials
 
 from inventaire.auth import service as auth_service
-from inventaire.database import first_read
 from inventaire.deps import SessionDep, bearer, count_failed_attempt
-from inventaire.exceptions import Unauthorized
+from inventaire.kit.database import first_read
+from inventaire.kit.exceptions import Unauthorized
 from inventaire.web import sessions
 from inventaire.web.deps import COOKIE
 

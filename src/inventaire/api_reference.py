@@ -109,7 +109,7 @@ def render(schema: dict) -> str:
 def current_schema() -> dict:
     """The app's schema, built without a database connection."""
     from inventaire.app import create_app
-    from inventaire.config import Settings
+    from inventaire.kit.config import Settings
 
     return create_app(Settings(DATABASE_URL="sqlite://")).openapi()
 

@@ -7,26 +7,27 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from inventaire import __version__, api_docs, errors
-from inventaire.admission import AdmissionLimit, BodyFirst
-from inventaire.ateliers.views import router as ateliers_router
+from inventaire import __version__, api_docs
+from inventaire.ateliers.routes import router as ateliers_router
 from inventaire.auth import redaction
-from inventaire.catalogue.views import router as catalogue_router
-from inventaire.checks.views import router as checks_router
-from inventaire.commandes.views import router as commandes_router
-from inventaire.config import Settings, get_settings
-from inventaire.database import engine_for, make_sessionmaker
-from inventaire.deductions.views import router as deductions_router
-from inventaire.demandes.views import router as demandes_router
+from inventaire.catalogue.routes import router as catalogue_router
+from inventaire.checks.routes import router as checks_router
+from inventaire.commandes.routes import router as commandes_router
+from inventaire.deductions.routes import router as deductions_router
+from inventaire.demandes.routes import router as demandes_router
 from inventaire.deps import known_query_only
-from inventaire.gazelle.views import router as gazelle_router
-from inventaire.health import router as health_router
+from inventaire.gazelle.routes import router as gazelle_router
 from inventaire.idempotency import routing as idempotency
-from inventaire.previsions.views import router as previsions_router
-from inventaire.reappro.views import router as reappro_router
-from inventaire.regles.views import router as regles_router
-from inventaire.stock.views import router as stock_router
-from inventaire.techniciens.views import router as techniciens_router
+from inventaire.kit import errors
+from inventaire.kit.admission import AdmissionLimit, BodyFirst
+from inventaire.kit.config import Settings, get_settings
+from inventaire.kit.database import engine_for, make_sessionmaker
+from inventaire.kit.health import router as health_router
+from inventaire.previsions.routes import router as previsions_router
+from inventaire.reappro.routes import router as reappro_router
+from inventaire.regles.routes import router as regles_router
+from inventaire.stock.routes import router as stock_router
+from inventaire.techniciens.routes import router as techniciens_router
 from inventaire.web.mount import mount as mount_pages
 from inventaire.web.mount import mount_polled
 

@@ -16,10 +16,10 @@ from inventaire.audit import service as audit
 from inventaire.auth import service as auth_service
 from inventaire.auth import throttle
 from inventaire.auth.service import Principal
-from inventaire.config import Settings
-from inventaire.database import finish, first_read
-from inventaire.enums import Role
-from inventaire.exceptions import Forbidden, InvalidInput, Unauthorized
+from inventaire.kit.config import Settings
+from inventaire.kit.database import finish, first_read
+from inventaire.kit.enums import Role
+from inventaire.kit.exceptions import Forbidden, InvalidInput, Unauthorized
 
 bearer = HTTPBearer(auto_error=False, description="Jeton d'API : `Authorization: Bearer <jeton>`.")
 

@@ -7,12 +7,12 @@ from inventaire.auth.models import ApiToken, AuthFailure
 from inventaire.catalogue.models import Product
 from inventaire.checks.models import Notification, Verification
 from inventaire.commandes.models import Order, OrderLine
-from inventaire.database import Base
 from inventaire.deductions.models import DeductedService, Deduction
 from inventaire.demandes.models import StockRequest
 from inventaire.emplacements.models import Location
 from inventaire.gazelle.models import GazelleSync, GazelleToken
 from inventaire.idempotency.models import IdempotencyKey
+from inventaire.kit.database import Base
 from inventaire.regles.models import ConsumptionRule
 from inventaire.stock.models import StockLine, Transaction
 from inventaire.techniciens.models import Technician

@@ -24,8 +24,8 @@ from schemathesis.specs.openapi import checks as openapi_checks
 
 from inventaire.app import create_app
 from inventaire.auth import service as auth
-from inventaire.config import Settings
-from inventaire.database import make_engine, make_sessionmaker, session_scope
+from inventaire.kit.config import Settings
+from inventaire.kit.database import make_engine, make_sessionmaker, session_scope
 from tests import databases
 from tests.helpers import make_line, make_product, make_technician
 

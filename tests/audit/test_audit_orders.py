@@ -12,7 +12,7 @@ from inventaire.ateliers import service as ateliers
 from inventaire.audit import service as audit
 from inventaire.audit.models import AuditEntry
 from inventaire.commandes.models import Order
-from inventaire.names import name_key
+from inventaire.kit.names import name_key
 from tests.helpers import make_product, make_workshop
 
 COMMANDES = "/inventaire/commandes"

@@ -8,8 +8,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from inventaire.audit.models import AuditAction
-from inventaire.database import make_engine
-from inventaire.migrate import alembic_config, upgrade
+from inventaire.kit.database import make_engine
+from inventaire.kit.migrate import alembic_config, upgrade
 from tests import databases
 
 NEW = ("atelier_cree", "atelier_renomme", "atelier_desactive", "atelier_reactive", "commande_creee",

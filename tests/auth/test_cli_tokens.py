@@ -1,9 +1,9 @@
 """`inventaire token create|list|revoke` through the real command, on a committed database."""
 
 from inventaire.auth import service
-from inventaire.config import Settings
-from inventaire.database import make_engine, make_sessionmaker, session_scope
-from inventaire.exceptions import Unauthorized
+from inventaire.kit.config import Settings
+from inventaire.kit.database import make_engine, make_sessionmaker, session_scope
+from inventaire.kit.exceptions import Unauthorized
 from tests.commands import run_cli
 from tests.helpers import make_technician
 

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from inventaire.auth import service as auth_service
 from inventaire.auth import throttle
 from inventaire.auth.models import AuthFailure
-from inventaire.database import utcnow
-from inventaire.exceptions import TooManyAttempts
+from inventaire.kit.database import utcnow
+from inventaire.kit.exceptions import TooManyAttempts
 from tests.commands import ServeProcess
 from tests.conftest import bearer
 from tests.helpers import committed

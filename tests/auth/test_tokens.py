@@ -7,7 +7,7 @@ from sqlalchemy import event, select, update
 
 from inventaire.auth import service
 from inventaire.auth.models import ApiToken
-from inventaire.exceptions import InvalidInput, Unauthorized
+from inventaire.kit.exceptions import InvalidInput, Unauthorized
 from tests.helpers import bearer, make_line, make_product, make_technician
 
 

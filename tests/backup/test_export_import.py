@@ -13,12 +13,12 @@ from sqlalchemy import select
 from inventaire.ateliers import service as ateliers
 from inventaire.backup.rows import TABLES
 from inventaire.catalogue import service as catalogue
-from inventaire.config import Settings
-from inventaire.database import make_engine, make_sessionmaker, session_scope, utcnow
 from inventaire.deductions import service as deductions
 from inventaire.deductions.schemas import ServiceIn
 from inventaire.demandes import service as demandes
 from inventaire.demo.loader import WORKSHOP, load_demo
+from inventaire.kit.config import Settings
+from inventaire.kit.database import make_engine, make_sessionmaker, session_scope, utcnow
 from inventaire.regles import service as regles
 from inventaire.stock import service as stock
 from inventaire.techniciens import service as techniciens

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from inventaire.config import Settings
-from inventaire.database import make_engine, make_sessionmaker, session_scope
+from inventaire.kit.config import Settings
+from inventaire.kit.database import make_engine, make_sessionmaker, session_scope
 from inventaire.stock.models import StockLine, Transaction
 from tests.commands import flat, run_cli
 from tests.helpers import make_line, make_product, make_technician

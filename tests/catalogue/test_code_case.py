@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from inventaire.database import make_engine
-from inventaire.migrate import MigrationRefused, upgrade
+from inventaire.kit.database import make_engine
+from inventaire.kit.migrate import MigrationRefused, upgrade
 from tests import databases
 from tests.commands import flat, run_cli
 from tests.helpers import database_state, make_line, make_product, make_technician

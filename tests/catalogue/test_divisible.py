@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from inventaire.database import make_engine
-from inventaire.migrate import upgrade
+from inventaire.kit.database import make_engine
+from inventaire.kit.migrate import upgrade
 from tests import databases
 from tests.helpers import database_state, make_line, make_product, make_technician
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from inventaire.auth import service as auth_service
 from inventaire.checks.lock import CHECK_LOCK_KEY
-from inventaire.database import make_engine
+from inventaire.kit.database import make_engine
 from tests.helpers import make_line, make_product, make_technician
 from tests.live import live_server
 from tests.servers import DISCORD_PATH, OFFICE, SLACK_PATH

@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from inventaire.cli.main import app
-from inventaire.config import get_settings
-from inventaire.database import make_engine, make_sessionmaker, session_scope
+from inventaire.kit.config import get_settings
+from inventaire.kit.database import make_engine, make_sessionmaker, session_scope
 from tests import databases
 from tests.helpers import make_line, make_product, make_technician
 from tests.live import free_port

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from inventaire.config import Settings
-from inventaire.database import utcnow
+from inventaire.kit.config import Settings
+from inventaire.kit.database import utcnow
 from inventaire.stock import service as stock
 from tests.helpers import make_product, make_technician
 

@@ -6,10 +6,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from apscheduler.triggers.cron import CronTrigger
 
-from inventaire.checks import scheduler
-from inventaire.config import Settings
-from inventaire.database import make_engine, make_sessionmaker, session_scope
-from inventaire.exceptions import InvalidInput
+from inventaire.kit.config import Settings
+from inventaire.kit.database import make_engine, make_sessionmaker, session_scope
+from inventaire.kit.exceptions import InvalidInput
+from inventaire.tasks import scheduler
 from tests.helpers import make_line, make_product, make_technician
 from tests.servers import SLACK_PATH
 

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from inventaire.app import create_app
 from inventaire.auth import service as auth_service
 from inventaire.checks.models import Verification
-from inventaire.config import Settings
+from inventaire.kit.config import Settings
 from tests.commands import flat, run_cli
 from tests.databases import MigratedDatabase
 from tests.helpers import bearer, build_seed_data, committed, make_line, make_product, make_technician

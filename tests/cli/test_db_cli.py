@@ -13,8 +13,8 @@ import psycopg
 import pytest
 from sqlalchemy import inspect, select
 
-from inventaire.database import make_engine
 from inventaire.demo.data import PRODUCTS
+from inventaire.kit.database import make_engine
 from inventaire.migrations.changes import COUNTER
 from inventaire.models import Base
 from inventaire.stock.ledger import ledger_sum
@@ -123,7 +123,7 @@ def test_offline_sql_applied_by_hand_equals_the_migrated_schema(tmp_path):
     try:
         with psycopg.connect(by_hand.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
             conn.execute(offline_sql())
-        from inventaire.migrate import upgrade
+        from inventaire.kit.migrate import upgrade
 
         upgrade(migrated)
         assert schema_of(by_hand) == schema_of(migrated)

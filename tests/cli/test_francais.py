@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from inventaire.quantities import count
+from inventaire.kit.quantities import count
 from tests.commands import flat, run_cli
 
 ENGLISH = ("Usage:", "Show this message", "No such option", "[required]", "[default:", "Missing option",

@@ -10,8 +10,8 @@ from sqlalchemy import text
 from inventaire.ateliers import service as ateliers
 from inventaire.catalogue import service as catalogue
 from inventaire.commandes import service as orders
-from inventaire.database import make_engine, make_sessionmaker, session_scope
-from inventaire.migrate import alembic_config, upgrade
+from inventaire.kit.database import make_engine, make_sessionmaker, session_scope
+from inventaire.kit.migrate import alembic_config, upgrade
 from tests import databases
 
 

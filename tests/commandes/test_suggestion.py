@@ -14,8 +14,8 @@ import datetime as dt
 from decimal import Decimal
 
 from inventaire.commandes import service as orders
-from inventaire.database import utcnow
 from inventaire.demandes import service as demandes
+from inventaire.kit.database import utcnow
 from inventaire.stock import service as stock
 from tests.helpers import make_line, make_product, make_technician, make_workshop
 

@@ -11,8 +11,8 @@ import httpx
 from sqlalchemy import select
 
 from inventaire.auth import service as auth
-from inventaire.config import Settings
-from inventaire.database import make_engine, make_sessionmaker, session_scope
+from inventaire.kit.config import Settings
+from inventaire.kit.database import make_engine, make_sessionmaker, session_scope
 from inventaire.stock import ledger
 from inventaire.stock.models import StockLine, Transaction
 from tests.commands import ServeProcess

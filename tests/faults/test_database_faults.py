@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 
 from inventaire.app import create_app
 from inventaire.auth import service as auth
-from inventaire.config import Settings
-from inventaire.database import make_engine, make_sessionmaker, session_scope
 from inventaire.idempotency.models import IdempotencyKey
+from inventaire.kit.config import Settings
+from inventaire.kit.database import make_engine, make_sessionmaker, session_scope
 from inventaire.stock.models import StockLine, Transaction
 from tests import databases
 from tests.helpers import bearer, make_line, make_product, make_technician

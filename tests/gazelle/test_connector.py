@@ -10,11 +10,10 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from inventaire.checks import scheduler
-from inventaire.config import Settings
-from inventaire.gazelle import scheduler as gazelle_schedule
+from inventaire.kit.config import Settings
 from inventaire.regles import service as regles
 from inventaire.stock.models import StockLine, Transaction
+from inventaire.tasks import gazelle_schedule, scheduler
 from tests.commands import flat, run_cli
 from tests.gazelle.fake import CLIENT_SECRET
 from tests.helpers import committed, database_state, make_line, make_product, make_technician

@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import func, select
 
 from inventaire.catalogue import service as catalogue
-from inventaire.exceptions import Conflict
-from inventaire.gazelle import sync
 from inventaire.gazelle.client import GazelleError
 from inventaire.gazelle.models import GazelleSync, GazelleToken
+from inventaire.kit.exceptions import Conflict
 from inventaire.regles import service as regles
 from inventaire.stock.ledger import ledger_sum
 from inventaire.stock.models import StockLine, Transaction
+from inventaire.tasks import gazelle_run
 from tests.helpers import database_state, make_line, make_product, make_technician
 
 PLS, TRAIT, CORY = "mit_2eBOzDvunD7PHs6M", "mit_CX6CvWXbjs08vg70", "mit_eRqZsLAzRs3ypEGC"
@@ -36,7 +36,7 @@ def van(db_session):
 
 
 def run(session_factory, settings, **kwargs):
-    return sync.run_sync(session_factory=session_factory, settings=settings, **kwargs)
+    return gazelle_run.run_sync(session_factory=session_factory, settings=settings, **kwargs)
 
 
 def qty(db_session, code):
@@ -125,7 +125,7 @@ def test_preview_writes_nothing(gazelle, gz_settings, session_factory, van, db_s
 
 
 def test_a_second_sync_is_refused_while_one_runs(gz_settings, session_factory, van, db_session):
-    sync.claim(session_factory=session_factory, settings=gz_settings, jours=30, by="autre")
+    gazelle_run.claim(session_factory=session_factory, settings=gz_settings, jours=30, by="autre")
     before = database_state(db_session)
     with pytest.raises(Conflict, match="déjà en cours"):
         run(session_factory, gz_settings)

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from inventaire.auth import service as auth
-from inventaire.database import utcnow
 from inventaire.idempotency import service
 from inventaire.idempotency.models import IdempotencyKey
+from inventaire.kit.database import utcnow
 from inventaire.stock.models import StockLine, Transaction
 from tests.helpers import bearer, make_line, make_product, make_technician
 

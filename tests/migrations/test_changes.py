@@ -9,14 +9,14 @@ import pytest
 from sqlalchemy import event, text
 
 from inventaire.catalogue import service as catalogue
-from inventaire.changes import data_version
 from inventaire.checks import service as checks
 from inventaire.checks.models import Notification
 from inventaire.demo.loader import load_demo
 from inventaire.gazelle.models import GazelleSync
+from inventaire.kit.changes import data_version
 from inventaire.stock import service as stock
 from inventaire.techniciens import service as techniciens
-from inventaire.web.views.tableau import dashboard_context
+from inventaire.web.pages.tableau import dashboard_context
 from tests.helpers import make_workshop
 
 TABLE = re.compile(r'\b(?:FROM|JOIN)\s+"?([a-z_]+)"?', re.IGNORECASE)

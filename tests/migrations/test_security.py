@@ -15,10 +15,10 @@ from sqlalchemy.exc import DBAPIError
 from inventaire.auth import service as auth_service
 from inventaire.checks import service as checks
 from inventaire.checks.models import Notification
-from inventaire.database import make_engine, make_sessionmaker, session_scope
 from inventaire.demo.loader import load_demo
 from inventaire.idempotency import service as idempotency
-from inventaire.migrate import upgrade
+from inventaire.kit.database import make_engine, make_sessionmaker, session_scope
+from inventaire.kit.migrate import upgrade
 from inventaire.stock.models import Transaction
 from inventaire.web.sessions import open_session
 from tests import databases
@@ -233,7 +233,7 @@ def test_migration_keeps_existing_rows_and_then_guards_them(database_at_0005):
 def test_downgrade_removes_the_protection(database_at_0005):
     from alembic import command
 
-    from inventaire.migrate import alembic_config
+    from inventaire.kit.migrate import alembic_config
 
     upgrade(database_at_0005, PROTECTION)
     command.downgrade(alembic_config(database_at_0005), BEFORE)

@@ -4,12 +4,12 @@ import datetime as dt
 
 import pytest
 
-from inventaire import workflows
 from inventaire.checks import service as checks
 from inventaire.checks.models import Notification
-from inventaire.config import Settings
-from inventaire.database import utcnow
+from inventaire.kit.config import Settings
+from inventaire.kit.database import utcnow
 from inventaire.notifications import delivery
+from inventaire.tasks import check_run
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ def test_what_a_retry_picks_up(db_session, run):
 def test_a_sender_bug_is_recorded_not_raised(db_session, run):
     broken = add(db_session, run, canal="email", contenu={"to": ["bureau@atelier.example"]})  # no subject
     settings = Settings(smtp_host="127.0.0.1", smtp_port=1, notify_backoff=0)
-    workflows.deliver(db_session=db_session, settings=settings, notes=[broken])
+    check_run.deliver(db_session=db_session, settings=settings, notes=[broken])
     assert broken.statut == "echec" and broken.tentatives == 1
     assert broken.erreur == "erreur inattendue : KeyError: 'subject'"
 

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from inventaire import workflows
 from inventaire.checks.models import Verification
+from inventaire.tasks import check_run
 from tests.helpers import make_line, make_product, make_technician
 from tests.live import free_port
 from tests.servers import OFFICE, SmtpSink, configure, self_signed_certificate, server_tls_context
@@ -76,10 +76,10 @@ def test_server_down_the_check_still_answers_and_the_retry_delivers(client, app,
 
     sink.start()
     try:
-        retried = workflows.retry(db_session=db_session, settings=settings, jours=7)
+        retried = check_run.retry(db_session=db_session, settings=settings, jours=7)
         assert [(n.statut, n.tentatives, n.erreur) for n in retried] == [("envoyee", 4, None), ("envoyee", 1, None)]
         assert [m.rcpt_tos for m in sink.mails] == [OFFICE, ["allan@atelier.example"]]
-        assert workflows.retry(db_session=db_session, settings=settings, jours=7) == []  # nothing left
+        assert check_run.retry(db_session=db_session, settings=settings, jours=7) == []  # nothing left
         detail = client.get(f"/inventaire/verifications/{body['verification_id']}").json()
         assert detail["statut_notifications"] == "envoyees"
         assert all(n["envoyee_le"] for n in detail["notifications"])

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from inventaire.auth import service as auth
-from inventaire.database import utcnow
+from inventaire.kit.database import utcnow
 from inventaire.stock import service as stock
 from tests.helpers import bearer, make_product, make_technician
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from inventaire.errors import FRENCH_MESSAGES
+from inventaire.kit.errors import FRENCH_MESSAGES
 from tests.helpers import database_state, make_line, make_product, make_technician
 
 ADJUST = "/inventaire/stock/ajuster"
@@ -192,7 +192,7 @@ def test_error_messages_name_the_field(client, db_session, stocked):
 
 def test_every_french_template_formats():
     """Each template renders with the context pydantic gives: no placeholder left, no English."""
-    from inventaire.errors import french_message
+    from inventaire.kit.errors import french_message
 
     samples = {
         "string_too_short": {"min_length": 1}, "string_too_long": {"max_length": 60},

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from inventaire.database import utcnow
+from inventaire.kit.database import utcnow
 from inventaire.stock import service as stock
 from tests.helpers import make_product, make_technician
 
@@ -142,7 +142,7 @@ def test_stats_errors(client, history):
 
 
 def test_timestamps_are_utc_with_an_offset():
-    from inventaire.schemas import to_utc_iso
+    from inventaire.kit.schemas import to_utc_iso
 
     montreal = dt.timezone(dt.timedelta(hours=-5))
     assert to_utc_iso(dt.datetime(2025, 12, 9, 13, 30, tzinfo=montreal)) == "2025-12-09T18:30:00+00:00"

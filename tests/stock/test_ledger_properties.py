@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from inventaire.exceptions import Conflict, DomainError, InvalidInput
+from inventaire.kit.exceptions import Conflict, DomainError, InvalidInput
 from inventaire.stock import service as stock
 from inventaire.stock.ledger import ledger_sum
 from inventaire.stock.models import StockLine

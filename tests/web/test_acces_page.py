@@ -9,7 +9,7 @@ import pytest
 
 from inventaire.auth import service as auth_service
 from inventaire.auth.models import ApiToken
-from inventaire.config import Settings
+from inventaire.kit.config import Settings
 from tests.helpers import database_state, make_technician
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from inventaire.database import utcnow
+from inventaire.kit.database import utcnow
 from inventaire.stock import service as stock
 from inventaire.web.formatting import couverture
 from tests.helpers import make_product, make_technician

@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 from inventaire.catalogue.schemas import ProductCreate
-from inventaire.quantities import parse as parse_decimal
+from inventaire.kit.quantities import parse as parse_decimal
 from inventaire.web import formatting
 from inventaire.web.forms import validate
 

@@ -11,12 +11,12 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from inventaire.changes import data_version
 from inventaire.checks import service as checks
-from inventaire.database import make_engine
+from inventaire.kit.changes import data_version
+from inventaire.kit.database import make_engine
 from inventaire.web import conditional
+from inventaire.web.pages.tableau import SHOWN_SETTINGS
 from inventaire.web.sessions import Viewer
-from inventaire.web.views.tableau import SHOWN_SETTINGS
 from tests.helpers import make_line, make_product, make_technician
 
 FRAGMENT = "/fragments/tableau"

@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from inventaire.auth import service as auth_service
-from inventaire.exceptions import Unauthorized
+from inventaire.kit.exceptions import Unauthorized
 from inventaire.techniciens import service as techniciens
 from tests.helpers import database_state, log_in, make_technician, make_token
 

@@ -76,7 +76,7 @@ def test_csv_export_has_french_headers_and_the_filtered_rows(pages, db_session):
 
 
 def test_csv_streams_every_row_in_batches(pages, db_session, monkeypatch):
-    from inventaire.web.views import transactions
+    from inventaire.web.pages import transactions
 
     monkeypatch.setattr(transactions, "BATCH", 7)
     tech = make_technician(db_session, nom="Allan")

@@ -2,7 +2,7 @@
 
 from pydantic import BaseModel, ConfigDict
 
-from inventaire.schemas import Name
+from inventaire.kit.schemas import Name
 
 
 class WorkshopCreate(BaseModel):

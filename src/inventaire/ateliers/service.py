@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from inventaire.ateliers.models import Workshop
 from inventaire.emplacements import service as locations
 from inventaire.emplacements.models import name_key
-from inventaire.exceptions import Conflict, NotFound
+from inventaire.kit.exceptions import Conflict, NotFound
 
 _BY_KEY = select(Workshop).where(Workshop.nom_cle == bindparam("key"))
 

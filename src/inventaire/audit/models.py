@@ -6,7 +6,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, CheckConstraint, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from inventaire.database import Base, UTCDateTime, utcnow
+from inventaire.kit.database import Base, UTCDateTime, utcnow
 
 
 class AuditAction(StrEnum):

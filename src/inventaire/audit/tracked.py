@@ -6,14 +6,14 @@ from typing import Any
 
 from sqlalchemy import inspect
 
-from inventaire import quantities
 from inventaire.ateliers.models import Workshop
 from inventaire.audit.models import AuditAction
 from inventaire.audit.service import TRACKED, Tracked
 from inventaire.auth.models import ApiToken
 from inventaire.catalogue.models import Product
 from inventaire.commandes.models import Order, OrderLine
-from inventaire.enums import OrderState
+from inventaire.kit import quantities
+from inventaire.kit.enums import OrderState
 from inventaire.regles.models import ConsumptionRule
 from inventaire.stock.models import StockLine
 from inventaire.techniciens.models import Technician

@@ -5,7 +5,7 @@ import datetime as dt
 from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from inventaire.database import Base, UTCDateTime, utcnow
+from inventaire.kit.database import Base, UTCDateTime, utcnow
 from inventaire.techniciens.models import Technician
 
 

@@ -12,10 +12,10 @@ from sqlalchemy import FromClause, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from inventaire.auth.models import ApiToken
-from inventaire.database import utcnow
 from inventaire.emplacements.models import Location
-from inventaire.enums import Role
-from inventaire.exceptions import InvalidInput, NotFound, Unauthorized
+from inventaire.kit.database import utcnow
+from inventaire.kit.enums import Role
+from inventaire.kit.exceptions import InvalidInput, NotFound, Unauthorized
 from inventaire.techniciens.models import Technician
 
 TOKEN_PREFIX = "inv_"

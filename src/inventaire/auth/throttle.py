@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 from starlette.requests import HTTPConnection
 
 from inventaire.auth.models import AuthFailure
-from inventaire.database import utcnow
-from inventaire.exceptions import TooManyAttempts
+from inventaire.kit.database import utcnow
+from inventaire.kit.exceptions import TooManyAttempts
 
 WINDOW = dt.timedelta(minutes=1)
 

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from inventaire.catalogue import service as catalogue
 from inventaire.catalogue.models import Product
-from inventaire.exceptions import InvalidInput
-from inventaire.quantities import MAX_QUANTITY, has_quantity_places, parse
+from inventaire.kit.exceptions import InvalidInput
+from inventaire.kit.quantities import MAX_QUANTITY, has_quantity_places, parse
 from inventaire.stock import service as stock
 from inventaire.techniciens import service as techniciens
 from inventaire.techniciens.models import Technician

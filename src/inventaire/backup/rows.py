@@ -20,11 +20,11 @@ from sqlalchemy.sql.elements import KeyedColumnElement
 from inventaire.ateliers.models import Workshop
 from inventaire.catalogue.models import Product
 from inventaire.commandes.models import Order, OrderLine
-from inventaire.database import ScaledDecimal, UTCDateTime
-from inventaire.dates import in_range
 from inventaire.deductions.models import DeductedService, Deduction
 from inventaire.demandes.models import StockRequest
 from inventaire.emplacements.models import Location, LocationKind
+from inventaire.kit.database import ScaledDecimal, UTCDateTime
+from inventaire.kit.dates import in_range
 from inventaire.regles.models import ConsumptionRule
 from inventaire.stock.models import StockLine, Transaction
 from inventaire.techniciens.models import Technician

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from inventaire import __version__
 from inventaire.backup.rows import TABLES, WRITTEN, BadValue, csv_cell, decode, encode, insert_rows
-from inventaire.database import utcnow
-from inventaire.exceptions import Conflict, InvalidInput
-from inventaire.quantities import count
+from inventaire.kit.database import utcnow
+from inventaire.kit.exceptions import Conflict, InvalidInput
+from inventaire.kit.quantities import count
 from inventaire.stock.models import StockLine, Transaction
 
 FORMAT = "inventaire-export"

@@ -6,7 +6,7 @@ from decimal import Decimal
 from sqlalchemy import Boolean, CheckConstraint, Integer, String, true
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
-from inventaire.database import Base, Money, Quantity, UTCDateTime, utcnow
+from inventaire.kit.database import Base, Money, Quantity, UTCDateTime, utcnow
 
 # Units a product is counted in whole (a string, a tube): fractions of them are refused.
 WHOLE_UNITS = frozenset({"unité", "bobine", "flacon", "jeu", "sachet", "tube", "boîte", "paquet", "pqt", "pièce"})

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from inventaire.schemas import Code, DecimalOut, MoneyIn, NonNegativeQuantityIn, PersonText, not_nullable
+from inventaire.kit.schemas import Code, DecimalOut, MoneyIn, NonNegativeQuantityIn, PersonText, not_nullable
 
 NOM_MAX = 120  # what a page, a phone line and an e-mail can show whole
 Text = Annotated[str, PersonText(NOM_MAX)]

@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from inventaire.catalogue.models import Product
-from inventaire.exceptions import InvalidInput
+from inventaire.kit.exceptions import InvalidInput
 
 
 def fold(text: str) -> str:

@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from inventaire.catalogue.models import Product, code_key, default_divisible
-from inventaire.exceptions import Conflict, NotFound
+from inventaire.kit.exceptions import Conflict, NotFound
 
 # Built once: every stock request looks its product up (building the statement was a third of the cost).
 _BY_CODE = select(Product).where(Product.code_cle == bindparam("key"))

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from inventaire.checks.models import Verification
 from inventaire.checks.schemas import Alert, Evolution, Report, ResolvedAlert
 from inventaire.emplacements.models import Location
-from inventaire.enums import AlertState, Severity
+from inventaire.kit.enums import AlertState, Severity
 
 # A daily check drifts by seconds: a reminder due "in 7 days" must not slip to the 8th day.
 REMINDER_GRACE = dt.timedelta(hours=1)

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from inventaire.exceptions import Conflict
+from inventaire.kit.exceptions import Conflict
 
 # Any constant shared by every process: "inv" + 1.
 CHECK_LOCK_KEY = 0x696E7601

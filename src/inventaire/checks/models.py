@@ -9,9 +9,9 @@ from decimal import Decimal
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from inventaire.database import Base, Quantity, UTCDateTime, utcnow
 from inventaire.emplacements.models import Location
-from inventaire.enums import Channel, DeliveryStatus, RunNotifications
+from inventaire.kit.database import Base, Quantity, UTCDateTime, utcnow
+from inventaire.kit.enums import Channel, DeliveryStatus, RunNotifications
 
 
 class Notification(Base):

@@ -6,8 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from inventaire.enums import AlertSeverity, AlertState, Channel, DeliveryStatus, RunNotifications, Severity
-from inventaire.schemas import DecimalOut, Timestamp
+from inventaire.kit.enums import AlertSeverity, AlertState, Channel, DeliveryStatus, RunNotifications, Severity
+from inventaire.kit.schemas import DecimalOut, Timestamp
 
 
 class NotificationRead(BaseModel):

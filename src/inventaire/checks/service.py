@@ -10,15 +10,15 @@ from typing import TypeVarTuple
 from sqlalchemy import ColumnElement, Select, func, select, type_coerce
 from sqlalchemy.orm import Session
 
-from inventaire import database
 from inventaire.catalogue.models import Product
 from inventaire.checks import lifecycle
 from inventaire.checks.models import Verification
 from inventaire.checks.schemas import Alert, PredictedStockout, Report, Statistics
-from inventaire.database import utcnow
 from inventaire.emplacements.models import Location
-from inventaire.enums import Severity
-from inventaire.exceptions import NotFound
+from inventaire.kit import database
+from inventaire.kit.database import utcnow
+from inventaire.kit.enums import Severity
+from inventaire.kit.exceptions import NotFound
 from inventaire.previsions import service as previsions
 from inventaire.stock.ledger import VALUE
 from inventaire.stock.models import StockLine

@@ -10,9 +10,9 @@ import typer
 from rich.table import Table
 
 from inventaire.cli.context import console, fail, open_session
-from inventaire.config import get_settings
-from inventaire.exceptions import DomainError
-from inventaire.quantities import count
+from inventaire.kit.config import get_settings
+from inventaire.kit.exceptions import DomainError
+from inventaire.kit.quantities import count
 
 
 def _counts(counts) -> str:

@@ -13,8 +13,8 @@ from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from inventaire.audit import service as audit
-from inventaire.config import Settings
-from inventaire.database import engine_for, make_sessionmaker, session_scope
+from inventaire.kit.config import Settings
+from inventaire.kit.database import engine_for, make_sessionmaker, session_scope
 
 console = Console()
 err = Console(stderr=True)

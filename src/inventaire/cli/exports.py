@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from inventaire.cli.context import console, open_session
-from inventaire.config import get_settings
+from inventaire.kit.config import get_settings
 
 
 def export_stock(

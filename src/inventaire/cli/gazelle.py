@@ -9,8 +9,8 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from inventaire.cli.context import console, database_problem, err, fail
-from inventaire.config import get_settings
-from inventaire.quantities import count
+from inventaire.kit.config import get_settings
+from inventaire.kit.quantities import count
 
 gazelle_app = typer.Typer(help="Gazelle : déduire du stock ce que les factures ont consommé.", no_args_is_help=True)
 PHASES = {"lecture": "Lecture des factures", "deduction": "Déductions"}
@@ -36,9 +36,9 @@ def sync_command(
     """
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
-    from inventaire.database import make_engine, make_sessionmaker
-    from inventaire.exceptions import DomainError
-    from inventaire.gazelle import sync
+    from inventaire.kit.database import make_engine, make_sessionmaker
+    from inventaire.kit.exceptions import DomainError
+    from inventaire.tasks import gazelle_run
 
     settings = get_settings()
     engine = make_engine(settings.database_url, sqlite_busy_ms=settings.sqlite_busy_ms)
@@ -53,7 +53,7 @@ def sync_command(
 
     try:
         with bar:
-            result = sync.run_sync(session_factory=make_sessionmaker(engine), settings=settings, jours=jours,
+            result = gazelle_run.run_sync(session_factory=make_sessionmaker(engine), settings=settings, jours=jours,
                                    apercu=apercu, by="ligne de commande", progress=progress)
     except DomainError as exc:
         fail(exc.detail)

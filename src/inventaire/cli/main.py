@@ -15,8 +15,8 @@ from inventaire.cli.notifications import notifications_app
 from inventaire.cli.previsions import previsions_app
 from inventaire.cli.regles import regles_app
 from inventaire.cli.tokens import token_app
-from inventaire.config import get_settings
-from inventaire.quantities import count, is_quantity, parse
+from inventaire.kit.config import get_settings
+from inventaire.kit.quantities import count, is_quantity, parse
 
 app = typer.Typer(
     help="Inventaire : stock des techniciens, journal des mouvements et alertes de stock bas.",
@@ -61,7 +61,7 @@ def migrate_to(url: str, revision: str = "head") -> None:
     """Bring the database to `revision` (creating it if needed); a refusal ends in French, naming it."""
     from sqlalchemy.exc import OperationalError
 
-    from inventaire.migrate import MigrationRefused, upgrade
+    from inventaire.kit.migrate import MigrationRefused, upgrade
 
     try:
         upgrade(url, revision)
@@ -96,17 +96,17 @@ def check(
       inventaire check --notifier --json
     """
     notify = notifier if notify is None else notify
-    from inventaire import workflows
     from inventaire.checks.schemas import Report
     from inventaire.cli.notifications import print_notifications
     from inventaire.cli.report import print_report
-    from inventaire.exceptions import DomainError
+    from inventaire.kit.exceptions import DomainError
+    from inventaire.tasks import check_run
 
     settings = get_settings()
     threshold = parse_threshold(seuil)
     try:
         with open_session(settings) as session:
-            verification = workflows.check_and_notify(
+            verification = check_run.check_and_notify(
                 db_session=session, settings=settings, technicien=technicien, seuil_critique=threshold,
                 notifier=notify, declenchee_par="ligne de commande",
             )

@@ -8,8 +8,8 @@ import typer
 from rich.table import Table
 
 from inventaire.cli.context import console, err, fail, open_session
-from inventaire.config import Settings, get_settings
-from inventaire.enums import DeliveryStatus
+from inventaire.kit.config import Settings, get_settings
+from inventaire.kit.enums import DeliveryStatus
 
 notifications_app = typer.Typer(help="Notifications des vérifications : renvoyer celles qui ont échoué.",
                                 no_args_is_help=True)
@@ -47,11 +47,11 @@ def retry(
 
     Exemple : inventaire notifications retry --jours 2
     """
-    from inventaire import workflows
+    from inventaire.tasks import check_run
 
     settings = get_settings()
     with open_session(settings) as session:
-        notes = workflows.retry(db_session=session, settings=settings, jours=jours)
+        notes = check_run.retry(db_session=session, settings=settings, jours=jours)
     if not notes:
         console.print("Aucune notification à renvoyer.")
         return
@@ -62,9 +62,8 @@ def retry(
 
 def check_schedule(settings: Settings) -> None:
     """Stop with a French message (exit 2) when INVENTAIRE_CHECK_CRON or INVENTAIRE_TZ is malformed."""
-    from inventaire.checks import scheduler
-    from inventaire.exceptions import DomainError
-    from inventaire.gazelle import scheduler as gazelle_schedule
+    from inventaire.kit.exceptions import DomainError
+    from inventaire.tasks import gazelle_schedule, scheduler
 
     try:
         if settings.check_cron:
@@ -77,9 +76,8 @@ def check_schedule(settings: Settings) -> None:
 
 def start_schedule(settings: Settings):
     """Start the scheduled check of `serve` when INVENTAIRE_CHECK_CRON is set, and say so."""
-    from inventaire.checks import scheduler
-    from inventaire.gazelle import scheduler as gazelle_schedule
     from inventaire.notifications.digest import local_time
+    from inventaire.tasks import gazelle_schedule, scheduler
 
     running = scheduler.start(settings)
     if running is not None and settings.check_cron:

@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from inventaire.cli.context import console, open_session
-from inventaire.config import get_settings
+from inventaire.kit.config import get_settings
 
 previsions_app = typer.Typer(help="Prévisions de consommation.", no_args_is_help=True)
 NAMES = {"croston_sba": "Croston-SBA", "moyenne": "Moyenne simple"}

@@ -9,9 +9,9 @@ import typer
 from rich.table import Table
 
 from inventaire.cli.context import console, fail, open_session
-from inventaire.config import get_settings
-from inventaire.exceptions import DomainError
-from inventaire.quantities import has_quantity_places, is_quantity, parse, with_unit
+from inventaire.kit.config import get_settings
+from inventaire.kit.exceptions import DomainError
+from inventaire.kit.quantities import has_quantity_places, is_quantity, parse, with_unit
 
 regles_app = typer.Typer(
     help="Règles de consommation : ce qu'un service facturé retire du camion.", no_args_is_help=True

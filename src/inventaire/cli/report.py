@@ -7,8 +7,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from inventaire.enums import AlertState, Severity
-from inventaire.quantities import money, quantity
+from inventaire.kit.enums import AlertState, Severity
+from inventaire.kit.quantities import money, quantity
 
 
 def print_report(report, console: Console) -> None:

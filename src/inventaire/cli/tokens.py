@@ -8,8 +8,8 @@ import typer
 from rich.table import Table
 
 from inventaire.cli.context import console, err, fail, open_session
-from inventaire.config import get_settings
-from inventaire.exceptions import DomainError
+from inventaire.kit.config import get_settings
+from inventaire.kit.exceptions import DomainError
 
 token_app = typer.Typer(help="Jetons d'API : créer, lister, révoquer.", no_args_is_help=True)
 

@@ -15,10 +15,10 @@ from decimal import Decimal
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from inventaire import quantities
 from inventaire.commandes.models import Order
-from inventaire.enums import OrderState
 from inventaire.exports.spreadsheet import cell, document, number
+from inventaire.kit import quantities
+from inventaire.kit.enums import OrderState
 from inventaire.web.formatting import Clock
 
 _NEAREST = {"œ": "oe", "Œ": "OE", "—": "-", "–": "-", "’": "'", "‘": "'", "“": '"', "”": '"', "…": "...",

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inventaire.ateliers.models import Workshop
 from inventaire.catalogue.models import Product
-from inventaire.database import Base, Money, Quantity, UTCDateTime, utcnow
-from inventaire.enums import OrderState
+from inventaire.kit.database import Base, Money, Quantity, UTCDateTime, utcnow
+from inventaire.kit.enums import OrderState
 
 ZERO = Decimal(0)
 

@@ -8,8 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from inventaire.commandes.models import Order, OrderLine
 from inventaire.commandes.suggestion import SuggestedLine, Suggestion
-from inventaire.enums import OrderState
-from inventaire.schemas import Code, DecimalOut, MoneyIn, Name, NonNegativeQuantityIn, PersonText, Timestamp, not_nullable
+from inventaire.kit.enums import OrderState
+from inventaire.kit.schemas import Code, DecimalOut, MoneyIn, Name, NonNegativeQuantityIn, PersonText, Timestamp, not_nullable
 from inventaire.stock.schemas import TransactionRead
 
 Supplier = Annotated[str, PersonText(120), Field(examples=["Röslau"])]

@@ -18,13 +18,13 @@ from sqlalchemy import func, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from inventaire import quantities
 from inventaire.ateliers.models import Workshop
 from inventaire.catalogue.models import Product
 from inventaire.commandes.models import Order, OrderLine, order_number
-from inventaire.database import utcnow
-from inventaire.enums import OPEN_ORDER_STATES, OrderState, TransactionType
-from inventaire.exceptions import Conflict, InvalidInput, NotFound
+from inventaire.kit import quantities
+from inventaire.kit.database import utcnow
+from inventaire.kit.enums import OPEN_ORDER_STATES, OrderState, TransactionType
+from inventaire.kit.exceptions import Conflict, InvalidInput, NotFound
 from inventaire.stock import service as stock
 from inventaire.stock.ledger import QUANTITY_SUM
 from inventaire.stock.models import Transaction

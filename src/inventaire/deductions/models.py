@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inventaire.catalogue.models import Product
-from inventaire.database import Base, Quantity, UTCDateTime, utcnow
+from inventaire.kit.database import Base, Quantity, UTCDateTime, utcnow
 from inventaire.techniciens.models import Technician
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from inventaire.deductions.models import NotDeducted, ServiceStatus
-from inventaire.schemas import DecimalOut, Name, NonNegativeQuantityIn, PersonText, Timestamp, invalid
+from inventaire.kit.schemas import DecimalOut, Name, NonNegativeQuantityIn, PersonText, Timestamp, invalid
 from inventaire.stock.schemas import TransactionRead
 
 ExternalId = Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=r"^[^\x00-\x1f\x7f]+$")]

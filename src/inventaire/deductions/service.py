@@ -20,11 +20,11 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from inventaire.database import utcnow
 from inventaire.deductions import plan as planning
 from inventaire.deductions.models import DeductedService, Deduction, NotDeducted, ServiceStatus
 from inventaire.deductions.schemas import ServiceIn
-from inventaire.quantities import quantity
+from inventaire.kit.database import utcnow
+from inventaire.kit.quantities import quantity
 from inventaire.stock import service as stock
 from inventaire.stock.models import StockLine, Transaction
 from inventaire.techniciens.models import Technician

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inventaire.ateliers.models import Workshop
 from inventaire.catalogue.models import Product
-from inventaire.database import Base, Quantity, UTCDateTime, utcnow
+from inventaire.kit.database import Base, Quantity, UTCDateTime, utcnow
 from inventaire.techniciens.models import Technician
 
 

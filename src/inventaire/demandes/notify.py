@@ -14,12 +14,12 @@ from typing import cast
 from sqlalchemy import CursorResult, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from inventaire.config import Settings
-from inventaire.database import session_scope, utcnow
 from inventaire.demandes.models import StockRequest
+from inventaire.kit.config import Settings
+from inventaire.kit.database import session_scope, utcnow
+from inventaire.kit.quantities import with_unit
 from inventaire.notifications import chat, email
 from inventaire.notifications.exceptions import DeliveryError
-from inventaire.quantities import with_unit
 
 log = logging.getLogger(__name__)
 

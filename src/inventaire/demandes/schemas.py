@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from inventaire.demandes.models import RequestState, StockRequest
-from inventaire.schemas import Code, DecimalOut, Name, NonNegativeQuantityIn, PersonText, Timestamp
+from inventaire.kit.schemas import Code, DecimalOut, Name, NonNegativeQuantityIn, PersonText, Timestamp
 from inventaire.stock.schemas import TransferRead
 
 Note = Annotated[str, PersonText(500, min_length=0)]

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 from inventaire.ateliers import service as ateliers
 from inventaire.catalogue import service as catalogue
 from inventaire.commandes import service as orders
-from inventaire.database import utcnow
 from inventaire.demo.data import ACTIVITY, ALWAYS, GAZELLE_IDS, PRODUCTS, RULES, SLOW, TECHNICIANS, USAGE
-from inventaire.enums import TransactionType
+from inventaire.kit.database import utcnow
+from inventaire.kit.enums import TransactionType
 from inventaire.regles import service as regles
 from inventaire.stock import service as stock
 from inventaire.techniciens import service as techniciens

@@ -14,8 +14,8 @@ from enum import StrEnum
 from sqlalchemy import Boolean, CheckConstraint, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from inventaire.database import Base, UTCDateTime, utcnow
-from inventaire.names import clean_name, name_key
+from inventaire.kit.database import Base, UTCDateTime, utcnow
+from inventaire.kit.names import clean_name, name_key
 
 __all__ = ["NOM_MAX", "Location", "LocationKind", "clean_name", "kind_check", "name_key"]
 

@@ -4,8 +4,8 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from inventaire.emplacements.models import NOM_MAX, Location, clean_name, name_key
-from inventaire.exceptions import Conflict, InvalidInput, NotFound
-from inventaire.names import name_problem
+from inventaire.kit.exceptions import Conflict, InvalidInput, NotFound
+from inventaire.kit.names import name_problem
 
 # Built once: every stock request looks its location up.
 _BY_KEY = select(Location).where(Location.nom_cle == bindparam("key"))
@@ -34,7 +34,7 @@ def get_or_404(*, db_session: Session, nom: str) -> Location:
 
 
 def checked_name(nom: str, *, what: str) -> str:
-    """The name to store (inventaire.names: no "/", control or invisible characters); its folded key must fit too."""
+    """The name to store (inventaire.kit.names: no "/", control or invisible characters); its folded key must fit too."""
     problem = name_problem(nom)
     if problem is not None:
         raise InvalidInput(f"Nom {what} {problem}.")

@@ -19,12 +19,12 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from inventaire.config import Settings
-from inventaire.database import session_scope, utcnow
-from inventaire.exceptions import DomainError
 from inventaire.gazelle import queries
 from inventaire.gazelle.models import GazelleToken
-from inventaire.quantities import count
+from inventaire.kit.config import Settings
+from inventaire.kit.database import session_scope, utcnow
+from inventaire.kit.exceptions import DomainError
+from inventaire.kit.quantities import count
 
 log = logging.getLogger(__name__)
 PAGE = 100

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from inventaire.config import Settings
 from inventaire.gazelle.client import GazelleClient, GazelleError
 from inventaire.gazelle.convert import label
+from inventaire.kit.config import Settings
 
 TTL_SECONDS = 300
 _cache: dict[tuple[str, str], tuple[float, list]] = {}

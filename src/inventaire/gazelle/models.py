@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, CheckConstraint, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from inventaire.database import Base, UTCDateTime, utcnow
+from inventaire.kit.database import Base, UTCDateTime, utcnow
 
 
 class SyncStatus(StrEnum):

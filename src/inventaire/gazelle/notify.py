@@ -8,8 +8,8 @@ from html import escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inventaire.config import Settings
 from inventaire.gazelle.models import GazelleSync, SyncStatus
+from inventaire.kit.config import Settings
 from inventaire.notifications import chat, email
 from inventaire.notifications.exceptions import DeliveryError
 

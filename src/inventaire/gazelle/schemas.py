@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from inventaire.gazelle.models import GazelleSync
-from inventaire.schemas import Timestamp
+from inventaire.kit.schemas import Timestamp
 
 
 class SyncRead(BaseModel):

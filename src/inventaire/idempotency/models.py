@@ -5,7 +5,7 @@ import datetime as dt
 from sqlalchemy import Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from inventaire.database import Base, UTCDateTime, utcnow
+from inventaire.kit.database import Base, UTCDateTime, utcnow
 
 
 class IdempotencyKey(Base):

@@ -14,9 +14,9 @@ import uuid
 from sqlalchemy.orm import Session
 
 from inventaire.auth.service import Principal
-from inventaire.config import Settings
 from inventaire.idempotency import service
 from inventaire.idempotency.routing import KEY_PATTERN, caller_scope
+from inventaire.kit.config import Settings
 
 
 def well_formed(key: str) -> bool:

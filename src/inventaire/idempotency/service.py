@@ -14,9 +14,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from inventaire.database import utcnow
-from inventaire.exceptions import Conflict, InvalidInput
 from inventaire.idempotency.models import IdempotencyKey
+from inventaire.kit.database import utcnow
+from inventaire.kit.exceptions import Conflict, InvalidInput
 
 PURGE_BATCH = 500
 

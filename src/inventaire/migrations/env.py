@@ -3,8 +3,8 @@
 from alembic import context
 
 from inventaire import models
-from inventaire.config import Settings
-from inventaire.database import engine_for
+from inventaire.kit.config import Settings
+from inventaire.kit.database import engine_for
 
 config = context.config
 target_metadata = models.Base.metadata

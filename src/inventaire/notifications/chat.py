@@ -8,9 +8,9 @@ from typing import Any
 
 import httpx
 
+from inventaire.kit.quantities import count
 from inventaire.notifications.digest import Digest
 from inventaire.notifications.exceptions import DeliveryError
-from inventaire.quantities import count
 
 MAX_LINES = 10
 RED = 0xC62828

@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from inventaire.checks.models import Notification
-from inventaire.config import Settings
-from inventaire.database import utcnow
-from inventaire.enums import Channel, DeliveryStatus
+from inventaire.kit.config import Settings
+from inventaire.kit.database import utcnow
+from inventaire.kit.enums import Channel, DeliveryStatus
 from inventaire.notifications import chat, email
 from inventaire.notifications.exceptions import DeliveryError
 

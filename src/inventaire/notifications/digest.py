@@ -10,8 +10,8 @@ from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from inventaire.checks.schemas import Alert, Report, ResolvedAlert
-from inventaire.enums import AlertState, Severity
-from inventaire.quantities import count, quantity, with_unit
+from inventaire.kit.enums import AlertState, Severity
+from inventaire.kit.quantities import count, quantity, with_unit
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
           "octobre", "novembre", "décembre")

@@ -9,11 +9,11 @@ from email.utils import formatdate, make_msgid
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from inventaire.config import Settings
-from inventaire.enums import SmtpSecurity
+from inventaire.kit.config import Settings
+from inventaire.kit.enums import SmtpSecurity
+from inventaire.kit.quantities import count, quantity, unit_for, with_unit
 from inventaire.notifications.digest import Digest, severity_label
 from inventaire.notifications.exceptions import DeliveryError
-from inventaire.quantities import count, quantity, unit_for, with_unit
 
 COLUMNS = ("Gravité", "Technicien", "Produit", "Quantité", "Seuil", "À commander")
 _loader = PackageLoader("inventaire.notifications", "templates")

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from inventaire.checks.models import Notification, Verification
 from inventaire.checks.service import report_of
-from inventaire.config import Settings
-from inventaire.enums import Channel, DeliveryStatus
+from inventaire.kit.config import Settings
+from inventaire.kit.enums import Channel, DeliveryStatus
 from inventaire.notifications import chat, email
 from inventaire.notifications.digest import Digest
 from inventaire.techniciens.models import Technician

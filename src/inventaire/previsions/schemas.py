@@ -4,7 +4,7 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from inventaire.schemas import DecimalOut, Timestamp
+from inventaire.kit.schemas import DecimalOut, Timestamp
 
 
 class ForecastFields(BaseModel):

@@ -17,12 +17,12 @@ import numpy as np
 from sqlalchemy import ColumnElement, Float, and_, case, cast, func, or_, select, type_coerce
 from sqlalchemy.orm import QueryableAttribute, Session
 
-from inventaire import database
 from inventaire.catalogue.models import Product
-from inventaire.database import Quantity, utcnow
 from inventaire.deductions.models import DeductedService
 from inventaire.emplacements.models import Location, LocationKind
-from inventaire.enums import TransactionType
+from inventaire.kit import database
+from inventaire.kit.database import Quantity, utcnow
+from inventaire.kit.enums import TransactionType
 from inventaire.previsions import method
 from inventaire.stock.models import StockLine, Transaction
 

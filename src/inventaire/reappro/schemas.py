@@ -2,8 +2,8 @@
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from inventaire.kit.schemas import DecimalOut, Name
 from inventaire.reappro.service import PickItem, Shortfall
-from inventaire.schemas import DecimalOut, Name
 from inventaire.stock.schemas import TransferRead
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConst
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inventaire.catalogue.models import Product
-from inventaire.database import Base, Quantity, UTCDateTime, utcnow
+from inventaire.kit.database import Base, Quantity, UTCDateTime, utcnow
 
 SERVICE_ID_MAX = 60
 

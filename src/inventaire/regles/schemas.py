@@ -4,8 +4,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
-from inventaire.quantities import MAX_QUANTITY, QUANTITY_STEP
-from inventaire.schemas import Code, DecimalOut, PersonText, QuantityIn, Timestamp, not_nullable
+from inventaire.kit.quantities import MAX_QUANTITY, QUANTITY_STEP
+from inventaire.kit.schemas import Code, DecimalOut, PersonText, QuantityIn, Timestamp, not_nullable
 
 ServiceId = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$"),

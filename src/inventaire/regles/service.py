@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from inventaire.catalogue.models import Product
-from inventaire.exceptions import Conflict, InvalidInput, NotFound
+from inventaire.kit.exceptions import Conflict, InvalidInput, NotFound
 from inventaire.regles.models import ConsumptionRule
 
 

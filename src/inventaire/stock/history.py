@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from inventaire.catalogue.models import Product
 from inventaire.emplacements.models import Location
-from inventaire.enums import TransactionType
+from inventaire.kit.enums import TransactionType
 from inventaire.stock.models import StockLine, Transaction
 from inventaire.stock.service import threshold_of
 

@@ -11,9 +11,9 @@ from sqlalchemy import Select, and_, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from inventaire.catalogue.models import Product
-from inventaire.database import ScaledDecimal, utcnow
 from inventaire.emplacements.models import Location
-from inventaire.enums import TransactionType
+from inventaire.kit.database import ScaledDecimal, utcnow
+from inventaire.kit.enums import TransactionType
 from inventaire.stock.models import StockLine, Transaction
 
 # Quantity x price has 5 decimals; typed so SQLite's scaled integers come back exact.

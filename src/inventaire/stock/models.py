@@ -9,9 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 # Every kind of location is mapped before a line or a row is loaded as one.
 from inventaire.ateliers.models import Workshop  # noqa: F401, E402
 from inventaire.catalogue.models import Product
-from inventaire.database import Base, Quantity, UTCDateTime, utcnow
 from inventaire.emplacements.models import Location
-from inventaire.enums import TransactionType
+from inventaire.kit.database import Base, Quantity, UTCDateTime, utcnow
+from inventaire.kit.enums import TransactionType
 from inventaire.techniciens.models import Technician  # noqa: F401, E402
 
 

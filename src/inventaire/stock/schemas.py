@@ -4,8 +4,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from inventaire.enums import MovementType, TransactionType
-from inventaire.schemas import Code, DecimalOut, Name, NonNegativeQuantityIn, PersonText, QuantityIn, Timestamp
+from inventaire.kit.enums import MovementType, TransactionType
+from inventaire.kit.schemas import Code, DecimalOut, Name, NonNegativeQuantityIn, PersonText, QuantityIn, Timestamp
 
 Note = Annotated[str, PersonText(500, min_length=0)]
 Reference = Annotated[str, PersonText(120, min_length=0)]

@@ -32,13 +32,13 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from inventaire import database, quantities
 from inventaire.catalogue.models import Product
-from inventaire.database import Base, Quantity, utcnow
 from inventaire.emplacements.models import Location
-from inventaire.enums import MOVEMENT_TYPES, TransactionType
-from inventaire.exceptions import Conflict, InvalidInput
-from inventaire.quantities import MAX_QUANTITY, unit_for
+from inventaire.kit import database, quantities
+from inventaire.kit.database import Base, Quantity, utcnow
+from inventaire.kit.enums import MOVEMENT_TYPES, TransactionType
+from inventaire.kit.exceptions import Conflict, InvalidInput
+from inventaire.kit.quantities import MAX_QUANTITY, unit_for
 from inventaire.stock.models import StockLine, Transaction
 
 ZERO = Decimal("0")

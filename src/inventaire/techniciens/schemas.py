@@ -4,7 +4,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from inventaire.schemas import CONTROL_CLASS, TRIMMED, WHITESPACE, Name, Printable, not_nullable
+from inventaire.kit.schemas import CONTROL_CLASS, TRIMMED, WHITESPACE, Name, Printable, not_nullable
 
 # The validated pattern, as the schema shows it: surrounding spaces are trimmed, control characters refused.
 _PART = rf"[^@{WHITESPACE}{CONTROL_CLASS}]+"

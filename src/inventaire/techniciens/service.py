@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from inventaire.emplacements import service as locations
-from inventaire.exceptions import Conflict, NotFound
+from inventaire.kit.exceptions import Conflict, NotFound
 from inventaire.techniciens.models import Technician, name_key
 
 # Built once: every stock request looks its technician up (building the statement was a third of the cost).

@@ -22,9 +22,9 @@ from fastapi import Request, Response
 from sqlalchemy.orm import Session
 
 from inventaire import __version__
-from inventaire.changes import data_version
-from inventaire.config import Settings
-from inventaire.database import utcnow
+from inventaire.kit.changes import data_version
+from inventaire.kit.config import Settings
+from inventaire.kit.database import utcnow
 from inventaire.web.sessions import Viewer
 
 TIME_STEP = dt.timedelta(minutes=5)

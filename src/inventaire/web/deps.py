@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 from fastapi import Depends, Request
 
 from inventaire.audit import service as audit
-from inventaire.database import first_read
 from inventaire.deps import SessionDep
+from inventaire.kit.database import first_read
 from inventaire.web import sessions
 from inventaire.web.render import LoginRequired, PageForbidden
 from inventaire.web.sessions import Viewer

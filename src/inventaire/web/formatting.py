@@ -7,8 +7,8 @@ from decimal import Decimal
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from inventaire import quantities
-from inventaire.enums import AlertState, Channel, DeliveryStatus, OrderState, RunNotifications, Severity, TransactionType
+from inventaire.kit import quantities
+from inventaire.kit.enums import AlertState, Channel, DeliveryStatus, OrderState, RunNotifications, Severity, TransactionType
 
 NBSP = quantities.NBSP
 MOIS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")

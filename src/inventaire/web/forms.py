@@ -7,8 +7,8 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from inventaire.errors import french_message
-from inventaire.quantities import parse
+from inventaire.kit.errors import french_message
+from inventaire.kit.quantities import parse
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -6,7 +6,7 @@ from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inventaire.auth.models import ApiToken
-from inventaire.database import Base, UTCDateTime, utcnow
+from inventaire.kit.database import Base, UTCDateTime, utcnow
 
 
 class WebSession(Base):

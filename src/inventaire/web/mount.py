@@ -7,8 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from inventaire.web.render import make_environment
-from inventaire.web.views import (
+from inventaire.web.pages import (
     acces,
     catalogue,
     commandes,
@@ -31,6 +30,7 @@ from inventaire.web.views import (
     transactions,
     verifications,
 )
+from inventaire.web.render import make_environment
 
 STATIC = Path(__file__).parent / "static"
 

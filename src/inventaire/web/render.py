@@ -17,8 +17,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from inventaire import __version__
-from inventaire.errors import DATABASE_UNAVAILABLE, RETRY_SOON, database_unavailable, validation_detail
-from inventaire.exceptions import DomainError, Forbidden
+from inventaire.kit.errors import DATABASE_UNAVAILABLE, RETRY_SOON, database_unavailable, validation_detail
+from inventaire.kit.exceptions import DomainError, Forbidden
 from inventaire.web import formatting
 
 TEMPLATES = Path(__file__).parent / "templates"

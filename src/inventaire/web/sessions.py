@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 from inventaire.auth import service as auth_service
 from inventaire.auth.models import ApiToken
 from inventaire.auth.service import Principal, hash_token
-from inventaire.database import utcnow
-from inventaire.enums import PAGE_ROLES, Role
-from inventaire.exceptions import Forbidden
+from inventaire.kit.database import utcnow
+from inventaire.kit.enums import PAGE_ROLES, Role
+from inventaire.kit.exceptions import Forbidden
 from inventaire.web.models import WebSession
 
 LIFETIME = dt.timedelta(days=30)

@@ -8,7 +8,7 @@ Create Date: 2026-11-27
 import sqlalchemy as sa
 from alembic import op
 
-import inventaire.database
+import inventaire.kit.database
 
 revision = '0001'
 down_revision = None
@@ -23,13 +23,13 @@ def upgrade() -> None:
     sa.Column('nom_produit', sa.String(length=200), nullable=False),
     sa.Column('categorie', sa.String(length=60), nullable=False),
     sa.Column('unite', sa.String(length=30), nullable=False),
-    sa.Column('prix_unitaire', inventaire.database.ScaledDecimal(precision=12, scale=2), nullable=False),
-    sa.Column('prix_vente', inventaire.database.ScaledDecimal(precision=12, scale=2), nullable=True),
+    sa.Column('prix_unitaire', inventaire.kit.database.ScaledDecimal(precision=12, scale=2), nullable=False),
+    sa.Column('prix_vente', inventaire.kit.database.ScaledDecimal(precision=12, scale=2), nullable=True),
     sa.Column('fournisseur', sa.String(length=120), nullable=True),
-    sa.Column('seuil_reorder', inventaire.database.ScaledDecimal(precision=12, scale=3), nullable=True),
+    sa.Column('seuil_reorder', inventaire.kit.database.ScaledDecimal(precision=12, scale=3), nullable=True),
     sa.Column('actif', sa.Boolean(), nullable=False),
-    sa.Column('created_at', inventaire.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', inventaire.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', inventaire.kit.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', inventaire.kit.database.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('prix_unitaire >= 0', name=op.f('ck_produits_catalogue_prix_unitaire_positif')),
     sa.CheckConstraint('prix_vente IS NULL OR prix_vente >= 0', name=op.f('ck_produits_catalogue_prix_vente_positif')),
     sa.CheckConstraint('seuil_reorder IS NULL OR seuil_reorder >= 0', name=op.f('ck_produits_catalogue_seuil_reorder_positif')),
@@ -45,7 +45,7 @@ def upgrade() -> None:
     sa.Column('nom_cle', sa.String(length=60), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=True),
     sa.Column('actif', sa.Boolean(), nullable=False),
-    sa.Column('created_at', inventaire.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', inventaire.kit.database.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_techniciens')),
     sa.UniqueConstraint('nom_cle', name=op.f('uq_techniciens_nom_cle'))
     )
@@ -55,9 +55,9 @@ def upgrade() -> None:
     sa.Column('role', sa.String(length=20), nullable=False),
     sa.Column('technicien_id', sa.Integer(), nullable=True),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
-    sa.Column('created_at', inventaire.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_used_at', inventaire.database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('revoked_at', inventaire.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', inventaire.kit.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_used_at', inventaire.kit.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', inventaire.kit.database.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['technicien_id'], ['techniciens.id'], name=op.f('fk_api_tokens_technicien_id_techniciens')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_api_tokens')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_api_tokens_token_hash'))
@@ -66,10 +66,10 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('technicien_id', sa.Integer(), nullable=False),
     sa.Column('produit_id', sa.Integer(), nullable=False),
-    sa.Column('quantite', inventaire.database.ScaledDecimal(precision=12, scale=3), nullable=False),
-    sa.Column('seuil_min', inventaire.database.ScaledDecimal(precision=12, scale=3), nullable=True),
-    sa.Column('niveau_par', inventaire.database.ScaledDecimal(precision=12, scale=3), nullable=True),
-    sa.Column('updated_at', inventaire.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('quantite', inventaire.kit.database.ScaledDecimal(precision=12, scale=3), nullable=False),
+    sa.Column('seuil_min', inventaire.kit.database.ScaledDecimal(precision=12, scale=3), nullable=True),
+    sa.Column('niveau_par', inventaire.kit.database.ScaledDecimal(precision=12, scale=3), nullable=True),
+    sa.Column('updated_at', inventaire.kit.database.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('niveau_par IS NULL OR niveau_par >= 0', name=op.f('ck_inventaire_techniciens_niveau_par_positif')),
     sa.CheckConstraint('quantite >= 0', name=op.f('ck_inventaire_techniciens_quantite_positive')),
     sa.CheckConstraint('seuil_min IS NULL OR seuil_min >= 0', name=op.f('ck_inventaire_techniciens_seuil_min_positif')),
@@ -84,8 +84,8 @@ def upgrade() -> None:
     op.create_table('verifications',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('technicien_id', sa.Integer(), nullable=True),
-    sa.Column('seuil_critique', inventaire.database.ScaledDecimal(precision=12, scale=3), nullable=True),
-    sa.Column('generated_at', inventaire.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('seuil_critique', inventaire.kit.database.ScaledDecimal(precision=12, scale=3), nullable=True),
+    sa.Column('generated_at', inventaire.kit.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('total_alertes', sa.Integer(), nullable=False),
     sa.Column('alertes_critiques', sa.Integer(), nullable=False),
     sa.Column('declenchee_par', sa.String(length=120), nullable=False),
@@ -103,13 +103,13 @@ def upgrade() -> None:
     sa.Column('technicien_id', sa.Integer(), nullable=False),
     sa.Column('produit_id', sa.Integer(), nullable=False),
     sa.Column('type', sa.String(length=20), nullable=False),
-    sa.Column('ajustement', inventaire.database.ScaledDecimal(precision=12, scale=3), nullable=False),
-    sa.Column('quantite_avant', inventaire.database.ScaledDecimal(precision=12, scale=3), nullable=False),
-    sa.Column('quantite_apres', inventaire.database.ScaledDecimal(precision=12, scale=3), nullable=False),
+    sa.Column('ajustement', inventaire.kit.database.ScaledDecimal(precision=12, scale=3), nullable=False),
+    sa.Column('quantite_avant', inventaire.kit.database.ScaledDecimal(precision=12, scale=3), nullable=False),
+    sa.Column('quantite_apres', inventaire.kit.database.ScaledDecimal(precision=12, scale=3), nullable=False),
     sa.Column('motif', sa.String(length=500), nullable=True),
     sa.Column('reference', sa.String(length=120), nullable=True),
     sa.Column('auteur', sa.String(length=120), nullable=False),
-    sa.Column('created_at', inventaire.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', inventaire.kit.database.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("type IN ('reception', 'utilisation', 'ajustement', 'comptage')", name=op.f('ck_transactions_inventaire_type_connu')),
     sa.CheckConstraint('quantite_apres >= 0', name=op.f('ck_transactions_inventaire_quantite_apres_positive')),
     sa.ForeignKeyConstraint(['produit_id'], ['produits_catalogue.id'], name=op.f('fk_transactions_inventaire_produit_id_produits_catalogue')),

@@ -8,7 +8,7 @@ Create Date: 2026-11-27
 import sqlalchemy as sa
 from alembic import op
 
-import inventaire.database
+import inventaire.kit.database
 
 revision = '0002'
 down_revision = '0001'
@@ -24,7 +24,7 @@ def upgrade() -> None:
     sa.Column('empreinte', sa.String(length=64), nullable=False),
     sa.Column('statut', sa.Integer(), nullable=True),
     sa.Column('reponse', sa.LargeBinary(), nullable=True),
-    sa.Column('created_at', inventaire.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', inventaire.kit.database.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cles_idempotence')),
     sa.UniqueConstraint('appelant', 'cle', name='uq_cles_idempotence_appelant_cle')
     )

@@ -8,7 +8,7 @@ Create Date: 2026-11-27
 import sqlalchemy as sa
 from alembic import op
 
-import inventaire.database
+import inventaire.kit.database
 
 revision = '0003'
 down_revision = '0002'
@@ -28,9 +28,9 @@ def upgrade() -> None:
     sa.Column('statut', sa.String(length=20), nullable=False),
     sa.Column('tentatives', sa.Integer(), nullable=False),
     sa.Column('erreur', sa.Text(), nullable=True),
-    sa.Column('created_at', inventaire.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('derniere_tentative', inventaire.database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('envoyee_le', inventaire.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', inventaire.kit.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('derniere_tentative', inventaire.kit.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('envoyee_le', inventaire.kit.database.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint("canal IN ('email', 'slack', 'discord')", name=op.f('ck_notifications_canal_connu')),
     sa.CheckConstraint("statut IN ('en_attente', 'en_cours', 'envoyee', 'echec')", name=op.f('ck_notifications_statut_connu')),
     sa.ForeignKeyConstraint(['verification_id'], ['verifications.id'], name=op.f('fk_notifications_verification_id_verifications'), ondelete='CASCADE'),

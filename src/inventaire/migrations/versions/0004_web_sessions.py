@@ -8,7 +8,7 @@ Create Date: 2026-11-27
 import sqlalchemy as sa
 from alembic import op
 
-import inventaire.database
+import inventaire.kit.database
 
 revision = '0004'
 down_revision = '0003'
@@ -22,9 +22,9 @@ def upgrade() -> None:
     sa.Column('cle_hash', sa.String(length=64), nullable=False),
     sa.Column('token_id', sa.Integer(), nullable=False),
     sa.Column('csrf', sa.String(length=64), nullable=False),
-    sa.Column('created_at', inventaire.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', inventaire.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_seen_at', inventaire.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', inventaire.kit.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', inventaire.kit.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_seen_at', inventaire.kit.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['token_id'], ['api_tokens.id'], name=op.f('fk_sessions_web_token_id_api_tokens'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sessions_web')),
     sa.UniqueConstraint('cle_hash', name=op.f('uq_sessions_web_cle_hash'))

@@ -8,7 +8,7 @@ Create Date: 2026-12-01
 import sqlalchemy as sa
 from alembic import op
 
-import inventaire.database
+import inventaire.kit.database
 
 revision = '0006'
 down_revision = '0005'
@@ -22,10 +22,10 @@ def upgrade() -> None:
     sa.Column('service_id', sa.String(length=60), nullable=False),
     sa.Column('service_nom', sa.String(length=200), nullable=True),
     sa.Column('produit_id', sa.Integer(), nullable=False),
-    sa.Column('quantite', inventaire.database.ScaledDecimal(precision=12, scale=3), nullable=False),
+    sa.Column('quantite', inventaire.kit.database.ScaledDecimal(precision=12, scale=3), nullable=False),
     sa.Column('notes', sa.String(length=500), nullable=True),
-    sa.Column('created_at', inventaire.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', inventaire.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', inventaire.kit.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', inventaire.kit.database.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('quantite > 0', name=op.f('ck_regles_consommation_quantite_positive')),
     sa.ForeignKeyConstraint(['produit_id'], ['produits_catalogue.id'], name=op.f('fk_regles_consommation_produit_id_produits_catalogue')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_regles_consommation')),

@@ -13,7 +13,7 @@ from collections import defaultdict
 import sqlalchemy as sa
 from alembic import op
 
-from inventaire.migrate import MigrationRefused
+from inventaire.kit.migrate import MigrationRefused
 
 revision = '0007'
 down_revision = '0006'

@@ -8,7 +8,7 @@ Create Date: 2026-12-01
 import sqlalchemy as sa
 from alembic import op
 
-import inventaire.database
+import inventaire.kit.database
 
 revision = '0008'
 down_revision = '0007'
@@ -26,13 +26,13 @@ def upgrade() -> None:
     sa.Column('technicien_id', sa.Integer(), nullable=True),
     sa.Column('client', sa.String(length=200), nullable=True),
     sa.Column('date_service', sa.Date(), nullable=True),
-    sa.Column('version', inventaire.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('version', inventaire.kit.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('empreinte', sa.String(length=64), nullable=False),
     sa.Column('lignes', sa.JSON(), nullable=False),
     sa.Column('non_deduites', sa.JSON(), nullable=False),
     sa.Column('manque_ouvert', sa.Boolean(), nullable=False),
-    sa.Column('created_at', inventaire.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', inventaire.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', inventaire.kit.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', inventaire.kit.database.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("statut IN ('actif', 'annule')", name=op.f('ck_services_deduits_statut_connu')),
     sa.ForeignKeyConstraint(['technicien_id'], ['techniciens.id'], name=op.f('fk_services_deduits_technicien_id_techniciens')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_services_deduits')),
@@ -49,10 +49,10 @@ def upgrade() -> None:
     sa.Column('description', sa.String(length=500), nullable=True),
     sa.Column('produit_id', sa.Integer(), nullable=False),
     sa.Column('technicien_id', sa.Integer(), nullable=False),
-    sa.Column('voulu', inventaire.database.ScaledDecimal(precision=12, scale=3), nullable=False),
-    sa.Column('deduit', inventaire.database.ScaledDecimal(precision=12, scale=3), nullable=False),
-    sa.Column('regle', inventaire.database.ScaledDecimal(precision=12, scale=3), nullable=False),
-    sa.Column('manque_depuis', inventaire.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('voulu', inventaire.kit.database.ScaledDecimal(precision=12, scale=3), nullable=False),
+    sa.Column('deduit', inventaire.kit.database.ScaledDecimal(precision=12, scale=3), nullable=False),
+    sa.Column('regle', inventaire.kit.database.ScaledDecimal(precision=12, scale=3), nullable=False),
+    sa.Column('manque_depuis', inventaire.kit.database.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint('voulu >= 0 AND deduit >= 0 AND regle >= 0', name=op.f('ck_deductions_quantites_positives')),
     sa.ForeignKeyConstraint(['produit_id'], ['produits_catalogue.id'], name=op.f('fk_deductions_produit_id_produits_catalogue')),
     sa.ForeignKeyConstraint(['service_id'], ['services_deduits.id'], name=op.f('fk_deductions_service_id_services_deduits'), ondelete='CASCADE'),

@@ -8,7 +8,7 @@ Create Date: 2026-12-01
 import sqlalchemy as sa
 from alembic import op
 
-import inventaire.database
+import inventaire.kit.database
 
 revision = '0009'
 down_revision = '0008'
@@ -19,7 +19,7 @@ depends_on = None
 def upgrade() -> None:
     op.create_table('journal_audit',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('created_at', inventaire.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', inventaire.kit.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('auteur', sa.String(length=120), nullable=False),
     sa.Column('action', sa.String(length=30), nullable=False),
     sa.Column('objet', sa.String(length=200), nullable=False),

@@ -8,7 +8,7 @@ Create Date: 2026-12-01
 import sqlalchemy as sa
 from alembic import op
 
-import inventaire.database
+import inventaire.kit.database
 
 revision = '0010'
 down_revision = '0009'
@@ -22,8 +22,8 @@ def upgrade() -> None:
     sa.Column('refresh_token', sa.Text(), nullable=False),
     sa.Column('origine', sa.String(length=64), nullable=False),
     sa.Column('access_token', sa.Text(), nullable=True),
-    sa.Column('expires_at', inventaire.database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('updated_at', inventaire.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', inventaire.kit.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('updated_at', inventaire.kit.database.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_gazelle_jetons'))
     )
     op.create_table('gazelle_syncs',
@@ -31,8 +31,8 @@ def upgrade() -> None:
     sa.Column('statut', sa.String(length=12), nullable=False),
     sa.Column('jours', sa.Integer(), nullable=False),
     sa.Column('declenchee_par', sa.String(length=120), nullable=False),
-    sa.Column('started_at', inventaire.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('finished_at', inventaire.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('started_at', inventaire.kit.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', inventaire.kit.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('rapport', sa.JSON(), nullable=True),
     sa.Column('erreur', sa.Text(), nullable=True),
     sa.Column('notifiee', sa.Boolean(), nullable=False),

@@ -15,7 +15,7 @@ Create Date: 2026-12-01
 import sqlalchemy as sa
 from alembic import op
 
-import inventaire.database
+import inventaire.kit.database
 
 revision = '0012'
 down_revision = '0011'
@@ -34,7 +34,7 @@ def upgrade() -> None:
     sa.Column('nom_cle', sa.String(length=60), nullable=False),
     sa.Column('genre', sa.String(length=20), nullable=False),
     sa.Column('actif', sa.Boolean(), nullable=False),
-    sa.Column('created_at', inventaire.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', inventaire.kit.database.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("genre IN ('vehicule', 'atelier')", name=op.f('ck_emplacements_genre_connu')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_emplacements')),
     sa.UniqueConstraint('nom_cle', name=op.f('uq_emplacements_nom_cle'))
@@ -103,7 +103,7 @@ def downgrade() -> None:
         batch_op.add_column(sa.Column('nom', sa.String(length=60), nullable=True))
         batch_op.add_column(sa.Column('nom_cle', sa.String(length=60), nullable=True))
         batch_op.add_column(sa.Column('actif', sa.Boolean(), nullable=True))
-        batch_op.add_column(sa.Column('created_at', inventaire.database.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('created_at', inventaire.kit.database.UTCDateTime(timezone=True), nullable=True))
     op.execute(
         "UPDATE techniciens SET nom = e.nom, nom_cle = e.nom_cle, actif = e.actif, created_at = e.created_at "
         "FROM emplacements e WHERE e.id = techniciens.id" if postgresql else
@@ -116,7 +116,7 @@ def downgrade() -> None:
     with op.batch_alter_table('techniciens', schema=None) as batch_op:
         for column in ('nom', 'nom_cle', 'actif'):
             batch_op.alter_column(column, nullable=False)
-        batch_op.alter_column('created_at', existing_type=inventaire.database.UTCDateTime(timezone=True),
+        batch_op.alter_column('created_at', existing_type=inventaire.kit.database.UTCDateTime(timezone=True),
                               nullable=False)
         batch_op.create_unique_constraint('uq_techniciens_nom_cle', ['nom_cle'])
     with op.batch_alter_table('verifications', schema=None) as batch_op:

@@ -8,7 +8,7 @@ Create Date: 2026-12-01
 import sqlalchemy as sa
 from alembic import op
 
-import inventaire.database
+import inventaire.kit.database
 
 revision = '0013'
 down_revision = '0012'
@@ -21,17 +21,17 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('technicien_id', sa.Integer(), nullable=False),
     sa.Column('produit_id', sa.Integer(), nullable=False),
-    sa.Column('quantite', inventaire.database.ScaledDecimal(precision=12, scale=3), nullable=False),
+    sa.Column('quantite', inventaire.kit.database.ScaledDecimal(precision=12, scale=3), nullable=False),
     sa.Column('note', sa.String(length=500), nullable=True),
     sa.Column('statut', sa.String(length=20), nullable=False),
     sa.Column('auteur', sa.String(length=120), nullable=False),
-    sa.Column('created_at', inventaire.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('closed_at', inventaire.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', inventaire.kit.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('closed_at', inventaire.kit.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('motif_refus', sa.String(length=500), nullable=True),
     sa.Column('atelier_id', sa.Integer(), nullable=True),
-    sa.Column('quantite_servie', inventaire.database.ScaledDecimal(precision=12, scale=3), nullable=True),
+    sa.Column('quantite_servie', inventaire.kit.database.ScaledDecimal(precision=12, scale=3), nullable=True),
     sa.Column('transaction_id', sa.Integer(), nullable=True),
-    sa.Column('notifiee_le', inventaire.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('notifiee_le', inventaire.kit.database.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint('quantite > 0', name=op.f('ck_demandes_quantite_positive')),
     sa.CheckConstraint("statut IN ('ouverte', 'servie', 'refusee')", name=op.f('ck_demandes_statut_connu')),
     sa.ForeignKeyConstraint(['atelier_id'], ['ateliers.id'], name=op.f('fk_demandes_atelier_id_ateliers')),

@@ -8,7 +8,7 @@ Create Date: 2026-12-01
 import sqlalchemy as sa
 from alembic import op
 
-import inventaire.database
+import inventaire.kit.database
 from inventaire.migrations.security import enable_row_security
 
 revision = '0015'
@@ -21,7 +21,7 @@ def upgrade() -> None:
     op.create_table('echecs_authentification',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('adresse', sa.String(length=64), nullable=False),
-    sa.Column('created_at', inventaire.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', inventaire.kit.database.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_echecs_authentification'))
     )
     with op.batch_alter_table('echecs_authentification', schema=None) as batch_op:

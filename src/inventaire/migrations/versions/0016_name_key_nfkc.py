@@ -1,7 +1,7 @@
 """names of locations (technicians and workshops) compared under NFKC and case folding (look-alikes are one name)
 
 `nom_cle` was the case-folded NFC name, so « Ａｌｌａｎ » (fullwidth) and « Allan » were two
-people. Every key is recomputed with inventaire.names.name_key. A database already holding
+people. Every key is recomputed with inventaire.kit.names.name_key. A database already holding
 two names that now collide is refused with the list, in French: which one to rename is the
 office's decision.
 
@@ -15,8 +15,8 @@ from collections import defaultdict
 import sqlalchemy as sa
 from alembic import op
 
-from inventaire.migrate import MigrationRefused
-from inventaire.names import name_key
+from inventaire.kit.migrate import MigrationRefused
+from inventaire.kit.names import name_key
 
 revision = '0016'
 down_revision = '0015'

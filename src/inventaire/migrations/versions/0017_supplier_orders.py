@@ -12,7 +12,7 @@ Create Date: 2026-12-01
 import sqlalchemy as sa
 from alembic import op
 
-import inventaire.database
+import inventaire.kit.database
 from inventaire.migrations.security import disable_row_security, enable_row_security
 
 revision = '0017'
@@ -31,11 +31,11 @@ def upgrade() -> None:
     sa.Column('atelier_id', sa.Integer(), nullable=False),
     sa.Column('statut', sa.String(length=20), nullable=False),
     sa.Column('auteur', sa.String(length=120), nullable=False),
-    sa.Column('created_at', inventaire.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', inventaire.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('envoyee_le', inventaire.database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('recue_le', inventaire.database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('annulee_le', inventaire.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', inventaire.kit.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', inventaire.kit.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('envoyee_le', inventaire.kit.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('recue_le', inventaire.kit.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('annulee_le', inventaire.kit.database.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint("statut IN ('brouillon', 'envoyee', 'partielle', 'recue', 'annulee')", name=op.f('ck_commandes_statut_connu')),
     sa.CheckConstraint('rang > 0', name=op.f('ck_commandes_rang_positif')),
     sa.ForeignKeyConstraint(['atelier_id'], ['ateliers.id'], name=op.f('fk_commandes_atelier_id_ateliers')),
@@ -52,9 +52,9 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('commande_id', sa.Integer(), nullable=False),
     sa.Column('produit_id', sa.Integer(), nullable=False),
-    sa.Column('quantite', inventaire.database.ScaledDecimal(precision=12, scale=3), nullable=False),
-    sa.Column('quantite_recue', inventaire.database.ScaledDecimal(precision=12, scale=3), nullable=False),
-    sa.Column('prix_unitaire', inventaire.database.ScaledDecimal(precision=12, scale=2), nullable=False),
+    sa.Column('quantite', inventaire.kit.database.ScaledDecimal(precision=12, scale=3), nullable=False),
+    sa.Column('quantite_recue', inventaire.kit.database.ScaledDecimal(precision=12, scale=3), nullable=False),
+    sa.Column('prix_unitaire', inventaire.kit.database.ScaledDecimal(precision=12, scale=2), nullable=False),
     sa.CheckConstraint('prix_unitaire >= 0', name=op.f('ck_lignes_commande_prix_unitaire_positif')),
     sa.CheckConstraint('quantite > 0', name=op.f('ck_lignes_commande_quantite_positive')),
     sa.CheckConstraint('quantite_recue >= 0 AND quantite_recue <= quantite', name=op.f('ck_lignes_commande_recue_bornee')),

@@ -1,0 +1,20 @@
+"""HTTP routes of the workshops (their stock is read and changed through the stock routes, by name)."""
+
+from fastapi import APIRouter, Query
+
+from inventaire.ateliers import service
+from inventaire.ateliers.schemas import WorkshopCreate, WorkshopRead
+from inventaire.deps import AdminUser, SessionDep, StaffUser
+from inventaire.kit.errors import CONFLICT
+
+router = APIRouter(prefix="/ateliers", tags=["ateliers"])
+
+
+@router.get("", response_model=list[WorkshopRead])
+def list_workshops(db_session: SessionDep, _: StaffUser, actif: bool | None = Query(None)):
+    return service.list_workshops(db_session=db_session, actif=actif)
+
+
+@router.post("", response_model=WorkshopRead, status_code=201, responses=CONFLICT)
+def create_workshop(body: WorkshopCreate, db_session: SessionDep, _: AdminUser):
+    return service.create(db_session=db_session, nom=body.nom, actif=body.actif)

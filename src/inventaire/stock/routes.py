@@ -1,0 +1,183 @@
+"""HTTP routes of stock lines, changes, counts, the ledger and per-location figures.
+
+Wherever a route takes a technician's name for stock, a workshop's name works too."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from pydantic import AfterValidator, BeforeValidator
+
+from inventaire.catalogue import service as catalogue
+from inventaire.deps import AdminUser, SessionDep, SettingsDep, StaffUser, ensure_own_stock
+from inventaire.emplacements import service as locations
+from inventaire.idempotency.routing import IdempotentRoute
+from inventaire.kit.dates import YEAR_PATTERN, checked
+from inventaire.kit.enums import Role, TransactionType
+from inventaire.kit.errors import CONFLICT, NOT_FOUND
+from inventaire.kit.schemas import CODE_PATTERN, PersonText
+from inventaire.stock import ledger, service
+from inventaire.stock.models import StockLine, Transaction
+from inventaire.stock.schemas import (
+    AdjustRequest,
+    CountRequest,
+    LevelsRequest,
+    StatsRead,
+    StockLineRead,
+    TransactionPage,
+    TransactionRead,
+    TransferRead,
+    TransferRequest,
+)
+
+# Every POST of this router changes stock, so each takes an Idempotency-Key.
+router = APIRouter(tags=["stock"], route_class=IdempotentRoute)
+# Path keys are looked up as given: a name or code that cannot exist is unknown (404), not invalid.
+NomPath = Path(description="Nom du technicien (toute casse)", examples=["Allan"])
+CodePath = Path(description="Code produit", examples=["CORD-001"])
+
+
+def _end_of_day(value):
+    """`jusqu_a=2025-12-09` means until the end of that day, not its first instant."""
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return dt.datetime.combine(dt.date.fromisoformat(value), dt.time.max)
+        except ValueError:
+            return value  # pydantic then reports the invalid date in French
+    return value
+
+
+def line_read(line: StockLine, default: Decimal) -> StockLineRead:
+    return StockLineRead(
+        technicien=line.emplacement.nom, code_produit=line.produit.code_produit,
+        nom_produit=line.produit.nom_produit, unite=line.produit.unite, quantite=line.quantite,
+        seuil=service.threshold_of(line, default), seuil_min=line.seuil_min, niveau_par=line.niveau_par,
+        valeur=(line.quantite * line.produit.prix_unitaire).quantize(Decimal("0.01")),
+        updated_at=line.updated_at,
+    )
+
+
+def transaction_read(entry: Transaction) -> TransactionRead:
+    return TransactionRead(
+        id=entry.id, technicien=entry.emplacement.nom, code_produit=entry.produit.code_produit,
+        type=entry.type, ajustement=entry.ajustement, quantite_avant=entry.quantite_avant,
+        quantite_apres=entry.quantite_apres, motif=entry.motif, reference=entry.reference,
+        auteur=entry.auteur, created_at=entry.created_at,
+    )
+
+
+@router.get("/stock/{technicien}", response_model=list[StockLineRead], responses=NOT_FOUND)
+def get_stock(db_session: SessionDep, settings: SettingsDep, user: StaffUser, technicien: str = NomPath):
+    location = locations.get_or_404(db_session=db_session, nom=technicien)
+    ensure_own_stock(user, location.id)
+    cent, nom = Decimal("0.01"), location.nom
+    return [  # dicts: FastAPI validates them against StockLineRead once, on the way out
+        {"technicien": nom, "code_produit": code, "nom_produit": name, "unite": unit, "quantite": qty,
+         "seuil": seuil, "seuil_min": minimum, "niveau_par": par, "valeur": (qty * price).quantize(cent),
+         "updated_at": updated}
+        for code, name, unit, price, qty, seuil, minimum, par, updated
+        in service.line_rows(db_session=db_session, location=location, default=settings.seuil_defaut)
+    ]
+
+
+@router.post("/stock/ajuster", response_model=TransactionRead, responses={**NOT_FOUND, **CONFLICT})
+def adjust_stock(body: AdjustRequest, db_session: SessionDep, user: StaffUser):
+    location = locations.get_or_404(db_session=db_session, nom=body.technicien)
+    ensure_own_stock(user, location.id)
+    product = catalogue.get_or_404(db_session=db_session, code_produit=body.code_produit)
+    entry = service.adjust(
+        db_session=db_session, location=location, product=product, kind=body.type,
+        delta=body.ajustement, motif=body.motif, reference=body.reference, auteur=user.nom,
+    )
+    return transaction_read(entry)
+
+
+@router.post("/stock/compter", response_model=TransactionRead, responses={**NOT_FOUND, **CONFLICT})
+def count_stock(body: CountRequest, db_session: SessionDep, user: StaffUser):
+    location = locations.get_or_404(db_session=db_session, nom=body.technicien)
+    ensure_own_stock(user, location.id)
+    product = catalogue.get_or_404(db_session=db_session, code_produit=body.code_produit)
+    entry = service.count(
+        db_session=db_session, location=location, product=product, counted=body.quantite,
+        seen=body.quantite_vue, motif=body.motif, auteur=user.nom,
+    )
+    return transaction_read(entry)
+
+
+@router.post("/stock/transferer", response_model=TransferRead, status_code=201,
+             responses={**NOT_FOUND, **CONFLICT})
+def transfer_stock(body: TransferRequest, db_session: SessionDep, user: AdminUser):
+    """Move stock between two locations (a workshop and a van, or two of either): two linked rows."""
+    source = locations.get_or_404(db_session=db_session, nom=body.de)
+    target = locations.get_or_404(db_session=db_session, nom=body.vers)
+    product = catalogue.get_or_404(db_session=db_session, code_produit=body.code_produit)
+    moved = service.transfer(db_session=db_session, source=source, target=target, product=product,
+                             quantity=body.quantite, motif=body.motif, auteur=user.nom)
+    return TransferRead(sortie=transaction_read(moved.sortie), entree=transaction_read(moved.entree))
+
+
+@router.put("/stock/{technicien}/{code}", response_model=StockLineRead, responses={**NOT_FOUND, **CONFLICT})
+def set_levels(
+    body: LevelsRequest, db_session: SessionDep, settings: SettingsDep, _: AdminUser,
+    technicien: str = NomPath, code: str = CodePath,
+):
+    """Minimum and par level of a line: the office's decision, so admin only."""
+    location = locations.get_or_404(db_session=db_session, nom=technicien)
+    product = catalogue.get_or_404(db_session=db_session, code_produit=code)
+    line = service.set_levels(
+        db_session=db_session, location=location, product=product,
+        changes=body.model_dump(exclude_unset=True),
+    )
+    return line_read(line, settings.seuil_defaut)
+
+
+@router.get("/transactions", response_model=TransactionPage, responses=NOT_FOUND)
+def list_transactions(
+    db_session: SessionDep,
+    user: StaffUser,
+    technicien: str | None = Query(None, min_length=1, max_length=60),
+    code_produit: str | None = Query(None, pattern=CODE_PATTERN),
+    type: TransactionType | None = Query(None),
+    depuis: Annotated[dt.datetime | None, AfterValidator(checked), Query(
+        description="ISO 8601, inclus", json_schema_extra={"pattern": YEAR_PATTERN})] = None,
+    jusqu_a: Annotated[dt.datetime | None, BeforeValidator(_end_of_day), AfterValidator(checked), Query(
+        json_schema_extra={"pattern": YEAR_PATTERN},
+        description="ISO 8601, inclus ; une date seule (2025-12-09) inclut toute la journée")] = None,
+    reference: Annotated[Annotated[str, PersonText(120)] | None,
+                         Query(description="Référence exacte, ex. : Facture #7140")] = None,
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0, le=10_000_000),
+):
+    flt = ledger.LedgerFilter(type=type, depuis=_aware(depuis), jusqu_a=_aware(jusqu_a), reference=reference)
+    if technicien is not None:
+        flt.emplacement_id = locations.get_or_404(db_session=db_session, nom=technicien).id
+    if user.role == Role.TECHNICIEN:
+        if flt.emplacement_id not in (None, user.technicien_id):
+            ensure_own_stock(user, flt.emplacement_id)
+        flt.emplacement_id = user.technicien_id
+    if code_produit is not None:
+        flt.produit_id = catalogue.get_or_404(db_session=db_session, code_produit=code_produit).id
+    rows, total = ledger.list_transactions(db_session=db_session, flt=flt, limit=limit, offset=offset)
+    return TransactionPage(items=[transaction_read(r) for r in rows], total=total, limit=limit, offset=offset)
+
+
+@router.get("/stats/{technicien}", response_model=StatsRead, responses=NOT_FOUND)
+def technician_stats(
+    db_session: SessionDep, user: StaffUser, technicien: str = NomPath,
+    jours: int = Query(30, ge=1, le=3650),
+):
+    location = locations.get_or_404(db_session=db_session, nom=technicien)
+    ensure_own_stock(user, location.id)
+    stats = ledger.technician_stats(db_session=db_session, location=location, jours=jours)
+    return StatsRead.model_validate(stats, from_attributes=True)
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    """Dates without an offset are read in UTC."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
+

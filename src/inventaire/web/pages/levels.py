@@ -1,0 +1,45 @@
+"""A line's own alert threshold and refill level, set by the office from the van's page.
+
+The same rule as the API's `PUT /inventaire/stock/{technicien}/{code}`: an empty field clears
+the value (the product's threshold, or the default, applies again; no par level, no quantity
+to order).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Path, Request
+
+from inventaire.catalogue import service as catalogue
+from inventaire.deps import SessionDep, SettingsDep
+from inventaire.emplacements import service as locations
+from inventaire.stock import service as stock
+from inventaire.stock.schemas import LevelsRequest
+from inventaire.web.deps import AdminPage, FormData
+from inventaire.web.formatting import quantite
+from inventaire.web.forms import field_errors, validate
+from inventaire.web.pages.stock import NomPath, van_page
+from inventaire.web.render import PageRoute
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+LEVELS = ("seuil_min", "niveau_par")
+NAMES = {"seuil_min": "Seuil", "niveau_par": "Niveau de remplissage"}
+
+
+@router.post("/stock/{nom}/{code}/niveaux")
+def set_line_levels(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage,
+                    form: FormData, nom: str = NomPath, code: str = Path(min_length=1, max_length=40)):
+    """Record the line's minimum and par level; the page shows the line with the outcome."""
+    technician = locations.get_or_404(db_session=db_session, nom=nom)
+    product = catalogue.get_or_404(db_session=db_session, code_produit=code)
+    body, errors = validate(LevelsRequest, {name: form.get(name, "") for name in LEVELS},
+                            decimals=set(LEVELS), clearable=set(LEVELS))
+    if body is None:
+        return van_page(request, db_session, settings, viewer, technician, 422,
+                        notes={product.code_produit: {"erreur": field_errors(errors, NAMES)}})
+    line = stock.set_levels(db_session=db_session, location=technician, product=product,
+                            changes=body.model_dump(exclude_unset=True))
+    shown = [f"{NAMES[name].lower()} {quantite(value)}" for name in LEVELS
+             if (value := getattr(line, name)) is not None]
+    message = "Niveaux enregistrés : " + (", ".join(shown) if shown else "ceux du produit s'appliquent") + "."
+    return van_page(request, db_session, settings, viewer, technician,
+                    notes={product.code_produit: {"succes": message}})

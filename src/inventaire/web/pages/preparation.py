@@ -1,0 +1,86 @@
+"""« Liste de préparation »: what to bring to a van from a workshop (its lines below par and its open
+requests, with what the workshop has), printable on one page, and « Préparer », which makes every
+transfer in one database transaction through the replenishment service (`reappro/service.py`)
+and shows what could not be served.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from inventaire.ateliers import service as ateliers
+from inventaire.ateliers.models import Workshop
+from inventaire.deps import SessionDep, SettingsDep
+from inventaire.emplacements import service as locations
+from inventaire.idempotency import pages as page_keys
+from inventaire.kit.database import utcnow
+from inventaire.kit.exceptions import DomainError, InvalidInput
+from inventaire.reappro import service as reappro
+from inventaire.techniciens.models import Technician
+from inventaire.web.deps import AdminPage, FormData
+from inventaire.web.pages.stock import NomPath
+from inventaire.web.render import PageRoute, refuse, render
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+def _van(db_session, nom: str) -> Technician:
+    location = locations.get_or_404(db_session=db_session, nom=nom)
+    if not isinstance(location, Technician):
+        raise InvalidInput(f"« {location.nom} » est un atelier : la liste de préparation est celle d'un véhicule.")
+    return location
+
+
+def _workshop(db_session, nom: str | None) -> tuple[Workshop | None, list[Workshop]]:
+    """The workshop asked for (404 if unknown), else the first active one; and every active one."""
+    active = ateliers.list_workshops(db_session=db_session, actif=True)
+    if nom:
+        return ateliers.get_or_404(db_session=db_session, nom=nom), active
+    return (active[0] if active else None), active
+
+
+def _page(request, db_session, viewer, technician, workshop, workshops, done=None, status_code: int = 200,
+          erreur: str | None = None):
+    items = reappro.picking_list(db_session=db_session, technician=technician, workshop=workshop) if workshop else []
+    return render(request, "preparation.html", status_code, viewer=viewer, nav="stock", technicien=technician,
+                  atelier=workshop, ateliers=workshops, items=items, resultat=done, erreur=erreur, genere=utcnow(),
+                  cle=page_keys.new_key())
+
+
+@router.get("/stock/{nom}/preparation")
+def picking_list(request: Request, db_session: SessionDep, viewer: AdminPage, nom: str = NomPath,
+                 atelier: str | None = Query(None, max_length=60)):
+    """The picking list of a van from a workshop (the first active one unless chosen)."""
+    technician = _van(db_session, nom)
+    workshop, workshops = _workshop(db_session, atelier)
+    return _page(request, db_session, viewer, technician, workshop, workshops)
+
+
+@router.post("/stock/{nom}/preparation")
+def prepare(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage, form: FormData,
+            nom: str = NomPath):
+    """« Préparer »: every transfer the workshop can serve, in this request's one transaction; then what
+    was moved, what was not, and the list as it stands. A resubmitted form shows the first outcome again."""
+    technician = _van(db_session, nom)
+    workshop, workshops = _workshop(db_session, form.get("atelier", "").strip() or None)
+    if workshop is None:
+        raise InvalidInput("Aucun atelier actif : ajoutez-en un avant de préparer.")
+    key = form.get("cle", "")
+    if page_keys.well_formed(key):
+        stored = page_keys.claim(db_session=db_session, settings=settings, principal=viewer.principal, key=key,
+                                 path=request.url.path, form=form)
+        if stored is not None:
+            return HTMLResponse(stored.body, stored.status, headers={"Idempotent-Replayed": "true"})
+    try:
+        done = reappro.prepare(db_session=db_session, technician=technician, workshop=workshop,
+                               auteur=viewer.principal.nom)
+    except DomainError as exc:  # nothing is kept: the transfers made before it are rolled back too
+        status, detail = exc.status_code, exc.detail
+        return refuse(db_session, lambda: _page(request, db_session, viewer, technician, workshop, workshops,
+                                                status_code=status, erreur=detail))
+    response = _page(request, db_session, viewer, technician, workshop, workshops, done=done)
+    if page_keys.well_formed(key):
+        page_keys.record(db_session=db_session, principal=viewer.principal, key=key, status=response.status_code,
+                         body=bytes(response.body))
+    return response

@@ -1,0 +1,86 @@
+"""« Règles », for the office: what each billed service consumes. The service is picked from
+Gazelle's master service list (not typed), the product from the catalogue; the billed services
+that have no rule yet are listed, most billed first."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import RedirectResponse
+
+from inventaire.catalogue import service as catalogue
+from inventaire.deductions import overview
+from inventaire.deps import SessionDep, SettingsDep
+from inventaire.gazelle import directory
+from inventaire.kit.exceptions import Conflict, InvalidInput, NotFound
+from inventaire.regles import service as regles
+from inventaire.regles.schemas import RuleCreate, RuleUpdate
+from inventaire.web.deps import AdminPage, FormData
+from inventaire.web.forms import validate
+from inventaire.web.render import PageRoute, render
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+IdPath = Path(ge=1, le=2_147_483_647)
+NOTICES = {"ajoutee": "Règle ajoutée.", "modifiee": "Règle modifiée.",
+           "supprimee": "Règle supprimée : ce qu'elle a déjà déduit reste au journal."}
+
+
+def _page(request, db_session, settings, viewer, *, valeurs=None, erreurs=None, avis=None, status_code=200,
+          service_id=None):
+    db_session.commit()  # Gazelle's lists may refresh the token in their own transaction
+    msl = directory.service_items(settings, request.app.state.sessionmaker)
+    names = {m["id"]: m["nom"] for m in msl.items}
+    rules = regles.list_rules(db_session=db_session)
+    return render(
+        request, "regles.html", status_code, viewer=viewer, nav="regles", regles=rules, services=msl.items,
+        noms=names, probleme=msl.probleme, produits=catalogue.list_products(db_session=db_session),
+        sans_regle=overview.unmatched_services(db_session=db_session),
+        valeurs=valeurs or {"service_id": service_id or ""},
+        erreurs=erreurs or {}, avis=avis,
+    )
+
+
+@router.get("/regles")
+def rules_page(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage,
+               avis: Literal["ajoutee", "modifiee", "supprimee"] | None = None,
+               service: str | None = Query(None, max_length=60)):
+    return _page(request, db_session, settings, viewer, avis=NOTICES.get(avis) if avis else None, service_id=service)
+
+
+@router.post("/regles/nouvelle")
+def add_rule(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage, form: FormData):
+    data = {k: form.get(k, "") for k in ("service_id", "code_produit", "quantite", "service_nom", "notes")}
+    body, errors = validate(RuleCreate, data, decimals={"quantite"},
+                            required={"service_id", "code_produit", "quantite"})
+    if body is None:
+        return _page(request, db_session, settings, viewer, valeurs=data, erreurs=errors, status_code=422)
+    try:
+        product = catalogue.get_or_404(db_session=db_session, code_produit=body.code_produit)
+        regles.create(db_session=db_session, service_id=body.service_id, product=product, quantite=body.quantite,
+                      service_nom=body.service_nom, notes=body.notes)
+    except (Conflict, InvalidInput, NotFound) as exc:
+        db_session.rollback()
+        field = "code_produit" if isinstance(exc, NotFound) else "service_id"
+        return _page(request, db_session, settings, viewer, valeurs=data, erreurs={field: exc.detail},
+                     status_code=exc.status_code)
+    return RedirectResponse("/regles?avis=ajoutee", 303)
+
+
+@router.post("/regles/{rule_id}/modifier")
+def change_rule(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage, form: FormData,
+                rule_id: int = IdPath):
+    rule = regles.get_or_404(db_session=db_session, rule_id=rule_id)
+    data = {"quantite": form.get("quantite", ""), "notes": form.get("notes", "")}
+    body, errors = validate(RuleUpdate, data, decimals={"quantite"}, clearable={"notes"}, required={"quantite"})
+    if body is None:
+        return _page(request, db_session, settings, viewer, erreurs={f"regle-{rule_id}": " ".join(errors.values())},
+                     status_code=422)
+    regles.update(db_session=db_session, rule=rule, changes=body.model_dump(exclude_unset=True))
+    return RedirectResponse("/regles?avis=modifiee", 303)
+
+
+@router.post("/regles/{rule_id}/supprimer")
+def remove_rule(db_session: SessionDep, viewer: AdminPage, rule_id: int = IdPath):
+    regles.delete(db_session=db_session, rule=regles.get_or_404(db_session=db_session, rule_id=rule_id))
+    return RedirectResponse("/regles?avis=supprimee", 303)

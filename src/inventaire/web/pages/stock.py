@@ -1,0 +1,290 @@
+"""Stock d'un technicien: the phone page. Each change is saved explicitly and answered with
+the line as the server now has it (an HTMX swap), or with the reason it was refused."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, Decimal
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
+
+from inventaire.catalogue import service as catalogue
+from inventaire.catalogue.models import Product
+from inventaire.checks import service as checks
+from inventaire.demandes import service as demandes
+from inventaire.demandes.models import RequestState, StockRequest
+from inventaire.deps import SessionDep, SettingsDep, ensure_own_stock
+from inventaire.emplacements import service as locations
+from inventaire.emplacements.models import Location
+from inventaire.idempotency import pages as page_keys
+from inventaire.idempotency.routing import HEADER
+from inventaire.kit.config import Settings
+from inventaire.kit.enums import Severity, TransactionType
+from inventaire.kit.exceptions import DomainError
+from inventaire.kit.quantities import parse, with_unit
+from inventaire.previsions import service as previsions
+from inventaire.previsions.service import LineForecast
+from inventaire.stock import ledger
+from inventaire.stock import service as stock
+from inventaire.stock.models import StockLine
+from inventaire.stock.schemas import AdjustRequest, CountRequest
+from inventaire.techniciens.models import Technician
+from inventaire.web.deps import FormData, PageUser
+from inventaire.web.formatting import quantite, variation
+from inventaire.web.forms import field_errors, validate
+from inventaire.web.render import PageRoute, error_response, refuse, render
+from inventaire.web.sessions import Viewer
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+NomPath = Path(min_length=1, max_length=60)
+CodePath = Path(min_length=1, max_length=40)
+RECENT = 8
+RECENT_REQUESTS = 6  # closed requests shown after the open ones
+POLL_SECONDS = 5  # the page asks for what changed (a request served by the office) this often
+POSITIVE = "Quantité : un nombre plus grand que zéro (ex. : 1 ou 0,5)."
+LABELS = {"ajustement": "Quantité", "quantite": "Quantité", "reference": "Référence", "motif": "Motif"}
+
+
+@dataclass
+class LineView:
+    ligne: StockLine
+    seuil: Decimal
+    gravite: str | None  # the check's verdict for this line, if in alert
+    prevision: LineForecast | None = None  # days of cover and predicted stockout
+    erreur: str | None = None
+    succes: str | None = None
+    # A refused change as it was prepared (the form's values), shown again for a retry.
+    projet: dict[str, str] | None = None
+    # A refused request (« Demander ») as it was typed, shown again, open, for a retry.
+    demande: dict[str, str] | None = None
+    ouvertes: list[StockRequest] = field(default_factory=list)  # this van's open requests for the product
+
+    @property
+    def a_demander(self) -> Decimal:
+        """What a request asks for unless changed: what brings the line to its par level, else 1."""
+        line = self.ligne
+        if line.niveau_par is not None and line.quantite < line.niveau_par:
+            missing = line.niveau_par - line.quantite
+            return missing if line.produit.divisible else missing.to_integral_value(rounding=ROUND_CEILING)
+        return Decimal(1)
+
+
+def alerts_first(views: list[LineView]) -> list[LineView]:
+    """Critical lines, then low ones, then the rest; by product code inside each (the list's order)."""
+    rank: dict[str | None, int] = {Severity.CRITIQUE: 0, Severity.BAS_STOCK: 1}
+    return sorted(views, key=lambda v: rank.get(v.gravite, 2))
+
+
+def line_views(db_session, settings, technician, lines: list[StockLine], *, whole_van: bool = False,
+               requests: list[StockRequest] | None = None) -> list[LineView]:
+    """Lines with their threshold and the check's verdict (the check's rule, not a copy of it).
+
+    Unless it is the whole van, the check and the forecast look at these lines only: a change on
+    the phone computes that line's verdict, not the van's. `requests`: the van's requests when
+    the page has read them already (van_requests), so that they are not read twice.
+    """
+    products = None if whole_van else {line.produit_id for line in lines}
+    report = checks.build_report(
+        db_session=db_session, technician=technician, seuil_critique=None, default=settings.seuil_defaut,
+        products=products,
+    )
+    verdicts = {a.code_produit: a.severity for a in report.alertes}
+    forecast = previsions.forecast(db_session=db_session, holder=technician, jours=checks.FORECAST_DAYS,
+                                   company_wide=False, products=products)
+    covers = {f.code_produit: f for f in forecast.lignes}
+    asked: dict[int, list[StockRequest]] = {}
+    if requests is None and isinstance(technician, Technician):
+        requests = demandes.list_requests(db_session=db_session, statut=RequestState.OUVERTE, technician=technician)
+    for opened in requests or []:
+        if opened.statut == RequestState.OUVERTE:
+            asked.setdefault(opened.produit_id, []).append(opened)
+    return [
+        LineView(line, stock.threshold_of(line, settings.seuil_defaut), verdicts.get(line.produit.code_produit),
+                 covers.get(line.produit.code_produit), ouvertes=asked.get(line.produit_id, []))
+        for line in lines
+    ]
+
+
+def van_requests(db_session, technician) -> list[StockRequest]:
+    """The requests a van's page shows: every open one, then the latest closed ones (a workshop: none)."""
+    if not isinstance(technician, Technician):
+        return []
+    opened = demandes.list_requests(db_session=db_session, statut=RequestState.OUVERTE, technician=technician)
+    recent = demandes.list_requests(db_session=db_session, technician=technician, limit=RECENT_REQUESTS)
+    return opened + [r for r in recent if r.statut != RequestState.OUVERTE]
+
+
+def _recent(db_session, technician):
+    rows, _ = ledger.list_transactions(
+        db_session=db_session, flt=ledger.LedgerFilter(emplacement_id=technician.id), limit=RECENT, offset=0
+    )
+    return rows
+
+
+def _load(db_session, viewer, nom: str, code: str | None = None):
+    technician = locations.get_or_404(db_session=db_session, nom=nom)
+    ensure_own_stock(viewer.principal, technician.id)
+    product = catalogue.get_or_404(db_session=db_session, code_produit=code) if code else None
+    return technician, product
+
+
+@router.get("/stock/{nom}")
+def stock_page(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: PageUser,
+               nom: str = NomPath):
+    technician, _ = _load(db_session, viewer, nom)
+    return van_page(request, db_session, settings, viewer, technician)
+
+
+def van_page(request, db_session, settings, viewer, technician, status_code: int = 200,
+             reception: dict | None = None, notes: dict[str, dict[str, str]] | None = None,
+             demande: dict | None = None):
+    """The phone page; `reception` and `demande` hold the values and error of the first-reception form
+    or of the request for a product not carried, if it failed; `notes` an outcome to show on a line
+    ({code: {"erreur"|"succes": message}})."""
+    lines = stock.list_lines(db_session=db_session, location=technician)
+    carried = {line.produit.code_produit for line in lines}
+    absent = [p for p in catalogue.list_products(db_session=db_session) if p.code_produit not in carried]
+    requests = van_requests(db_session, technician)
+    views = alerts_first(line_views(db_session, settings, technician, lines, whole_van=True, requests=requests))
+    for view in views:
+        for kind, message in (notes or {}).get(view.ligne.produit.code_produit, {}).items():
+            setattr(view, kind, message)
+    return render(request, "stock.html", status_code, viewer=viewer, nav="stock", technicien=technician,
+                  oob=False, lignes=views,
+                  derniers=_recent(db_session, technician), absents=absent, reception=reception or {},
+                  demande=demande or {}, demandes=requests, intervalle=POLL_SECONDS,
+                  cle=str(uuid.uuid4()), cle_demande=str(uuid.uuid4()),
+                  deduit_aujourdhui=deducted_today(db_session, settings, technician))
+
+
+def deducted_today(db_session, settings, technician):
+    """What the billed services took from this van since midnight (company time), and why."""
+    from zoneinfo import ZoneInfo
+
+    from inventaire.deductions import overview
+    from inventaire.kit.database import utcnow
+
+    midnight = utcnow().astimezone(ZoneInfo(settings.tz)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return overview.van_today(db_session=db_session, technician=technician, since=midnight)
+
+
+@dataclass
+class LineRequest:
+    """A change asked for on one line, and how the page answers it."""
+
+    request: Request
+    db_session: Session
+    settings: Settings
+    viewer: Viewer
+    technician: Location
+    product: Product
+
+    def answer(self, status_code: int = 200, erreur: str | None = None, succes: str | None = None,
+               projet: dict[str, str] | None = None, demande: dict[str, str] | None = None):
+        """The line as stored now, with the outcome, and the recent movements and the van's requests
+        swapped out of band; a refused change or request comes back prepared (`projet`, `demande`),
+        ready to be corrected or sent again."""
+        line = stock.get_line(db_session=self.db_session, location=self.technician, product=self.product)
+        if line is None:
+            return error_response(self.request, status_code, erreur or "Ligne de stock introuvable.")
+        requests = van_requests(self.db_session, self.technician)
+        item = line_views(self.db_session, self.settings, self.technician, [line], requests=requests)[0]
+        item.erreur, item.succes, item.projet, item.demande = erreur, succes, projet, demande
+        return render(self.request, "_ligne.html", status_code, viewer=self.viewer, technicien=self.technician,
+                      item=item, oob=True, derniers=_recent(self.db_session, self.technician),
+                      demandes=requests, intervalle=POLL_SECONDS)
+
+    def save(self, form: dict[str, str], write, describe, refused=None, done=None):
+        """Write through the stock service; a refusal is rolled back and shown on the line.
+
+        A retry with the same Idempotency-Key (the page sends one per prepared change) gets the
+        first answer again and writes nothing, as the API's stock POSTs do. `refused(status, detail)`
+        builds the answer to a refusal (default: the line with the change prepared again); `done(entry)`
+        runs after a write that succeeded (not after a replay).
+        """
+        key = self.request.headers.get(HEADER)
+        if key is not None and not page_keys.well_formed(key):
+            return self.answer(422, erreur="Clé d'idempotence invalide : rechargez la page.")
+        principal = self.viewer.principal
+        if key is not None:
+            stored = page_keys.claim(db_session=self.db_session, settings=self.settings, principal=principal,
+                                     key=key, path=self.request.url.path, form=form)
+            if stored is not None:
+                return HTMLResponse(stored.body, stored.status, headers={"Idempotent-Replayed": "true"})
+        try:
+            entry = write()
+        except DomainError as exc:
+            status, detail = exc.status_code, exc.detail
+            build = refused or (lambda status, detail: self.answer(status, erreur=detail, projet=form))
+            return refuse(self.db_session, lambda: build(status, detail))
+        if done is not None:
+            done(entry)
+        response = self.answer(succes=describe(entry))
+        if key is not None:
+            page_keys.record(db_session=self.db_session, principal=principal, key=key,
+                             status=response.status_code, body=bytes(response.body))
+        return response
+
+
+def _line_request(request, db_session, settings, viewer, nom, code) -> LineRequest:
+    technician, product = _load(db_session, viewer, nom, code)
+    return LineRequest(request, db_session, settings, viewer, technician, product)
+
+
+@router.post("/stock/{nom}/{code}/ajuster")
+def adjust_line(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: PageUser,
+                form: FormData, nom: str = NomPath, code: str = CodePath):
+    """Record a use (−) or a reception (+) of the amount typed or tapped."""
+    line = _line_request(request, db_session, settings, viewer, nom, code)
+    kind = form.get("sens")
+    amount = parse(form.get("quantite", "").strip() or "x")
+    if kind not in (TransactionType.UTILISATION, TransactionType.RECEPTION):
+        return line.answer(422, erreur="Choisissez − (utilisation) ou + (réception).")
+    if amount is None or not amount.is_finite() or amount <= 0:
+        return line.answer(422, erreur=POSITIVE, projet=form)
+    body, errors = validate(AdjustRequest, {
+        "technicien": line.technician.nom, "code_produit": line.product.code_produit, "type": kind,
+        "ajustement": str(-amount if kind == TransactionType.UTILISATION else amount),
+        "reference": form.get("reference", ""), "motif": form.get("motif", ""),
+    }, decimals={"ajustement"})
+    if body is None:
+        return line.answer(422, erreur=field_errors(errors, LABELS), projet=form)
+    return line.save(
+        form,
+        lambda: stock.adjust(
+            db_session=db_session, location=line.technician, product=line.product, kind=body.type,
+            delta=body.ajustement, motif=body.motif, reference=body.reference, auteur=viewer.principal.nom,
+        ),
+        lambda entry: (
+            f"Enregistré : {TransactionType(entry.type).label.lower()} de "
+            f"{with_unit(abs(entry.ajustement), line.product.unite, grouped=True)}. "
+            f"Quantité : {quantite(entry.quantite_apres)}."
+        ),
+    )
+
+
+@router.post("/stock/{nom}/{code}/compter")
+def count_line(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: PageUser,
+               form: FormData, nom: str = NomPath, code: str = CodePath):
+    """Record a physical count; refused if the line changed since the page showed it."""
+    line = _line_request(request, db_session, settings, viewer, nom, code)
+    body, errors = validate(CountRequest, {
+        "technicien": line.technician.nom, "code_produit": line.product.code_produit,
+        "quantite": form.get("quantite", ""), "quantite_vue": form.get("quantite_vue", ""),
+    }, decimals={"quantite", "quantite_vue"}, required={"quantite"})
+    if body is None:
+        return line.answer(422, erreur=field_errors(errors, LABELS), projet={**form, "comptage": "1"})
+    return line.save(
+        {**form, "comptage": "1"},
+        lambda: stock.count(
+            db_session=db_session, location=line.technician, product=line.product, counted=body.quantite,
+            seen=body.quantite_vue, auteur=viewer.principal.nom,
+        ),
+        lambda entry: (
+            f"Comptage enregistré : {with_unit(entry.quantite_apres, line.product.unite, grouped=True)} "
+            f"(écart {variation(entry.ajustement) or '0'})."
+        ),
+    )

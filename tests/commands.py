@@ -45,7 +45,7 @@ class ServeProcess:
             stdout=self._log, stderr=subprocess.STDOUT, cwd=workdir,
             env={**os.environ, "DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1", **(env or {})},
         )
-        self._wait_ready(timeout=30)
+        self._wait_ready(timeout=90)  # a loaded machine (CI, shared cores) starts slowly
 
     def _wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout

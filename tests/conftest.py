@@ -21,6 +21,7 @@ from inventaire.app import create_app
 from inventaire.auth import service as auth_service
 from inventaire.kit.config import Settings
 from inventaire.kit.database import make_engine
+from inventaire.sessions import audited
 from tests.databases import MigratedDatabase
 from tests.helpers import bearer, log_in
 from tests.servers import notifying, smtp, webhooks  # noqa: F401  (fixtures for every test)
@@ -74,7 +75,7 @@ def connection(engine):
 @pytest.fixture
 def session_factory(connection) -> sessionmaker[Session]:
     """Sessions that commit to savepoints of the test's outer transaction."""
-    return sessionmaker(bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint")
+    return audited(sessionmaker(bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"))
 
 
 @pytest.fixture

@@ -21,11 +21,13 @@ from inventaire.idempotency import routing as idempotency
 from inventaire.kit import errors
 from inventaire.kit.admission import AdmissionLimit, BodyFirst
 from inventaire.kit.config import Settings, get_settings
-from inventaire.kit.database import engine_for, make_sessionmaker
+from inventaire.kit.database import engine_for
 from inventaire.kit.health import router as health_router
 from inventaire.previsions.routes import router as previsions_router
 from inventaire.reappro.routes import router as reappro_router
 from inventaire.regles.routes import router as regles_router
+from inventaire.sessions import audited
+from inventaire.sessions import session_factory as sessions_for
 from inventaire.stock.routes import router as stock_router
 from inventaire.techniciens.routes import router as techniciens_router
 from inventaire.web.mount import mount as mount_pages
@@ -106,8 +108,8 @@ async def _disconnected() -> dict:
 def create_app(settings: Settings | None = None, session_factory: sessionmaker[Session] | None = None) -> FastAPI:
     """Build the application for these settings (tests pass their own session factory)."""
     settings = settings or get_settings()
-    if session_factory is None:
-        session_factory = make_sessionmaker(engine_for(settings, pre_ping=False))
+    # The audit trail is installed on the factory itself, whoever made it (sessions.py).
+    session_factory = audited(session_factory or sessions_for(engine_for(settings, pre_ping=False)))
     app = FastAPI(
         title="Inventaire",
         version=__version__,

@@ -2,7 +2,6 @@
 
 from inventaire.ateliers.models import Workshop
 from inventaire.audit.models import AuditEntry
-from inventaire.audit.service import track
 from inventaire.auth.models import ApiToken, AuthFailure
 from inventaire.catalogue.models import Product
 from inventaire.checks.models import Notification, Verification
@@ -24,5 +23,3 @@ __all__ = [
     "StockRequest", "Technician", "Transaction", "Verification", "WebSession", "Workshop",
 ]
 
-
-track()  # the audit trail follows the catalogue, technicians, levels, tokens and rules (audit/service.py)

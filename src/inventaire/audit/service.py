@@ -1,21 +1,21 @@
 """Recording and reading the audit trail.
 
-Two ways in, one table: `record()` for a change a caller describes itself (one call), and
-`track()`, a flush hook that records every creation and change of the catalogue, technicians,
-line levels, tokens, consumption rules, workshops and supplier orders whoever makes it (API,
-pages, CLI, jobs). The author is the session's `info["auteur"]`, set where the caller is known
-(the request's principal, the page's viewer, the CLI); stock quantities are not audited here: the ledger holds them.
+Two ways in, one table: `record()` for a change a caller describes itself (one call), and the
+flush hook of `audit/tracked.py`, installed on every session factory the app, the CLI and the
+jobs make (`inventaire.sessions`), which records every creation and change of the catalogue,
+technicians, line levels, tokens, consumption rules, workshops and supplier orders whoever
+makes it. The author is the session's `info["auteur"]`, set where the caller is known (the
+request's principal, the page's viewer, the CLI); stock quantities are not audited here: the
+ledger holds them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event, func, inspect, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from inventaire.audit.models import AuditAction, AuditEntry
@@ -61,63 +61,3 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     return value
-
-
-# --- Automatic tracking ------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Tracked:
-    """How one model is audited: its fields, its name in the trail, the action of a change."""
-
-    fields: tuple[str, ...]
-    name: Callable[[Any], str]
-    created: AuditAction | None
-    changed: Callable[[Any, dict[str, Any]], AuditAction | None]
-    deleted: AuditAction | None = None
-    # Changes the fields' history cannot tell (relationships: an order's workshop and lines), as {key: [before, after]}.
-    related: Callable[[Any], dict[str, Any]] | None = None
-
-
-TRACKED: dict[type, Tracked] = {}
-
-
-def _changes(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
-    state = inspect(obj)
-    out: dict[str, Any] = {}
-    for field in fields:
-        history = state.attrs[field].history
-        if history.has_changes():
-            before = history.deleted[0] if history.deleted else None
-            after = history.added[0] if history.added else None
-            if before != after:
-                out[field] = [before, after]
-    return out
-
-
-def _on_flush(session: Session, _context: Any, _instances: Any) -> None:
-    for obj in list(session.new):
-        how = TRACKED.get(type(obj))
-        if how and how.created:
-            values = {f: [None, getattr(obj, f)] for f in how.fields if getattr(obj, f) is not None}
-            values.update(how.related(obj) if how.related else {})
-            record(db_session=session, action=how.created, objet=how.name(obj), changements=values)
-    for obj in list(session.dirty):
-        how = TRACKED.get(type(obj))
-        if how and session.is_modified(obj, include_collections=False):
-            changes = _changes(obj, how.fields) | (how.related(obj) if how.related else {})
-            action = how.changed(obj, changes) if changes else None
-            if action:
-                record(db_session=session, action=action, objet=how.name(obj), changements=changes)
-    for obj in list(session.deleted):
-        how = TRACKED.get(type(obj))
-        if how and how.deleted:
-            record(db_session=session, action=how.deleted, objet=how.name(obj))
-
-
-def track() -> None:
-    """Register the audited models and the flush hook (once, when the app or the CLI starts)."""
-    if TRACKED:
-        return
-    from inventaire.audit import tracked  # noqa: F401  (fills TRACKED)
-
-    event.listen(Session, "before_flush", _on_flush)

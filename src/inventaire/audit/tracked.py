@@ -1,14 +1,22 @@
-"""Which models the audit trail follows, and how each change is named."""
+"""Which models the audit trail follows, how each change is named, and the flush hook that records them.
+
+The hook is installed on a session factory, where sessions are made (`inventaire.sessions`:
+the app's, the CLI's, the jobs'), never as a side effect of importing a module: a factory
+without it records nothing, which `tests/audit/test_served.py` would show from a real `serve`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import inspect
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session, sessionmaker
 
 from inventaire.ateliers.models import Workshop
 from inventaire.audit.models import AuditAction
-from inventaire.audit.service import TRACKED, Tracked
+from inventaire.audit.service import record
 from inventaire.auth.models import ApiToken
 from inventaire.catalogue.models import Product
 from inventaire.commandes.models import Order, OrderLine
@@ -96,7 +104,20 @@ def _order_related(order: Order) -> dict[str, Any]:
     return out
 
 
-TRACKED.update({
+@dataclass(frozen=True)
+class Tracked:
+    """How one model is audited: its fields, its name in the trail, the action of a change."""
+
+    fields: tuple[str, ...]
+    name: Callable[[Any], str]
+    created: AuditAction | None
+    changed: Callable[[Any, dict[str, Any]], AuditAction | None]
+    deleted: AuditAction | None = None
+    # Changes the fields' history cannot tell (relationships: an order's workshop and lines), as {key: [before, after]}.
+    related: Callable[[Any], dict[str, Any]] | None = None
+
+
+TRACKED: dict[type, Tracked] = {
     Product: Tracked(PRODUCT_FIELDS, lambda p: p.code_produit, AuditAction.PRODUIT_CREE, _product),
     Technician: Tracked(("nom", "email", "actif", "gazelle_id"), lambda t: t.nom, AuditAction.TECHNICIEN_CREE,
                         _technician),
@@ -112,4 +133,44 @@ TRACKED.update({
     # The order's own scalars; its workshop and lines through _order_related (receptions leave them alone).
     Order: Tracked(("fournisseur", "statut"), lambda o: o.numero, AuditAction.COMMANDE_CREEE, _order,
                    related=_order_related),
-})
+}
+
+
+def _changes(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    state = inspect(obj)
+    out: dict[str, Any] = {}
+    for field in fields:
+        history = state.attrs[field].history
+        if history.has_changes():
+            before = history.deleted[0] if history.deleted else None
+            after = history.added[0] if history.added else None
+            if before != after:
+                out[field] = [before, after]
+    return out
+
+
+def _on_flush(session: Session, _context: Any, _instances: Any) -> None:
+    for obj in list(session.new):
+        how = TRACKED.get(type(obj))
+        if how and how.created:
+            values = {f: [None, getattr(obj, f)] for f in how.fields if getattr(obj, f) is not None}
+            values.update(how.related(obj) if how.related else {})
+            record(db_session=session, action=how.created, objet=how.name(obj), changements=values)
+    for obj in list(session.dirty):
+        how = TRACKED.get(type(obj))
+        if how and session.is_modified(obj, include_collections=False):
+            changes = _changes(obj, how.fields) | (how.related(obj) if how.related else {})
+            action = how.changed(obj, changes) if changes else None
+            if action:
+                record(db_session=session, action=action, objet=how.name(obj), changements=changes)
+    for obj in list(session.deleted):
+        how = TRACKED.get(type(obj))
+        if how and how.deleted:
+            record(db_session=session, action=how.deleted, objet=how.name(obj))
+
+
+def follow(factory: sessionmaker[Session]) -> sessionmaker[Session]:
+    """Record the tracked models' changes in every session of this factory (idempotent); returns it."""
+    if not event.contains(factory, "before_flush", _on_flush):
+        event.listen(factory, "before_flush", _on_flush)
+    return factory

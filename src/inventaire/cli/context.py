@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from inventaire.audit import service as audit
 from inventaire.kit.config import Settings
-from inventaire.kit.database import engine_for, make_sessionmaker, session_scope
+from inventaire.kit.database import engine_for, session_scope
+from inventaire.sessions import session_factory
 
 console = Console()
 err = Console(stderr=True)
@@ -86,7 +87,7 @@ def open_session(settings: Settings) -> Iterator[Session]:
         fail(refusal)
     engine = engine_for(settings)
     try:
-        with session_scope(make_sessionmaker(engine)) as session:
+        with session_scope(session_factory(engine)) as session:
             audit.set_author(session, f"ligne de commande ({getpass.getuser()})")
             yield session
     except (OperationalError, ProgrammingError) as exc:

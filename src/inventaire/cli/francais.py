@@ -81,7 +81,8 @@ def _values(text: str) -> str:
     return text
 
 
-def _install() -> None:
+def install() -> None:
+    """Put Typer's and Click's own words in French (called once by cli/main.py, not on import)."""
     for name, text in PANEL_TEXTS.items():
         setattr(rich_utils, name, text)
     rich_utils.OptionHighlighter.highlights = [
@@ -123,5 +124,3 @@ def _install() -> None:
 
     rich_utils.rich_format_error = french_error  # type: ignore[assignment]  # patching the library's own words
 
-
-_install()

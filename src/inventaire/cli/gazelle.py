@@ -36,8 +36,9 @@ def sync_command(
     """
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
-    from inventaire.kit.database import make_engine, make_sessionmaker
+    from inventaire.kit.database import make_engine
     from inventaire.kit.exceptions import DomainError
+    from inventaire.sessions import session_factory
     from inventaire.tasks import gazelle_run
 
     settings = get_settings()
@@ -53,7 +54,7 @@ def sync_command(
 
     try:
         with bar:
-            result = gazelle_run.run_sync(session_factory=make_sessionmaker(engine), settings=settings, jours=jours,
+            result = gazelle_run.run_sync(session_factory=session_factory(engine), settings=settings, jours=jours,
                                    apercu=apercu, by="ligne de commande", progress=progress)
     except DomainError as exc:
         fail(exc.detail)

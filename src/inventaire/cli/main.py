@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from inventaire.cli import backup, exports, francais  # noqa: F401  (francais: Typer's own words in French)
+from inventaire.cli import backup, exports, francais
 from inventaire.cli.context import console, database_name, database_problem, err, fail, open_session
 from inventaire.cli.gazelle import gazelle_app
 from inventaire.cli.notifications import notifications_app
@@ -26,6 +26,7 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Base de données : schéma et migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+francais.install()  # Typer's own words (help, errors) in French
 app.add_typer(token_app, name="token")
 backup.register(app)
 exports.register(app)

@@ -21,9 +21,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from inventaire.checks import lock
 from inventaire.checks.models import Verification
 from inventaire.kit.config import Settings
-from inventaire.kit.database import engine_for, make_sessionmaker, session_scope, utcnow
+from inventaire.kit.database import engine_for, session_scope, utcnow
 from inventaire.kit.exceptions import DomainError, InvalidInput
 from inventaire.kit.quantities import count
+from inventaire.sessions import session_factory as sessions_for
 from inventaire.tasks import check_run
 
 log = logging.getLogger(__name__)
@@ -147,7 +148,7 @@ def start(settings: Settings) -> BackgroundScheduler | None:
     if not settings.check_cron and not settings.gazelle_cron:
         return None
     engine = engine_for(settings)
-    scheduler = build_scheduler(settings, make_sessionmaker(engine))
+    scheduler = build_scheduler(settings, sessions_for(engine))
     if scheduler is not None:
         scheduler.start()
     return scheduler

@@ -58,7 +58,7 @@ def make_line(db_session: Session, technician, product, quantite, **levels):
     quantite = Decimal(str(quantite))
     if quantite > 0:
         stock.adjust(db_session=db_session, location=technician, product=product, kind="reception",
-                     delta=quantite, auteur="essai")
+                     delta=quantite, auteur="essai", cause="manuel")
     line = stock.set_levels(db_session=db_session, location=technician, product=product, changes=levels)
     return line
 

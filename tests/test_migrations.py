@@ -71,7 +71,7 @@ def _old_rows(new_url: str) -> dict[str, list[dict]]:
         for name in ("inventaire_techniciens", "transactions_inventaire"):
             rows[name] = [
                 {("technicien_id" if k == "emplacement_id" else k): v
-                 for k, v in dict(r).items() if k != "transfert_de_id"}
+                 for k, v in dict(r).items() if k not in ("transfert_de_id", "cause", "cause_id")}
                 for r in conn.execute(text(f"SELECT * FROM {name}")).mappings()
             ]
     engine.dispose()
@@ -79,6 +79,14 @@ def _old_rows(new_url: str) -> dict[str, list[dict]]:
     for name in ("inventaire_techniciens", "transactions_inventaire"):
         rows[name] = [r for r in rows[name] if r["technicien_id"] in vans]
     return rows
+
+
+def _causes(url: str) -> dict[int, tuple]:
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, cause, cause_id FROM transactions_inventaire")).all()
+    engine.dispose()
+    return {r.id: (r.cause, r.cause_id) for r in rows}
 
 
 def _insert_raw(conn, name: str, rows: list[dict]) -> None:
@@ -126,6 +134,7 @@ def test_locations_migration_carries_the_demo_over(backend, tmp_path):
                       declenchee_par="essai")
         engine.dispose()
         rows = _old_rows(new_url)
+        written = _causes(new_url)  # as the writers set them
 
         upgrade(old_url, "0011")
         engine = make_engine(old_url)
@@ -143,6 +152,9 @@ def test_locations_migration_carries_the_demo_over(backend, tmp_path):
         upgrade(old_url)
         after = _snapshot(old_url, "emplacement")
         assert after == before
+        # Revision 0020 back-fills each old row's cause as its writer sets it today (the demo's, here).
+        backfilled = _causes(old_url)
+        assert backfilled and backfilled == {k: v for k, v in written.items() if k in backfilled}
         engine = make_engine(old_url)
         with session_scope(make_sessionmaker(engine)) as session:
             allan = techniciens.get_by_name(db_session=session, nom="allan")

@@ -46,14 +46,14 @@ def _fill(url: str) -> None:
             kind, delta = ("reception", Decimal(20 + n % 7)) if n < 12 or n % 5 == 0 else ("utilisation", Decimal(-1))
             stock.adjust(db_session=s, location=van, product=part, kind=kind, delta=delta,
                          auteur=van.nom if kind == "utilisation" else "bureau",
-                         at=start + dt.timedelta(hours=8 * n, microseconds=n))
+                         at=start + dt.timedelta(hours=8 * n, microseconds=n), cause="manuel")
         zoe = make_technician(s, nom="Zoë Ñúñez-Tremblay")
         felt = make_product(s, code_produit="FEUT-0.5", unite="m", prix_unitaire=Decimal("12.35"),
                             prix_vente=None, seuil_reorder=Decimal("0.750"))
         make_line(s, zoe, felt, Decimal("2.5"), seuil_min=Decimal("0.5"), niveau_par=Decimal("3"))
         stock.adjust(db_session=s, location=zoe, product=felt, kind="utilisation", delta=Decimal("-0.125"),
                      auteur="Zoë", motif="<script>alert(1)</script>\nsecond line, \"quoted\"; semi",
-                     reference="RDV-ü", at=utcnow() - dt.timedelta(days=3, microseconds=7))
+                     reference="RDV-ü", at=utcnow() - dt.timedelta(days=3, microseconds=7), cause="manuel")
         stock.count(db_session=s, location=zoe, product=felt, counted=Decimal("2.375"), auteur="Zoë")
         catalogue.archive(db_session=s, product=felt)
         techniciens.update(db_session=s, technician=zoe, changes={"actif": False})
@@ -96,7 +96,7 @@ def test_round_trip_is_exact(fresh_database, empty_database, tmp_path):
         allan = techniciens.get_or_404(db_session=s, nom="Allan")
         line = stock.list_lines(db_session=s, location=allan)[0]
         entry = stock.adjust(db_session=s, location=allan, product=line.produit, kind="reception",
-                             delta=Decimal("1"), auteur="bureau")
+                             delta=Decimal("1"), auteur="bureau", cause="manuel")
         assert entry.id == max(row[0] for row in source["transactions"]) + 1
     engine.dispose()
 

@@ -18,10 +18,10 @@ def _used_daily(db_session, tech, product, opening, days, per_day=1):
     """`opening` received `days + 1` days ago, then `per_day` used every day since."""
     now = utcnow()
     stock.adjust(db_session=db_session, location=tech, product=product, kind="reception", delta=Decimal(opening),
-                 auteur="essai", at=now - dt.timedelta(days=days + 1))
+                 auteur="essai", at=now - dt.timedelta(days=days + 1), cause="manuel")
     for day in range(days, 0, -1):
         stock.adjust(db_session=db_session, location=tech, product=product, kind="utilisation",
-                     delta=Decimal(-per_day), auteur="essai", at=now - dt.timedelta(days=day))
+                     delta=Decimal(-per_day), auteur="essai", at=now - dt.timedelta(days=day), cause="manuel")
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def van(db_session):
     _used_daily(db_session, allan, later, 90, 60)  # 30 left: out in about a month
     _used_daily(db_session, allan, low, 63, 60)  # 3 left: in alert (bas_stock), out in 3 days
     stock.adjust(db_session=db_session, location=allan, product=idle, kind="reception", delta=Decimal(3),
-                 auteur="essai")
+                 auteur="essai", cause="manuel")
     db_session.commit()
     return allan
 

@@ -33,10 +33,10 @@ def _case(db_session):
     old = make_product(db_session, code_produit="VIEUX-1", fournisseur="Abel")
     now = utcnow()
     stock.adjust(db_session=db_session, location=allan, product=cord, kind="reception", delta=Decimal(91),
-                 auteur="essai", at=now - dt.timedelta(days=95))
+                 auteur="essai", at=now - dt.timedelta(days=95), cause="manuel")
     for days_ago in range(1, 90):  # one spool a day, every day of the 90-day period but today
         stock.adjust(db_session=db_session, location=allan, product=cord, kind="utilisation", delta=Decimal(-1),
-                     auteur="essai", at=now - dt.timedelta(days=days_ago))
+                     auteur="essai", at=now - dt.timedelta(days=days_ago), cause="manuel")
     stock.set_levels(db_session=db_session, location=allan, product=cord, changes={"niveau_par": Decimal(10)})
     make_line(db_session, margot, cord, 5, niveau_par=Decimal(4))
     make_line(db_session, gone, cord, 0, niveau_par=Decimal(50))  # an inactive van does not count

@@ -121,7 +121,7 @@ def test_shortfall_is_open_until_a_reception_or_a_count(client, shop, db_session
     assert [s["manque"] for s in client.get("/inventaire/manques").json()] == [2]
     trait = catalogue.get_by_code(db_session=db_session, code_produit="PLS-TRAIT-227")
     stock.adjust(db_session=db_session, location=shop, product=trait, kind="reception", delta=Decimal(1),
-                 auteur="bureau")
+                 auteur="bureau", cause="manuel")
     db_session.commit()
     retried = send(client, body)  # re-read: the reception covers part of it
     assert [m["ajustement"] for m in retried["mouvements"]] == [-1]

@@ -80,6 +80,6 @@ def test_a_write_to_any_tracked_table_changes_the_version(everything, db_session
     before = data_version(db_session=db_session)  # the ledger only takes INSERTs: a reception
     van = techniciens.get_by_name(db_session=db_session, nom="Allan")
     stock.adjust(db_session=db_session, location=van, product=catalogue.get_by_code(
-        db_session=db_session, code_produit="PLS-TRAIT-227"), kind="reception", delta=Decimal(1), auteur="essai")
+        db_session=db_session, code_produit="PLS-TRAIT-227"), kind="reception", delta=Decimal(1), auteur="essai", cause="manuel")
     db_session.flush()
     assert data_version(db_session=db_session) != before

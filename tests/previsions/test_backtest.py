@@ -23,12 +23,12 @@ def _at(day: int) -> dt.datetime:
 def test_a_steady_line_is_forecast_exactly_and_its_stockout_foreseen(db_session):
     allan, cord = make_technician(db_session), make_product(db_session)
     stock.adjust(db_session=db_session, location=allan, product=cord, kind="reception", delta=Decimal(130),
-                 auteur="essai", at=_at(0))
+                 auteur="essai", at=_at(0), cause="manuel")
     for day in range(1, 131):  # one a day: empty on day 130, which the forecast sees coming
         stock.adjust(db_session=db_session, location=allan, product=cord, kind="utilisation",
-                     delta=Decimal(-1), auteur="essai", at=_at(day))
+                     delta=Decimal(-1), auteur="essai", at=_at(day), cause="manuel")
     stock.adjust(db_session=db_session, location=allan, product=cord, kind="reception", delta=Decimal(5),
-                 auteur="essai", at=_at(140))
+                 auteur="essai", at=_at(140), cause="manuel")
     result = backtest.run(db_session=db_session, jours=60)
     weeks = len(range(60, 141 - 7 + 1, 7))
     assert result.semaines == weeks and result.lignes == 1 and result.ruptures == 1

@@ -15,11 +15,11 @@ NOW = dt.datetime(2026, 11, 30, 15, 0, tzinfo=dt.UTC)
 TODAY = NOW.date()
 
 
-def _move(db_session, tech, product, delta, days_ago, kind=None, reference=None):
+def _move(db_session, tech, product, delta, days_ago, kind=None, reference=None, cause="manuel"):
     kind = kind or ("reception" if delta > 0 else "utilisation")
     return stock.adjust(db_session=db_session, location=tech, product=product, kind=kind,
                         delta=Decimal(str(delta)), auteur="essai", reference=reference,
-                        at=NOW - dt.timedelta(days=days_ago, hours=1))
+                        at=NOW - dt.timedelta(days=days_ago, hours=1), cause=cause)
 
 
 def _line(report, code):
@@ -89,7 +89,8 @@ def test_corrections_of_service_deductions_are_consumption(db_session):
     _move(db_session, allan, buvards, 30, 60)
     for day in (50, 40, 30, 20):
         _move(db_session, allan, buvards, -2, day, reference=f"Facture #{day}")
-    _move(db_session, allan, buvards, 1, 19, kind="ajustement", reference="Facture #20")  # invoice lowered
+    _move(db_session, allan, buvards, 1, 19, kind="ajustement", reference="Facture #20",
+          cause="deduction")  # invoice lowered
     line = _line(previsions.forecast(db_session=db_session, holder=allan, jours=90, now=NOW), buvards.code_produit)
     assert line.consommation_periode == 7
 
@@ -124,7 +125,7 @@ def test_company_wide_sums_every_line_of_a_product(db_session):
 def test_a_lowered_invoice_gives_its_consumption_back(client, db_session, numero):
     allan, buvards = make_technician(db_session, nom="Allan"), make_product(db_session, code_produit="PLS-BUVARDS")
     stock.adjust(db_session=db_session, location=allan, product=buvards, kind="reception", delta=Decimal(10),
-                 auteur="essai")
+                 auteur="essai", cause="manuel")
     db_session.commit()
     assert client.post("/inventaire/regles", json={"service_id": "mit_PLS", "code_produit": "PLS-BUVARDS",
                                                    "quantite": 1}).status_code == 201

@@ -17,10 +17,10 @@ def _ledger(db_session):
     now = utcnow()
     for tech in (allan, margot):
         stock.adjust(db_session=db_session, location=tech, product=buvards, kind="reception",
-                     delta=Decimal(40), auteur="essai", at=now - dt.timedelta(days=70))
+                     delta=Decimal(40), auteur="essai", at=now - dt.timedelta(days=70), cause="manuel")
     for day in range(1, 61, 2):  # Allan uses one every other day: 10 left, about 20 days
         stock.adjust(db_session=db_session, location=allan, product=buvards, kind="utilisation",
-                     delta=Decimal(-1), auteur="essai", at=now - dt.timedelta(days=day))
+                     delta=Decimal(-1), auteur="essai", at=now - dt.timedelta(days=day), cause="manuel")
     db_session.commit()
     return allan, margot
 
@@ -83,9 +83,9 @@ def test_a_workshop_by_name(app, client, db_session):
     buvards = next(line.produit for line in stock.list_lines(db_session=db_session, location=allan))
     now = utcnow()
     stock.adjust(db_session=db_session, location=workshop, product=buvards, kind="reception", delta=Decimal(50),
-                 auteur="essai", at=now - dt.timedelta(days=30))
+                 auteur="essai", at=now - dt.timedelta(days=30), cause="manuel")
     stock.adjust(db_session=db_session, location=workshop, product=buvards, kind="utilisation", delta=Decimal(-9),
-                 auteur="essai", at=now - dt.timedelta(days=3))
+                 auteur="essai", at=now - dt.timedelta(days=3), cause="manuel")
     stock.transfer(db_session=db_session, source=workshop, target=allan, product=buvards, quantity=Decimal(20),
                    auteur="essai")
     raw, _ = auth.create_token(db_session=db_session, role="technicien", technician=allan)

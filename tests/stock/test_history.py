@@ -17,7 +17,7 @@ NOW = dt.datetime(2025, 12, 9, 18, 30, tzinfo=dt.UTC)
 def _move(db_session, tech, product, delta, at, kind=None):
     kind = kind or ("reception" if delta > 0 else "utilisation")
     return stock.adjust(db_session=db_session, location=tech, product=product, kind=kind,
-                        delta=Decimal(delta), auteur="essai", at=at)
+                        delta=Decimal(delta), auteur="essai", at=at, cause="manuel")
 
 
 def test_series_follow_the_ledger(db_session):

@@ -35,7 +35,7 @@ def history(db_session):
     ]
     for tech, product, kind, delta, days in rows:
         stock.adjust(db_session=db_session, location=tech, product=product, kind=kind,
-                     delta=Decimal(delta), auteur="essai", at=at(days))
+                     delta=Decimal(delta), auteur="essai", at=at(days), cause="manuel")
     db_session.commit()
 
 

@@ -49,7 +49,7 @@ def apply(db_session, tech, product, kind, amount, seen, balance):
         return stock.count(db_session=db_session, location=tech, product=product, counted=abs(amount),
                            seen=shown, auteur="propriété")
     return stock.adjust(db_session=db_session, location=tech, product=product, kind=kind, delta=amount,
-                        auteur="propriété")
+                        auteur="propriété", cause="manuel")
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -112,7 +112,7 @@ def test_company_total_is_receptions_minus_uses_plus_corrections_whatever_the_tr
                             auteur="propriété")
             else:
                 stock.adjust(db_session=db_session, location=places[a], product=product, kind=kind, delta=amount,
-                             auteur="propriété")
+                             auteur="propriété", cause="manuel")
         except DomainError:
             savepoint.rollback()
             refused = (kind == "transfert" and (a == b or amount <= 0 or model[a] < amount)) or (

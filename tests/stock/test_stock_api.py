@@ -15,7 +15,7 @@ ADJUST = "/inventaire/stock/ajuster"
 COUNT = "/inventaire/stock/compter"
 TRANSACTION_FIELDS = {
     "id", "technicien", "code_produit", "type", "ajustement", "quantite_avant", "quantite_apres",
-    "motif", "reference", "auteur", "created_at",
+    "motif", "reference", "auteur", "created_at", "cause", "cause_id",
 }
 
 
@@ -51,7 +51,7 @@ def test_first_reception_creates_the_line(client, allan):
     assert {k: entry[k] for k in TRANSACTION_FIELDS - {"id", "created_at"}} == {
         "technicien": "Allan", "code_produit": "CORD-001", "type": "reception", "ajustement": 4,
         "quantite_avant": 0, "quantite_apres": 4, "motif": "Commande Röslau", "reference": "BC-12",
-        "auteur": "bureau",
+        "auteur": "bureau", "cause": "manuel", "cause_id": None,
     }
     created = dt.datetime.fromisoformat(entry["created_at"])
     assert entry["created_at"].endswith("+00:00")
@@ -179,7 +179,7 @@ def stock_product(db_session):
 def test_service_keeps_balance_equal_to_ledger(db_session, allan):
     product = stock_product(db_session)
     stock.adjust(db_session=db_session, location=allan, product=product, kind="reception",
-                 delta=Decimal("3.250"), auteur="essai")
+                 delta=Decimal("3.250"), auteur="essai", cause="manuel")
     stock.count(db_session=db_session, location=allan, product=product, counted=Decimal("1.5"), auteur="essai")
     line = stock.get_line(db_session=db_session, location=allan, product=product)
     assert line.quantite == Decimal("1.500")

@@ -21,12 +21,12 @@ def van(db_session):
     idle = make_product(db_session, code_produit="VIS-CAPST", seuil_reorder=Decimal(1))
     now = utcnow()
     stock.adjust(db_session=db_session, location=nicolas, product=buvards, kind="reception", delta=Decimal(66),
-                 auteur="essai", at=now - dt.timedelta(days=61))
+                 auteur="essai", at=now - dt.timedelta(days=61), cause="manuel")
     for day in range(60, 0, -1):  # one a day: 6 left, about 6 days
         stock.adjust(db_session=db_session, location=nicolas, product=buvards, kind="utilisation",
-                     delta=Decimal(-1), auteur="essai", at=now - dt.timedelta(days=day))
+                     delta=Decimal(-1), auteur="essai", at=now - dt.timedelta(days=day), cause="manuel")
     stock.adjust(db_session=db_session, location=nicolas, product=idle, kind="reception", delta=Decimal(4),
-                 auteur="essai")
+                 auteur="essai", cause="manuel")
     db_session.commit()
     return nicolas
 

@@ -18,9 +18,9 @@ def _ledger(db_session):
     make_line(db_session, allan, cord, 10)
     make_line(db_session, nicolas, felt, 5)
     stock.adjust(db_session=db_session, location=allan, product=cord, kind="utilisation", delta=Decimal(-2),
-                 auteur="Allan", motif="=HYPERLINK(\"http://x\")", reference="RDV-1")
+                 auteur="Allan", motif="=HYPERLINK(\"http://x\")", reference="RDV-1", cause="manuel")
     stock.adjust(db_session=db_session, location=nicolas, product=felt, kind="utilisation",
-                 delta=Decimal("-0.5"), auteur="Nicolas", at=dt.datetime(2025, 1, 15, 12, tzinfo=dt.UTC))
+                 delta=Decimal("-0.5"), auteur="Nicolas", at=dt.datetime(2025, 1, 15, 12, tzinfo=dt.UTC), cause="manuel")
     db_session.commit()
 
 
@@ -55,7 +55,7 @@ def test_paging(pages, db_session):
     product = make_product(db_session, code_produit="CORD-012")
     for _ in range(55):
         stock.adjust(db_session=db_session, location=tech, product=product, kind="reception", delta=Decimal(1),
-                     auteur="essai")
+                     auteur="essai", cause="manuel")
     db_session.commit()
     first = pages.get("/transactions").text
     assert "Page 1 sur 2" in first and first.count("<tr data-id=") == 50
@@ -84,7 +84,7 @@ def test_csv_streams_every_row_in_batches(pages, db_session, monkeypatch):
     at = dt.datetime(2025, 3, 1, tzinfo=dt.UTC)
     for i in range(30):  # equal timestamps in pairs: the batches must neither skip nor repeat a row
         stock.adjust(db_session=db_session, location=tech, product=product, kind="reception", delta=Decimal(1),
-                     auteur="essai", at=at + dt.timedelta(minutes=i // 2))
+                     auteur="essai", at=at + dt.timedelta(minutes=i // 2), cause="manuel")
     db_session.commit()
     rows = _csv(pages.get("/transactions.csv"))
     ids = [int(r[-1]) for r in rows[1:]]

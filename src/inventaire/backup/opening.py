@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from inventaire.catalogue import service as catalogue
 from inventaire.catalogue.models import Product
+from inventaire.kit.enums import MovementCause
 from inventaire.kit.exceptions import InvalidInput
 from inventaire.kit.quantities import MAX_QUANTITY, has_quantity_places, parse
 from inventaire.stock import service as stock
@@ -68,7 +69,8 @@ def import_opening(*, db_session: Session, path: Path, auteur: str, ignorer_erre
         return report
     for row in rows:
         stock.count(db_session=db_session, location=row.technician, product=row.product,
-                    counted=row.quantite, auteur=auteur, motif=MOTIF)
+                    counted=row.quantite, auteur=auteur, motif=MOTIF,
+                    cause=MovementCause.IMPORT_OUVERTURE)
     report.importees = len(rows)
     return report
 

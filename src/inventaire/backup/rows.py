@@ -25,6 +25,7 @@ from inventaire.demandes.models import StockRequest
 from inventaire.emplacements.models import Location, LocationKind
 from inventaire.kit.database import ScaledDecimal, UTCDateTime
 from inventaire.kit.dates import in_range
+from inventaire.kit.enums import Choice, MovementCause, TransactionType
 from inventaire.regles.models import ConsumptionRule
 from inventaire.stock.models import StockLine, Transaction
 from inventaire.techniciens.models import Technician
@@ -76,6 +77,11 @@ class BadValue(ValueError):
     """A value of the export that does not fit its column."""
 
 
+# Columns holding a closed list: a value outside it is refused in French, before any insert.
+CLOSED_LISTS: dict[str, type[Choice]] = {"transactions_inventaire.type": TransactionType,
+                                         "transactions_inventaire.cause": MovementCause}
+
+
 def encode(column: Column | KeyedColumnElement, value):
     """A database value as a JSON-safe value."""
     if value is None:
@@ -118,6 +124,9 @@ def decode(column: Column, value):
             return int(value)
     except (InvalidOperation, ValueError, KeyError) as exc:
         raise BadValue(f"{column.table.name}.{column.name} : valeur invalide « {value} »") from exc
+    closed = CLOSED_LISTS.get(f"{column.table.name}.{column.name}")
+    if closed is not None and str(value) not in closed.values():
+        raise BadValue(f"{column.table.name}.{column.name} : valeur inconnue « {value} »")
     return str(value)
 
 

@@ -23,7 +23,7 @@ from inventaire.catalogue.models import Product
 from inventaire.commandes.models import Order, OrderLine, order_number
 from inventaire.kit import quantities
 from inventaire.kit.database import utcnow
-from inventaire.kit.enums import OPEN_ORDER_STATES, OrderState, TransactionType
+from inventaire.kit.enums import OPEN_ORDER_STATES, MovementCause, OrderState, TransactionType
 from inventaire.kit.exceptions import Conflict, InvalidInput, NotFound
 from inventaire.stock import service as stock
 from inventaire.stock.ledger import QUANTITY_SUM
@@ -201,9 +201,12 @@ def receive(
             )
         stock.check_divisible(product, amount)
         planned.append((line, amount))
+    # Every line locked first, in the stock service's one order, then each written.
+    stock.lock_lines(db_session=db_session, pairs=[(order.atelier, line.produit, True) for line, _ in planned])
     entries = [
         stock.adjust(db_session=db_session, location=order.atelier, product=line.produit,
                      kind=TransactionType.RECEPTION, delta=amount, auteur=auteur, reference=order.numero,
+                     cause=MovementCause.COMMANDE, cause_id=order.id,
                      motif=f"Commande {order.numero} ({order.fournisseur})", at=at)
         for line, amount in planned
     ]

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from inventaire.deductions import service as deductions
 from inventaire.deductions.models import DeductedService, NotDeducted
+from inventaire.kit.enums import MovementCause
 from inventaire.stock.models import Transaction
 from inventaire.techniciens.models import Technician
 
@@ -27,15 +28,15 @@ class ServiceRow:
 
 
 def services_with_moves(*, db_session: Session, limit: int = 50) -> list[ServiceRow]:
-    """The services last changed, each with its ledger rows (one query for all of them)."""
+    """The services last changed, each with its ledger rows (one query for all of them, by the rows' cause)."""
     services = deductions.recent(db_session=db_session, limit=limit)
-    references = {s.reference for s in services}
-    moves: dict[tuple[str, str | None], list[Transaction]] = defaultdict(list)
-    if references:
-        for row in db_session.scalars(select(Transaction).where(Transaction.reference.in_(references))
-                                      .order_by(Transaction.created_at, Transaction.id)):
-            moves[row.auteur, row.reference].append(row)
-    return [ServiceRow(s, moves.get((s.source, s.reference), [])) for s in services]
+    moves: dict[int | None, list[Transaction]] = defaultdict(list)
+    if services:
+        for row in db_session.scalars(select(Transaction).where(
+                Transaction.cause == MovementCause.DEDUCTION, Transaction.cause_id.in_([s.id for s in services]))
+                .order_by(Transaction.created_at, Transaction.id)):
+            moves[row.cause_id].append(row)
+    return [ServiceRow(s, moves.get(s.id, [])) for s in services]
 
 
 def unmatched_services(*, db_session: Session) -> list[dict]:
@@ -52,9 +53,8 @@ def unmatched_services(*, db_session: Session) -> list[dict]:
 
 def van_today(*, db_session: Session, technician: Technician, since: dt.datetime) -> list[Transaction]:
     """What the services billed took from (or gave back to) this van since `since`, newest first."""
-    sources = select(DeductedService.source).distinct()
     return list(db_session.scalars(
         select(Transaction).where(Transaction.emplacement_id == technician.id, Transaction.created_at >= since,
-                                  Transaction.auteur.in_(sources), Transaction.reference.is_not(None))
+                                  Transaction.cause == MovementCause.DEDUCTION)
         .order_by(Transaction.created_at.desc(), Transaction.id.desc())
     ))

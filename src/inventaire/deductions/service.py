@@ -24,6 +24,7 @@ from inventaire.deductions import plan as planning
 from inventaire.deductions.models import DeductedService, Deduction, NotDeducted, ServiceStatus
 from inventaire.deductions.schemas import ServiceIn
 from inventaire.kit.database import utcnow
+from inventaire.kit.enums import MovementCause, TransactionType
 from inventaire.kit.quantities import quantity
 from inventaire.stock import service as stock
 from inventaire.stock.models import StockLine, Transaction
@@ -54,12 +55,18 @@ class Outcome:
 
 def apply(
     *, db_session: Session, entry: ServiceIn, technician: Technician | None, rules: planning.RuleBook,
+    digest: str | None = None,
 ) -> Outcome:
-    """Bring the ledger to what this version of the service consumes; write only the difference."""
+    """Bring the ledger to what this version of the service consumes; write only the difference.
+
+    `digest`: the entry's fingerprint when the caller computed it already (a sync deciding what to
+    apply), so that it is computed once per invoice.
+    """
     service = _lock(db_session, entry)
     if _older(entry, service):
         return Outcome(service, entry, "version_ancienne", non_deduites=service.non_deduites)
-    digest = planning.fingerprint(entry=entry, technician=technician, rules=rules)
+    if digest is None:
+        digest = planning.fingerprint(entry=entry, technician=technician, rules=rules)
     if service.empreinte == digest and not service.manque_ouvert:
         if entry.version is not None and (service.version is None or entry.version > service.version):
             service.version = entry.version
@@ -76,7 +83,7 @@ def apply(
     db_session.flush()
     if not refill:
         return outcome
-    for technician_id, produit_id in sorted(refill):
+    for technician_id, produit_id in sorted(refill, key=lambda pair: (pair[1], pair[0])):  # (product, location)
         # Its own lines too: a line of this service may give back what another of its lines lacks.
         outcome.mouvements += fill_shortfalls(db_session=db_session, technician_id=technician_id,
                                               produit_id=produit_id)
@@ -129,8 +136,9 @@ def _reconcile(db_session: Session, service: DeductedService, wanted: Any, produ
     rows = {(d.ligne_externe, d.produit_id, d.technicien_id): d for d in service.deductions}
     settle_counted(db_session=db_session, deductions=[d for d in rows.values() if d.manque > 0])
     refill = set()
-    # A fixed order: two reconciliations touching the same stock lines lock them in the same order.
-    for key in sorted(set(rows) | set(wanted.wants), key=lambda k: (k[2], k[1], k[0])):
+    # The stock service's one lock order, (product id, location id): two reconciliations, or a
+    # reconciliation and another multi-line writer, touching the same lines never wait in a cycle.
+    for key in sorted(set(rows) | set(wanted.wants), key=lambda k: (k[1], k[2], k[0])):
         want = wanted.wants.get(key)
         row = rows.get(key)
         if row is None:
@@ -168,8 +176,9 @@ def _bring_to(db_session: Session, service: DeductedService, row: Deduction, tar
         excess -= settled
         if excess > 0:
             outcome.mouvements.append(stock.adjust(
-                db_session=db_session, location=row.technicien, product=row.produit, kind="ajustement",
+                db_session=db_session, location=row.technicien, product=row.produit, kind=TransactionType.AJUSTEMENT,
                 delta=excess, auteur=service.source, reference=service.reference,
+                cause=MovementCause.DEDUCTION, cause_id=service.id,
                 motif=motif(service, row.description, "annulée" if service.statut == ServiceStatus.ANNULE
                             else "correction"),
             ))
@@ -180,22 +189,15 @@ def _bring_to(db_session: Session, service: DeductedService, row: Deduction, tar
 
 
 def _take(db_session: Session, service: DeductedService, row: Deduction, need: Decimal) -> Transaction | None:
-    """Take up to `need` from the van, never below zero; the rest stays open on the row."""
-    line = db_session.scalar(
-        select(StockLine)
-        .where(StockLine.emplacement_id == row.technicien.id, StockLine.produit_id == row.produit.id)
-        .with_for_update(of=StockLine)
-        .execution_options(populate_existing=True)
+    """Take up to `need` from the van, never below zero (the stock service's take_up_to); the rest stays open."""
+    taken = stock.take_up_to(
+        db_session=db_session, location=row.technicien, product=row.produit, wanted=need, auteur=service.source,
+        cause=MovementCause.DEDUCTION, cause_id=service.id, reference=service.reference,
+        motif=motif(service, row.description),
     )
-    available = line.quantite if line is not None else ZERO
-    amount = min(need, available)
-    if amount <= 0:
-        return None
-    row.deduit += amount
-    return stock.adjust(
-        db_session=db_session, location=row.technicien, product=row.produit, kind="utilisation",
-        delta=-amount, auteur=service.source, reference=service.reference, motif=motif(service, row.description),
-    )
+    if taken is not None:
+        row.deduit -= taken.ajustement
+    return taken
 
 
 def motif(service: DeductedService, description: str | None, note: str | None = None) -> str:
@@ -227,7 +229,7 @@ def settle_counted(*, db_session: Session, deductions: list[Deduction]) -> None:
             continue
         counted = db_session.scalar(select(exists().where(
             Transaction.emplacement_id == row.technicien_id, Transaction.produit_id == row.produit_id,
-            Transaction.type == "comptage", Transaction.created_at >= row.manque_depuis,
+            Transaction.type == TransactionType.COMPTAGE, Transaction.created_at >= row.manque_depuis,
         )))
         if counted:
             row.regle = row.voulu - row.deduit
@@ -238,7 +240,7 @@ def open_clause() -> ColumnElement[bool]:
     """SQL: a deduction row whose shortfall is open (not taken, not settled by a later count)."""
     counted = exists().where(
         Transaction.emplacement_id == Deduction.technicien_id, Transaction.produit_id == Deduction.produit_id,
-        Transaction.type == "comptage", Transaction.created_at >= Deduction.manque_depuis,
+        Transaction.type == TransactionType.COMPTAGE, Transaction.created_at >= Deduction.manque_depuis,
     )
     return and_(Deduction.voulu > Deduction.deduit + Deduction.regle, ~counted)
 
@@ -285,7 +287,7 @@ def refill_all(*, db_session: Session) -> list[Transaction]:
         .where(open_clause(), StockLine.quantite > 0)
     ).all()
     written: list[Transaction] = []
-    for technician_id, produit_id in sorted(pairs):
+    for technician_id, produit_id in sorted(pairs, key=lambda pair: (pair[1], pair[0])):  # (product, location)
         written += fill_shortfalls(db_session=db_session, technician_id=technician_id, produit_id=produit_id)
     return written
 

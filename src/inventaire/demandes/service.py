@@ -15,6 +15,7 @@ from inventaire.ateliers.models import Workshop
 from inventaire.catalogue.models import Product
 from inventaire.demandes.models import RequestState, StockRequest
 from inventaire.kit.database import utcnow
+from inventaire.kit.enums import MovementCause
 from inventaire.kit.exceptions import Conflict, InvalidInput, NotFound
 from inventaire.stock import service as stock
 from inventaire.techniciens.models import Technician
@@ -74,6 +75,7 @@ def serve(
     moved = stock.transfer(
         db_session=db_session, source=workshop, target=request.technicien, product=request.produit,
         quantity=amount, auteur=auteur, reference=f"Demande #{request.id}",
+        cause=MovementCause.DEMANDE, cause_id=request.id,
     )
     close_served(request=request, workshop=workshop, quantity=amount, entry_id=moved.entree.id)
     return moved

@@ -14,7 +14,7 @@ from inventaire.catalogue import service as catalogue
 from inventaire.commandes import service as orders
 from inventaire.demo.data import ACTIVITY, ALWAYS, GAZELLE_IDS, PRODUCTS, RULES, SLOW, TECHNICIANS, USAGE
 from inventaire.kit.database import utcnow
-from inventaire.kit.enums import TransactionType
+from inventaire.kit.enums import MovementCause, TransactionType
 from inventaire.regles import service as regles
 from inventaire.stock import service as stock
 from inventaire.techniciens import service as techniciens
@@ -115,7 +115,7 @@ def _workshop(db_session: Session, products: list, now: dt.datetime, seed: int) 
         if level <= 0:
             continue
         stock.adjust(db_session=db_session, location=workshop, product=product, kind=TransactionType.RECEPTION,
-                     delta=level, auteur=AUTEUR, motif="Réception fournisseur (démo)",
+                     delta=level, auteur=AUTEUR, cause=MovementCause.DEMO, motif="Réception fournisseur (démo)",
                      reference=f"BC-{rng.randint(1000, 1999)}", at=now - dt.timedelta(days=30))
         stock.set_levels(db_session=db_session, location=workshop, product=product,
                          changes={"niveau_par": (threshold * 6).quantize(step)})
@@ -166,16 +166,18 @@ def _history(db_session: Session, rng: random.Random, tech, product, now: dt.dat
     par = max(threshold * 2, threshold + step * math.ceil(weekly * 1.2 / float(step)))
     stock.set_levels(db_session=db_session, location=tech, product=product, changes={"niveau_par": par})
     start = (now - dt.timedelta(days=HISTORY_DAYS)).replace(hour=12, minute=0)
-    level = stock.adjust(db_session=db_session, location=tech, product=product, kind="reception", delta=par,
-                         auteur=AUTEUR, motif="Stock initial", at=start).quantite_apres
+    level = stock.adjust(db_session=db_session, location=tech, product=product, kind=TransactionType.RECEPTION,
+                         delta=par, auteur=AUTEUR, cause=MovementCause.DEMO, motif="Stock initial",
+                         at=start).quantite_apres
     count = 1
     for offset in range(1, HISTORY_DAYS + 1):
         day = start + dt.timedelta(days=offset)
         if day.weekday() >= 5:
             continue
         if day.weekday() == 0 and level <= threshold:
-            level = stock.adjust(db_session=db_session, location=tech, product=product, kind="reception",
-                                 delta=par - level, auteur=AUTEUR, motif="Réapprovisionnement",
+            level = stock.adjust(db_session=db_session, location=tech, product=product,
+                                 kind=TransactionType.RECEPTION, delta=par - level, auteur=AUTEUR,
+                                 cause=MovementCause.DEMO, motif="Réapprovisionnement",
                                  at=day.replace(hour=12)).quantite_apres
             count += 1
         mean = per_day * (season(day.date()) if seasonal else 1.0)
@@ -185,8 +187,9 @@ def _history(db_session: Session, rng: random.Random, tech, product, now: dt.dat
             at = day.replace(hour=13 + min(visit, 7), minute=rng.randint(0, 59))
             if used <= 0 or at >= now:
                 continue
-            level = stock.adjust(db_session=db_session, location=tech, product=product, kind="utilisation",
-                                 delta=-used, auteur=tech.nom, motif="Service chez un client (démo)", at=at,
+            level = stock.adjust(db_session=db_session, location=tech, product=product,
+                                 kind=TransactionType.UTILISATION, delta=-used, auteur=tech.nom,
+                                 cause=MovementCause.DEMO, motif="Service chez un client (démo)", at=at,
                                  reference=f"RDV-{rng.randint(4000, 9999)}").quantite_apres
             count += 1
     return count

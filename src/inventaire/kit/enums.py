@@ -69,6 +69,20 @@ MovementType = Literal[TransactionType.RECEPTION, TransactionType.UTILISATION, T
 MOVEMENT_TYPES: tuple[TransactionType, ...] = get_args(MovementType)
 
 
+class MovementCause(Choice):
+    """Ce qui a causé un mouvement du journal ; `cause_id` désigne alors la demande, la commande ou le service déduit."""
+
+    MANUEL = "manuel", "Changement manuel"
+    COMPTAGE = "comptage", "Comptage"
+    TRANSFERT = "transfert", "Transfert"
+    DEMANDE = "demande", "Demande servie"
+    PREPARATION = "preparation", "Liste de préparation"
+    COMMANDE = "commande", "Réception de commande"
+    DEDUCTION = "deduction", "Déduction"
+    IMPORT_OUVERTURE = "import_ouverture", "Stock d'ouverture"
+    DEMO = "demo", "Démonstration"
+
+
 class Role(Choice):
     """Rôle d'un jeton d'API ou d'une connexion au tableau de bord."""
 

@@ -18,34 +18,26 @@ from sqlalchemy import ColumnElement, Float, and_, case, cast, func, or_, select
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from inventaire.catalogue.models import Product
-from inventaire.deductions.models import DeductedService
 from inventaire.emplacements.models import Location, LocationKind
 from inventaire.kit import database
 from inventaire.kit.database import Quantity, utcnow
-from inventaire.kit.enums import TransactionType
+from inventaire.kit.enums import MovementCause, TransactionType
 from inventaire.previsions import method
 from inventaire.stock.models import StockLine, Transaction
 
 RATE_STEP = Decimal("0.001")
 COVER_STEP = Decimal("0.1")
 MAX_COVER_DAYS = 36_500
-# Ledger rows a deduction from a completed service writes carry this reference (CONTRACT.md),
-# or the service's external id when it has no invoice number.
-SERVICE_REFERENCE = "Facture #%"
-
-
 def is_consumption() -> ColumnElement[bool]:
     """The ledger rows that are consumption: uses, and the corrections of deductions from services.
 
     A deduction that gives back (an invoice changed after it was deducted) is an `ajustement`
-    with the invoice's reference: it lowers that day's consumption. Counts, receptions, other
+    caused by a deduction: it lowers that day's consumption. Counts, receptions, other
     corrections and transfers (stock moving between a workshop and a van) are not uses.
     """
-    unnumbered = select(DeductedService.id_externe).where(DeductedService.numero.is_(None))
     return or_(
         Transaction.type == TransactionType.UTILISATION,
-        and_(Transaction.type == TransactionType.AJUSTEMENT,
-             or_(Transaction.reference.like(SERVICE_REFERENCE), Transaction.reference.in_(unnumbered))),
+        and_(Transaction.type == TransactionType.AJUSTEMENT, Transaction.cause == MovementCause.DEDUCTION),
     )
 
 

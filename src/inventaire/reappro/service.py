@@ -18,6 +18,7 @@ from inventaire.ateliers.models import Workshop
 from inventaire.catalogue.models import Product
 from inventaire.demandes import service as demandes
 from inventaire.demandes.models import RequestState, StockRequest
+from inventaire.kit.enums import MovementCause
 from inventaire.stock import service as stock
 from inventaire.stock.models import StockLine
 from inventaire.techniciens.models import Technician
@@ -95,8 +96,10 @@ def prepare(*, db_session: Session, technician: Technician, workshop: Workshop, 
         amount = min(wanted, available[item.product.id])
         if amount > 0:
             reference = f"Demande #{item.demande.id}" if item.demande else "Réapprovisionnement"
+            cause = MovementCause.DEMANDE if item.demande else MovementCause.PREPARATION
             moved = stock.transfer(db_session=db_session, source=workshop, target=technician, product=item.product,
-                                   quantity=amount, auteur=auteur, reference=reference)
+                                   quantity=amount, auteur=auteur, reference=reference, cause=cause,
+                                   cause_id=item.demande.id if item.demande else None)
             available[item.product.id] -= amount
             brought[item.product.id] += amount
             outcome.transfers.append(moved)

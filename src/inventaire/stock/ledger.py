@@ -26,6 +26,7 @@ class LedgerFilter:
     emplacement_id: int | None = None
     produit_id: int | None = None
     type: str | None = None
+    cause: str | None = None
     depuis: dt.datetime | None = None
     jusqu_a: dt.datetime | None = None
     reference: str | None = None
@@ -41,6 +42,8 @@ def _filtered(query: Select[*Ts], flt: LedgerFilter) -> Select[*Ts]:
         query = query.where(Transaction.produit_id == flt.produit_id)
     if flt.type is not None:
         query = query.where(Transaction.type == flt.type)
+    if flt.cause is not None:
+        query = query.where(Transaction.cause == flt.cause)
     if flt.depuis is not None:
         query = query.where(Transaction.created_at >= flt.depuis)
     if flt.jusqu_a is not None:

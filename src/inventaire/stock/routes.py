@@ -14,7 +14,7 @@ from inventaire.deps import AdminUser, SessionDep, SettingsDep, StaffUser, ensur
 from inventaire.emplacements import service as locations
 from inventaire.idempotency.routing import IdempotentRoute
 from inventaire.kit.dates import YEAR_PATTERN, checked
-from inventaire.kit.enums import Role, TransactionType
+from inventaire.kit.enums import MovementCause, Role, TransactionType
 from inventaire.kit.errors import CONFLICT, NOT_FOUND
 from inventaire.kit.schemas import CODE_PATTERN, PersonText
 from inventaire.stock import ledger, service
@@ -63,7 +63,7 @@ def transaction_read(entry: Transaction) -> TransactionRead:
         id=entry.id, technicien=entry.emplacement.nom, code_produit=entry.produit.code_produit,
         type=entry.type, ajustement=entry.ajustement, quantite_avant=entry.quantite_avant,
         quantite_apres=entry.quantite_apres, motif=entry.motif, reference=entry.reference,
-        auteur=entry.auteur, created_at=entry.created_at,
+        auteur=entry.auteur, created_at=entry.created_at, cause=entry.cause, cause_id=entry.cause_id,
     )
 
 
@@ -88,7 +88,7 @@ def adjust_stock(body: AdjustRequest, db_session: SessionDep, user: StaffUser):
     product = catalogue.get_or_404(db_session=db_session, code_produit=body.code_produit)
     entry = service.adjust(
         db_session=db_session, location=location, product=product, kind=body.type,
-        delta=body.ajustement, motif=body.motif, reference=body.reference, auteur=user.nom,
+        delta=body.ajustement, motif=body.motif, reference=body.reference, auteur=user.nom, cause=MovementCause.MANUEL,
     )
     return transaction_read(entry)
 
@@ -139,6 +139,7 @@ def list_transactions(
     technicien: str | None = Query(None, min_length=1, max_length=60),
     code_produit: str | None = Query(None, pattern=CODE_PATTERN),
     type: TransactionType | None = Query(None),
+    cause: MovementCause | None = Query(None, description="Ce qui a causé les mouvements"),
     depuis: Annotated[dt.datetime | None, AfterValidator(checked), Query(
         description="ISO 8601, inclus", json_schema_extra={"pattern": YEAR_PATTERN})] = None,
     jusqu_a: Annotated[dt.datetime | None, BeforeValidator(_end_of_day), AfterValidator(checked), Query(
@@ -149,7 +150,7 @@ def list_transactions(
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0, le=10_000_000),
 ):
-    flt = ledger.LedgerFilter(type=type, depuis=_aware(depuis), jusqu_a=_aware(jusqu_a), reference=reference)
+    flt = ledger.LedgerFilter(type=type, cause=cause, depuis=_aware(depuis), jusqu_a=_aware(jusqu_a), reference=reference)
     if technicien is not None:
         flt.emplacement_id = locations.get_or_404(db_session=db_session, nom=technicien).id
     if user.role == Role.TECHNICIEN:

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from inventaire.kit.enums import MovementType, TransactionType
+from inventaire.kit.enums import MovementCause, MovementType, TransactionType
 from inventaire.kit.schemas import Code, DecimalOut, Name, NonNegativeQuantityIn, PersonText, QuantityIn, Timestamp
 
 Note = Annotated[str, PersonText(500, min_length=0)]
@@ -84,6 +84,8 @@ class TransactionRead(BaseModel):
     reference: str | None
     auteur: str
     created_at: Timestamp
+    cause: MovementCause | None = Field(description="Ce qui a causé le mouvement (null : mouvement ancien, cause inconnue)")
+    cause_id: int | None = Field(description="La demande, la commande ou le service déduit qui l'a causé, ou null")
 
 
 class TransferRequest(BaseModel):

@@ -4,15 +4,20 @@ What other domains call (deductions, orders, transfers, requests, imports), each
 loaded objects (a `Location` is a technician's van or a workshop) and writing in the
 caller's database transaction; the caller commits once (request, CLI command, job):
 
-- `adjust(location=, product=, kind=, delta=, auteur=, motif=, reference=)`: one signed
-  change (`reception` +, `utilisation` −, `ajustement` ±); a first positive change creates
-  the line. Raises `Conflict` (409) when the line would go below zero.
+- `adjust(location=, product=, kind=, delta=, auteur=, cause=, cause_id=, motif=, reference=)`:
+  one signed change (`reception` +, `utilisation` −, `ajustement` ±); a first positive change
+  creates the line. Raises `Conflict` (409) when the line would go below zero.
+- `take_up_to(location=, product=, wanted=, …)`: take what the line holds, up to `wanted`,
+  never below zero (a deduction); returns the row written, or None when the line holds nothing.
 - `count(location=, product=, counted=, auteur=, seen=)`: a physical count, one `comptage`
   row holding the difference.
 - `transfer(source=, target=, product=, quantity=, auteur=)`: two linked `transfert` rows
   (out of `source`, into `target`); `Conflict` and nothing written when `source` is short.
 - `lock_lines(pairs=)`: lock several lines before deciding how much to move (a picking
-  list, a deduction that takes what is there); returns their balances.
+  list); returns their balances.
+
+Every ledger row says what caused it (`cause`, a `MovementCause`) and the id of that request,
+order or deducted service (`cause_id`): callers pass them, readers select by them.
 
 Every change goes through `_write`: its lines are locked (or created at zero) in one fixed
 order, (product id, location id), so that writers of several lines never wait on each
@@ -36,7 +41,7 @@ from inventaire.catalogue.models import Product
 from inventaire.emplacements.models import Location
 from inventaire.kit import database, quantities
 from inventaire.kit.database import Base, Quantity, utcnow
-from inventaire.kit.enums import MOVEMENT_TYPES, TransactionType
+from inventaire.kit.enums import MOVEMENT_TYPES, MovementCause, TransactionType
 from inventaire.kit.exceptions import Conflict, InvalidInput
 from inventaire.kit.quantities import MAX_QUANTITY, unit_for
 from inventaire.stock.models import StockLine, Transaction
@@ -84,7 +89,9 @@ class Change:
 
     line: LockedLine
     delta: Decimal
-    kind: str
+    kind: TransactionType
+    cause: MovementCause
+    cause_id: int | None = None
     motif: str | None = None
     reference: str | None = None
     # The entry of a transfer points at its exit, the change just before it.
@@ -211,7 +218,7 @@ def _write(db_session: Session, changes: list[Change], *, auteur: str, at: dt.da
         values = dict(
             stock_line_id=line.id, emplacement_id=line.location.id, produit_id=line.product.id, type=change.kind,
             ajustement=change.delta, quantite_avant=before, quantite_apres=line.quantite, motif=change.motif,
-            reference=change.reference, auteur=auteur, created_at=now,
+            reference=change.reference, auteur=auteur, created_at=now, cause=change.cause, cause_id=change.cause_id,
             transfert_de_id=entries[-1].id if change.link_previous else None,
         )
         entry = Transaction(id=db_session.execute(_RECORD, values).scalar_one(), **values)
@@ -233,20 +240,40 @@ def _lock_one(db_session: Session, location: Location, product: Product, *, crea
 
 
 def adjust(
-    *, db_session: Session, location: Location, product: Product, kind: str, delta: Decimal,
-    auteur: str, motif: str | None = None, reference: str | None = None, at: dt.datetime | None = None,
+    *, db_session: Session, location: Location, product: Product, kind: TransactionType, delta: Decimal,
+    auteur: str, cause: MovementCause, cause_id: int | None = None, motif: str | None = None,
+    reference: str | None = None, at: dt.datetime | None = None,
 ) -> Transaction:
     """Change one line by a signed amount and write its ledger row (`at`: demo and imports only)."""
     check_sign(kind, delta)
     check_divisible(product, delta)
     line = _lock_one(db_session, location, product, create=delta > 0)
-    (entry,) = _write(db_session, [Change(line, delta, kind, motif, reference)], auteur=auteur, at=at)
+    (entry,) = _write(db_session, [Change(line, delta, kind, cause, cause_id, motif, reference)], auteur=auteur, at=at)
+    return entry
+
+
+def take_up_to(
+    *, db_session: Session, location: Location, product: Product, wanted: Decimal, auteur: str,
+    cause: MovementCause, cause_id: int | None = None, motif: str | None = None, reference: str | None = None,
+) -> Transaction | None:
+    """Take what the line holds, up to `wanted`, never below zero: lock, read, write one `utilisation` row.
+
+    Returns that row (its `ajustement` is minus what was taken), or None when the line is absent or empty.
+    """
+    line = lock_lines(db_session=db_session, pairs=[(location, product, False)])[(location.id, product.id)]
+    amount = min(wanted, line.quantite) if line is not None else ZERO
+    if line is None or amount <= 0:
+        return None
+    check_divisible(product, amount)
+    change = Change(line, -amount, TransactionType.UTILISATION, cause, cause_id, motif, reference)
+    (entry,) = _write(db_session, [change], auteur=auteur, at=None)
     return entry
 
 
 def count(
     *, db_session: Session, location: Location, product: Product, counted: Decimal,
     auteur: str, seen: Decimal | None = None, motif: str | None = None, at: dt.datetime | None = None,
+    cause: MovementCause = MovementCause.COMPTAGE,
 ) -> Transaction:
     """Record a physical count as one `comptage` row holding the difference (zero included)."""
     if counted < 0:
@@ -259,7 +286,7 @@ def count(
             f"({quantities.quantity(seen)} affiché, {quantities.quantity(line.quantite)} maintenant). "
             "Rechargez et recomptez."
         )
-    change = Change(line, counted - line.quantite, TransactionType.COMPTAGE, motif or "Comptage physique")
+    change = Change(line, counted - line.quantite, TransactionType.COMPTAGE, cause, None, motif or "Comptage physique")
     (entry,) = _write(db_session, [change], auteur=auteur, at=at)
     return entry
 
@@ -267,6 +294,7 @@ def count(
 def transfer(
     *, db_session: Session, source: Location, target: Location, product: Product, quantity: Decimal,
     auteur: str, motif: str | None = None, reference: str | None = None,
+    cause: MovementCause = MovementCause.TRANSFERT, cause_id: int | None = None,
 ) -> Transfer:
     """Move a quantity between two locations: two linked `transfert` rows, or nothing when short."""
     if source.id == target.id:
@@ -280,9 +308,10 @@ def transfer(
         raise _missing(source, product)
     assert in_line is not None  # created if absent
     sortie, entree = _write(db_session, [
-        Change(out_line, -quantity, TransactionType.TRANSFERT, motif or f"Transfert vers {target.nom}", reference),
-        Change(in_line, quantity, TransactionType.TRANSFERT, motif or f"Transfert depuis {source.nom}", reference,
-               link_previous=True),
+        Change(out_line, -quantity, TransactionType.TRANSFERT, cause, cause_id, motif or f"Transfert vers {target.nom}",
+               reference),
+        Change(in_line, quantity, TransactionType.TRANSFERT, cause, cause_id, motif or f"Transfert depuis {source.nom}",
+               reference, link_previous=True),
     ], auteur=auteur, at=None)
     return Transfer(sortie, entree)
 
@@ -313,7 +342,7 @@ def check_divisible(product: Product, amount: Decimal) -> None:
         )
 
 
-def check_sign(kind: str, delta: Decimal) -> None:
+def check_sign(kind: TransactionType, delta: Decimal) -> None:
     """A change is non-zero and agrees in sign with its type."""
     if delta == 0:
         raise InvalidInput("L'ajustement ne peut pas être nul.")

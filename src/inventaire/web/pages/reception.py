@@ -17,7 +17,7 @@ from inventaire.catalogue import service as catalogue
 from inventaire.deps import SessionDep, SettingsDep, ensure_own_stock
 from inventaire.emplacements import service as locations
 from inventaire.idempotency import pages as page_keys
-from inventaire.kit.enums import TransactionType
+from inventaire.kit.enums import MovementCause, TransactionType
 from inventaire.kit.exceptions import DomainError
 from inventaire.kit.quantities import parse
 from inventaire.stock import service as stock
@@ -68,7 +68,8 @@ def receive_new_product(request: Request, db_session: SessionDep, settings: Sett
         return landing  # already recorded: show where it went, write nothing more
     try:
         stock.adjust(db_session=db_session, location=technician, product=product, kind=TransactionType.RECEPTION,
-                     delta=body.ajustement, reference=body.reference, auteur=viewer.principal.nom)
+                     delta=body.ajustement, reference=body.reference, auteur=viewer.principal.nom,
+                     cause=MovementCause.MANUEL)
     except DomainError as exc:
         return refused(exc.status_code, exc.detail)
     if key is not None:

@@ -22,7 +22,7 @@ from inventaire.emplacements.models import Location
 from inventaire.idempotency import pages as page_keys
 from inventaire.idempotency.routing import HEADER
 from inventaire.kit.config import Settings
-from inventaire.kit.enums import Severity, TransactionType
+from inventaire.kit.enums import MovementCause, Severity, TransactionType
 from inventaire.kit.exceptions import DomainError
 from inventaire.kit.quantities import parse, with_unit
 from inventaire.previsions import service as previsions
@@ -257,6 +257,7 @@ def adjust_line(request: Request, db_session: SessionDep, settings: SettingsDep,
         lambda: stock.adjust(
             db_session=db_session, location=line.technician, product=line.product, kind=body.type,
             delta=body.ajustement, motif=body.motif, reference=body.reference, auteur=viewer.principal.nom,
+            cause=MovementCause.MANUEL,
         ),
         lambda entry: (
             f"Enregistré : {TransactionType(entry.type).label.lower()} de "

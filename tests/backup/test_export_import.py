@@ -134,6 +134,8 @@ def test_round_trip_keeps_rules_requests_orders_and_deductions(fresh_database, e
     assert all(source[name] for name in ("regles", "demandes", "commandes", "lignes_commande",
                                          "services_deduits", "deductions")), {n: len(r) for n, r in source.items()}
     assert restored == source
+    moves = json.loads((folder / "inventaire.json").read_text(encoding="utf-8"))["tables"]["transactions"]
+    assert all("cause" in m and "cause_id" in m for m in moves) and {"demande", "deduction"} <= {m["cause"] for m in moves}
     assert "2 demandes" in flat(imported.output) and "1 service déduit (1 déduction)" in flat(imported.output)
     # The same service sent again after the restore takes nothing more: it was deducted already.
     engine, scope = _session(empty_database.url)
@@ -196,6 +198,8 @@ BAD_FOLDERS = [
      "colonnes inconnues dans « catalogue » : pirate"),
     ('{"format": "inventaire-export", "version": 1, "tables": {"catalogue": [{"id": 1, "prix_unitaire": "abc"}]}}',
      "produits_catalogue.prix_unitaire : valeur invalide « abc »"),
+    ('{"format": "inventaire-export", "version": 1, "tables": {"transactions": [{"id": 1, "cause": "vol"}]}}',
+     "transactions_inventaire.cause : valeur inconnue « vol »"),
     # Year 1 at +01:00 is before year 1 in UTC: refused as invalid rather than overflowing.
     ('{"format": "inventaire-export", "version": 1, "tables": {"catalogue": [{"id": 1, '
      '"created_at": "0001-01-01T00:00:00+01:00"}]}}',

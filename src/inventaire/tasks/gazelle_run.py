@@ -135,7 +135,8 @@ def _deduct(session: Session, settings: Settings, invoices: list[dict], progress
             if not deductions.needs_apply(entry=entry, stored=stored.get(entry.id_externe), digest=digest):
                 counts["inchangees"] += 1
                 continue
-            outcome = deductions.apply(db_session=session, entry=entry, technician=technician, rules=rules)
+            outcome = deductions.apply(db_session=session, entry=entry, technician=technician, rules=rules,
+                                       digest=digest)  # computed once per invoice
             counts[outcome.traitement] += 1
             moves += outcome.mouvements
             for item in outcome.non_deduites:

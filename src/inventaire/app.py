@@ -29,6 +29,7 @@ from inventaire.regles.routes import router as regles_router
 from inventaire.sessions import audited
 from inventaire.sessions import session_factory as sessions_for
 from inventaire.stock.routes import router as stock_router
+from inventaire.tasks.routes import router as tasks_router
 from inventaire.techniciens.routes import router as techniciens_router
 from inventaire.web.mount import mount as mount_pages
 from inventaire.web.mount import mount_polled
@@ -126,7 +127,7 @@ def create_app(settings: Settings | None = None, session_factory: sessionmaker[S
     mount_polled(app)
     # Each API router is included in the app itself, not through a /inventaire router: FastAPI
     # matches a request against every route of each level, so a level less is a scan less.
-    for router in (stock_router, catalogue_router, techniciens_router, ateliers_router, checks_router,
+    for router in (stock_router, catalogue_router, techniciens_router, ateliers_router, tasks_router, checks_router,
                    previsions_router, regles_router, deductions_router, gazelle_router, demandes_router,
                    reappro_router, commandes_router):
         app.include_router(router, prefix="/inventaire", responses=errors.EVERY_ROUTE,

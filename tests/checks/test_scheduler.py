@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy import event
 
 from inventaire.kit.config import Settings
 from inventaire.kit.database import make_engine, make_sessionmaker, session_scope
@@ -96,6 +97,21 @@ def test_the_job_runs_a_notifying_check_once_per_tick(fresh_database, webhooks):
         if again is not None:  # the minute turned between the two calls: a new tick, nothing new to send
             assert again.notifications == []
         assert len(webhooks.received(SLACK_PATH)) == 1
+    finally:
+        engine.dispose()
+
+
+def test_the_job_takes_the_check_lock_once(fresh_database, backend):
+    """The scheduler takes the lock before reading whether its tick was run; the run it starts does not again."""
+    settings = Settings(DATABASE_URL=fresh_database.url, check_cron="0 9 * * *")
+    engine = make_engine(settings.database_url)
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda _c, _cur, sql, *_a: statements.append(sql))
+    try:
+        ran = scheduler.scheduled_check(session_factory=make_sessionmaker(engine), settings=settings)
+        assert ran is not None
+        locks = [sql for sql in statements if "pg_advisory_xact_lock" in sql]
+        assert len(locks) == (1 if backend == "postgresql" else 0)  # SQLite: BEGIN IMMEDIATE is the lock
     finally:
         engine.dispose()
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from inventaire.kit.config import Settings
 from inventaire.regles import service as regles
 from inventaire.stock.models import StockLine, Transaction
-from inventaire.tasks import gazelle_schedule, scheduler
+from inventaire.tasks import scheduler
 from tests.commands import flat, run_cli
 from tests.gazelle.fake import CLIENT_SECRET
 from tests.helpers import committed, database_state, make_line, make_product, make_technician
@@ -121,9 +121,9 @@ def test_office_told_once_after_repeated_failures(client, app, gazelle, db_sessi
 def test_the_schedule_of_serve():
     built = scheduler.build_scheduler(Settings(gazelle_cron="*/30 7-18 * * 1-5"), session_factory=None)
     [job] = built.get_jobs()
-    assert job.id == gazelle_schedule.JOB_ID and job.func is gazelle_schedule.scheduled_sync
+    assert job.id == scheduler.GAZELLE_JOB_ID and job.func is scheduler.scheduled_sync
     both = scheduler.build_scheduler(Settings(gazelle_cron="0 * * * *", check_cron="0 9 * * *"), session_factory=None)
-    assert {j.id for j in both.get_jobs()} == {gazelle_schedule.JOB_ID, scheduler.JOB_ID}
+    assert {j.id for j in both.get_jobs()} == {scheduler.GAZELLE_JOB_ID, scheduler.JOB_ID}
 
 
 def test_a_bad_cron_stops_serve_in_french(tmp_path):
@@ -136,10 +136,10 @@ def test_the_scheduled_job_stores_a_failure_and_keeps_running(gz_settings, sessi
     stock_up(db_session)
     db_session.commit()
     gazelle.faults.extend(["500"] * 3)
-    gazelle_schedule.scheduled_sync(session_factory=session_factory, settings=gz_settings)  # does not raise
+    scheduler.scheduled_sync(session_factory=session_factory, settings=gz_settings)  # does not raise
     assert "scheduled gazelle sync failed" in caplog.text
     gazelle.add_invoice(7140, items=[(PLS, 100)])
-    gazelle_schedule.scheduled_sync(session_factory=session_factory, settings=gz_settings)
+    scheduler.scheduled_sync(session_factory=session_factory, settings=gz_settings)
     from inventaire.gazelle.models import GazelleSync
 
     db_session.expire_all()

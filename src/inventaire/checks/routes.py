@@ -1,40 +1,22 @@
-"""HTTP routes of the low-stock check and of its history."""
+"""HTTP routes of the low-stock check's history (a run is started by tasks/routes.py)."""
 
-from decimal import Decimal
-from typing import Annotated
 
-import pydantic_core
 from fastapi import APIRouter, Path, Query
-from fastapi.responses import Response
-from pydantic import WithJsonSchema
 
 from inventaire.checks import service
 from inventaire.checks.models import Verification
 from inventaire.checks.schemas import (
-    CheckResponse,
     NotificationRead,
     Report,
     VerificationPage,
     VerificationRead,
     VerificationSummary,
 )
-from inventaire.deps import AdminUser, CheckUser, SessionDep, SettingsDep
+from inventaire.deps import AdminUser, SessionDep
 from inventaire.emplacements import service as locations
-from inventaire.kit.errors import CONFLICT, NOT_FOUND
-from inventaire.kit.quantities import MAX_QUANTITY
-from inventaire.tasks import check_run
+from inventaire.kit.errors import NOT_FOUND
 
 router = APIRouter(tags=["vérifications"])
-CHECK_DEFAULTS = {name: CheckResponse.model_fields[name].default for name in ("status", "message")}
-
-Threshold = Annotated[
-    Decimal | None,
-    Query(ge=0, le=MAX_QUANTITY, allow_inf_nan=False,
-          description="Seuil d'alerte global (défaut : celui de chaque ligne, puis 5,0)"),
-    WithJsonSchema({"type": "number", "minimum": 0, "maximum": float(MAX_QUANTITY), "examples": [10]}),
-]
-
-
 def summary_of(verification: Verification) -> dict:
     """The fields every view of a stored run shows (the technician's name as the run saw it)."""
     return {
@@ -45,32 +27,6 @@ def summary_of(verification: Verification) -> dict:
         "statut_notifications": verification.statut_notifications,
         "notifications": [NotificationRead.model_validate(n) for n in verification.notifications],
     }
-
-
-@router.post("/check-stock", response_model=CheckResponse, responses={**NOT_FOUND, **CONFLICT})
-def check_stock(
-    db_session: SessionDep,
-    settings: SettingsDep,
-    user: CheckUser,
-    technicien: str | None = Query(None, min_length=1, max_length=60, description="Nom du technicien ; vide = tous"),
-    seuil_critique: Threshold = None,
-    notifier: bool = Query(True, description="false : vérifier sans envoyer de notification"),
-):
-    """Run the check, store it, then send its notifications (their outcome is in `notifications`)."""
-    verification = check_run.check_and_notify(
-        db_session=db_session, settings=settings, technicien=technicien, seuil_critique=seuil_critique,
-        notifier=notifier, declenchee_par=user.nom,
-    )
-    # The answer's `rapport` is the stored report itself (the JSON run_check made of it), written
-    # by pydantic-core: serialising the report model again cost 12 ms at 4,805 alerts, and
-    # FastAPI's default path (model, then Python objects, then json.dumps) 25 ms (BENCHMARKS.md).
-    answer = {
-        "status": CHECK_DEFAULTS["status"], "message": CHECK_DEFAULTS["message"],
-        "alerts_detected": verification.total_alertes, "verification_id": verification.id,
-        "rapport": verification.rapport,
-        "notifications": [NotificationRead.model_validate(n).model_dump(mode="json") for n in verification.notifications],
-    }
-    return Response(pydantic_core.to_json(answer), media_type="application/json")
 
 
 @router.get("/verifications", response_model=VerificationPage, responses=NOT_FOUND)

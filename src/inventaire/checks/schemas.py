@@ -2,11 +2,14 @@
 and the forecast (lines predicted to run out before the next order, kept apart from the seed's counts)."""
 
 import datetime as dt
-from typing import Literal
+from decimal import Decimal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import Query
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from inventaire.kit.enums import AlertSeverity, AlertState, Channel, DeliveryStatus, RunNotifications, Severity
+from inventaire.kit.quantities import MAX_QUANTITY
 from inventaire.kit.schemas import DecimalOut, Timestamp
 
 
@@ -144,3 +147,12 @@ class VerificationPage(BaseModel):
 
 class VerificationRead(VerificationSummary):
     rapport: Report
+
+
+# The check's global threshold as a query parameter (the API's trigger and the page share its bounds).
+Threshold = Annotated[
+    Decimal | None,
+    Query(ge=0, le=MAX_QUANTITY, allow_inf_nan=False,
+          description="Seuil d'alerte global (défaut : celui de chaque ligne, puis 5,0)"),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": float(MAX_QUANTITY), "examples": [10]}),
+]

@@ -63,13 +63,13 @@ def retry(
 def check_schedule(settings: Settings) -> None:
     """Stop with a French message (exit 2) when INVENTAIRE_CHECK_CRON or INVENTAIRE_TZ is malformed."""
     from inventaire.kit.exceptions import DomainError
-    from inventaire.tasks import gazelle_schedule, scheduler
+    from inventaire.tasks import scheduler
 
     try:
         if settings.check_cron:
             scheduler.cron_trigger(settings)
         if settings.gazelle_cron:
-            gazelle_schedule.trigger(settings)
+            scheduler.gazelle_trigger(settings)
     except DomainError as exc:
         fail(exc.detail, 2)
 
@@ -77,7 +77,7 @@ def check_schedule(settings: Settings) -> None:
 def start_schedule(settings: Settings):
     """Start the scheduled check of `serve` when INVENTAIRE_CHECK_CRON is set, and say so."""
     from inventaire.notifications.digest import local_time
-    from inventaire.tasks import gazelle_schedule, scheduler
+    from inventaire.tasks import scheduler
 
     running = scheduler.start(settings)
     if running is not None and settings.check_cron:
@@ -87,7 +87,7 @@ def start_schedule(settings: Settings):
             f"prochaine le {local_time(job.next_run_time, settings.tz)}.", highlight=False,
         )
     if running is not None and settings.gazelle_cron:
-        job = running.get_job(gazelle_schedule.JOB_ID)
+        job = running.get_job(scheduler.GAZELLE_JOB_ID)
         console.print(
             f"Synchronisation Gazelle planifiée : « {settings.gazelle_cron} » ({settings.tz}) ; "
             f"prochaine le {local_time(job.next_run_time, settings.tz)}.", highlight=False,

@@ -1,41 +1,23 @@
-"""HTTP routes of the Gazelle connector: run a sync (or its preview), read the stored runs."""
+"""HTTP routes of the Gazelle connector: read the stored runs (a run is started by tasks/routes.py)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 
-from inventaire.deps import AdminUser, CheckUser, SessionDep, SettingsDep
+from inventaire.deps import AdminUser, SessionDep
+from inventaire.gazelle import runs as gazelle_runs
 from inventaire.gazelle.models import GazelleSync
 from inventaire.gazelle.schemas import SyncRead, sync_read
-from inventaire.kit.errors import CONFLICT, NOT_FOUND
+from inventaire.kit.errors import NOT_FOUND
 from inventaire.kit.exceptions import NotFound
-from inventaire.tasks import gazelle_run
 
 router = APIRouter(prefix="/gazelle", tags=["gazelle"])
-
-
-@router.post("/sync", response_model=SyncRead,
-             responses={**CONFLICT, 502: {"description": "Gazelle illisible (son erreur, en français)"}})
-def run_sync(request: Request, db_session: SessionDep, settings: SettingsDep, user: CheckUser,
-             apercu: bool = Query(False, description="true : dit ce qui changerait, sans rien écrire"),
-             jours: int | None = Query(None, ge=1, le=3650,
-                                       description="Fenêtre relue (défaut : INVENTAIRE_GAZELLE_JOURS)")):
-    """Read Gazelle's recent invoices and deduct what changed (a job: it commits its own transactions)."""
-    db_session.commit()  # the caller's check is done: SQLite's writer lock must be free for the job's sessions
-    result = gazelle_run.run_sync(session_factory=request.app.state.sessionmaker, settings=settings, jours=jours,
-                           apercu=apercu, by=user.nom)
-    if result.apercu:
-        return SyncRead(id=None, statut="apercu", apercu=True, jours=jours or settings.gazelle_jours,
-                        declenchee_par=user.nom, started_at=None, finished_at=None, erreur=None,
-                        rapport=result.rapport)
-    assert result.run is not None  # a sync that is not a preview always stores its run
-    return sync_read(result.run)
 
 
 @router.get("/syncs", response_model=list[SyncRead])
 def list_syncs(db_session: SessionDep, _: AdminUser, limit: int = Query(20, ge=1, le=200)):
     """The runs, newest first."""
-    return [sync_read(r) for r in gazelle_run.recent(db_session=db_session, limit=limit)]
+    return [sync_read(r) for r in gazelle_runs.recent(db_session=db_session, limit=limit)]
 
 
 @router.get("/syncs/{sync_id}", response_model=SyncRead, responses=NOT_FOUND)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
+from inventaire.kit.quantities import NBSP
 from inventaire.kit.schemas import invalid
 
 FIRST_YEAR, LAST_YEAR = 1900, 2999
@@ -36,3 +38,34 @@ def checked(value: D) -> D:
 
 # The range in OpenAPI (years 1900 to 2999), for the date parameters' schema.
 YEAR_PATTERN = r"^(19|2[0-9])[0-9]{2}-"
+
+MOIS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+
+
+class Clock:
+    """Dates shown in the company's timezone."""
+
+    def __init__(self, tz: str):
+        self.zone = ZoneInfo(tz)
+
+    def local(self, value: dt.datetime) -> dt.datetime:
+        return value.astimezone(self.zone)
+
+    def date(self, value: dt.datetime | dt.date | None) -> str:
+        """9 déc. 2025"""
+        if value is None:
+            return "—"
+        if isinstance(value, dt.datetime):
+            value = self.local(value)
+        return f"{value.day} {MOIS[value.month - 1]} {value.year}"
+
+    def date_time(self, value: dt.datetime | None) -> str:
+        """9 déc. 2025, 13 h 05"""
+        if value is None:
+            return "—"
+        local = self.local(value)
+        return f"{self.date(local)}, {local.hour}{NBSP}h{NBSP}{local.minute:02d}"
+
+    def iso(self, value: dt.datetime) -> str:
+        """ISO 8601 in local time with its offset (CSV exports)."""
+        return self.local(value).replace(microsecond=0).isoformat()

@@ -27,6 +27,10 @@ CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
 # Control characters (tab and line breaks aside): PostgreSQL refuses NUL, and no person types them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
+# Patterns of fields whose refusal has its own French message (errors.py); the schemas that use them import them from here.
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+GAZELLE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$"
+
 
 # The error type of this project's own validators: their message is French already, and
 # errors.french_message shows it as it is (a plain ValueError gets the generic « valeur invalide »).

@@ -33,13 +33,15 @@ from inventaire.notifications import service as notifications
 
 def check_and_notify(
     *, db_session: Session, settings: Settings, technicien: str | None, seuil_critique: Decimal | None,
-    notifier: bool, declenchee_par: str, sleep: Callable[[float], None] = time.sleep,
+    notifier: bool, declenchee_par: str, sleep: Callable[[float], None] = time.sleep, locked: bool = False,
 ) -> Verification:
     """Run the check (404 for an unknown technician, 409 if another run holds the lock too long), then notify.
 
-    A notifying run then gives the deliveries that failed in earlier runs one more try.
+    `locked`: the caller holds the check lock already in this transaction (the scheduler). A notifying
+    run then gives the deliveries that failed in earlier runs one more try.
     """
-    lock.acquire(db_session=db_session, timeout=settings.check_lock_timeout)
+    if not locked:
+        lock.acquire(db_session=db_session, timeout=settings.check_lock_timeout)
     technician = locations.get_or_404(db_session=db_session, nom=technicien) if technicien else None
     audience = notifications.audience(db_session=db_session, settings=settings) if notifier else None
     verification = checks.run_check(

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -174,14 +174,3 @@ def _failed(session_factory, settings: Settings, run_id: int, exc: BaseException
         run.statut, run.finished_at, run.erreur = SyncStatus.ECHEC, utcnow(), message
         session.flush()
         notify.after_failure(db_session=session, settings=settings, run=run)
-
-
-def recent(*, db_session: Session, limit: int = 20) -> list[GazelleSync]:
-    """The runs, newest first."""
-    return list(db_session.scalars(
-        select(GazelleSync).order_by(GazelleSync.started_at.desc(), GazelleSync.id.desc()).limit(limit)))
-
-
-def last_success(*, db_session: Session) -> GazelleSync | None:
-    return db_session.scalar(select(GazelleSync).where(GazelleSync.statut == SyncStatus.REUSSIE)
-                             .order_by(GazelleSync.started_at.desc()).limit(1))

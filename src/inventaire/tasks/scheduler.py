@@ -1,8 +1,10 @@
-"""The check on a schedule inside `inventaire serve` (INVENTAIRE_CHECK_CRON, in INVENTAIRE_TZ).
+"""The jobs on a schedule inside `inventaire serve`, in INVENTAIRE_TZ: the check (INVENTAIRE_CHECK_CRON)
+and the Gazelle sync (INVENTAIRE_GAZELLE_CRON).
 
 One scheduler per `serve` command (it lives in the supervising process, whatever the number
 of workers). Several servers on one database each fire at the same tick: the check lock
-serialises them and the later ones see that the tick's run exists and skip it.
+serialises them and the later ones see that the tick's run exists and skip it; a sync already
+running elsewhere makes the second one give up (tasks/gazelle_run.py).
 """
 
 from __future__ import annotations
@@ -25,10 +27,11 @@ from inventaire.kit.database import engine_for, session_scope, utcnow
 from inventaire.kit.exceptions import DomainError, InvalidInput
 from inventaire.kit.quantities import count
 from inventaire.sessions import session_factory as sessions_for
-from inventaire.tasks import check_run
+from inventaire.tasks import check_run, gazelle_run
 
 log = logging.getLogger(__name__)
 JOB_ID = "verification-planifiee"
+GAZELLE_JOB_ID = "synchronisation-gazelle"
 DECLENCHEUR = "planificateur"
 
 
@@ -106,7 +109,10 @@ def _tick_already_run(db_session: Session, tick: dt.datetime) -> bool:
 def scheduled_check(
     *, session_factory: sessionmaker[Session], settings: Settings, sleep: Callable[[float], None] = time.sleep
 ) -> Verification | None:
-    """The job: a notifying check of every technician (None when this tick was already run, or busy)."""
+    """The job: a notifying check of every technician (None when this tick was already run, or busy).
+
+    The check lock is taken once, here, before reading whether the tick was run: the run itself is told it holds it.
+    """
     tick = utcnow().replace(second=0, microsecond=0)  # cron fires on whole minutes
     with session_scope(session_factory) as session:
         try:
@@ -116,7 +122,7 @@ def scheduled_check(
                 return None
             verification = check_run.check_and_notify(
                 db_session=session, settings=settings, technicien=None, seuil_critique=None,
-                notifier=True, declenchee_par=DECLENCHEUR, sleep=sleep,
+                notifier=True, declenchee_par=DECLENCHEUR, sleep=sleep, locked=True,
             )
         except DomainError as exc:
             log.warning("scheduled check not run: %s", exc.detail)
@@ -125,10 +131,27 @@ def scheduled_check(
     return verification
 
 
+def gazelle_trigger(settings: Settings) -> CronTrigger:
+    """The trigger of INVENTAIRE_GAZELLE_CRON; InvalidInput (French) when malformed."""
+    return cron_trigger(settings, settings.gazelle_cron, "INVENTAIRE_GAZELLE_CRON")
+
+
+def scheduled_sync(*, session_factory: sessionmaker[Session], settings: Settings) -> None:
+    """The job: one sync; a failure is stored with the run (and told after repeated ones), never raised."""
+    try:
+        result = gazelle_run.run_sync(session_factory=session_factory, settings=settings, by=DECLENCHEUR)
+    except DomainError as exc:
+        log.warning("scheduled gazelle sync failed: %s", exc.detail)
+        return
+    except Exception:  # stored as a failed run already; the scheduler must keep running
+        log.exception("scheduled gazelle sync failed")
+        return
+    run_id = result.run.id if result.run else None
+    log.info("scheduled gazelle sync %s: %s movement(s)", run_id, result.rapport["mouvements_ecrits"])
+
+
 def build_scheduler(settings: Settings, session_factory: sessionmaker[Session]) -> BackgroundScheduler | None:
     """A scheduler with the check job and the Gazelle sync job, each when its cron is set; None when neither is."""
-    from inventaire.tasks import gazelle_schedule
-
     if not settings.check_cron and not settings.gazelle_cron:
         return None
     scheduler = BackgroundScheduler(timezone=ZoneInfo(settings.tz))
@@ -139,7 +162,11 @@ def build_scheduler(settings: Settings, session_factory: sessionmaker[Session]) 
             coalesce=True, max_instances=1, misfire_grace_time=300, replace_existing=True,
         )
     if settings.gazelle_cron:
-        gazelle_schedule.add_job(scheduler, settings, session_factory)
+        scheduler.add_job(
+            scheduled_sync, gazelle_trigger(settings), id=GAZELLE_JOB_ID, name="Synchronisation Gazelle planifiée",
+            kwargs={"session_factory": session_factory, "settings": settings},
+            coalesce=True, max_instances=1, misfire_grace_time=300, replace_existing=True,
+        )
     return scheduler
 
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from inventaire.kit import quantities
+from inventaire.kit.dates import MOIS, Clock  # noqa: F401  (the pages' filters and callers read them here too)
 from inventaire.kit.enums import AlertState, Channel, DeliveryStatus, OrderState, RunNotifications, Severity, TransactionType
 
 NBSP = quantities.NBSP
-MOIS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
 
 
 def quantite(value: Decimal | int | None) -> str:
@@ -21,35 +20,6 @@ def quantite(value: Decimal | int | None) -> str:
 
 variation = quantities.signed
 argent = quantities.money
-
-
-class Clock:
-    """Dates shown in the company's timezone."""
-
-    def __init__(self, tz: str):
-        self.zone = ZoneInfo(tz)
-
-    def local(self, value: dt.datetime) -> dt.datetime:
-        return value.astimezone(self.zone)
-
-    def date(self, value: dt.datetime | dt.date | None) -> str:
-        """9 déc. 2025"""
-        if value is None:
-            return "—"
-        if isinstance(value, dt.datetime):
-            value = self.local(value)
-        return f"{value.day} {MOIS[value.month - 1]} {value.year}"
-
-    def date_time(self, value: dt.datetime | None) -> str:
-        """9 déc. 2025, 13 h 05"""
-        if value is None:
-            return "—"
-        local = self.local(value)
-        return f"{self.date(local)}, {local.hour}{NBSP}h{NBSP}{local.minute:02d}"
-
-    def iso(self, value: dt.datetime) -> str:
-        """ISO 8601 in local time with its offset (CSV exports)."""
-        return self.local(value).replace(microsecond=0).isoformat()
 
 
 def couverture(days: Decimal | None) -> str:

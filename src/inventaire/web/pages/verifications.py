@@ -9,8 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import TypeAdapter, ValidationError
 
 from inventaire.checks import service as checks
-from inventaire.checks.routes import Threshold
-from inventaire.checks.schemas import Report
+from inventaire.checks.schemas import Report, Threshold
 from inventaire.deps import SessionDep, SettingsDep
 from inventaire.exports import service as exports
 from inventaire.kit.errors import french_message

@@ -73,6 +73,8 @@ def test_csv_export_has_french_headers_and_the_filtered_rows(pages, db_session):
     use = rows[1]
     assert (use[4], use[5], use[6], use[7], use[10]) == ("Utilisation", "-2", "10", "8", "RDV-1")
     assert use[9].startswith("'=")  # a formula is written as text
+    assert rows[0][11:] == ["Auteur", "Cause", "N° de la cause", "N° de transaction"]
+    assert (use[12], use[13]) == ("Changement manuel", "")
 
 
 def test_csv_streams_every_row_in_batches(pages, db_session, monkeypatch):

@@ -17,7 +17,7 @@ from inventaire.catalogue import service as catalogue
 from inventaire.deps import SessionDep, SettingsDep
 from inventaire.emplacements import service as locations
 from inventaire.kit.dates import in_range
-from inventaire.kit.enums import TransactionType
+from inventaire.kit.enums import MovementCause, TransactionType
 from inventaire.kit.exceptions import InvalidInput
 from inventaire.kit.quantities import quantity
 from inventaire.stock import ledger
@@ -30,7 +30,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 PAGE_SIZE = 50
 BATCH = 500
 CSV_HEADERS = ["Date", "Technicien", "Code produit", "Produit", "Type", "Variation", "Quantité avant",
-               "Quantité après", "Unité", "Motif", "Référence", "Auteur", "N° de transaction"]
+               "Quantité après", "Unité", "Motif", "Référence", "Auteur", "Cause", "N° de la cause", "N° de transaction"]
 
 
 @dataclass
@@ -137,7 +137,8 @@ def csv_lines(factory, flt: ledger.LedgerFilter, clock: Clock) -> Iterator[str]:
                     clock.iso(t.created_at), _cell(t.emplacement.nom), _cell(t.produit.code_produit),
                     _cell(t.produit.nom_produit), TransactionType.label_of(t.type), quantity(t.ajustement),
                     quantity(t.quantite_avant), quantity(t.quantite_apres), _cell(t.produit.unite),
-                    _cell(t.motif), _cell(t.reference), _cell(t.auteur), t.id,
+                    _cell(t.motif), _cell(t.reference), _cell(t.auteur),
+                    MovementCause.label_of(t.cause) if t.cause else "", t.cause_id or "", t.id,
                 ])
         if not batch:
             return

@@ -35,7 +35,7 @@ class AuditAction(StrEnum):
     COMMANDE_MODIFIEE = "commande_modifiee"
     COMMANDE_ENVOYEE = "commande_envoyee"
     COMMANDE_ANNULEE = "commande_annulee"
-    # A reception's quantities are in the ledger (reference = the order's number); only the
+    # A reception's quantities are in the ledger (cause = commande, cause_id = the order); only the
     # order's change of state is recorded here, once per state.
     COMMANDE_PARTIELLE = "commande_partielle"
     COMMANDE_RECUE = "commande_recue"

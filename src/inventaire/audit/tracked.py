@@ -63,7 +63,7 @@ def _workshop(_w, changes: dict) -> AuditAction:
     return AuditAction.ATELIER_RENOMME
 
 
-# A reception's quantities are the ledger's (its rows carry the order's number): the trail only
+# A reception's quantities are the ledger's (its rows' cause is the order): the trail only
 # says when the order changed state, so a second partial reception writes nothing here.
 ORDER_STATES = {OrderState.ENVOYEE: AuditAction.COMMANDE_ENVOYEE, OrderState.ANNULEE: AuditAction.COMMANDE_ANNULEE,
                 OrderState.PARTIELLE: AuditAction.COMMANDE_PARTIELLE, OrderState.RECUE: AuditAction.COMMANDE_RECUE}

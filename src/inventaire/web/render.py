@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from inventaire import __version__
+from inventaire.idempotency.pages import PageReplay
 from inventaire.kit.errors import DATABASE_UNAVAILABLE, RETRY_SOON, database_unavailable, validation_detail
 from inventaire.kit.exceptions import DomainError, Forbidden
 from inventaire.web import formatting
@@ -125,6 +126,8 @@ class PageRoute(APIRoute):
                 response = await handler(request)
             except LoginRequired:
                 response = login_redirect(request)
+            except PageReplay as replay:  # a one-time key already answered (idempotency/pages.py)
+                response = replay.response
             except DomainError as exc:
                 response = error_response(request, exc.status_code, exc.detail)
             except RequestValidationError as exc:

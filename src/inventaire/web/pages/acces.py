@@ -66,24 +66,19 @@ def create_access(request: Request, db_session: SessionDep, settings: SettingsDe
         if technician is None or not technician.actif:
             return _refused(request, db_session, viewer, values, "technicien",
                             f"Technicien inconnu ou désactivé : « {values['technicien']} ».")
-    key = values["cle"] if page_keys.well_formed(values["cle"]) else None
-    if key is not None:
-        stored = page_keys.claim(db_session=db_session, settings=settings, principal=viewer.principal, key=key,
-                                 path=request.url.path, form=form)
-        if stored is not None:
-            return RedirectResponse(f"/acces?avis=deja&n={stored.body.decode()}", 303)
+    once = page_keys.claim(request=request, db_session=db_session, settings=settings, principal=viewer.principal,
+                           form=form)
     try:
         raw, token = auth_service.create_token(db_session=db_session, role=values["role"],
                                                nom=values["nom"] or None, technician=technician)
     except DomainError as exc:
         return _refused(request, db_session, viewer, values, "nom", exc.detail, exc.status_code)
-    if key is not None:
-        page_keys.record(db_session=db_session, principal=viewer.principal, key=key, status=303,
-                         body=str(token.id).encode())
     link = links.login_link(base=links.public_base(configured=settings.base_url,
                                                    fallback=str(request.base_url)), raw=raw)
-    return _page(request, db_session, viewer,
-                 nouveau={"jeton": token, "brut": raw, "lien": link, "qr": links.qr_svg(link=link)})
+    # The token is shown once: a resubmitted form gets a redirect naming it, never the secret again.
+    return once.keep(_page(request, db_session, viewer,
+                           nouveau={"jeton": token, "brut": raw, "lien": link, "qr": links.qr_svg(link=link)}),
+                     replay=RedirectResponse(f"/acces?avis=deja&n={token.id}", 303))
 
 
 @router.post("/acces/{token_id}/revoquer")

@@ -97,12 +97,8 @@ def suggestion_page(request: Request, db_session: SessionDep, settings: Settings
 def create_order(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage,
                  form: FormData):
     """A draft from the suggestion (one supplier's lines) or from the blank form of the list."""
-    given = form.get("cle", "")
-    key = given if page_keys.well_formed(given) else None
-    if key is not None and (done := page_keys.claim(db_session=db_session, settings=settings,
-                                                    principal=viewer.principal, key=key, path=request.url.path,
-                                                    form=form)) is not None:
-        return RedirectResponse(done.body.decode() or "/commandes", 303)  # already created: show it
+    once = page_keys.claim(request=request, db_session=db_session, settings=settings, principal=viewer.principal,
+                           form=form)  # already created: a resubmitted form shows that order
     try:
         workshop = ateliers.get_or_404(db_session=db_session, nom=form.get("atelier", "").strip() or "?")
         order = orders.create(db_session=db_session, fournisseur=form.get("fournisseur", ""), workshop=workshop,
@@ -111,11 +107,7 @@ def create_order(request: Request, db_session: SessionDep, settings: SettingsDep
         status, message = exc.status_code, f"Commande non créée : {exc.detail}"
         return refuse(db_session, lambda: _list_page(request, db_session, viewer, status_code=status,
                                                      erreur=message, valeurs=form))
-    target = f"/commandes/{order.id}?avis=creee"
-    if key is not None:
-        page_keys.record(db_session=db_session, principal=viewer.principal, key=key, status=303,
-                         body=target.encode())
-    return RedirectResponse(target, 303)
+    return once.keep(RedirectResponse(f"/commandes/{order.id}?avis=creee", 303))
 
 
 def _order_page(request: Request, db_session: Session, settings: Settings, viewer: Viewer, order: Order, *,
@@ -189,11 +181,8 @@ def cancel_order(request: Request, db_session: SessionDep, settings: SettingsDep
 def receive_order(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage,
                   form: FormData, commande_id: int = IdPath):
     """Per-line quantities received (`recu-<code>`); an empty field is a line not received this time."""
-    key = form.get("cle", "")
-    if page_keys.well_formed(key) and page_keys.claim(
-            db_session=db_session, settings=settings, principal=viewer.principal, key=key, path=request.url.path,
-            form=form) is not None:
-        return RedirectResponse(f"/commandes/{commande_id}?avis=recue", 303)  # already recorded
+    once = page_keys.claim(request=request, db_session=db_session, settings=settings, principal=viewer.principal,
+                           form=form)  # already recorded: a resubmitted form shows the order
 
     def receive(order: Order) -> str:
         received = []
@@ -203,11 +192,9 @@ def receive_order(request: Request, db_session: SessionDep, settings: SettingsDe
             if amount:
                 received.append((line.produit, amount))
         orders.receive(db_session=db_session, order=order, lines=received, auteur=viewer.principal.nom)
-        if page_keys.well_formed(key):
-            page_keys.record(db_session=db_session, principal=viewer.principal, key=key, status=303, body=b"")
         return "recue"
 
-    return _change(request, db_session, settings, viewer, commande_id, receive, form)
+    return once.keep(_change(request, db_session, settings, viewer, commande_id, receive, form))
 
 
 @router.get("/commandes/{commande_id}/pdf")

@@ -119,19 +119,15 @@ def ask_for_a_product_not_carried(request: Request, background: BackgroundTasks,
     if body is None:
         return refused(422, problem or POSITIVE)
     landing = RedirectResponse(f"/stock/{quote(technician.nom, safe='')}#demandes", 303)
-    key = values["cle"] if page_keys.well_formed(values["cle"]) else None
-    if key is not None and page_keys.claim(db_session=db_session, settings=settings, principal=viewer.principal,
-                                           key=key, path=request.url.path, form=form) is not None:
-        return landing  # already sent: show the requests, open nothing more
+    once = page_keys.claim(request=request, db_session=db_session, settings=settings, principal=viewer.principal,
+                           form=form)  # a resubmitted form shows the requests and opens nothing more
     try:
         opened = demandes.create(db_session=db_session, technician=technician, product=product,
                                  quantity=body.quantite, note=body.note, auteur=viewer.principal.nom)
     except DomainError as exc:
         return refused(exc.status_code, exc.detail)
-    if key is not None:
-        page_keys.record(db_session=db_session, principal=viewer.principal, key=key, status=303, body=b"")
     _announce(request, background, settings, opened)
-    return landing
+    return once.keep(landing)
 
 
 def seen_quantities(vu: list[str]) -> dict[str, Decimal]:

@@ -7,7 +7,6 @@ and shows what could not be served.
 from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
 
 from inventaire.ateliers import service as ateliers
 from inventaire.ateliers.models import Workshop
@@ -66,12 +65,8 @@ def prepare(request: Request, db_session: SessionDep, settings: SettingsDep, vie
     workshop, workshops = _workshop(db_session, form.get("atelier", "").strip() or None)
     if workshop is None:
         raise InvalidInput("Aucun atelier actif : ajoutez-en un avant de préparer.")
-    key = form.get("cle", "")
-    if page_keys.well_formed(key):
-        stored = page_keys.claim(db_session=db_session, settings=settings, principal=viewer.principal, key=key,
-                                 path=request.url.path, form=form)
-        if stored is not None:
-            return HTMLResponse(stored.body, stored.status, headers={"Idempotent-Replayed": "true"})
+    once = page_keys.claim(request=request, db_session=db_session, settings=settings, principal=viewer.principal,
+                           form=form)
     try:
         done = reappro.prepare(db_session=db_session, technician=technician, workshop=workshop,
                                auteur=viewer.principal.nom)
@@ -79,8 +74,4 @@ def prepare(request: Request, db_session: SessionDep, settings: SettingsDep, vie
         status, detail = exc.status_code, exc.detail
         return refuse(db_session, lambda: _page(request, db_session, viewer, technician, workshop, workshops,
                                                 status_code=status, erreur=detail))
-    response = _page(request, db_session, viewer, technician, workshop, workshops, done=done)
-    if page_keys.well_formed(key):
-        page_keys.record(db_session=db_session, principal=viewer.principal, key=key, status=response.status_code,
-                         body=bytes(response.body))
-    return response
+    return once.keep(_page(request, db_session, viewer, technician, workshop, workshops, done=done))

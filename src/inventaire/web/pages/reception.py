@@ -62,15 +62,11 @@ def receive_new_product(request: Request, db_session: SessionDep, settings: Sett
     if body is None:
         return refused(422, field_errors(errors, LABELS))
     landing = RedirectResponse(f"/stock/{quote(technician.nom, safe='')}#ligne-{quote(product.code_produit)}", 303)
-    key = values["cle"] if page_keys.well_formed(values["cle"]) else None
-    if key is not None and page_keys.claim(db_session=db_session, settings=settings, principal=viewer.principal,
-                                           key=key, path=request.url.path, form=form) is not None:
-        return landing  # already recorded: show where it went, write nothing more
+    once = page_keys.claim(request=request, db_session=db_session, settings=settings, principal=viewer.principal,
+                           form=form)  # a resubmitted form shows where it went and writes nothing more
     try:
         stock.adjust(db_session=db_session, location=technician, product=product, kind=TransactionType.RECEPTION,
                      delta=body.ajustement, reference=body.reference, auteur=viewer.principal.nom)
     except DomainError as exc:
         return refused(exc.status_code, exc.detail)
-    if key is not None:
-        page_keys.record(db_session=db_session, principal=viewer.principal, key=key, status=303, body=b"")
-    return landing
+    return once.keep(landing)

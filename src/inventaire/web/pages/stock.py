@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from inventaire.catalogue import service as catalogue
@@ -20,7 +19,6 @@ from inventaire.deps import SessionDep, SettingsDep, ensure_own_stock
 from inventaire.emplacements import service as locations
 from inventaire.emplacements.models import Location
 from inventaire.idempotency import pages as page_keys
-from inventaire.idempotency.routing import HEADER
 from inventaire.kit.config import Settings
 from inventaire.kit.enums import Severity, TransactionType
 from inventaire.kit.exceptions import DomainError
@@ -201,19 +199,12 @@ class LineRequest:
         """Write through the stock service; a refusal is rolled back and shown on the line.
 
         A retry with the same Idempotency-Key (the page sends one per prepared change) gets the
-        first answer again and writes nothing, as the API's stock POSTs do. `refused(status, detail)`
+        first answer again and writes nothing, as the API's stock POSTs do (idempotency/pages.py). `refused(status, detail)`
         builds the answer to a refusal (default: the line with the change prepared again); `done(entry)`
         runs after a write that succeeded (not after a replay).
         """
-        key = self.request.headers.get(HEADER)
-        if key is not None and not page_keys.well_formed(key):
-            return self.answer(422, erreur="Clé d'idempotence invalide : rechargez la page.")
-        principal = self.viewer.principal
-        if key is not None:
-            stored = page_keys.claim(db_session=self.db_session, settings=self.settings, principal=principal,
-                                     key=key, path=self.request.url.path, form=form)
-            if stored is not None:
-                return HTMLResponse(stored.body, stored.status, headers={"Idempotent-Replayed": "true"})
+        once = page_keys.claim(request=self.request, db_session=self.db_session, settings=self.settings,
+                               principal=self.viewer.principal, form=form)
         try:
             entry = write()
         except DomainError as exc:
@@ -222,11 +213,7 @@ class LineRequest:
             return refuse(self.db_session, lambda: build(status, detail))
         if done is not None:
             done(entry)
-        response = self.answer(succes=describe(entry))
-        if key is not None:
-            page_keys.record(db_session=self.db_session, principal=principal, key=key,
-                             status=response.status_code, body=bytes(response.body))
-        return response
+        return once.keep(self.answer(succes=describe(entry)))
 
 
 def _line_request(request, db_session, settings, viewer, nom, code) -> LineRequest:

@@ -11,6 +11,7 @@ from pydantic import WithJsonSchema
 from inventaire.checks import service
 from inventaire.checks.models import Verification
 from inventaire.checks.schemas import (
+    THRESHOLD_BOUNDS,
     CheckResponse,
     NotificationRead,
     Report,
@@ -29,7 +30,7 @@ CHECK_DEFAULTS = {name: CheckResponse.model_fields[name].default for name in ("s
 
 Threshold = Annotated[
     Decimal | None,
-    Query(ge=0, le=MAX_QUANTITY, allow_inf_nan=False,
+    Query(**THRESHOLD_BOUNDS,
           description="Seuil d'alerte global (défaut : celui de chaque ligne, puis 5,0)"),
     WithJsonSchema({"type": "number", "minimum": 0, "maximum": float(MAX_QUANTITY), "examples": [10]}),
 ]

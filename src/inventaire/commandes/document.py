@@ -18,8 +18,8 @@ from fpdf.fonts import FontFace
 from inventaire.commandes.models import Order
 from inventaire.exports.spreadsheet import cell, document, number
 from inventaire.kit import quantities
+from inventaire.kit.dates import Clock
 from inventaire.kit.enums import OrderState
-from inventaire.web.formatting import Clock
 
 _NEAREST = {"œ": "oe", "Œ": "OE", "—": "-", "–": "-", "’": "'", "‘": "'", "“": '"', "”": '"', "…": "...",
             "\u202f": "\u00a0", "€": "EUR"}
@@ -102,7 +102,7 @@ def _lines_table(doc: FPDF, order: Order) -> None:
 
 
 def _money_cell(value: Decimal) -> str:
-    return f"{value:.2f}".replace(".", ",")
+    return quantities.fixed(value, 2)
 
 
 def csv(*, order: Order) -> str:

@@ -19,7 +19,7 @@ from inventaire.idempotency.routing import IdempotentRoute
 from inventaire.kit.enums import OrderState
 from inventaire.kit.errors import CONFLICT, NOT_FOUND
 from inventaire.kit.exceptions import InvalidInput
-from inventaire.stock.routes import transaction_read
+from inventaire.stock.schemas import TransactionRead
 
 router = APIRouter(prefix="/commandes", tags=["commandes"], route_class=IdempotentRoute)
 IdPath = Path(ge=1, le=2_147_483_647, description="N° interne de la commande (son `id`)")
@@ -96,4 +96,4 @@ def receive_order(body: ReceiveRequest, db_session: SessionDep, user: AdminUser,
     received = [(catalogue.get_or_404(db_session=db_session, code_produit=x.code_produit), x.quantite)
                 for x in body.lignes]
     entries = service.receive(db_session=db_session, order=order, lines=received, auteur=user.nom)
-    return ReceivedRead(**OrderRead.of(order).model_dump(), mouvements=[transaction_read(e) for e in entries])
+    return ReceivedRead(**OrderRead.of(order).model_dump(), mouvements=[TransactionRead.of(e) for e in entries])

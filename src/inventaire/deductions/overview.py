@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inventaire.deductions import service as deductions
-from inventaire.deductions.models import DeductedService, NotDeducted
+from inventaire.deductions.models import DeductedService
+from inventaire.kit.enums import NotDeducted
 from inventaire.stock.models import Transaction
 from inventaire.techniciens.models import Technician
 

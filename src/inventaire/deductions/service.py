@@ -21,9 +21,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from inventaire.deductions import plan as planning
-from inventaire.deductions.models import DeductedService, Deduction, NotDeducted, ServiceStatus
+from inventaire.deductions.models import DeductedService, Deduction
 from inventaire.deductions.schemas import ServiceIn
 from inventaire.kit.database import utcnow
+from inventaire.kit.enums import NotDeducted, ServiceStatus, TransactionType
 from inventaire.kit.quantities import quantity
 from inventaire.stock import service as stock
 from inventaire.stock.models import StockLine, Transaction
@@ -168,7 +169,7 @@ def _bring_to(db_session: Session, service: DeductedService, row: Deduction, tar
         excess -= settled
         if excess > 0:
             outcome.mouvements.append(stock.adjust(
-                db_session=db_session, location=row.technicien, product=row.produit, kind="ajustement",
+                db_session=db_session, location=row.technicien, product=row.produit, kind=TransactionType.AJUSTEMENT,
                 delta=excess, auteur=service.source, reference=service.reference,
                 motif=motif(service, row.description, "annulée" if service.statut == ServiceStatus.ANNULE
                             else "correction"),
@@ -193,7 +194,7 @@ def _take(db_session: Session, service: DeductedService, row: Deduction, need: D
         return None
     row.deduit += amount
     return stock.adjust(
-        db_session=db_session, location=row.technicien, product=row.produit, kind="utilisation",
+        db_session=db_session, location=row.technicien, product=row.produit, kind=TransactionType.UTILISATION,
         delta=-amount, auteur=service.source, reference=service.reference, motif=motif(service, row.description),
     )
 
@@ -227,7 +228,7 @@ def settle_counted(*, db_session: Session, deductions: list[Deduction]) -> None:
             continue
         counted = db_session.scalar(select(exists().where(
             Transaction.emplacement_id == row.technicien_id, Transaction.produit_id == row.produit_id,
-            Transaction.type == "comptage", Transaction.created_at >= row.manque_depuis,
+            Transaction.type == TransactionType.COMPTAGE, Transaction.created_at >= row.manque_depuis,
         )))
         if counted:
             row.regle = row.voulu - row.deduit
@@ -238,7 +239,7 @@ def open_clause() -> ColumnElement[bool]:
     """SQL: a deduction row whose shortfall is open (not taken, not settled by a later count)."""
     counted = exists().where(
         Transaction.emplacement_id == Deduction.technicien_id, Transaction.produit_id == Deduction.produit_id,
-        Transaction.type == "comptage", Transaction.created_at >= Deduction.manque_depuis,
+        Transaction.type == TransactionType.COMPTAGE, Transaction.created_at >= Deduction.manque_depuis,
     )
     return and_(Deduction.voulu > Deduction.deduit + Deduction.regle, ~counted)
 

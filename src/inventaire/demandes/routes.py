@@ -5,13 +5,12 @@ from fastapi import APIRouter, BackgroundTasks, Path, Query, Request
 from inventaire.ateliers import service as ateliers
 from inventaire.catalogue import service as catalogue
 from inventaire.demandes import notify, service
-from inventaire.demandes.models import RequestState
 from inventaire.demandes.schemas import RefuseRequest, RequestCreate, RequestRead, ServedRead, ServeRequest
 from inventaire.deps import AdminUser, SessionDep, SettingsDep, StaffUser, ensure_own_stock
 from inventaire.idempotency.routing import IdempotentRoute
+from inventaire.kit.enums import RequestState, Role
 from inventaire.kit.errors import CONFLICT, NOT_FOUND
-from inventaire.stock.routes import transaction_read
-from inventaire.stock.schemas import TransferRead
+from inventaire.stock.schemas import TransactionRead, TransferRead
 from inventaire.techniciens import service as techniciens
 
 router = APIRouter(prefix="/demandes", tags=["demandes"], route_class=IdempotentRoute)
@@ -38,7 +37,7 @@ def list_requests(db_session: SessionDep, user: StaffUser, statut: RequestState 
                   technicien: str | None = Query(None, min_length=1, max_length=60)):
     """Requests, newest first (open ones oldest first); a technician sees their own."""
     technician = techniciens.get_or_404(db_session=db_session, nom=technicien) if technicien else None
-    if user.role == "technicien":
+    if user.role == Role.TECHNICIEN:
         if technician is not None:
             ensure_own_stock(user, technician.id)
         technician = technician or techniciens.get_by_id(db_session=db_session, technician_id=user.technicien_id)
@@ -53,7 +52,7 @@ def serve_request(body: ServeRequest, db_session: SessionDep, user: AdminUser, d
     workshop = ateliers.get_or_404(db_session=db_session, nom=body.atelier)
     moved = service.serve(db_session=db_session, request=opened, workshop=workshop, quantity=body.quantite,
                           auteur=user.nom)
-    transfer = TransferRead(sortie=transaction_read(moved.sortie), entree=transaction_read(moved.entree))
+    transfer = TransferRead(sortie=TransactionRead.of(moved.sortie), entree=TransactionRead.of(moved.entree))
     return ServedRead(**RequestRead.of(opened).model_dump(), transfert=transfer)
 
 

@@ -166,7 +166,7 @@ def _history(db_session: Session, rng: random.Random, tech, product, now: dt.dat
     par = max(threshold * 2, threshold + step * math.ceil(weekly * 1.2 / float(step)))
     stock.set_levels(db_session=db_session, location=tech, product=product, changes={"niveau_par": par})
     start = (now - dt.timedelta(days=HISTORY_DAYS)).replace(hour=12, minute=0)
-    level = stock.adjust(db_session=db_session, location=tech, product=product, kind="reception", delta=par,
+    level = stock.adjust(db_session=db_session, location=tech, product=product, kind=TransactionType.RECEPTION, delta=par,
                          auteur=AUTEUR, motif="Stock initial", at=start).quantite_apres
     count = 1
     for offset in range(1, HISTORY_DAYS + 1):
@@ -174,7 +174,7 @@ def _history(db_session: Session, rng: random.Random, tech, product, now: dt.dat
         if day.weekday() >= 5:
             continue
         if day.weekday() == 0 and level <= threshold:
-            level = stock.adjust(db_session=db_session, location=tech, product=product, kind="reception",
+            level = stock.adjust(db_session=db_session, location=tech, product=product, kind=TransactionType.RECEPTION,
                                  delta=par - level, auteur=AUTEUR, motif="Réapprovisionnement",
                                  at=day.replace(hour=12)).quantite_apres
             count += 1
@@ -185,7 +185,7 @@ def _history(db_session: Session, rng: random.Random, tech, product, now: dt.dat
             at = day.replace(hour=13 + min(visit, 7), minute=rng.randint(0, 59))
             if used <= 0 or at >= now:
                 continue
-            level = stock.adjust(db_session=db_session, location=tech, product=product, kind="utilisation",
+            level = stock.adjust(db_session=db_session, location=tech, product=product, kind=TransactionType.UTILISATION,
                                  delta=-used, auteur=tech.nom, motif="Service chez un client (démo)", at=at,
                                  reference=f"RDV-{rng.randint(4000, 9999)}").quantite_apres
             count += 1

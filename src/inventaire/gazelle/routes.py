@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Path, Query, Request
 
 from inventaire.deps import AdminUser, CheckUser, SessionDep, SettingsDep
+from inventaire.gazelle import service as gazelle_service
 from inventaire.gazelle.models import GazelleSync
 from inventaire.gazelle.schemas import SyncRead, sync_read
 from inventaire.kit.errors import CONFLICT, NOT_FOUND
@@ -35,7 +36,7 @@ def run_sync(request: Request, db_session: SessionDep, settings: SettingsDep, us
 @router.get("/syncs", response_model=list[SyncRead])
 def list_syncs(db_session: SessionDep, _: AdminUser, limit: int = Query(20, ge=1, le=200)):
     """The runs, newest first."""
-    return [sync_read(r) for r in gazelle_run.recent(db_session=db_session, limit=limit)]
+    return [sync_read(r) for r in gazelle_service.recent(db_session=db_session, limit=limit)]
 
 
 @router.get("/syncs/{sync_id}", response_model=SyncRead, responses=NOT_FOUND)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from inventaire.migrations.changes import COUNTER
+COUNTER = "inventaire_changements"  # the sequence (PostgreSQL) or the one-row table (SQLite): migrations/changes.py
 
 # The counter first, the writers second, in one statement: the writers' subquery depends on the
 # counter's row (c.cleared), so PostgreSQL reads it after the counter. A writer that moved the

@@ -17,8 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from inventaire.kit.exceptions import DomainError
 from inventaire.kit.quantities import count, quantity
-from inventaire.kit.schemas import CODE_PATTERN, INVALID
-from inventaire.techniciens.schemas import EMAIL_PATTERN, GAZELLE_PATTERN
+from inventaire.kit.schemas import CODE_PATTERN, EMAIL_PATTERN, GAZELLE_PATTERN, INVALID
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 from alembic import op
 
-COUNTER = "inventaire_changements"  # the sequence (PostgreSQL) or the one-row table (SQLite)
+from inventaire.kit.changes import COUNTER
+
 _FUNCTION = "inventaire_signaler_changement"
 _SUPABASE_ROLES = ("anon", "authenticated")
 

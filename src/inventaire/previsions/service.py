@@ -19,10 +19,10 @@ from sqlalchemy.orm import QueryableAttribute, Session
 
 from inventaire.catalogue.models import Product
 from inventaire.deductions.models import DeductedService
-from inventaire.emplacements.models import Location, LocationKind
+from inventaire.emplacements.models import Location
 from inventaire.kit import database
 from inventaire.kit.database import Quantity, utcnow
-from inventaire.kit.enums import TransactionType
+from inventaire.kit.enums import LocationKind, TransactionType
 from inventaire.previsions import method
 from inventaire.stock.models import StockLine, Transaction
 

@@ -8,8 +8,7 @@ from inventaire.idempotency.routing import IdempotentRoute
 from inventaire.kit.errors import NOT_FOUND
 from inventaire.reappro import service
 from inventaire.reappro.schemas import PickItemRead, PreparedRead, PrepareRequest, ShortfallRead
-from inventaire.stock.routes import transaction_read
-from inventaire.stock.schemas import TransferRead
+from inventaire.stock.schemas import TransactionRead, TransferRead
 from inventaire.techniciens import service as techniciens
 
 router = APIRouter(prefix="/reapprovisionnement", tags=["réapprovisionnement"], route_class=IdempotentRoute)
@@ -32,7 +31,7 @@ def prepare(body: PrepareRequest, db_session: SessionDep, user: AdminUser):
     workshop = ateliers.get_or_404(db_session=db_session, nom=body.atelier)
     done = service.prepare(db_session=db_session, technician=technician, workshop=workshop, auteur=user.nom)
     return PreparedRead(
-        transferts=[TransferRead(sortie=transaction_read(t.sortie), entree=transaction_read(t.entree))
+        transferts=[TransferRead(sortie=TransactionRead.of(t.sortie), entree=TransactionRead.of(t.entree))
                     for t in done.transfers],
         non_servi=[ShortfallRead.of(s) for s in done.shortfalls],
         demandes_servies=[r.id for r in done.served],

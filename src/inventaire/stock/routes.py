@@ -18,7 +18,6 @@ from inventaire.kit.enums import Role, TransactionType
 from inventaire.kit.errors import CONFLICT, NOT_FOUND
 from inventaire.kit.schemas import CODE_PATTERN, PersonText
 from inventaire.stock import ledger, service
-from inventaire.stock.models import StockLine, Transaction
 from inventaire.stock.schemas import (
     AdjustRequest,
     CountRequest,
@@ -48,25 +47,6 @@ def _end_of_day(value):
     return value
 
 
-def line_read(line: StockLine, default: Decimal) -> StockLineRead:
-    return StockLineRead(
-        technicien=line.emplacement.nom, code_produit=line.produit.code_produit,
-        nom_produit=line.produit.nom_produit, unite=line.produit.unite, quantite=line.quantite,
-        seuil=service.threshold_of(line, default), seuil_min=line.seuil_min, niveau_par=line.niveau_par,
-        valeur=(line.quantite * line.produit.prix_unitaire).quantize(Decimal("0.01")),
-        updated_at=line.updated_at,
-    )
-
-
-def transaction_read(entry: Transaction) -> TransactionRead:
-    return TransactionRead(
-        id=entry.id, technicien=entry.emplacement.nom, code_produit=entry.produit.code_produit,
-        type=entry.type, ajustement=entry.ajustement, quantite_avant=entry.quantite_avant,
-        quantite_apres=entry.quantite_apres, motif=entry.motif, reference=entry.reference,
-        auteur=entry.auteur, created_at=entry.created_at,
-    )
-
-
 @router.get("/stock/{technicien}", response_model=list[StockLineRead], responses=NOT_FOUND)
 def get_stock(db_session: SessionDep, settings: SettingsDep, user: StaffUser, technicien: str = NomPath):
     location = locations.get_or_404(db_session=db_session, nom=technicien)
@@ -90,7 +70,7 @@ def adjust_stock(body: AdjustRequest, db_session: SessionDep, user: StaffUser):
         db_session=db_session, location=location, product=product, kind=body.type,
         delta=body.ajustement, motif=body.motif, reference=body.reference, auteur=user.nom,
     )
-    return transaction_read(entry)
+    return TransactionRead.of(entry)
 
 
 @router.post("/stock/compter", response_model=TransactionRead, responses={**NOT_FOUND, **CONFLICT})
@@ -102,7 +82,7 @@ def count_stock(body: CountRequest, db_session: SessionDep, user: StaffUser):
         db_session=db_session, location=location, product=product, counted=body.quantite,
         seen=body.quantite_vue, motif=body.motif, auteur=user.nom,
     )
-    return transaction_read(entry)
+    return TransactionRead.of(entry)
 
 
 @router.post("/stock/transferer", response_model=TransferRead, status_code=201,
@@ -114,7 +94,7 @@ def transfer_stock(body: TransferRequest, db_session: SessionDep, user: AdminUse
     product = catalogue.get_or_404(db_session=db_session, code_produit=body.code_produit)
     moved = service.transfer(db_session=db_session, source=source, target=target, product=product,
                              quantity=body.quantite, motif=body.motif, auteur=user.nom)
-    return TransferRead(sortie=transaction_read(moved.sortie), entree=transaction_read(moved.entree))
+    return TransferRead(sortie=TransactionRead.of(moved.sortie), entree=TransactionRead.of(moved.entree))
 
 
 @router.put("/stock/{technicien}/{code}", response_model=StockLineRead, responses={**NOT_FOUND, **CONFLICT})
@@ -129,7 +109,7 @@ def set_levels(
         db_session=db_session, location=location, product=product,
         changes=body.model_dump(exclude_unset=True),
     )
-    return line_read(line, settings.seuil_defaut)
+    return StockLineRead.of(line, seuil=service.threshold_of(line, settings.seuil_defaut))
 
 
 @router.get("/transactions", response_model=TransactionPage, responses=NOT_FOUND)
@@ -159,7 +139,7 @@ def list_transactions(
     if code_produit is not None:
         flt.produit_id = catalogue.get_or_404(db_session=db_session, code_produit=code_produit).id
     rows, total = ledger.list_transactions(db_session=db_session, flt=flt, limit=limit, offset=offset)
-    return TransactionPage(items=[transaction_read(r) for r in rows], total=total, limit=limit, offset=offset)
+    return TransactionPage(items=[TransactionRead.of(r) for r in rows], total=total, limit=limit, offset=offset)
 
 
 @router.get("/stats/{technicien}", response_model=StatsRead, responses=NOT_FOUND)

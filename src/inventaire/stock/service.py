@@ -233,7 +233,7 @@ def _lock_one(db_session: Session, location: Location, product: Product, *, crea
 
 
 def adjust(
-    *, db_session: Session, location: Location, product: Product, kind: str, delta: Decimal,
+    *, db_session: Session, location: Location, product: Product, kind: TransactionType, delta: Decimal,
     auteur: str, motif: str | None = None, reference: str | None = None, at: dt.datetime | None = None,
 ) -> Transaction:
     """Change one line by a signed amount and write its ledger row (`at`: demo and imports only)."""

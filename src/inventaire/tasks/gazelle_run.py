@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -28,12 +28,13 @@ from inventaire.deductions import plan as planning
 from inventaire.deductions import service as deductions
 from inventaire.gazelle import convert, notify
 from inventaire.gazelle.client import GazelleClient, GazelleError
-from inventaire.gazelle.models import GazelleSync, SyncStatus
+from inventaire.gazelle.models import GazelleSync
 from inventaire.kit.config import Settings
 from inventaire.kit.database import session_scope, utcnow
+from inventaire.kit.enums import NotDeducted, SyncStatus
 from inventaire.kit.exceptions import Conflict
 from inventaire.regles import service as regles
-from inventaire.stock.routes import transaction_read
+from inventaire.stock.schemas import TransactionRead
 from inventaire.techniciens import service as techniciens
 
 log = logging.getLogger(__name__)
@@ -139,7 +140,7 @@ def _deduct(session: Session, settings: Settings, invoices: list[dict], progress
             counts[outcome.traitement] += 1
             moves += outcome.mouvements
             for item in outcome.non_deduites:
-                if item["raison"] == "sans_regle" and item["service_id"]:
+                if item["raison"] == NotDeducted.SANS_REGLE and item["service_id"]:
                     unmatched[item["service_id"]] += 1
                     names.setdefault(item["service_id"], item["description"])
         if progress:
@@ -150,7 +151,7 @@ def _deduct(session: Session, settings: Settings, invoices: list[dict], progress
         "factures_lues": counts["lues"], "brouillons_ignores": counts["brouillons"],
         "services_appliques": counts["applique"], "services_inchanges": counts["inchangees"] + counts["inchange"],
         "versions_anciennes": counts["version_ancienne"], "mouvements_ecrits": len(moves),
-        "mouvements": [transaction_read(t).model_dump(mode="json") for t in moves[:DETAIL_LIMIT]],
+        "mouvements": [TransactionRead.of(t).model_dump(mode="json") for t in moves[:DETAIL_LIMIT]],
         "lignes_sans_regle": [{"service_id": s, "description": names[s], "lignes": n}
                               for s, n in unmatched.most_common()],
         "techniciens_inconnus": [{"gazelle_id": g, "factures": n} for g, n in unknown.most_common()],
@@ -173,14 +174,3 @@ def _failed(session_factory, settings: Settings, run_id: int, exc: BaseException
         run.statut, run.finished_at, run.erreur = SyncStatus.ECHEC, utcnow(), message
         session.flush()
         notify.after_failure(db_session=session, settings=settings, run=run)
-
-
-def recent(*, db_session: Session, limit: int = 20) -> list[GazelleSync]:
-    """The runs, newest first."""
-    return list(db_session.scalars(
-        select(GazelleSync).order_by(GazelleSync.started_at.desc(), GazelleSync.id.desc()).limit(limit)))
-
-
-def last_success(*, db_session: Session) -> GazelleSync | None:
-    return db_session.scalar(select(GazelleSync).where(GazelleSync.statut == SyncStatus.REUSSIE)
-                             .order_by(GazelleSync.started_at.desc()).limit(1))

@@ -4,13 +4,20 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from inventaire.kit.schemas import CONTROL_CLASS, TRIMMED, WHITESPACE, Name, Printable, not_nullable
+from inventaire.kit.schemas import (
+    CONTROL_CLASS,
+    EMAIL_PATTERN,
+    GAZELLE_PATTERN,
+    TRIMMED,
+    WHITESPACE,
+    Name,
+    Printable,
+    not_nullable,
+)
 
 # The validated pattern, as the schema shows it: surrounding spaces are trimmed, control characters refused.
 _PART = rf"[^@{WHITESPACE}{CONTROL_CLASS}]+"
 EMAIL_SCHEMA_PATTERN = rf"^{TRIMMED}*{_PART}@{_PART}\.{_PART}{TRIMMED}*$"
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-GAZELLE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$"
 
 Email = Annotated[
     str,

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from inventaire.kit import quantities
-from inventaire.kit.enums import AlertState, Channel, DeliveryStatus, OrderState, RunNotifications, Severity, TransactionType
+from inventaire.kit.dates import Clock, month
+from inventaire.kit.enums import (
+    AlertState,
+    Channel,
+    DeliveryStatus,
+    OrderState,
+    RequestState,
+    RunNotifications,
+    Severity,
+    TransactionType,
+)
 
 NBSP = quantities.NBSP
-MOIS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
 
 
 def quantite(value: Decimal | int | None) -> str:
@@ -21,35 +28,6 @@ def quantite(value: Decimal | int | None) -> str:
 
 variation = quantities.signed
 argent = quantities.money
-
-
-class Clock:
-    """Dates shown in the company's timezone."""
-
-    def __init__(self, tz: str):
-        self.zone = ZoneInfo(tz)
-
-    def local(self, value: dt.datetime) -> dt.datetime:
-        return value.astimezone(self.zone)
-
-    def date(self, value: dt.datetime | dt.date | None) -> str:
-        """9 déc. 2025"""
-        if value is None:
-            return "—"
-        if isinstance(value, dt.datetime):
-            value = self.local(value)
-        return f"{value.day} {MOIS[value.month - 1]} {value.year}"
-
-    def date_time(self, value: dt.datetime | None) -> str:
-        """9 déc. 2025, 13 h 05"""
-        if value is None:
-            return "—"
-        local = self.local(value)
-        return f"{self.date(local)}, {local.hour}{NBSP}h{NBSP}{local.minute:02d}"
-
-    def iso(self, value: dt.datetime) -> str:
-        """ISO 8601 in local time with its offset (CSV exports)."""
-        return self.local(value).replace(microsecond=0).isoformat()
 
 
 def couverture(days: Decimal | None) -> str:
@@ -62,11 +40,6 @@ def couverture(days: Decimal | None) -> str:
         return "> 1 an"
     whole = int(days)
     return f"≈ {whole} jour{'s' if whole >= 2 else ''}"
-
-
-def month(value: dt.date) -> str:
-    """déc. 2025"""
-    return f"{MOIS[value.month - 1]} {value.year}"
 
 
 def install(env, clock: Clock) -> None:
@@ -86,6 +59,4 @@ def install(env, clock: Clock) -> None:
 
 def request_state(value: str) -> str:
     """« Ouverte », « Servie », « Refusée »: a request's state as the pages show it."""
-    from inventaire.demandes.models import LABELS, RequestState
-
-    return LABELS.get(RequestState(value), value) if value in set(RequestState) else value
+    return RequestState.label_of(value)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from inventaire import __version__
 from inventaire.idempotency.pages import PageReplay
+from inventaire.kit.dates import Clock
 from inventaire.kit.errors import DATABASE_UNAVAILABLE, RETRY_SOON, database_unavailable, validation_detail
 from inventaire.kit.exceptions import DomainError, Forbidden
 from inventaire.web import formatting
@@ -54,7 +55,7 @@ def make_environment(tz: str) -> Environment:
         loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
         trim_blocks=True, lstrip_blocks=True,
     )
-    formatting.install(env, formatting.Clock(tz))
+    formatting.install(env, Clock(tz))
     env.globals["version"] = __version__
     env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
     return env

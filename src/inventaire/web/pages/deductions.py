@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse
 from inventaire.deductions import overview
 from inventaire.deductions import service as deductions
 from inventaire.deps import SessionDep, SettingsDep
+from inventaire.gazelle import service as gazelle_service
 from inventaire.gazelle.client import GazelleError
 from inventaire.kit.exceptions import Conflict
 from inventaire.kit.quantities import count
@@ -20,7 +21,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 
 def _page(request, db_session, settings, viewer, *, apercu=None, erreur=None, avis=None, status_code=200):
-    runs = gazelle_run.recent(db_session=db_session, limit=10)
+    runs = gazelle_service.recent(db_session=db_session, limit=10)
     return render(
         request, "deductions.html", status_code, viewer=viewer, nav="deductions",
         services=overview.services_with_moves(db_session=db_session),

@@ -17,9 +17,10 @@ from sqlalchemy import select
 from inventaire.ateliers import service as ateliers
 from inventaire.ateliers.models import Workshop
 from inventaire.demandes import service as demandes
-from inventaire.demandes.models import RequestState, StockRequest
+from inventaire.demandes.models import StockRequest
 from inventaire.demandes.schemas import RefuseRequest, ServeRequest
 from inventaire.deps import SessionDep
+from inventaire.kit.enums import RequestState
 from inventaire.kit.exceptions import DomainError
 from inventaire.kit.quantities import with_unit
 from inventaire.stock import service as stock

@@ -14,13 +14,13 @@ from inventaire.catalogue import service as catalogue
 from inventaire.catalogue.models import Product
 from inventaire.checks import service as checks
 from inventaire.demandes import service as demandes
-from inventaire.demandes.models import RequestState, StockRequest
+from inventaire.demandes.models import StockRequest
 from inventaire.deps import SessionDep, SettingsDep, ensure_own_stock
 from inventaire.emplacements import service as locations
 from inventaire.emplacements.models import Location
 from inventaire.idempotency import pages as page_keys
 from inventaire.kit.config import Settings
-from inventaire.kit.enums import Severity, TransactionType
+from inventaire.kit.enums import RequestState, Severity, TransactionType
 from inventaire.kit.exceptions import DomainError
 from inventaire.kit.quantities import parse, with_unit
 from inventaire.previsions import service as previsions

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
-from inventaire.checks import lifecycle
 from inventaire.checks import service as checks
 from inventaire.checks.schemas import Alert
 from inventaire.deps import SessionDep, SettingsDep
@@ -49,19 +48,10 @@ def group_alerts(alerts: list[Alert]) -> list[AlertGroup]:
 
 def live_report(db_session, settings):
     """The alerts now (not stored), each compared with the last stored run of every technician."""
-    report = checks.build_report(
+    return checks.compared_report(
         db_session=db_session, technician=None, seuil_critique=None, default=settings.seuil_defaut,
-        horizon_days=settings.delai_commande_jours,
+        rappel=dt.timedelta(days=settings.rappel_jours), horizon_days=settings.delai_commande_jours,
     )
-    lifecycle.annotate(
-        report=report,
-        previous=lifecycle.previous_run(db_session=db_session, technician=None, seuil_critique=None),
-        reaches=lambda _nom: False,  # nothing is sent from here
-        rappel=dt.timedelta(days=settings.rappel_jours),
-        current_quantity=lambda pairs: checks.current_quantities(db_session=db_session, technician=None,
-                                                                 pairs=pairs),
-    )
-    return report
 
 
 def dashboard_context(db_session, settings) -> dict:

@@ -16,14 +16,13 @@ from fastapi.responses import StreamingResponse
 from inventaire.catalogue import service as catalogue
 from inventaire.deps import SessionDep, SettingsDep
 from inventaire.emplacements import service as locations
-from inventaire.kit.dates import in_range
+from inventaire.kit.dates import Clock, in_range
 from inventaire.kit.enums import TransactionType
 from inventaire.kit.exceptions import InvalidInput
 from inventaire.kit.quantities import quantity
 from inventaire.stock import ledger
 from inventaire.techniciens import service as techniciens
 from inventaire.web.deps import AdminPage
-from inventaire.web.formatting import Clock
 from inventaire.web.render import PageRoute, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)

@@ -6,16 +6,12 @@ from decimal import Decimal
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import TypeAdapter, ValidationError
 
 from inventaire.checks import service as checks
-from inventaire.checks.routes import Threshold
-from inventaire.checks.schemas import Report
+from inventaire.checks.schemas import Report, read_threshold
 from inventaire.deps import SessionDep, SettingsDep
 from inventaire.exports import service as exports
-from inventaire.kit.errors import french_message
-from inventaire.kit.exceptions import DomainError, InvalidInput
-from inventaire.kit.quantities import parse
+from inventaire.kit.exceptions import DomainError
 from inventaire.notifications.service import NO_CHANNEL
 from inventaire.notifications.service import channels as notification_channels
 from inventaire.tasks import check_run
@@ -24,20 +20,11 @@ from inventaire.web.render import PageRoute, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 PAGE_SIZE = 25
-THRESHOLD = TypeAdapter(Threshold)  # the API's own bounds for seuil_critique
 
 
-def parse_threshold(text: str | None) -> Decimal | None:
-    """The optional threshold of the form, checked like the endpoint's query parameter."""
-    if not text or not text.strip():
-        return None
-    number = parse(text)
-    if number is None:
-        raise InvalidInput("Seuil : doit être un nombre (ex. : 5 ou 2,5).")
-    try:
-        return THRESHOLD.validate_python(number)
-    except ValidationError as exc:
-        raise InvalidInput(f"Seuil : {french_message(exc.errors()[0])}.") from exc
+def parse_threshold(text: str) -> Decimal | None:
+    """The form's optional threshold: empty is none."""
+    return read_threshold(text) if text.strip() else None
 
 
 @router.get("/verifications")

@@ -1,7 +1,7 @@
 """HTTP routes of the low-stock check and of its history."""
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 import pydantic_core
 from fastapi import APIRouter, Path, Query
@@ -36,7 +36,7 @@ Threshold = Annotated[
 ]
 
 
-def summary_of(verification: Verification) -> dict:
+def summary_of(verification: Verification) -> dict[str, Any]:
     """The fields every view of a stored run shows (the technician's name as the run saw it)."""
     return {
         "id": verification.id, "generated_at": verification.generated_at,
@@ -56,7 +56,7 @@ def check_stock(
     technicien: str | None = Query(None, min_length=1, max_length=60, description="Nom du technicien ; vide = tous"),
     seuil_critique: Threshold = None,
     notifier: bool = Query(True, description="false : vérifier sans envoyer de notification"),
-):
+) -> Response:
     """Run the check, store it, then send its notifications (their outcome is in `notifications`)."""
     verification = check_run.check_and_notify(
         db_session=db_session, settings=settings, technicien=technicien, seuil_critique=seuil_critique,
@@ -81,7 +81,7 @@ def list_verifications(
     technicien: str | None = Query(None, min_length=1, max_length=60, description="Les vérifications de ce technicien"),
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0, le=10_000_000),
-):
+) -> VerificationPage:
     """Stored runs, newest first."""
     technician = locations.get_or_404(db_session=db_session, nom=technicien) if technicien else None
     rows, total = service.list_runs(db_session=db_session, technician=technician, limit=limit, offset=offset)
@@ -91,7 +91,7 @@ def list_verifications(
 
 
 @router.get("/verifications/{verification_id}", response_model=VerificationRead, responses=NOT_FOUND)
-def get_verification(db_session: SessionDep, _: AdminUser, verification_id: int = Path(ge=1, le=2**31 - 1)):
+def get_verification(db_session: SessionDep, _: AdminUser, verification_id: int = Path(ge=1, le=2**31 - 1)) -> VerificationRead:
     """One stored run: its report as it was answered, with its lifecycle and its deliveries."""
     verification = service.get_run_or_404(db_session=db_session, verification_id=verification_id)
     return VerificationRead(**summary_of(verification), rapport=Report.model_validate(verification.rapport))

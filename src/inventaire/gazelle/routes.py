@@ -20,7 +20,7 @@ router = APIRouter(prefix="/gazelle", tags=["gazelle"])
 def run_sync(request: Request, db_session: SessionDep, settings: SettingsDep, user: CheckUser,
              apercu: bool = Query(False, description="true : dit ce qui changerait, sans rien écrire"),
              jours: int | None = Query(None, ge=1, le=3650,
-                                       description="Fenêtre relue (défaut : INVENTAIRE_GAZELLE_JOURS)")):
+                                       description="Fenêtre relue (défaut : INVENTAIRE_GAZELLE_JOURS)")) -> SyncRead:
     """Read Gazelle's recent invoices and deduct what changed (a job: it commits its own transactions)."""
     db_session.commit()  # the caller's check is done: SQLite's writer lock must be free for the job's sessions
     result = gazelle_run.run_sync(session_factory=request.app.state.sessionmaker, settings=settings, jours=jours,
@@ -34,13 +34,13 @@ def run_sync(request: Request, db_session: SessionDep, settings: SettingsDep, us
 
 
 @router.get("/syncs", response_model=list[SyncRead])
-def list_syncs(db_session: SessionDep, _: AdminUser, limit: int = Query(20, ge=1, le=200)):
+def list_syncs(db_session: SessionDep, _: AdminUser, limit: int = Query(20, ge=1, le=200)) -> list[SyncRead]:
     """The runs, newest first."""
     return [sync_read(r) for r in gazelle_service.recent(db_session=db_session, limit=limit)]
 
 
 @router.get("/syncs/{sync_id}", response_model=SyncRead, responses=NOT_FOUND)
-def get_sync(db_session: SessionDep, _: AdminUser, sync_id: int = Path(ge=1, le=2_147_483_647)):
+def get_sync(db_session: SessionDep, _: AdminUser, sync_id: int = Path(ge=1, le=2_147_483_647)) -> SyncRead:
     run = db_session.get(GazelleSync, sync_id)
     if run is None:
         raise NotFound(f"Synchronisation inconnue : n° {sync_id}.")

@@ -16,7 +16,7 @@ router = APIRouter(prefix="/reapprovisionnement", tags=["réapprovisionnement"],
 
 @router.get("", response_model=list[PickItemRead], responses=NOT_FOUND)
 def picking_list(db_session: SessionDep, _: AdminUser, technicien: str = Query(min_length=1, max_length=60),
-                 atelier: str = Query(min_length=1, max_length=60)):
+                 atelier: str = Query(min_length=1, max_length=60)) -> list[PickItemRead]:
     """The van's lines below par and its open requests, with what the workshop has."""
     technician = techniciens.get_or_404(db_session=db_session, nom=technicien)
     workshop = ateliers.get_or_404(db_session=db_session, nom=atelier)
@@ -25,7 +25,7 @@ def picking_list(db_session: SessionDep, _: AdminUser, technicien: str = Query(m
 
 
 @router.post("", response_model=PreparedRead, responses=NOT_FOUND)
-def prepare(body: PrepareRequest, db_session: SessionDep, user: AdminUser):
+def prepare(body: PrepareRequest, db_session: SessionDep, user: AdminUser) -> PreparedRead:
     """« Préparer »: every transfer the workshop can serve, in one database transaction."""
     technician = techniciens.get_or_404(db_session=db_session, nom=body.technicien)
     workshop = ateliers.get_or_404(db_session=db_session, nom=body.atelier)

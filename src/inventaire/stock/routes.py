@@ -4,7 +4,7 @@ Wherever a route takes a technician's name for stock, a workshop's name works to
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 from pydantic import AfterValidator, BeforeValidator
@@ -37,7 +37,7 @@ NomPath = Path(description="Nom du technicien (toute casse)", examples=["Allan"]
 CodePath = Path(description="Code produit", examples=["CORD-001"])
 
 
-def _end_of_day(value):
+def _end_of_day(value: object) -> object:
     """`jusqu_a=2025-12-09` means until the end of that day, not its first instant."""
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
         try:
@@ -48,7 +48,7 @@ def _end_of_day(value):
 
 
 @router.get("/stock/{technicien}", response_model=list[StockLineRead], responses=NOT_FOUND)
-def get_stock(db_session: SessionDep, settings: SettingsDep, user: StaffUser, technicien: str = NomPath):
+def get_stock(db_session: SessionDep, settings: SettingsDep, user: StaffUser, technicien: str = NomPath) -> list[dict[str, Any]]:
     location = locations.get_or_404(db_session=db_session, nom=technicien)
     ensure_own_stock(user, location.id)
     cent, nom = Decimal("0.01"), location.nom
@@ -62,7 +62,7 @@ def get_stock(db_session: SessionDep, settings: SettingsDep, user: StaffUser, te
 
 
 @router.post("/stock/ajuster", response_model=TransactionRead, responses={**NOT_FOUND, **CONFLICT})
-def adjust_stock(body: AdjustRequest, db_session: SessionDep, user: StaffUser):
+def adjust_stock(body: AdjustRequest, db_session: SessionDep, user: StaffUser) -> TransactionRead:
     location = locations.get_or_404(db_session=db_session, nom=body.technicien)
     ensure_own_stock(user, location.id)
     product = catalogue.get_or_404(db_session=db_session, code_produit=body.code_produit)
@@ -74,7 +74,7 @@ def adjust_stock(body: AdjustRequest, db_session: SessionDep, user: StaffUser):
 
 
 @router.post("/stock/compter", response_model=TransactionRead, responses={**NOT_FOUND, **CONFLICT})
-def count_stock(body: CountRequest, db_session: SessionDep, user: StaffUser):
+def count_stock(body: CountRequest, db_session: SessionDep, user: StaffUser) -> TransactionRead:
     location = locations.get_or_404(db_session=db_session, nom=body.technicien)
     ensure_own_stock(user, location.id)
     product = catalogue.get_or_404(db_session=db_session, code_produit=body.code_produit)
@@ -87,7 +87,7 @@ def count_stock(body: CountRequest, db_session: SessionDep, user: StaffUser):
 
 @router.post("/stock/transferer", response_model=TransferRead, status_code=201,
              responses={**NOT_FOUND, **CONFLICT})
-def transfer_stock(body: TransferRequest, db_session: SessionDep, user: AdminUser):
+def transfer_stock(body: TransferRequest, db_session: SessionDep, user: AdminUser) -> TransferRead:
     """Move stock between two locations (a workshop and a van, or two of either): two linked rows."""
     source = locations.get_or_404(db_session=db_session, nom=body.de)
     target = locations.get_or_404(db_session=db_session, nom=body.vers)
@@ -101,7 +101,7 @@ def transfer_stock(body: TransferRequest, db_session: SessionDep, user: AdminUse
 def set_levels(
     body: LevelsRequest, db_session: SessionDep, settings: SettingsDep, _: AdminUser,
     technicien: str = NomPath, code: str = CodePath,
-):
+) -> StockLineRead:
     """Minimum and par level of a line: the office's decision, so admin only."""
     location = locations.get_or_404(db_session=db_session, nom=technicien)
     product = catalogue.get_or_404(db_session=db_session, code_produit=code)
@@ -128,7 +128,7 @@ def list_transactions(
                          Query(description="Référence exacte, ex. : Facture #7140")] = None,
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0, le=10_000_000),
-):
+) -> TransactionPage:
     flt = ledger.LedgerFilter(type=type, depuis=_aware(depuis), jusqu_a=_aware(jusqu_a), reference=reference)
     if technicien is not None:
         flt.emplacement_id = locations.get_or_404(db_session=db_session, nom=technicien).id
@@ -146,7 +146,7 @@ def list_transactions(
 def technician_stats(
     db_session: SessionDep, user: StaffUser, technicien: str = NomPath,
     jours: int = Query(30, ge=1, le=3650),
-):
+) -> StatsRead:
     location = locations.get_or_404(db_session=db_session, nom=technicien)
     ensure_own_stock(user, location.id)
     stats = ledger.technician_stats(db_session=db_session, location=location, jours=jours)

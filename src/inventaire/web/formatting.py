@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from urllib.parse import quote
 
+from jinja2 import Environment
+
 from inventaire.kit import quantities
 from inventaire.kit.dates import Clock, month
 from inventaire.kit.enums import (
@@ -42,7 +44,7 @@ def couverture(days: Decimal | None) -> str:
     return f"≈ {whole} jour{'s' if whole >= 2 else ''}"
 
 
-def install(env, clock: Clock) -> None:
+def install(env: Environment, clock: Clock) -> None:
     """Register the filters on a Jinja environment."""
     env.filters.update(
         quantite=quantite, variation=variation, argent=argent, mois=month, couverture=couverture,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
 from fastapi import Request
@@ -61,7 +61,7 @@ def make_environment(tz: str) -> Environment:
     return env
 
 
-def query_with(request: Request, **changes) -> str:
+def query_with(request: Request, **changes: object) -> str:
     """The current query string with some parameters changed (None removes one)."""
     params = dict(request.query_params)
     params.update({k: str(v) for k, v in changes.items() if v is not None})
@@ -73,7 +73,7 @@ def query_with(request: Request, **changes) -> str:
 R = TypeVar("R")
 
 
-def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     """A page (or fragment) rendered with the viewer, their CSRF token and the request."""
     viewer = context.pop("viewer", None)
     context.setdefault("nav", "")
@@ -119,7 +119,7 @@ def login_redirect(request: Request) -> Response:
 class PageRoute(APIRoute):
     """A page route: errors become French pages (not JSON), every answer gets security headers."""
 
-    def get_route_handler(self):
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def page_handler(request: Request) -> Response:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 
 from inventaire.audit import service as audit
 from inventaire.deps import SessionDep
@@ -27,7 +28,7 @@ VALUE_LABELS = {"statut": {s.value: s.label for s in OrderState}}
 @router.get("/modifications")
 def audit_page(request: Request, db_session: SessionDep, viewer: AdminPage,
                action: AuditAction | None = None, objet: str = Query("", max_length=120),
-               page: int = Query(1, ge=1, le=100_000)):
+               page: int = Query(1, ge=1, le=100_000)) -> Response:
     rows, total = audit.list_entries(db_session=db_session, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
                                      action=action.value if action else None, objet=objet.strip() or None)
     return render(request, "modifications.html", viewer=viewer, nav="modifications", lignes=rows, total=total,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from inventaire.catalogue import search
 from inventaire.catalogue import service as catalogue
@@ -32,13 +32,13 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 @router.post("/stock/{nom}/recevoir")
 def receive_new_product(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: PageUser,
-                        form: FormData, nom: str = NomPath):
+                        form: FormData, nom: str = NomPath) -> Response:
     """Record the first reception of a product in this van."""
     technician = locations.get_or_404(db_session=db_session, nom=nom)
     ensure_own_stock(viewer.principal, technician.id)
     values = {field: form.get(field, "").strip() for field in ("code_produit", "quantite", "reference", "cle")}
 
-    def refused(status_code: int, message: str):
+    def refused(status_code: int, message: str) -> HTMLResponse:
         return refuse(db_session, lambda: van_page(request, db_session, settings, viewer, technician, status_code,
                                                    reception={**values, "erreur": message}))
 

@@ -28,7 +28,7 @@ def parse_threshold(text: str) -> Decimal | None:
 
 
 @router.get("/verifications")
-def history(request: Request, db_session: SessionDep, viewer: AdminPage, page: int = Query(1, ge=1, le=100_000)):
+def history(request: Request, db_session: SessionDep, viewer: AdminPage, page: int = Query(1, ge=1, le=100_000)) -> Response:
     runs, total = checks.list_runs(
         db_session=db_session, technician=None, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
     )
@@ -38,7 +38,7 @@ def history(request: Request, db_session: SessionDep, viewer: AdminPage, page: i
 
 @router.get("/verifications/{verification_id}")
 def report(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage,
-           verification_id: int = Path(ge=1, le=2**31 - 1)):
+           verification_id: int = Path(ge=1, le=2**31 - 1)) -> Response:
     run = checks.get_run_or_404(db_session=db_session, verification_id=verification_id)
     return render(request, "verification.html", viewer=viewer, nav="verifications", verification=run,
                   rapport=Report.model_validate(run.rapport),
@@ -47,7 +47,7 @@ def report(request: Request, db_session: SessionDep, settings: SettingsDep, view
 
 @router.get("/verifications/{verification_id}/alertes.csv")
 def report_csv(db_session: SessionDep, settings: SettingsDep, _: AdminPage,
-               verification_id: int = Path(ge=1, le=2**31 - 1)):
+               verification_id: int = Path(ge=1, le=2**31 - 1)) -> Response:
     """The run's alerts for a spreadsheet."""
     run = checks.get_run_or_404(db_session=db_session, verification_id=verification_id)
     body = exports.alerts_csv(report=Report.model_validate(run.rapport), tz=settings.tz)
@@ -56,7 +56,7 @@ def report_csv(db_session: SessionDep, settings: SettingsDep, _: AdminPage,
 
 
 @router.post("/verifications")
-def run_check(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage, form: FormData):
+def run_check(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage, form: FormData) -> Response:
     """The dashboard's button: the endpoint's whole run (lock, lifecycle, notifications), then its report.
 
     A refusal (bad threshold, unknown technician, a check already running) shows the dashboard

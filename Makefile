@@ -30,10 +30,11 @@ lock: install
 	$(BIN)/pip-compile --quiet --strip-extras --extra test --extra dev --no-emit-index-url \
 		--no-emit-find-links --output-file $(LOCK) pyproject.toml
 
-## make lint: ruff (style, imports, likely bugs) and mypy (types), as CI runs them before the tests
+## make lint: ruff (style, imports, likely bugs), mypy (types) and import-linter (layers), as CI runs them before the tests
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 ## make run: install, migrate the SQLite file, load the demo data, serve on http://127.0.0.1:8000
 run: install

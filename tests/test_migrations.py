@@ -14,9 +14,9 @@ from sqlalchemy import text
 from inventaire.ateliers import service as ateliers
 from inventaire.checks.service import run_check
 from inventaire.demo.loader import load_demo
+from inventaire.kit.changes import COUNTER
 from inventaire.kit.database import make_engine, make_sessionmaker, session_scope
 from inventaire.kit.migrate import upgrade
-from inventaire.migrations.changes import COUNTER
 from inventaire.models import Base
 from inventaire.stock import service as stock
 from inventaire.techniciens import service as techniciens

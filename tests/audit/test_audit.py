@@ -9,8 +9,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from inventaire.audit import service as audit
-from inventaire.audit.models import AuditAction, AuditEntry
+from inventaire.audit.models import AuditEntry
 from inventaire.auth.models import ApiToken
+from inventaire.kit.enums import AuditAction
 from inventaire.techniciens import service as techniciens
 from tests.commands import run_cli
 from tests.helpers import committed, log_in, make_line, make_product, make_technician, make_token

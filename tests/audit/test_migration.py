@@ -7,8 +7,8 @@ from alembic import command
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from inventaire.audit.models import AuditAction
 from inventaire.kit.database import make_engine
+from inventaire.kit.enums import AuditAction
 from inventaire.kit.migrate import alembic_config, upgrade
 from tests import databases
 

@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import inspect, select
 
 from inventaire.demo.data import PRODUCTS
+from inventaire.kit.changes import COUNTER
 from inventaire.kit.database import make_engine
-from inventaire.migrations.changes import COUNTER
 from inventaire.models import Base
 from inventaire.stock.ledger import ledger_sum
 from inventaire.stock.models import StockLine

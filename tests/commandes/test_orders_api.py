@@ -55,8 +55,9 @@ def test_the_lifecycle_draft_sent_partial_received(client, db_session):
     assert edited.status_code == 200, edited.text
     assert (edited.json()["lignes"][0]["quantite"], edited.json()["total"]) == (12, 279)  # 219 + 60
     before = database_state(db_session)
-    for bad in ({"lignes": None}, {"fournisseur": None}, {"lignes": []}, {"atelier": "Inconnu"}, {"statut": "recue"}):
-        assert client.put(f"{COMMANDES}/{oid}", json=bad).status_code in (404, 422), bad
+    for bad, status in (({"lignes": None}, 422), ({"fournisseur": None}, 422), ({"lignes": []}, 422),
+                        ({"atelier": "Inconnu"}, 404), ({"statut": "recue"}, 422)):
+        assert client.put(f"{COMMANDES}/{oid}", json=bad).status_code == status, bad
     assert client.put(f"{COMMANDES}/{oid}", json={"lignes": None}).json()["detail"] == (
         "Ces champs ne peuvent pas être vides : lignes.")
     assert database_state(db_session) == before

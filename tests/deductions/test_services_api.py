@@ -182,7 +182,7 @@ def test_an_archived_product_is_not_taken_any_more(client, shop, db_session):
 
 
 @pytest.mark.parametrize("change", [
-    {"statut": "termine"}, {"technicien": "Personne"}, {"source": "Gazelle Prod"},
+    {"statut": "termine"}, {"source": "Gazelle Prod"},
     {"lignes": [{"id_externe": "a", "quantite": -1}]}, {"lignes": [{"id_externe": "a", "quantite": "1"}]},
     {"lignes": [{"id_externe": "a", "quantite": 1}, {"id_externe": "a", "quantite": 2}]},
     {"date": "2026-13-01"}, {"inconnu": 1},
@@ -191,9 +191,17 @@ def test_bad_input_is_refused_in_french_and_changes_nothing(client, shop, db_ses
     send(client, invoice("1"))
     before = database_state(db_session)
     response = client.post("/inventaire/services", json={**invoice("2"), **change})
-    assert response.status_code in (404, 422), response.text
-    detail = response.json()["detail"]
-    assert "Technicien inconnu" in detail if response.status_code == 404 else isinstance(detail, list)
+    assert response.status_code == 422, response.text
+    assert isinstance(response.json()["detail"], list)
+    assert database_state(db_session) == before
+
+
+def test_an_unknown_technician_is_not_found_and_changes_nothing(client, shop, db_session):
+    send(client, invoice("1"))
+    before = database_state(db_session)
+    response = client.post("/inventaire/services", json={**invoice("2"), "technicien": "Personne"})
+    assert response.status_code == 404, response.text
+    assert "Technicien inconnu" in response.json()["detail"]
     assert database_state(db_session) == before
 
 

@@ -3,7 +3,8 @@
 from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
-from inventaire.emplacements.models import Location, LocationKind
+from inventaire.emplacements.models import Location
+from inventaire.kit.enums import LocationKind
 
 
 class Workshop(Location):

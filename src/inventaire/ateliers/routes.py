@@ -3,6 +3,7 @@
 from fastapi import APIRouter, Query
 
 from inventaire.ateliers import service
+from inventaire.ateliers.models import Workshop
 from inventaire.ateliers.schemas import WorkshopCreate, WorkshopRead
 from inventaire.deps import AdminUser, SessionDep, StaffUser
 from inventaire.kit.errors import CONFLICT
@@ -11,10 +12,10 @@ router = APIRouter(prefix="/ateliers", tags=["ateliers"])
 
 
 @router.get("", response_model=list[WorkshopRead])
-def list_workshops(db_session: SessionDep, _: StaffUser, actif: bool | None = Query(None)):
+def list_workshops(db_session: SessionDep, _: StaffUser, actif: bool | None = Query(None)) -> list[Workshop]:
     return service.list_workshops(db_session=db_session, actif=actif)
 
 
 @router.post("", response_model=WorkshopRead, status_code=201, responses=CONFLICT)
-def create_workshop(body: WorkshopCreate, db_session: SessionDep, _: AdminUser):
+def create_workshop(body: WorkshopCreate, db_session: SessionDep, _: AdminUser) -> Workshop:
     return service.create(db_session=db_session, nom=body.nom, actif=body.actif)

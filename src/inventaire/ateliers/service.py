@@ -1,29 +1,23 @@
 """Workshop service: add, list and find workshops."""
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from inventaire.ateliers.models import Workshop
 from inventaire.emplacements import service as locations
 from inventaire.emplacements.models import name_key
-from inventaire.kit.exceptions import Conflict, NotFound
-
-_BY_KEY = select(Workshop).where(Workshop.nom_cle == bindparam("key"))
+from inventaire.kit.exceptions import Conflict
 
 
 def get_by_name(*, db_session: Session, nom: str) -> Workshop | None:
     """The workshop with this name, whatever its case, or None."""
-    key = locations.lookup_key(nom)
-    return None if key is None else db_session.scalar(_BY_KEY, {"key": key})
+    return locations.find(db_session=db_session, kind=Workshop, nom=nom)
 
 
 def get_or_404(*, db_session: Session, nom: str) -> Workshop:
     """The workshop with this name, or NotFound."""
-    workshop = get_by_name(db_session=db_session, nom=nom)
-    if workshop is None:
-        raise NotFound(f"Atelier inconnu : « {nom} ».")
-    return workshop
+    return locations.find_or_404(db_session=db_session, kind=Workshop, nom=nom, unknown="Atelier inconnu")
 
 
 def list_workshops(*, db_session: Session, actif: bool | None = None) -> list[Workshop]:

@@ -18,7 +18,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from inventaire.audit.models import AuditAction, AuditEntry
+from inventaire.audit.models import AuditEntry
+from inventaire.kit.enums import AuditAction
 
 AUTEUR = "auteur"  # the key of Session.info naming who makes the session's changes
 UNKNOWN = "système"

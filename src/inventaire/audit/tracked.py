@@ -15,13 +15,12 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from inventaire.ateliers.models import Workshop
-from inventaire.audit.models import AuditAction
 from inventaire.audit.service import record
 from inventaire.auth.models import ApiToken
 from inventaire.catalogue.models import Product
 from inventaire.commandes.models import Order, OrderLine
 from inventaire.kit import quantities
-from inventaire.kit.enums import OrderState
+from inventaire.kit.enums import AuditAction, OrderState
 from inventaire.regles.models import ConsumptionRule
 from inventaire.stock.models import StockLine
 from inventaire.techniciens.models import Technician

@@ -22,10 +22,10 @@ from inventaire.catalogue.models import Product
 from inventaire.commandes.models import Order, OrderLine
 from inventaire.deductions.models import DeductedService, Deduction
 from inventaire.demandes.models import StockRequest
-from inventaire.emplacements.models import Location, LocationKind
+from inventaire.emplacements.models import Location
 from inventaire.kit.database import ScaledDecimal, UTCDateTime
 from inventaire.kit.dates import in_range
-from inventaire.kit.enums import Choice, MovementCause, TransactionType
+from inventaire.kit.enums import Choice, LocationKind, MovementCause, TransactionType
 from inventaire.regles.models import ConsumptionRule
 from inventaire.stock.models import StockLine, Transaction
 from inventaire.techniciens.models import Technician

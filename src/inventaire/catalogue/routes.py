@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from inventaire.catalogue import service
+from inventaire.catalogue.models import Product
 from inventaire.catalogue.schemas import NULLABLE_FIELDS, ProductCreate, ProductRead, ProductUpdate
 from inventaire.deps import AdminUser, SessionDep, StaffUser
 from inventaire.kit.errors import CONFLICT, NOT_FOUND
@@ -23,22 +24,22 @@ def list_products(
     actif: bool | None = Query(True, description="true (défaut) : produits actifs ; false : archivés"),
     categorie: Annotated[Annotated[str, PersonText(60)] | None, Query()] = None,
     q: Annotated[Annotated[str, PersonText(100)] | None, Query(description="Recherche dans le code et le nom")] = None,
-):
+) -> list[Product]:
     return service.list_products(db_session=db_session, actif=actif, categorie=categorie, q=q)
 
 
 @router.post("", response_model=ProductRead, status_code=201, responses=CONFLICT)
-def create_product(body: ProductCreate, db_session: SessionDep, _: AdminUser):
+def create_product(body: ProductCreate, db_session: SessionDep, _: AdminUser) -> Product:
     return service.create(db_session=db_session, data=body.model_dump())
 
 
 @router.get("/{code}", response_model=ProductRead, responses=NOT_FOUND)
-def get_product(db_session: SessionDep, _: StaffUser, code: str = CodePath):
+def get_product(db_session: SessionDep, _: StaffUser, code: str = CodePath) -> Product:
     return service.get_or_404(db_session=db_session, code_produit=code)
 
 
 @router.put("/{code}", response_model=ProductRead, responses=NOT_FOUND)
-def update_product(body: ProductUpdate, db_session: SessionDep, _: AdminUser, code: str = CodePath):
+def update_product(body: ProductUpdate, db_session: SessionDep, _: AdminUser, code: str = CodePath) -> Product:
     product = service.get_or_404(db_session=db_session, code_produit=code)
     changes = body.model_dump(exclude_unset=True)
     cleared = [k for k, v in changes.items() if v is None and k not in NULLABLE_FIELDS]
@@ -48,6 +49,6 @@ def update_product(body: ProductUpdate, db_session: SessionDep, _: AdminUser, co
 
 
 @router.delete("/{code}", response_model=ProductRead, responses=NOT_FOUND)
-def archive_product(db_session: SessionDep, _: AdminUser, code: str = CodePath):
+def archive_product(db_session: SessionDep, _: AdminUser, code: str = CodePath) -> Product:
     product = service.get_or_404(db_session=db_session, code_produit=code)
     return service.archive(db_session=db_session, product=product)

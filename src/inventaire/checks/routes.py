@@ -1,6 +1,8 @@
 """HTTP routes of the low-stock check's history (a run is started by tasks/routes.py)."""
 
 
+from typing import Any
+
 from fastapi import APIRouter, Path, Query
 
 from inventaire.checks import service
@@ -17,7 +19,9 @@ from inventaire.emplacements import service as locations
 from inventaire.kit.errors import NOT_FOUND
 
 router = APIRouter(tags=["vérifications"])
-def summary_of(verification: Verification) -> dict:
+
+
+def summary_of(verification: Verification) -> dict[str, Any]:
     """The fields every view of a stored run shows (the technician's name as the run saw it)."""
     return {
         "id": verification.id, "generated_at": verification.generated_at,
@@ -36,7 +40,7 @@ def list_verifications(
     technicien: str | None = Query(None, min_length=1, max_length=60, description="Les vérifications de ce technicien"),
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0, le=10_000_000),
-):
+) -> VerificationPage:
     """Stored runs, newest first."""
     technician = locations.get_or_404(db_session=db_session, nom=technicien) if technicien else None
     rows, total = service.list_runs(db_session=db_session, technician=technician, limit=limit, offset=offset)
@@ -46,7 +50,7 @@ def list_verifications(
 
 
 @router.get("/verifications/{verification_id}", response_model=VerificationRead, responses=NOT_FOUND)
-def get_verification(db_session: SessionDep, _: AdminUser, verification_id: int = Path(ge=1, le=2**31 - 1)):
+def get_verification(db_session: SessionDep, _: AdminUser, verification_id: int = Path(ge=1, le=2**31 - 1)) -> VerificationRead:
     """One stored run: its report as it was answered, with its lifecycle and its deliveries."""
     verification = service.get_run_or_404(db_session=db_session, verification_id=verification_id)
     return VerificationRead(**summary_of(verification), rapport=Report.model_validate(verification.rapport))

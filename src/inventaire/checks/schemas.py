@@ -3,14 +3,31 @@ and the forecast (lines predicted to run out before the next order, kept apart f
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import Query
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, WithJsonSchema
 
 from inventaire.kit.enums import AlertSeverity, AlertState, Channel, DeliveryStatus, RunNotifications, Severity
-from inventaire.kit.quantities import MAX_QUANTITY
+from inventaire.kit.errors import french_message
+from inventaire.kit.exceptions import InvalidInput
+from inventaire.kit.quantities import MAX_QUANTITY, parse
 from inventaire.kit.schemas import DecimalOut, Timestamp
+
+# The bounds of a run's global threshold (seuil_critique), wherever it is given: API, page, CLI.
+THRESHOLD_BOUNDS: dict[str, Any] = {"ge": 0, "le": MAX_QUANTITY, "allow_inf_nan": False}
+_THRESHOLD = TypeAdapter(Annotated[Decimal, Field(**THRESHOLD_BOUNDS)])
+
+
+def read_threshold(text: str) -> Decimal:
+    """A threshold typed by a person (« 2,5 » or « 2.5 »), within the API's bounds; InvalidInput in French."""
+    number = parse(text)
+    if number is None:
+        raise InvalidInput("Seuil : doit être un nombre (ex. : 5 ou 2,5).")
+    try:
+        return _THRESHOLD.validate_python(number)
+    except ValidationError as exc:
+        raise InvalidInput(f"Seuil : {french_message(exc.errors()[0])}.") from exc
 
 
 class NotificationRead(BaseModel):

@@ -159,6 +159,29 @@ def current_quantities(
     return {(nom, code): qty for nom, code, qty in rows if (nom, code) in wanted}
 
 
+def compared_report(
+    *, db_session: Session, technician: Location | None, seuil_critique: Decimal | None, default: Decimal,
+    reaches: Callable[[str], bool] = lambda _nom: False, rappel: dt.timedelta = dt.timedelta(days=7),
+    horizon_days: int | None = None,
+) -> Report:
+    """The check now, each alert compared with the previous run of its scope; nothing is stored.
+
+    The dashboard shows it as it is (nothing is sent from there); run_check stores it.
+    """
+    report = build_report(
+        db_session=db_session, technician=technician, seuil_critique=seuil_critique, default=default,
+        horizon_days=horizon_days,
+    )
+    lifecycle.annotate(
+        report=report,
+        previous=lifecycle.previous_run(db_session=db_session, technician=technician, seuil_critique=seuil_critique),
+        reaches=reaches,
+        rappel=rappel,
+        current_quantity=lambda pairs: current_quantities(db_session=db_session, technician=technician, pairs=pairs),
+    )
+    return report
+
+
 def run_check(
     *, db_session: Session, technician: Location | None, seuil_critique: Decimal | None,
     default: Decimal, declenchee_par: str, notifier: bool = False,
@@ -170,16 +193,9 @@ def run_check(
     `reaches(technicien)` tells whether this run's notifications reach someone for that
     technician (see lifecycle.annotate); the caller holds the check lock.
     """
-    report = build_report(
+    report = compared_report(
         db_session=db_session, technician=technician, seuil_critique=seuil_critique, default=default,
-        horizon_days=horizon_days,
-    )
-    lifecycle.annotate(
-        report=report,
-        previous=lifecycle.previous_run(db_session=db_session, technician=technician, seuil_critique=seuil_critique),
-        reaches=reaches if notifier else (lambda _nom: False),
-        rappel=rappel,
-        current_quantity=lambda pairs: current_quantities(db_session=db_session, technician=technician, pairs=pairs),
+        reaches=reaches if notifier else (lambda _nom: False), rappel=rappel, horizon_days=horizon_days,
     )
     verification = Verification(
         technicien_id=technician.id if technician else None,

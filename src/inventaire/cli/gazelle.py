@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from inventaire.cli.context import console, database_problem, err, fail
+from inventaire.kit import quantities
 from inventaire.kit.config import get_settings
 from inventaire.kit.quantities import count
 
@@ -95,5 +97,5 @@ def print_report(r: dict, *, apercu: bool, run_id: int | None) -> None:
 
 
 def _qty(value) -> str:
-    text = str(value)
-    return text.rstrip("0").rstrip(".").replace(".", ",") if "." in text else text
+    """A quantity of the stored report (a number or its text): « 2,5 »."""
+    return quantities.quantity(Decimal(str(value)))

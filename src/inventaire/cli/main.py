@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from inventaire.checks.schemas import read_threshold
 from inventaire.cli import backup, exports, francais
 from inventaire.cli.context import console, database_name, database_problem, err, fail, open_session
 from inventaire.cli.gazelle import gazelle_app
@@ -16,7 +17,9 @@ from inventaire.cli.previsions import previsions_app
 from inventaire.cli.regles import regles_app
 from inventaire.cli.tokens import token_app
 from inventaire.kit.config import get_settings
-from inventaire.kit.quantities import count, is_quantity, parse
+from inventaire.kit.enums import Role
+from inventaire.kit.exceptions import InvalidInput
+from inventaire.kit.quantities import count
 
 app = typer.Typer(
     help="Inventaire : stock des techniciens, journal des mouvements et alertes de stock bas.",
@@ -37,15 +40,13 @@ app.add_typer(gazelle_app, name="gazelle")
 
 
 def parse_threshold(value: str | None) -> Decimal | None:
-    """A threshold given on the command line: a finite number ≥ 0 (a comma works too)."""
+    """A threshold given on the command line: a finite number ≥ 0 (a comma works too), as the API's."""
     if value is None:
         return None
-    number = parse(value)
-    if number is None:
-        fail(f"seuil invalide : « {value} » n'est pas un nombre.", 2)
-    if not is_quantity(number):
-        fail(f"seuil invalide : « {value} » (nombre fini, positif ou nul, attendu).", 2)
-    return number
+    try:
+        return read_threshold(value)
+    except InvalidInput as exc:
+        fail(f"seuil invalide : « {value} », {exc.detail.removeprefix('Seuil : ')}", 2)
 
 
 @db_app.command("upgrade")
@@ -149,7 +150,7 @@ def serve(
     with open_session(settings) as session:
         first_token = None
         if not auth_service.has_admin(db_session=session):
-            first_token, _ = auth_service.create_token(db_session=session, role="admin", nom="administrateur")
+            first_token, _ = auth_service.create_token(db_session=session, role=Role.ADMIN, nom="administrateur")
     url_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     base = links.public_base(configured=settings.base_url, fallback=f"http://{url_host}:{port}")
     if first_token:

@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from inventaire.cli.context import console, open_session
+from inventaire.kit import quantities
 from inventaire.kit.config import get_settings
 
 previsions_app = typer.Typer(help="Prévisions de consommation.", no_args_is_help=True)
@@ -17,7 +18,7 @@ NAMES = {"croston_sba": "Croston-SBA", "moyenne": "Moyenne simple"}
 
 
 def _number(value: float, decimals: int = 2) -> str:
-    return f"{value:.{decimals}f}".replace(".", ",")
+    return quantities.fixed(value, decimals)
 
 
 @previsions_app.command("backtest")

@@ -54,7 +54,7 @@ def create(
 def list_tokens() -> None:
     """Liste les jetons (jamais leur valeur)."""
     from inventaire.auth import service
-    from inventaire.web.formatting import Clock
+    from inventaire.kit.dates import Clock
 
     settings = get_settings()
     clock = Clock(settings.tz)  # the company's time, as on the pages

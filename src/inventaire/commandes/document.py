@@ -102,7 +102,7 @@ def _lines_table(doc: FPDF, order: Order) -> None:
 
 
 def _money_cell(value: Decimal) -> str:
-    return f"{value:.2f}".replace(".", ",")
+    return quantities.fixed(value, 2)
 
 
 def csv(*, order: Order) -> str:

@@ -28,9 +28,10 @@ from sqlalchemy.orm import Session
 from inventaire.ateliers.models import Workshop
 from inventaire.catalogue.models import Product
 from inventaire.commandes import service as orders
-from inventaire.demandes.models import RequestState, StockRequest
-from inventaire.emplacements.models import Location, LocationKind
+from inventaire.demandes.models import StockRequest
+from inventaire.emplacements.models import Location
 from inventaire.kit.database import utcnow
+from inventaire.kit.enums import LocationKind, RequestState
 from inventaire.previsions import service as previsions
 from inventaire.stock.ledger import QUANTITY_SUM
 from inventaire.stock.models import StockLine

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
@@ -22,27 +21,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inventaire.catalogue.models import Product
 from inventaire.kit.database import Base, Quantity, UTCDateTime, utcnow
+from inventaire.kit.enums import ServiceStatus
 from inventaire.techniciens.models import Technician
-
-
-class ServiceStatus(StrEnum):
-    """A service as its source says: done and billed (`actif`), or not billed after all (`annule`)."""
-
-    ACTIF = "actif"
-    ANNULE = "annule"
-
-
-class NotDeducted(StrEnum):
-    """Why (part of) a line was not taken from the van."""
-
-    SANS_REGLE = "sans_regle"
-    TECHNICIEN_INCONNU = "technicien_inconnu"
-    PRODUIT_ARCHIVE = "produit_archive"
-    STOCK_INSUFFISANT = "stock_insuffisant"
-
-
-def _in(column: str, enum: type[StrEnum]) -> str:
-    return f"{column} IN ({', '.join(repr(str(m)) for m in enum)})"
 
 
 class DeductedService(Base):
@@ -51,7 +31,7 @@ class DeductedService(Base):
     __tablename__ = "services_deduits"
     __table_args__ = (
         UniqueConstraint("source", "id_externe", name="uq_services_deduits_source_id"),
-        CheckConstraint(_in("statut", ServiceStatus), name="statut_connu"),
+        CheckConstraint(ServiceStatus.check("statut"), name="statut_connu"),
         Index("ix_services_deduits_date", "date_service"),
     )
 

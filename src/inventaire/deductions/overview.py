@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inventaire.deductions import service as deductions
-from inventaire.deductions.models import DeductedService, NotDeducted
-from inventaire.kit.enums import MovementCause
+from inventaire.deductions.models import DeductedService
+from inventaire.kit.enums import MovementCause, NotDeducted
 from inventaire.stock.models import Transaction
 from inventaire.techniciens.models import Technician
 

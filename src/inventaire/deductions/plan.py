@@ -11,8 +11,8 @@ import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from inventaire.deductions.models import NotDeducted, ServiceStatus
 from inventaire.deductions.schemas import ServiceIn
+from inventaire.kit.enums import NotDeducted, ServiceStatus
 from inventaire.regles.models import ConsumptionRule
 from inventaire.techniciens.models import Technician
 

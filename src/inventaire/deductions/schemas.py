@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from inventaire.deductions.models import NotDeducted, ServiceStatus
+from inventaire.kit.enums import NotDeducted, ServiceStatus
 from inventaire.kit.schemas import DecimalOut, Name, NonNegativeQuantityIn, PersonText, Timestamp, invalid
 from inventaire.stock.schemas import TransactionRead
+
+if TYPE_CHECKING:  # the service imports this module (ServiceIn)
+    from inventaire.deductions.models import DeductedService, Deduction
+    from inventaire.deductions.service import Outcome
 
 ExternalId = Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=r"^[^\x00-\x1f\x7f]+$")]
 Source = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,39}$"),
@@ -71,6 +76,12 @@ class NotDeductedRead(BaseModel):
     raison: NotDeducted
     message: str
 
+    @classmethod
+    def of(cls, item: dict[str, Any]) -> NotDeductedRead:
+        """A stored item (JSON: the quantity as text)."""
+        quantite = item.get("quantite")
+        return cls(**{**item, "quantite": Decimal(quantite) if quantite is not None else None})
+
 
 class ShortfallRead(BaseModel):
     id: int
@@ -80,6 +91,12 @@ class ShortfallRead(BaseModel):
     nom_produit: str
     manque: DecimalOut
     depuis: Timestamp | None
+
+    @classmethod
+    def of(cls, row: Deduction) -> ShortfallRead:
+        return cls(id=row.id, reference=row.service.reference, technicien=row.technicien.nom,
+                   code_produit=row.produit.code_produit, nom_produit=row.produit.nom_produit,
+                   manque=row.manque, depuis=row.manque_depuis)
 
 
 class DeductionRead(BaseModel):
@@ -103,6 +120,15 @@ class ServiceOutcome(BaseModel):
     non_deduites: list[NotDeductedRead]
     manques: list[ShortfallRead]
 
+    @classmethod
+    def of(cls, outcome: Outcome) -> ServiceOutcome:
+        return cls(
+            source=outcome.entry.source, id_externe=outcome.entry.id_externe, reference=outcome.reference,
+            traitement=outcome.traitement, mouvements=[TransactionRead.of(t) for t in outcome.mouvements],
+            non_deduites=[NotDeductedRead.of(n) for n in outcome.non_deduites],
+            manques=[ShortfallRead.of(d) for d in outcome.manques],
+        )
+
 
 class DeductedServiceRead(BaseModel):
     id: int
@@ -118,3 +144,15 @@ class DeductedServiceRead(BaseModel):
     deductions: list[DeductionRead]
     non_deduites: list[NotDeductedRead]
     updated_at: Timestamp
+
+    @classmethod
+    def of(cls, row: DeductedService) -> DeductedServiceRead:
+        return cls(
+            id=row.id, source=row.source, id_externe=row.id_externe, reference=row.reference, numero=row.numero,
+            statut=ServiceStatus(row.statut), technicien=row.technicien.nom if row.technicien else None,
+            client=row.client, date=row.date_service, version=row.version, updated_at=row.updated_at,
+            deductions=[DeductionRead(ligne_externe=d.ligne_externe, description=d.description,
+                                      technicien=d.technicien.nom, code_produit=d.produit.code_produit,
+                                      voulu=d.voulu, deduit=d.deduit, manque=d.manque) for d in row.deductions],
+            non_deduites=[NotDeductedRead.of(n) for n in row.non_deduites],
+        )

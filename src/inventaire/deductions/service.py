@@ -21,10 +21,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from inventaire.deductions import plan as planning
-from inventaire.deductions.models import DeductedService, Deduction, NotDeducted, ServiceStatus
+from inventaire.deductions.models import DeductedService, Deduction
 from inventaire.deductions.schemas import ServiceIn
 from inventaire.kit.database import utcnow
-from inventaire.kit.enums import MovementCause, TransactionType
+from inventaire.kit.enums import MovementCause, NotDeducted, ServiceStatus, TransactionType
 from inventaire.kit.quantities import quantity
 from inventaire.stock import service as stock
 from inventaire.stock.models import StockLine, Transaction

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,26 +11,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from inventaire.ateliers.models import Workshop
 from inventaire.catalogue.models import Product
 from inventaire.kit.database import Base, Quantity, UTCDateTime, utcnow
+from inventaire.kit.enums import RequestState
 from inventaire.techniciens.models import Technician
-
-
-class RequestState(StrEnum):
-    OUVERTE = "ouverte"
-    SERVIE = "servie"
-    REFUSEE = "refusee"
-
-
-LABELS = {RequestState.OUVERTE: "Ouverte", RequestState.SERVIE: "Servie", RequestState.REFUSEE: "Refusée"}
-
-
-def _state_check() -> str:
-    return "statut IN (" + ", ".join(f"'{s.value}'" for s in RequestState) + ")"
 
 
 class StockRequest(Base):
     __tablename__ = "demandes"
     __table_args__ = (
-        CheckConstraint(_state_check(), name="statut_connu"),
+        CheckConstraint(RequestState.check("statut"), name="statut_connu"),
         CheckConstraint("quantite > 0", name="quantite_positive"),
     )
 

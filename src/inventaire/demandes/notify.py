@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from inventaire.demandes.models import StockRequest
 from inventaire.kit.config import Settings
 from inventaire.kit.database import session_scope, utcnow
+from inventaire.kit.enums import Channel
 from inventaire.kit.quantities import with_unit
 from inventaire.notifications import chat, email
 from inventaire.notifications.exceptions import DeliveryError
@@ -57,19 +58,19 @@ def announce(*, factory: sessionmaker[Session], settings: Settings, request_id: 
         request = db_session.get(StockRequest, request_id)
         assert request is not None  # it was just claimed
         subject, text = message(request, settings)
-    reached = []
+    reached: list[str] = []
     sends = []
     if settings.smtp_host and settings.office_emails:
         content = {"to": settings.office_emails, "subject": subject, "text": text,
                    "html": "<p>" + html.escape(text).replace("\n", "<br>") + "</p>"}
-        sends.append(("email", lambda: email.send(content, settings=settings)))
+        sends.append((Channel.EMAIL, lambda: email.send(content, settings=settings)))
     if settings.slack_webhook_url:
-        sends.append(("slack", lambda: chat.post(settings.slack_webhook_url, {"text": f"*{subject}*\n{text}"},
-                                                  service="Slack", timeout=settings.notify_timeout)))
+        sends.append((Channel.SLACK, lambda: chat.post(settings.slack_webhook_url, {"text": f"*{subject}*\n{text}"},
+                                                       service="Slack", timeout=settings.notify_timeout)))
     if settings.discord_webhook_url:
-        sends.append(("discord", lambda: chat.post(settings.discord_webhook_url,
-                                                    {"content": f"**{subject}**\n{text}"[:2000]},
-                                                    service="Discord", timeout=settings.notify_timeout)))
+        sends.append((Channel.DISCORD, lambda: chat.post(settings.discord_webhook_url,
+                                                         {"content": f"**{subject}**\n{text}"[:2000]},
+                                                         service="Discord", timeout=settings.notify_timeout)))
     for channel, send in sends:
         try:
             send()

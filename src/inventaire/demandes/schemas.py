@@ -6,7 +6,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from inventaire.demandes.models import RequestState, StockRequest
+from inventaire.demandes.models import StockRequest
+from inventaire.kit.enums import RequestState
 from inventaire.kit.schemas import Code, DecimalOut, Name, NonNegativeQuantityIn, PersonText, Timestamp
 from inventaire.stock.schemas import TransferRead
 

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from inventaire.ateliers.models import Workshop
 from inventaire.catalogue.models import Product
-from inventaire.demandes.models import RequestState, StockRequest
+from inventaire.demandes.models import StockRequest
 from inventaire.kit.database import utcnow
-from inventaire.kit.enums import MovementCause
+from inventaire.kit.enums import MovementCause, RequestState
 from inventaire.kit.exceptions import Conflict, InvalidInput, NotFound
 from inventaire.stock import service as stock
 from inventaire.techniciens.models import Technician

@@ -9,36 +9,24 @@ location's id, so stock lines and ledger rows point at `emplacements.id` for bot
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 
 from sqlalchemy import Boolean, CheckConstraint, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inventaire.kit.database import Base, UTCDateTime, utcnow
+from inventaire.kit.enums import LocationKind
 from inventaire.kit.names import clean_name, name_key
 
-__all__ = ["NOM_MAX", "Location", "LocationKind", "clean_name", "kind_check", "name_key"]
+__all__ = ["NOM_MAX", "Location", "clean_name", "name_key"]
 
 NOM_MAX = 60
-
-
-class LocationKind(StrEnum):
-    """What a location is: the polymorphic identity of its subclass."""
-
-    VEHICULE = "vehicule"
-    ATELIER = "atelier"
-
-
-def kind_check() -> str:
-    """The CHECK constraint's text, derived from the enum."""
-    return "genre IN (" + ", ".join(f"'{k.value}'" for k in LocationKind) + ")"
 
 
 class Location(Base):
     """Anything that holds stock; loaded as its subclass (Technician or Workshop)."""
 
     __tablename__ = "emplacements"
-    __table_args__ = (CheckConstraint(kind_check(), name="genre_connu"),)
+    __table_args__ = (CheckConstraint(LocationKind.check("genre"), name="genre_connu"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     nom: Mapped[str] = mapped_column(String(NOM_MAX))

@@ -1,14 +1,19 @@
 """Finding a location by name, whatever its kind (the stock routes take a van's or a workshop's name)."""
 
-from sqlalchemy import bindparam, select
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from inventaire.emplacements.models import NOM_MAX, Location, clean_name, name_key
 from inventaire.kit.exceptions import Conflict, InvalidInput, NotFound
 from inventaire.kit.names import name_problem
 
-# Built once: every stock request looks its location up.
-_BY_KEY = select(Location).where(Location.nom_cle == bindparam("key"))
+L = TypeVar("L", bound=Location)
+
+# Built once per kind: every stock request looks its location up (building the statement was a third
+# of the cost of a lookup).
+_BY_KEY: dict[type[Location], Select[Any]] = {}
 
 
 def lookup_key(nom: str) -> str | None:
@@ -19,18 +24,35 @@ def lookup_key(nom: str) -> str | None:
     return key
 
 
+def find(*, db_session: Session, kind: type[L], nom: str) -> L | None:
+    """The location of this kind (Location: any, Technician: a van, Workshop) with this name, whatever
+    its case, or None: the one lookup by name of vans and workshops."""
+    key = lookup_key(nom)
+    if key is None:
+        return None
+    query = _BY_KEY.get(kind)
+    if query is None:
+        query = _BY_KEY[kind] = select(kind).where(kind.nom_cle == bindparam("key"))
+    found: L | None = db_session.scalar(query, {"key": key})
+    return found
+
+
+def find_or_404(*, db_session: Session, kind: type[L], nom: str, unknown: str) -> L:
+    """`find`, or NotFound « <unknown> : « nom ». »."""
+    location = find(db_session=db_session, kind=kind, nom=nom)
+    if location is None:
+        raise NotFound(f"{unknown} : « {nom} ».")
+    return location
+
+
 def get_by_name(*, db_session: Session, nom: str) -> Location | None:
     """The van or workshop with this name, whatever its case, or None."""
-    key = lookup_key(nom)
-    return None if key is None else db_session.scalar(_BY_KEY, {"key": key})
+    return find(db_session=db_session, kind=Location, nom=nom)
 
 
 def get_or_404(*, db_session: Session, nom: str) -> Location:
     """The van or workshop with this name, or NotFound (worded as the API always said it)."""
-    location = get_by_name(db_session=db_session, nom=nom)
-    if location is None:
-        raise NotFound(f"Technicien inconnu : « {nom} ».")
-    return location
+    return find_or_404(db_session=db_session, kind=Location, nom=nom, unknown="Technicien inconnu")
 
 
 def checked_name(nom: str, *, what: str) -> str:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from inventaire.catalogue.models import Product
 from inventaire.checks.schemas import Report
 from inventaire.exports.spreadsheet import cell, document, moment, number
+from inventaire.kit.enums import AlertState, Severity
 from inventaire.stock.models import StockLine
 from inventaire.stock.service import threshold_of
 from inventaire.techniciens.models import Technician
@@ -18,8 +19,6 @@ STOCK_HEADERS = ("Technicien", "Code", "Produit", "Catégorie", "Quantité", "Un
                  "Coût unitaire", "Valeur", "Mis à jour")
 ALERT_HEADERS = ("Gravité", "État", "Technicien", "Code", "Produit", "Quantité", "Unité", "Seuil", "À commander",
                  "Signalée le")
-SEVERITIES = {"critique": "critique", "bas_stock": "stock bas"}
-STATES = {"nouvelle": "nouvelle", "aggravee": "aggravée", "persistante": "persistante"}
 
 
 def stock_csv(*, db_session: Session, default: Decimal, tz: str) -> str:
@@ -42,7 +41,7 @@ def stock_csv(*, db_session: Session, default: Decimal, tz: str) -> str:
 def alerts_csv(*, report: Report, tz: str) -> str:
     """One check's alerts as stored, in the report's order."""
     rows = (
-        (SEVERITIES.get(a.severity, a.severity), STATES.get(a.etat or "", ""), cell(a.technicien),
+        (Severity.label_of(a.severity).lower(), AlertState.label_of(a.etat).lower() if a.etat else "", cell(a.technicien),
          cell(a.code_produit), cell(a.nom_produit), number(a.quantite_actuelle), cell(a.unite), number(a.seuil),
          number(a.quantite_a_commander), moment(a.notifiee_le, tz))
         for a in report.alertes

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from inventaire.kit import quantities
+
 BOM = "\ufeff"
 
 
@@ -25,10 +27,7 @@ def cell(text: str | None) -> str:
 
 def number(value: Decimal | int | None) -> str:
     """2,5 · 3 · 0 (empty when there is none)."""
-    if value is None:
-        return ""
-    value = Decimal(value)
-    return format(value.normalize(), "f").replace(".", ",") if value else "0"
+    return quantities.cell(value)
 
 
 def moment(value: dt.datetime | None, tz: str) -> str:

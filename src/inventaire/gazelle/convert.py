@@ -6,8 +6,8 @@ import datetime as dt
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from inventaire.deductions.models import ServiceStatus
 from inventaire.deductions.schemas import ServiceIn
+from inventaire.kit.enums import ServiceStatus
 from inventaire.techniciens.models import Technician
 
 SOURCE = "gazelle"

@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 
 from sqlalchemy import JSON, CheckConstraint, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inventaire.kit.database import Base, UTCDateTime, utcnow
-
-
-class SyncStatus(StrEnum):
-    EN_COURS = "en_cours"
-    REUSSIE = "reussie"
-    ECHEC = "echec"
-    INTERROMPUE = "interrompue"  # its process died: found "in progress" long after it started
+from inventaire.kit.enums import SyncStatus
 
 
 class GazelleToken(Base):
@@ -37,7 +30,7 @@ class GazelleSync(Base):
 
     __tablename__ = "gazelle_syncs"
     __table_args__ = (
-        CheckConstraint(f"statut IN ({', '.join(repr(str(s)) for s in SyncStatus)})", name="statut_connu"),
+        CheckConstraint(SyncStatus.check("statut"), name="statut_connu"),
         # At most one run in progress, on both databases (a partial unique index).
         Index("uq_gazelle_syncs_en_cours", "statut", unique=True,
               sqlite_where=text("statut = 'en_cours'"), postgresql_where=text("statut = 'en_cours'")),

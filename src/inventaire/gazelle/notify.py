@@ -8,8 +8,9 @@ from html import escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inventaire.gazelle.models import GazelleSync, SyncStatus
+from inventaire.gazelle.models import GazelleSync
 from inventaire.kit.config import Settings
+from inventaire.kit.enums import Channel, SyncStatus
 from inventaire.notifications import chat, email
 from inventaire.notifications.exceptions import DeliveryError
 
@@ -52,9 +53,9 @@ def _channels(settings: Settings, subject: str, text: str):
     if settings.smtp_host and settings.office_emails:
         html = "<p>" + escape(text).replace("\n\n", "</p><p>") + "</p>"
         content = {"to": settings.office_emails, "subject": subject, "text": text, "html": html}
-        yield "email", lambda: email.send(content, settings=settings)
+        yield Channel.EMAIL, lambda: email.send(content, settings=settings)
     if settings.slack_webhook_url:
-        yield "slack", lambda: chat.post(settings.slack_webhook_url, {"text": text}, service="Slack", timeout=timeout)
+        yield Channel.SLACK, lambda: chat.post(settings.slack_webhook_url, {"text": text}, service="Slack", timeout=timeout)
     if settings.discord_webhook_url:
-        yield "discord", lambda: chat.post(settings.discord_webhook_url, {"content": text[:2000]}, service="Discord",
+        yield Channel.DISCORD, lambda: chat.post(settings.discord_webhook_url, {"content": text[:2000]}, service="Discord",
                                            timeout=timeout)

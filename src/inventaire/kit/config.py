@@ -1,24 +1,16 @@
 """One settings object, read from the environment."""
 
 from decimal import Decimal
-from enum import StrEnum
 from functools import lru_cache
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
-from inventaire.kit.enums import SmtpSecurity
+from inventaire.kit.enums import Pooler, SmtpSecurity
 
 # Supabase's transaction-mode pooler (Supavisor) listens on this port; its session pooler on 5432.
 TRANSACTION_POOLER_PORT = 6543
-
-
-class Pooler(StrEnum):
-    """What stands between the service and PostgreSQL (INVENTAIRE_DB_POOLER)."""
-
-    SESSION = "session"  # nothing, or a session-mode pooler: a connection is ours until we close it
-    TRANSACTION = "transaction"  # PgBouncer pool_mode=transaction: another server connection each transaction
 
 
 class Settings(BaseSettings):

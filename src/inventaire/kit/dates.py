@@ -1,4 +1,5 @@
-"""The dates this service accepts from a person: one range, one check, everywhere a date is read.
+"""Dates: the range this service accepts from a person (one check, everywhere a date is read), and
+the French month names and date formats every page, e-mail, PDF and CLI output uses.
 
 Python's datetime stops at years 1 and 9999: `0001-01-01T00:00:00+01:00` converted to UTC, or
 the end of `9999-12-31` plus a day, raised OverflowError (a 500). Nothing of this company's
@@ -39,7 +40,12 @@ def checked(value: D) -> D:
 # The range in OpenAPI (years 1900 to 2999), for the date parameters' schema.
 YEAR_PATTERN = r"^(19|2[0-9])[0-9]{2}-"
 
-MOIS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+
+# The month names, written once: in full (e-mails: « 9 décembre 2025 ») and abbreviated (pages, PDF:
+# « 9 déc. 2025 »). web/static/evolution.js keeps a copy of the short ones for the chart's axis.
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+          "octobre", "novembre", "décembre")
+MONTHS_SHORT = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
 
 
 class Clock:
@@ -57,7 +63,7 @@ class Clock:
             return "—"
         if isinstance(value, dt.datetime):
             value = self.local(value)
-        return f"{value.day} {MOIS[value.month - 1]} {value.year}"
+        return f"{value.day} {MONTHS_SHORT[value.month - 1]} {value.year}"
 
     def date_time(self, value: dt.datetime | None) -> str:
         """9 déc. 2025, 13 h 05"""
@@ -69,3 +75,14 @@ class Clock:
     def iso(self, value: dt.datetime) -> str:
         """ISO 8601 in local time with its offset (CSV exports)."""
         return self.local(value).replace(microsecond=0).isoformat()
+
+    def long(self, value: dt.datetime) -> str:
+        """« 9 décembre 2025 à 13 h 30 », « 1er décembre… » (e-mails)."""
+        local = self.local(value)
+        day = "1er" if local.day == 1 else str(local.day)
+        return f"{day} {MONTHS[local.month - 1]} {local.year} à {local.hour} h {local.minute:02d}"
+
+
+def month(value: dt.date) -> str:
+    """déc. 2025"""
+    return f"{MONTHS_SHORT[value.month - 1]} {value.year}"

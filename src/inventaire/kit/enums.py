@@ -163,3 +163,82 @@ class OrderState(Choice):
 
 # Orders the supplier is still to deliver (in part): their remaining quantities are "on order".
 OPEN_ORDER_STATES = (OrderState.ENVOYEE, OrderState.PARTIELLE)
+
+
+class RequestState(Choice):
+    """État d'une demande d'un véhicule : ouverte, servie (par un transfert) ou refusée."""
+
+    OUVERTE = "ouverte", "Ouverte"
+    SERVIE = "servie", "Servie"
+    REFUSEE = "refusee", "Refusée"
+
+
+class LocationKind(Choice):
+    """Ce qui détient du stock : le véhicule d'un technicien ou un atelier."""
+
+    VEHICULE = "vehicule", "Véhicule"
+    ATELIER = "atelier", "Atelier"
+
+
+class ServiceStatus(Choice):
+    """Un service selon sa source : fait et facturé (actif), ou finalement non facturé (annulé)."""
+
+    ACTIF = "actif", "Actif"
+    ANNULE = "annule", "Annulé"
+
+
+class NotDeducted(Choice):
+    """Pourquoi (une partie d')une ligne de service n'a pas été déduite du véhicule."""
+
+    SANS_REGLE = "sans_regle", "Aucune règle"
+    TECHNICIEN_INCONNU = "technicien_inconnu", "Technicien inconnu"
+    PRODUIT_ARCHIVE = "produit_archive", "Produit archivé"
+    STOCK_INSUFFISANT = "stock_insuffisant", "Stock insuffisant"
+
+
+class SyncStatus(Choice):
+    """État d'une synchronisation avec Gazelle."""
+
+    EN_COURS = "en_cours", "En cours"
+    REUSSIE = "reussie", "Réussie"
+    ECHEC = "echec", "Échec"
+    INTERROMPUE = "interrompue", "Interrompue"  # its process died: found "in progress" long after it started
+
+
+class Pooler(Choice):
+    """Ce qui se trouve entre le service et PostgreSQL (INVENTAIRE_DB_POOLER)."""
+
+    SESSION = "session"  # nothing, or a session-mode pooler: a connection is ours until we close it
+    TRANSACTION = "transaction"  # PgBouncer pool_mode=transaction: another server connection each transaction
+
+
+class AuditAction(Choice):
+    """Ce qui a changé, hors mouvements de stock (le journal des modifications)."""
+
+    PRODUIT_CREE = "produit_cree", "Produit ajouté"
+    PRODUIT_MODIFIE = "produit_modifie", "Produit modifié"
+    PRODUIT_ARCHIVE = "produit_archive", "Produit archivé"
+    PRODUIT_RESTAURE = "produit_restaure", "Produit restauré"
+    TECHNICIEN_CREE = "technicien_cree", "Technicien ajouté"
+    TECHNICIEN_RENOMME = "technicien_renomme", "Technicien renommé"
+    TECHNICIEN_MODIFIE = "technicien_modifie", "Technicien modifié"
+    TECHNICIEN_DESACTIVE = "technicien_desactive", "Technicien désactivé"
+    TECHNICIEN_REACTIVE = "technicien_reactive", "Technicien réactivé"
+    NIVEAUX_MODIFIES = "niveaux_modifies", "Seuil ou niveau modifié"
+    JETON_CREE = "jeton_cree", "Jeton créé"
+    JETON_REVOQUE = "jeton_revoque", "Jeton révoqué"
+    REGLE_CREEE = "regle_creee", "Règle ajoutée"
+    REGLE_MODIFIEE = "regle_modifiee", "Règle modifiée"
+    REGLE_SUPPRIMEE = "regle_supprimee", "Règle supprimée"
+    ATELIER_CREE = "atelier_cree", "Atelier ajouté"
+    ATELIER_RENOMME = "atelier_renomme", "Atelier renommé"
+    ATELIER_DESACTIVE = "atelier_desactive", "Atelier désactivé"
+    ATELIER_REACTIVE = "atelier_reactive", "Atelier réactivé"
+    COMMANDE_CREEE = "commande_creee", "Commande créée"
+    COMMANDE_MODIFIEE = "commande_modifiee", "Commande modifiée"
+    COMMANDE_ENVOYEE = "commande_envoyee", "Commande envoyée"
+    COMMANDE_ANNULEE = "commande_annulee", "Commande annulée"
+    # A reception's quantities are in the ledger (cause = commande, cause_id = the order); only the
+    # order's change of state is recorded here, once per state.
+    COMMANDE_PARTIELLE = "commande_partielle", "Commande reçue en partie"
+    COMMANDE_RECUE = "commande_recue", "Commande reçue"

@@ -98,6 +98,16 @@ def money(value: Decimal | None, *, space: str = NBSP) -> str:
     return f"{_group(whole, space)},{cents}{space}$"
 
 
+def fixed(value: Decimal | float, places: int) -> str:
+    """Exactly `places` decimals, a decimal comma, no grouping: a spreadsheet's cell, a CLI table (« 12,35 »)."""
+    return f"{value:.{places}f}".replace(".", ",")
+
+
+def cell(value: Decimal | int | None) -> str:
+    """A quantity in a spreadsheet's cell: 2,5 · 3 · 0, no grouping; empty when there is none."""
+    return "" if value is None else quantity(value)
+
+
 def editable(value: Decimal | None) -> str:
     """A stored decimal as a form shows it for editing: its digits as kept, a comma for the point."""
     return "" if value is None else str(value).replace(".", ",")

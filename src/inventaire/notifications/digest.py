@@ -7,23 +7,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from zoneinfo import ZoneInfo
 
 from inventaire.checks.schemas import Alert, Report, ResolvedAlert
+from inventaire.kit.dates import Clock
 from inventaire.kit.enums import AlertState, Severity
 from inventaire.kit.quantities import count, quantity, with_unit
 
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-          "octobre", "novembre", "décembre")
 SECTIONS = (
-    ("nouvelle", "Nouvelles alertes"),
-    ("aggravee", "Alertes aggravées"),
+    (AlertState.NOUVELLE, "Nouvelles alertes"),
+    (AlertState.AGGRAVEE, "Alertes aggravées"),
     ("non_signalee", "Non encore signalées : en alerte depuis une vérification précédente"),
-    ("persistante", "Rappel : toujours en alerte"),
+    (AlertState.PERSISTANTE, "Rappel : toujours en alerte"),
 )
 # How each section is counted in the headline (singular, plural).
-COUNTED = (("nouvelle", "nouvelle", "nouvelles"), ("aggravee", "aggravée", "aggravées"),
-           ("non_signalee", "non encore signalée", "non encore signalées"), ("persistante", "rappel", "rappels"))
+COUNTED = ((AlertState.NOUVELLE, "nouvelle", "nouvelles"), (AlertState.AGGRAVEE, "aggravée", "aggravées"),
+           ("non_signalee", "non encore signalée", "non encore signalées"), (AlertState.PERSISTANTE, "rappel", "rappels"))
 
 
 def section_of(alert: Alert) -> str:
@@ -35,9 +33,7 @@ def section_of(alert: Alert) -> str:
 
 def local_time(moment: dt.datetime, tz: str) -> str:
     """« 9 décembre 2025 à 13 h 30 » in the company's timezone."""
-    local = moment.astimezone(ZoneInfo(tz))
-    day = "1er" if local.day == 1 else str(local.day)
-    return f"{day} {MONTHS[local.month - 1]} {local.year} à {local.hour} h {local.minute:02d}"
+    return Clock(tz).long(moment)
 
 
 def severity_label(alert: Alert) -> str:
@@ -86,7 +82,7 @@ class Digest:
         return replace(
             self, technicien=nom, scope=nom, alertes=tuple(mine),
             resolues=tuple(r for r in self.resolues if r.technicien == nom),
-            total_alertes=len(theirs), total_critiques=theirs.count("critique"),
+            total_alertes=len(theirs), total_critiques=theirs.count(Severity.CRITIQUE),
             gravites=tuple((t, g) for t, g in self.gravites if t == nom),
         )
 

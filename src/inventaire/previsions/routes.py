@@ -19,7 +19,7 @@ def get_forecast(
     db_session: SessionDep, user: StaffUser,
     technicien: str | None = Query(None, min_length=1, max_length=60, description="Un seul technicien ou atelier"),
     jours: int = Query(90, ge=1, le=3650, description="Période observée, en jours"),
-):
+) -> ForecastRead:
     """Consumption per day, days of cover and predicted stockout of each line (a technician: their own)."""
     # A workshop's name works too (CONTRACT.md: wherever a technician's name is taken for stock).
     holder: Location | None = None

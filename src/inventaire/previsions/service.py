@@ -18,10 +18,10 @@ from sqlalchemy import ColumnElement, Float, and_, case, cast, func, or_, select
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from inventaire.catalogue.models import Product
-from inventaire.emplacements.models import Location, LocationKind
+from inventaire.emplacements.models import Location
 from inventaire.kit import database
 from inventaire.kit.database import Quantity, utcnow
-from inventaire.kit.enums import MovementCause, TransactionType
+from inventaire.kit.enums import LocationKind, MovementCause, TransactionType
 from inventaire.previsions import method
 from inventaire.stock.models import StockLine, Transaction
 

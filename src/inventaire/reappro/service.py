@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from inventaire.ateliers.models import Workshop
 from inventaire.catalogue.models import Product
 from inventaire.demandes import service as demandes
-from inventaire.demandes.models import RequestState, StockRequest
-from inventaire.kit.enums import MovementCause
+from inventaire.demandes.models import StockRequest
+from inventaire.kit.enums import MovementCause, RequestState
 from inventaire.stock import service as stock
 from inventaire.stock.models import StockLine
 from inventaire.techniciens.models import Technician

@@ -1,11 +1,14 @@
 """API shapes of a consumption rule."""
 
+from __future__ import annotations
+
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
 from inventaire.kit.quantities import MAX_QUANTITY, QUANTITY_STEP
 from inventaire.kit.schemas import Code, DecimalOut, PersonText, QuantityIn, Timestamp, not_nullable
+from inventaire.regles.models import ConsumptionRule
 
 ServiceId = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$"),
@@ -55,3 +58,11 @@ class RuleRead(BaseModel):
     notes: str | None
     created_at: Timestamp
     updated_at: Timestamp
+
+    @classmethod
+    def of(cls, rule: ConsumptionRule) -> RuleRead:
+        return cls(
+            id=rule.id, service_id=rule.service_id, service_nom=rule.service_nom,
+            code_produit=rule.produit.code_produit, nom_produit=rule.produit.nom_produit, unite=rule.produit.unite,
+            quantite=rule.quantite, notes=rule.notes, created_at=rule.created_at, updated_at=rule.updated_at,
+        )

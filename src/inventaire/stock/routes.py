@@ -4,7 +4,7 @@ Wherever a route takes a technician's name for stock, a workshop's name works to
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 from pydantic import AfterValidator, BeforeValidator
@@ -18,7 +18,6 @@ from inventaire.kit.enums import MovementCause, Role, TransactionType
 from inventaire.kit.errors import CONFLICT, NOT_FOUND
 from inventaire.kit.schemas import CODE_PATTERN, PersonText
 from inventaire.stock import ledger, service
-from inventaire.stock.models import StockLine, Transaction
 from inventaire.stock.schemas import (
     AdjustRequest,
     CountRequest,
@@ -38,7 +37,7 @@ NomPath = Path(description="Nom du technicien (toute casse)", examples=["Allan"]
 CodePath = Path(description="Code produit", examples=["CORD-001"])
 
 
-def _end_of_day(value):
+def _end_of_day(value: object) -> object:
     """`jusqu_a=2025-12-09` means until the end of that day, not its first instant."""
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
         try:
@@ -48,27 +47,8 @@ def _end_of_day(value):
     return value
 
 
-def line_read(line: StockLine, default: Decimal) -> StockLineRead:
-    return StockLineRead(
-        technicien=line.emplacement.nom, code_produit=line.produit.code_produit,
-        nom_produit=line.produit.nom_produit, unite=line.produit.unite, quantite=line.quantite,
-        seuil=service.threshold_of(line, default), seuil_min=line.seuil_min, niveau_par=line.niveau_par,
-        valeur=(line.quantite * line.produit.prix_unitaire).quantize(Decimal("0.01")),
-        updated_at=line.updated_at,
-    )
-
-
-def transaction_read(entry: Transaction) -> TransactionRead:
-    return TransactionRead(
-        id=entry.id, technicien=entry.emplacement.nom, code_produit=entry.produit.code_produit,
-        type=entry.type, ajustement=entry.ajustement, quantite_avant=entry.quantite_avant,
-        quantite_apres=entry.quantite_apres, motif=entry.motif, reference=entry.reference,
-        auteur=entry.auteur, created_at=entry.created_at, cause=entry.cause, cause_id=entry.cause_id,
-    )
-
-
 @router.get("/stock/{technicien}", response_model=list[StockLineRead], responses=NOT_FOUND)
-def get_stock(db_session: SessionDep, settings: SettingsDep, user: StaffUser, technicien: str = NomPath):
+def get_stock(db_session: SessionDep, settings: SettingsDep, user: StaffUser, technicien: str = NomPath) -> list[dict[str, Any]]:
     location = locations.get_or_404(db_session=db_session, nom=technicien)
     ensure_own_stock(user, location.id)
     cent, nom = Decimal("0.01"), location.nom
@@ -82,7 +62,7 @@ def get_stock(db_session: SessionDep, settings: SettingsDep, user: StaffUser, te
 
 
 @router.post("/stock/ajuster", response_model=TransactionRead, responses={**NOT_FOUND, **CONFLICT})
-def adjust_stock(body: AdjustRequest, db_session: SessionDep, user: StaffUser):
+def adjust_stock(body: AdjustRequest, db_session: SessionDep, user: StaffUser) -> TransactionRead:
     location = locations.get_or_404(db_session=db_session, nom=body.technicien)
     ensure_own_stock(user, location.id)
     product = catalogue.get_or_404(db_session=db_session, code_produit=body.code_produit)
@@ -90,11 +70,11 @@ def adjust_stock(body: AdjustRequest, db_session: SessionDep, user: StaffUser):
         db_session=db_session, location=location, product=product, kind=body.type,
         delta=body.ajustement, motif=body.motif, reference=body.reference, auteur=user.nom, cause=MovementCause.MANUEL,
     )
-    return transaction_read(entry)
+    return TransactionRead.of(entry)
 
 
 @router.post("/stock/compter", response_model=TransactionRead, responses={**NOT_FOUND, **CONFLICT})
-def count_stock(body: CountRequest, db_session: SessionDep, user: StaffUser):
+def count_stock(body: CountRequest, db_session: SessionDep, user: StaffUser) -> TransactionRead:
     location = locations.get_or_404(db_session=db_session, nom=body.technicien)
     ensure_own_stock(user, location.id)
     product = catalogue.get_or_404(db_session=db_session, code_produit=body.code_produit)
@@ -102,26 +82,26 @@ def count_stock(body: CountRequest, db_session: SessionDep, user: StaffUser):
         db_session=db_session, location=location, product=product, counted=body.quantite,
         seen=body.quantite_vue, motif=body.motif, auteur=user.nom,
     )
-    return transaction_read(entry)
+    return TransactionRead.of(entry)
 
 
 @router.post("/stock/transferer", response_model=TransferRead, status_code=201,
              responses={**NOT_FOUND, **CONFLICT})
-def transfer_stock(body: TransferRequest, db_session: SessionDep, user: AdminUser):
+def transfer_stock(body: TransferRequest, db_session: SessionDep, user: AdminUser) -> TransferRead:
     """Move stock between two locations (a workshop and a van, or two of either): two linked rows."""
     source = locations.get_or_404(db_session=db_session, nom=body.de)
     target = locations.get_or_404(db_session=db_session, nom=body.vers)
     product = catalogue.get_or_404(db_session=db_session, code_produit=body.code_produit)
     moved = service.transfer(db_session=db_session, source=source, target=target, product=product,
                              quantity=body.quantite, motif=body.motif, auteur=user.nom)
-    return TransferRead(sortie=transaction_read(moved.sortie), entree=transaction_read(moved.entree))
+    return TransferRead(sortie=TransactionRead.of(moved.sortie), entree=TransactionRead.of(moved.entree))
 
 
 @router.put("/stock/{technicien}/{code}", response_model=StockLineRead, responses={**NOT_FOUND, **CONFLICT})
 def set_levels(
     body: LevelsRequest, db_session: SessionDep, settings: SettingsDep, _: AdminUser,
     technicien: str = NomPath, code: str = CodePath,
-):
+) -> StockLineRead:
     """Minimum and par level of a line: the office's decision, so admin only."""
     location = locations.get_or_404(db_session=db_session, nom=technicien)
     product = catalogue.get_or_404(db_session=db_session, code_produit=code)
@@ -129,7 +109,7 @@ def set_levels(
         db_session=db_session, location=location, product=product,
         changes=body.model_dump(exclude_unset=True),
     )
-    return line_read(line, settings.seuil_defaut)
+    return StockLineRead.of(line, seuil=service.threshold_of(line, settings.seuil_defaut))
 
 
 @router.get("/transactions", response_model=TransactionPage, responses=NOT_FOUND)
@@ -149,7 +129,7 @@ def list_transactions(
                          Query(description="Référence exacte, ex. : Facture #7140")] = None,
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0, le=10_000_000),
-):
+) -> TransactionPage:
     flt = ledger.LedgerFilter(type=type, cause=cause, depuis=_aware(depuis), jusqu_a=_aware(jusqu_a), reference=reference)
     if technicien is not None:
         flt.emplacement_id = locations.get_or_404(db_session=db_session, nom=technicien).id
@@ -160,14 +140,14 @@ def list_transactions(
     if code_produit is not None:
         flt.produit_id = catalogue.get_or_404(db_session=db_session, code_produit=code_produit).id
     rows, total = ledger.list_transactions(db_session=db_session, flt=flt, limit=limit, offset=offset)
-    return TransactionPage(items=[transaction_read(r) for r in rows], total=total, limit=limit, offset=offset)
+    return TransactionPage(items=[TransactionRead.of(r) for r in rows], total=total, limit=limit, offset=offset)
 
 
 @router.get("/stats/{technicien}", response_model=StatsRead, responses=NOT_FOUND)
 def technician_stats(
     db_session: SessionDep, user: StaffUser, technicien: str = NomPath,
     jours: int = Query(30, ge=1, le=3650),
-):
+) -> StatsRead:
     location = locations.get_or_404(db_session=db_session, nom=technicien)
     ensure_own_stock(user, location.id)
     stats = ledger.technician_stats(db_session=db_session, location=location, jours=jours)

@@ -1,11 +1,15 @@
-"""API shapes of stock lines, changes, counts and ledger rows."""
+"""API shapes of stock lines, changes, counts and ledger rows, and their read mappers (`X.of(row)`)."""
 
+from __future__ import annotations
+
+from decimal import Decimal
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from inventaire.kit.enums import MovementCause, MovementType, TransactionType
 from inventaire.kit.schemas import Code, DecimalOut, Name, NonNegativeQuantityIn, PersonText, QuantityIn, Timestamp
+from inventaire.stock.models import StockLine, Transaction
 
 Note = Annotated[str, PersonText(500, min_length=0)]
 Reference = Annotated[str, PersonText(120, min_length=0)]
@@ -22,6 +26,17 @@ class StockLineRead(BaseModel):
     niveau_par: DecimalOut | None
     valeur: DecimalOut = Field(description="quantite × prix_unitaire")
     updated_at: Timestamp
+
+    @classmethod
+    def of(cls, line: StockLine, *, seuil: Decimal) -> StockLineRead:
+        """A line with the threshold in force for it (stock.service.threshold_of)."""
+        return cls(
+            technicien=line.emplacement.nom, code_produit=line.produit.code_produit,
+            nom_produit=line.produit.nom_produit, unite=line.produit.unite, quantite=line.quantite,
+            seuil=seuil, seuil_min=line.seuil_min, niveau_par=line.niveau_par,
+            valeur=(line.quantite * line.produit.prix_unitaire).quantize(Decimal("0.01")),
+            updated_at=line.updated_at,
+        )
 
 
 class AdjustRequest(BaseModel):
@@ -86,6 +101,15 @@ class TransactionRead(BaseModel):
     created_at: Timestamp
     cause: MovementCause | None = Field(description="Ce qui a causé le mouvement (null : mouvement ancien, cause inconnue)")
     cause_id: int | None = Field(description="La demande, la commande ou le service déduit qui l'a causé, ou null")
+
+    @classmethod
+    def of(cls, entry: Transaction) -> TransactionRead:
+        return cls(
+            id=entry.id, technicien=entry.emplacement.nom, code_produit=entry.produit.code_produit,
+            type=TransactionType(entry.type), ajustement=entry.ajustement, quantite_avant=entry.quantite_avant,
+            quantite_apres=entry.quantite_apres, motif=entry.motif, reference=entry.reference,
+            auteur=entry.auteur, created_at=entry.created_at, cause=entry.cause, cause_id=entry.cause_id,
+        )
 
 
 class TransferRequest(BaseModel):

@@ -28,12 +28,13 @@ from inventaire.deductions import plan as planning
 from inventaire.deductions import service as deductions
 from inventaire.gazelle import convert, notify
 from inventaire.gazelle.client import GazelleClient, GazelleError
-from inventaire.gazelle.models import GazelleSync, SyncStatus
+from inventaire.gazelle.models import GazelleSync
 from inventaire.kit.config import Settings
 from inventaire.kit.database import session_scope, utcnow
+from inventaire.kit.enums import NotDeducted, SyncStatus
 from inventaire.kit.exceptions import Conflict
 from inventaire.regles import service as regles
-from inventaire.stock.routes import transaction_read
+from inventaire.stock.schemas import TransactionRead
 from inventaire.techniciens import service as techniciens
 
 log = logging.getLogger(__name__)
@@ -140,7 +141,7 @@ def _deduct(session: Session, settings: Settings, invoices: list[dict], progress
             counts[outcome.traitement] += 1
             moves += outcome.mouvements
             for item in outcome.non_deduites:
-                if item["raison"] == "sans_regle" and item["service_id"]:
+                if item["raison"] == NotDeducted.SANS_REGLE and item["service_id"]:
                     unmatched[item["service_id"]] += 1
                     names.setdefault(item["service_id"], item["description"])
         if progress:
@@ -151,7 +152,7 @@ def _deduct(session: Session, settings: Settings, invoices: list[dict], progress
         "factures_lues": counts["lues"], "brouillons_ignores": counts["brouillons"],
         "services_appliques": counts["applique"], "services_inchanges": counts["inchangees"] + counts["inchange"],
         "versions_anciennes": counts["version_ancienne"], "mouvements_ecrits": len(moves),
-        "mouvements": [transaction_read(t).model_dump(mode="json") for t in moves[:DETAIL_LIMIT]],
+        "mouvements": [TransactionRead.of(t).model_dump(mode="json") for t in moves[:DETAIL_LIMIT]],
         "lignes_sans_regle": [{"service_id": s, "description": names[s], "lignes": n}
                               for s, n in unmatched.most_common()],
         "techniciens_inconnus": [{"gazelle_id": g, "factures": n} for g, n in unknown.most_common()],

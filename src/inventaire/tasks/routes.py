@@ -20,7 +20,6 @@ router = APIRouter()
 CHECK_DEFAULTS = {name: CheckResponse.model_fields[name].default for name in ("status", "message")}
 
 
-
 @router.post("/check-stock", response_model=CheckResponse, responses={**NOT_FOUND, **CONFLICT}, tags=["vérifications"])
 def check_stock(
     db_session: SessionDep,
@@ -29,7 +28,7 @@ def check_stock(
     technicien: str | None = Query(None, min_length=1, max_length=60, description="Nom du technicien ; vide = tous"),
     seuil_critique: Threshold = None,
     notifier: bool = Query(True, description="false : vérifier sans envoyer de notification"),
-):
+) -> Response:
     """Run the check, store it, then send its notifications (their outcome is in `notifications`)."""
     verification = check_run.check_and_notify(
         db_session=db_session, settings=settings, technicien=technicien, seuil_critique=seuil_critique,
@@ -52,7 +51,7 @@ def check_stock(
 def run_sync(request: Request, db_session: SessionDep, settings: SettingsDep, user: CheckUser,
              apercu: bool = Query(False, description="true : dit ce qui changerait, sans rien écrire"),
              jours: int | None = Query(None, ge=1, le=3650,
-                                       description="Fenêtre relue (défaut : INVENTAIRE_GAZELLE_JOURS)")):
+                                       description="Fenêtre relue (défaut : INVENTAIRE_GAZELLE_JOURS)")) -> SyncRead:
     """Read Gazelle's recent invoices and deduct what changed (a job: it commits its own transactions)."""
     db_session.commit()  # the caller's check is done: SQLite's writer lock must be free for the job's sessions
     result = gazelle_run.run_sync(session_factory=request.app.state.sessionmaker, settings=settings, jours=jours,

@@ -3,7 +3,8 @@
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from inventaire.emplacements.models import NOM_MAX, Location, LocationKind, clean_name, name_key
+from inventaire.emplacements.models import NOM_MAX, Location, clean_name, name_key
+from inventaire.kit.enums import LocationKind
 
 __all__ = ["GAZELLE_ID_MAX", "NOM_MAX", "Technician", "clean_name", "name_key"]
 

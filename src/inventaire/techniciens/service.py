@@ -2,30 +2,23 @@
 
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from inventaire.emplacements import service as locations
-from inventaire.kit.exceptions import Conflict, NotFound
+from inventaire.kit.exceptions import Conflict
 from inventaire.techniciens.models import Technician, name_key
-
-# Built once: every stock request looks its technician up (building the statement was a third of the cost).
-_BY_KEY = select(Technician).where(Technician.nom_cle == bindparam("key"))
 
 
 def get_by_name(*, db_session: Session, nom: str) -> Technician | None:
     """Return the technician with this name, whatever its case, or None."""
-    key = locations.lookup_key(nom)
-    return None if key is None else db_session.scalar(_BY_KEY, {"key": key})
+    return locations.find(db_session=db_session, kind=Technician, nom=nom)
 
 
 def get_or_404(*, db_session: Session, nom: str) -> Technician:
     """Return the technician with this name or raise NotFound."""
-    technician = get_by_name(db_session=db_session, nom=nom)
-    if technician is None:
-        raise NotFound(f"Technicien inconnu : « {nom} ».")
-    return technician
+    return locations.find_or_404(db_session=db_session, kind=Technician, nom=nom, unknown="Technicien inconnu")
 
 
 def list_technicians(*, db_session: Session, actif: bool | None = None) -> list[Technician]:

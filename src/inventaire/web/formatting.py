@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from urllib.parse import quote
 
+from jinja2 import Environment
+
 from inventaire.kit import quantities
-from inventaire.kit.dates import MOIS, Clock  # noqa: F401  (the pages' filters and callers read them here too)
-from inventaire.kit.enums import AlertState, Channel, DeliveryStatus, OrderState, RunNotifications, Severity, TransactionType
+from inventaire.kit.dates import Clock, month
+from inventaire.kit.enums import (
+    AlertState,
+    Channel,
+    DeliveryStatus,
+    OrderState,
+    RequestState,
+    RunNotifications,
+    Severity,
+    TransactionType,
+)
 
 NBSP = quantities.NBSP
 
@@ -34,12 +44,7 @@ def couverture(days: Decimal | None) -> str:
     return f"≈ {whole} jour{'s' if whole >= 2 else ''}"
 
 
-def month(value: dt.date) -> str:
-    """déc. 2025"""
-    return f"{MOIS[value.month - 1]} {value.year}"
-
-
-def install(env, clock: Clock) -> None:
+def install(env: Environment, clock: Clock) -> None:
     """Register the filters on a Jinja environment."""
     env.filters.update(
         quantite=quantite, variation=variation, argent=argent, mois=month, couverture=couverture,
@@ -56,6 +61,4 @@ def install(env, clock: Clock) -> None:
 
 def request_state(value: str) -> str:
     """« Ouverte », « Servie », « Refusée »: a request's state as the pages show it."""
-    from inventaire.demandes.models import LABELS, RequestState
-
-    return LABELS.get(RequestState(value), value) if value in set(RequestState) else value
+    return RequestState.label_of(value)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
 from fastapi import Request
@@ -17,6 +17,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from inventaire import __version__
+from inventaire.idempotency.pages import PageReplay
+from inventaire.kit.dates import Clock
 from inventaire.kit.errors import DATABASE_UNAVAILABLE, RETRY_SOON, database_unavailable, validation_detail
 from inventaire.kit.exceptions import DomainError, Forbidden
 from inventaire.web import formatting
@@ -53,13 +55,13 @@ def make_environment(tz: str) -> Environment:
         loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
         trim_blocks=True, lstrip_blocks=True,
     )
-    formatting.install(env, formatting.Clock(tz))
+    formatting.install(env, Clock(tz))
     env.globals["version"] = __version__
     env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
     return env
 
 
-def query_with(request: Request, **changes) -> str:
+def query_with(request: Request, **changes: object) -> str:
     """The current query string with some parameters changed (None removes one)."""
     params = dict(request.query_params)
     params.update({k: str(v) for k, v in changes.items() if v is not None})
@@ -71,7 +73,7 @@ def query_with(request: Request, **changes) -> str:
 R = TypeVar("R")
 
 
-def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     """A page (or fragment) rendered with the viewer, their CSRF token and the request."""
     viewer = context.pop("viewer", None)
     context.setdefault("nav", "")
@@ -117,7 +119,7 @@ def login_redirect(request: Request) -> Response:
 class PageRoute(APIRoute):
     """A page route: errors become French pages (not JSON), every answer gets security headers."""
 
-    def get_route_handler(self):
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def page_handler(request: Request) -> Response:
@@ -125,6 +127,8 @@ class PageRoute(APIRoute):
                 response = await handler(request)
             except LoginRequired:
                 response = login_redirect(request)
+            except PageReplay as replay:  # a one-time key already answered (idempotency/pages.py)
+                response = replay.response
             except DomainError as exc:
                 response = error_response(request, exc.status_code, exc.detail)
             except RequestValidationError as exc:

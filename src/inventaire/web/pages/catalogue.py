@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from inventaire.catalogue import service as catalogue
+from inventaire.catalogue.models import Product
 from inventaire.catalogue.schemas import NULLABLE_FIELDS, ProductCreate, ProductUpdate
 from inventaire.deps import SessionDep
 from inventaire.kit.exceptions import Conflict
@@ -17,6 +18,7 @@ from inventaire.kit.schemas import CODE_PATTERN
 from inventaire.web.deps import AdminPage, FormData, PageUser
 from inventaire.web.forms import validate
 from inventaire.web.render import PageRoute, refuse, render
+from inventaire.web.sessions import Viewer
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 CodePath = Path(pattern=CODE_PATTERN)
@@ -36,7 +38,7 @@ def product_list(
     statut: Literal["actifs", "archives", "tous"] = "actifs",
     avis: Literal["ajoute", "modifie", "archive", "restaure"] | None = None,
     code: str | None = Query(None, pattern=CODE_PATTERN),
-):
+) -> Response:
     products = catalogue.list_products(
         db_session=db_session, actif=STATUSES[statut], categorie=categorie or None, q=(q or "").strip() or None
     )
@@ -49,12 +51,13 @@ def product_list(
     )
 
 
-def _form_page(request, viewer, produit=None, valeurs=None, erreurs=None, status_code=200):
+def _form_page(request: Request, viewer: Viewer, produit: Product | None = None, valeurs: dict[str, Any] | None = None,
+               erreurs: dict[str, str] | None = None, status_code: int = 200) -> HTMLResponse:
     return render(request, "produit_form.html", status_code, viewer=viewer, nav="catalogue",
                   produit=produit, valeurs=valeurs or {}, erreurs=erreurs or {})
 
 
-def _values_of(product) -> dict[str, str]:
+def _values_of(product: Product) -> dict[str, str]:
     """A product's fields as the form shows them (decimals with a comma)."""
     values = {}
     for name in FIELDS:
@@ -73,12 +76,12 @@ def _back(code: str, what: str) -> RedirectResponse:
 
 
 @router.get("/catalogue/nouveau")
-def new_product_page(request: Request, viewer: AdminPage):
+def new_product_page(request: Request, viewer: AdminPage) -> Response:
     return _form_page(request, viewer, valeurs={"categorie": "", "unite": "unité"})
 
 
 @router.post("/catalogue/nouveau")
-def create_product(request: Request, db_session: SessionDep, viewer: AdminPage, form: FormData):
+def create_product(request: Request, db_session: SessionDep, viewer: AdminPage, form: FormData) -> Response:
     data = {name: form.get(name, "") for name in FIELDS}
     body, errors = validate(ProductCreate, data, decimals=DECIMALS)
     if body is None:
@@ -93,14 +96,14 @@ def create_product(request: Request, db_session: SessionDep, viewer: AdminPage, 
 
 
 @router.get("/catalogue/{code}/modifier")
-def edit_product_page(request: Request, db_session: SessionDep, viewer: AdminPage, code: str = CodePath):
+def edit_product_page(request: Request, db_session: SessionDep, viewer: AdminPage, code: str = CodePath) -> Response:
     product = catalogue.get_or_404(db_session=db_session, code_produit=code)
     return _form_page(request, viewer, produit=product, valeurs=_values_of(product))
 
 
 @router.post("/catalogue/{code}/modifier")
 def update_product(request: Request, db_session: SessionDep, viewer: AdminPage, form: FormData,
-                   code: str = CodePath):
+                   code: str = CodePath) -> Response:
     product = catalogue.get_or_404(db_session=db_session, code_produit=code)
     data = {name: form.get(name, "") for name in FIELDS if name != "code_produit"}
     body, errors = validate(
@@ -115,14 +118,14 @@ def update_product(request: Request, db_session: SessionDep, viewer: AdminPage, 
 
 
 @router.post("/catalogue/{code}/archiver")
-def archive_product(db_session: SessionDep, _: AdminPage, code: str = CodePath):
+def archive_product(db_session: SessionDep, _: AdminPage, code: str = CodePath) -> Response:
     product = catalogue.get_or_404(db_session=db_session, code_produit=code)
     catalogue.archive(db_session=db_session, product=product)
     return _back(product.code_produit, "archive")
 
 
 @router.post("/catalogue/{code}/restaurer")
-def restore_product(db_session: SessionDep, _: AdminPage, code: str = CodePath):
+def restore_product(db_session: SessionDep, _: AdminPage, code: str = CodePath) -> Response:
     """Restoring is the API's `PUT actif=true`."""
     product = catalogue.get_or_404(db_session=db_session, code_produit=code)
     catalogue.update(db_session=db_session, product=product, changes={"actif": True})

@@ -8,11 +8,12 @@ click or a resubmitted form creates one order and records one reception.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Literal
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from inventaire.ateliers import service as ateliers
@@ -71,7 +72,8 @@ def _form_lines(db_session: Session, form: dict[str, str]) -> list[orders.LineIn
 
 
 def _list_page(request: Request, db_session: Session, viewer: Viewer, *, statut: OrderState | None = None,
-               status_code: int = 200, erreur: str | None = None, valeurs: dict[str, str] | None = None):
+               status_code: int = 200, erreur: str | None = None,
+               valeurs: dict[str, str] | None = None) -> HTMLResponse:
     return render(request, "commandes.html", status_code, viewer=viewer, nav="commandes",
                   commandes=orders.list_orders(db_session=db_session, statut=statut), statut=statut,
                   etats=list(OrderState), ateliers=ateliers.list_workshops(db_session=db_session, actif=True),
@@ -80,13 +82,13 @@ def _list_page(request: Request, db_session: Session, viewer: Viewer, *, statut:
 
 
 @router.get("/commandes")
-def orders_page(request: Request, db_session: SessionDep, viewer: AdminPage, statut: OrderState | None = None):
+def orders_page(request: Request, db_session: SessionDep, viewer: AdminPage, statut: OrderState | None = None) -> Response:
     return _list_page(request, db_session, viewer, statut=statut)
 
 
 @router.get("/commandes/suggestion")
 def suggestion_page(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage,
-                    atelier: str = Query(min_length=1, max_length=60)):
+                    atelier: str = Query(min_length=1, max_length=60)) -> Response:
     workshop = ateliers.get_or_404(db_session=db_session, nom=atelier)
     found = suggestion.suggest(db_session=db_session, workshop=workshop, days=settings.delai_commande_jours)
     return render(request, "commande_suggestion.html", viewer=viewer, nav="commandes", suggestion=found,
@@ -95,14 +97,10 @@ def suggestion_page(request: Request, db_session: SessionDep, settings: Settings
 
 @router.post("/commandes/nouvelle")
 def create_order(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage,
-                 form: FormData):
+                 form: FormData) -> Response:
     """A draft from the suggestion (one supplier's lines) or from the blank form of the list."""
-    given = form.get("cle", "")
-    key = given if page_keys.well_formed(given) else None
-    if key is not None and (done := page_keys.claim(db_session=db_session, settings=settings,
-                                                    principal=viewer.principal, key=key, path=request.url.path,
-                                                    form=form)) is not None:
-        return RedirectResponse(done.body.decode() or "/commandes", 303)  # already created: show it
+    once = page_keys.claim(request=request, db_session=db_session, settings=settings, principal=viewer.principal,
+                           form=form)  # already created: a resubmitted form shows that order
     try:
         workshop = ateliers.get_or_404(db_session=db_session, nom=form.get("atelier", "").strip() or "?")
         order = orders.create(db_session=db_session, fournisseur=form.get("fournisseur", ""), workshop=workshop,
@@ -111,16 +109,12 @@ def create_order(request: Request, db_session: SessionDep, settings: SettingsDep
         status, message = exc.status_code, f"Commande non créée : {exc.detail}"
         return refuse(db_session, lambda: _list_page(request, db_session, viewer, status_code=status,
                                                      erreur=message, valeurs=form))
-    target = f"/commandes/{order.id}?avis=creee"
-    if key is not None:
-        page_keys.record(db_session=db_session, principal=viewer.principal, key=key, status=303,
-                         body=target.encode())
-    return RedirectResponse(target, 303)
+    return once.keep(RedirectResponse(f"/commandes/{order.id}?avis=creee", 303))
 
 
 def _order_page(request: Request, db_session: Session, settings: Settings, viewer: Viewer, order: Order, *,
                 status_code: int = 200, avis: str | None = None, erreur: str | None = None,
-                saisis: dict[str, str] | None = None):
+                saisis: dict[str, str] | None = None) -> HTMLResponse:
     return render(request, "commande.html", status_code, viewer=viewer, nav="commandes", commande=order,
                   entreprise=settings.entreprise, coordonnees=[p.strip() for p in
                                                                 settings.entreprise_coordonnees.split("|") if p.strip()],
@@ -133,13 +127,13 @@ def _order_page(request: Request, db_session: Session, settings: Settings, viewe
 @router.get("/commandes/{commande_id}")
 def order_page(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage,
                commande_id: int = IdPath,
-               avis: Literal["creee", "modifiee", "envoyee", "annulee", "recue"] | None = None):
+               avis: Literal["creee", "modifiee", "envoyee", "annulee", "recue"] | None = None) -> Response:
     order = orders.get_or_404(db_session=db_session, order_id=commande_id)
     return _order_page(request, db_session, settings, viewer, order, avis=NOTICES.get(avis) if avis else None)
 
 
-def _change(request: Request, db_session: Session, settings: Settings, viewer: Viewer, commande_id: int, action,
-            form: dict[str, str] | None = None):
+def _change(request: Request, db_session: Session, settings: Settings, viewer: Viewer, commande_id: int,
+            action: Callable[[Order], str], form: dict[str, str] | None = None) -> Response:
     """Run one change of an order (locked): on success back to its page, on refusal the page with why
     (and the quantities typed, to correct one)."""
     order = orders.get_or_404(db_session=db_session, order_id=commande_id, lock=True)
@@ -155,7 +149,7 @@ def _change(request: Request, db_session: Session, settings: Settings, viewer: V
 
 @router.post("/commandes/{commande_id}/modifier")
 def edit_order(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage, form: FormData,
-               commande_id: int = IdPath):
+               commande_id: int = IdPath) -> Response:
     def edit(order: Order) -> str:
         workshop = ateliers.get_or_404(db_session=db_session, nom=form["atelier"]) if form.get("atelier") else None
         orders.update_draft(db_session=db_session, order=order, fournisseur=form.get("fournisseur"),
@@ -167,7 +161,7 @@ def edit_order(request: Request, db_session: SessionDep, settings: SettingsDep, 
 
 @router.post("/commandes/{commande_id}/envoyer")
 def send_order(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage,
-               commande_id: int = IdPath):
+               commande_id: int = IdPath) -> Response:
     def send(order: Order) -> str:
         orders.send(db_session=db_session, order=order)
         return "envoyee"
@@ -177,7 +171,7 @@ def send_order(request: Request, db_session: SessionDep, settings: SettingsDep, 
 
 @router.post("/commandes/{commande_id}/annuler")
 def cancel_order(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage,
-                 commande_id: int = IdPath):
+                 commande_id: int = IdPath) -> Response:
     def cancel(order: Order) -> str:
         orders.cancel(db_session=db_session, order=order)
         return "annulee"
@@ -187,13 +181,10 @@ def cancel_order(request: Request, db_session: SessionDep, settings: SettingsDep
 
 @router.post("/commandes/{commande_id}/recevoir")
 def receive_order(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage,
-                  form: FormData, commande_id: int = IdPath):
+                  form: FormData, commande_id: int = IdPath) -> Response:
     """Per-line quantities received (`recu-<code>`); an empty field is a line not received this time."""
-    key = form.get("cle", "")
-    if page_keys.well_formed(key) and page_keys.claim(
-            db_session=db_session, settings=settings, principal=viewer.principal, key=key, path=request.url.path,
-            form=form) is not None:
-        return RedirectResponse(f"/commandes/{commande_id}?avis=recue", 303)  # already recorded
+    once = page_keys.claim(request=request, db_session=db_session, settings=settings, principal=viewer.principal,
+                           form=form)  # already recorded: a resubmitted form shows the order
 
     def receive(order: Order) -> str:
         received = []
@@ -203,15 +194,13 @@ def receive_order(request: Request, db_session: SessionDep, settings: SettingsDe
             if amount:
                 received.append((line.produit, amount))
         orders.receive(db_session=db_session, order=order, lines=received, auteur=viewer.principal.nom)
-        if page_keys.well_formed(key):
-            page_keys.record(db_session=db_session, principal=viewer.principal, key=key, status=303, body=b"")
         return "recue"
 
-    return _change(request, db_session, settings, viewer, commande_id, receive, form)
+    return once.keep(_change(request, db_session, settings, viewer, commande_id, receive, form))
 
 
 @router.get("/commandes/{commande_id}/pdf")
-def order_pdf(db_session: SessionDep, settings: SettingsDep, _: AdminPage, commande_id: int = IdPath):
+def order_pdf(db_session: SessionDep, settings: SettingsDep, _: AdminPage, commande_id: int = IdPath) -> Response:
     """The order as a PDF to e-mail to the supplier."""
     order = orders.get_or_404(db_session=db_session, order_id=commande_id)
     body = document.pdf(order=order, entreprise=settings.entreprise, coordonnees=settings.entreprise_coordonnees,
@@ -221,7 +210,7 @@ def order_pdf(db_session: SessionDep, settings: SettingsDep, _: AdminPage, comma
 
 
 @router.get("/commandes/{commande_id}/csv")
-def order_csv(db_session: SessionDep, _: AdminPage, commande_id: int = IdPath):
+def order_csv(db_session: SessionDep, _: AdminPage, commande_id: int = IdPath) -> Response:
     order = orders.get_or_404(db_session=db_session, order_id=commande_id)
     return Response(document.csv(order=order), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{order.numero}.csv"'})

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from inventaire.auth import throttle
 from inventaire.deps import SessionDep
@@ -45,7 +46,7 @@ def _form(request: Request, status_code: int = 200, erreur: str | None = None, j
     return response
 
 
-def _log_in(request: Request, db_session, raw: str, suite: str | None) -> Response:
+def _log_in(request: Request, db_session: Session, raw: str, suite: str | None) -> Response:
     try:
         cookie, row = sessions.open_session(db_session=db_session, raw_token=raw)
     except DomainError as exc:
@@ -69,7 +70,7 @@ def _log_in(request: Request, db_session, raw: str, suite: str | None) -> Respon
 
 @router.get("/connexion")
 def login_page(request: Request, db_session: SessionDep, jeton: str | None = None, suite: str | None = None,
-               deconnecte: bool = False):
+               deconnecte: bool = False) -> Response:
     if jeton:
         # The link printed by `serve` logs in at once, unless another site sent the browser
         # here (login CSRF): then the person confirms with the button.
@@ -84,7 +85,7 @@ def login_page(request: Request, db_session: SessionDep, jeton: str | None = Non
 
 @router.post("/connexion")
 def login(request: Request, db_session: SessionDep, form: FormData,
-          given: Annotated[str | None, Depends(submitted_csrf)]):
+          given: Annotated[str | None, Depends(submitted_csrf)]) -> Response:
     expected = request.cookies.get(LOGIN_COOKIE)
     suite = form.get("suite")
     if not same_origin(request) or not expected or not sessions.csrf_matches(expected, given):
@@ -95,12 +96,12 @@ def login(request: Request, db_session: SessionDep, form: FormData,
 
 
 @router.get("/deconnexion")
-def logout_page(request: Request, viewer: PageUser):
+def logout_page(request: Request, viewer: PageUser) -> Response:
     return render(request, "deconnexion.html", viewer=viewer)
 
 
 @router.post("/deconnexion")
-def logout(db_session: SessionDep, viewer: PageUser):
+def logout(db_session: SessionDep, viewer: PageUser) -> Response:
     sessions.close_session(db_session=db_session, session_id=viewer.session_id)
     response = RedirectResponse("/connexion?deconnecte=1", status_code=303)
     response.delete_cookie(COOKIE, path="/")

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from urllib.parse import quote
 
 from fastapi import APIRouter, BackgroundTasks, Query, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from inventaire.catalogue import search
 from inventaire.catalogue import service as catalogue
@@ -21,7 +21,9 @@ from inventaire.demandes import service as demandes
 from inventaire.demandes.models import StockRequest
 from inventaire.demandes.schemas import RequestCreate
 from inventaire.deps import SessionDep, SettingsDep
+from inventaire.emplacements.models import Location
 from inventaire.idempotency import pages as page_keys
+from inventaire.kit.config import Settings
 from inventaire.kit.exceptions import DomainError, InvalidInput
 from inventaire.kit.quantities import parse, with_unit
 from inventaire.stock import service as stock
@@ -47,7 +49,7 @@ LABELS = {"quantite": "Quantité demandée", "note": "Note", "code_produit": "Pr
 MAX_SEEN = 2000  # lines a page may report having shown (a van carries a few hundred at most)
 
 
-def _van(location) -> Technician:
+def _van(location: Location) -> Technician:
     """Only a van asks the office for parts: a workshop is where they come from."""
     if not isinstance(location, Technician):
         raise InvalidInput(f"« {location.nom} » est un atelier : seuls les véhicules font des demandes.")
@@ -66,7 +68,7 @@ def _checked(form: dict[str, str], technician: Technician, code: str) -> tuple[R
     return body, (field_errors(errors, LABELS) if body is None else None)
 
 
-def _announce(request: Request, background: BackgroundTasks, settings, opened: StockRequest) -> None:
+def _announce(request: Request, background: BackgroundTasks, settings: Settings, opened: StockRequest) -> None:
     background.add_task(notify.announce, factory=request.app.state.sessionmaker, settings=settings,
                         request_id=opened.id)
 
@@ -78,7 +80,7 @@ def _sent(opened: StockRequest) -> str:
 
 @router.post("/stock/{nom}/{code}/demander")
 def ask_for_a_line(request: Request, background: BackgroundTasks, db_session: SessionDep, settings: SettingsDep,
-                   viewer: PageUser, form: FormData, nom: str = NomPath, code: str = CodePath):
+                   viewer: PageUser, form: FormData, nom: str = NomPath, code: str = CodePath) -> Response:
     """« Demander » on a product's card: the quantity confirmed (prefilled to bring the line to par)."""
     line = _line_request(request, db_session, settings, viewer, nom, code)
     technician = _van(line.technician)
@@ -98,12 +100,12 @@ def ask_for_a_line(request: Request, background: BackgroundTasks, db_session: Se
 
 @router.post("/stock/{nom}/demander")
 def ask_for_a_product_not_carried(request: Request, background: BackgroundTasks, db_session: SessionDep,
-                                  settings: SettingsDep, viewer: PageUser, form: FormData, nom: str = NomPath):
+                                  settings: SettingsDep, viewer: PageUser, form: FormData, nom: str = NomPath) -> Response:
     """A request for a product the van does not carry (picked from the catalogue); a plain form."""
     technician = _van(_load(db_session, viewer, nom)[0])
     values = {name: form.get(name, "").strip() for name in ("code_produit", "quantite", "note", "cle")}
 
-    def refused(status_code: int, message: str):
+    def refused(status_code: int, message: str) -> HTMLResponse:
         return refuse(db_session, lambda: van_page(request, db_session, settings, viewer, technician, status_code,
                                                    demande={**values, "erreur": message}))
 
@@ -119,19 +121,15 @@ def ask_for_a_product_not_carried(request: Request, background: BackgroundTasks,
     if body is None:
         return refused(422, problem or POSITIVE)
     landing = RedirectResponse(f"/stock/{quote(technician.nom, safe='')}#demandes", 303)
-    key = values["cle"] if page_keys.well_formed(values["cle"]) else None
-    if key is not None and page_keys.claim(db_session=db_session, settings=settings, principal=viewer.principal,
-                                           key=key, path=request.url.path, form=form) is not None:
-        return landing  # already sent: show the requests, open nothing more
+    once = page_keys.claim(request=request, db_session=db_session, settings=settings, principal=viewer.principal,
+                           form=form)  # a resubmitted form shows the requests and opens nothing more
     try:
         opened = demandes.create(db_session=db_session, technician=technician, product=product,
                                  quantity=body.quantite, note=body.note, auteur=viewer.principal.nom)
     except DomainError as exc:
         return refused(exc.status_code, exc.detail)
-    if key is not None:
-        page_keys.record(db_session=db_session, principal=viewer.principal, key=key, status=303, body=b"")
     _announce(request, background, settings, opened)
-    return landing
+    return once.keep(landing)
 
 
 def seen_quantities(vu: list[str]) -> dict[str, Decimal]:
@@ -148,7 +146,7 @@ def seen_quantities(vu: list[str]) -> dict[str, Decimal]:
 
 @router.get("/stock/{nom}/suivi")
 def follow_the_van(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: PageUser,
-                   nom: str = NomPath, vu: list[str] = Query(default=[], max_length=MAX_SEEN)):
+                   nom: str = NomPath, vu: list[str] = Query(default=[], max_length=MAX_SEEN)) -> Response:
     """What the phone page polls: its requests as they stand, and every line whose quantity is not what
     the page shows (a request served, a deduction), swapped in place; lines new to the van are added."""
     technician = _van(_load(db_session, viewer, nom)[0])

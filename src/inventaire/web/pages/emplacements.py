@@ -5,21 +5,25 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from inventaire.ateliers import service as ateliers
 from inventaire.checks import service as checks
 from inventaire.deps import SessionDep, SettingsDep
+from inventaire.kit.config import Settings
 from inventaire.kit.enums import Severity
 from inventaire.kit.exceptions import DomainError
 from inventaire.techniciens import service as techniciens
 from inventaire.web.deps import AdminPage, FormData, PageUser
 from inventaire.web.render import PageRoute, refuse, render
+from inventaire.web.sessions import Viewer
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 
-def index_page(request, db_session, settings, viewer, status_code: int = 200, atelier: dict | None = None):
+def index_page(request: Request, db_session: Session, settings: Settings, viewer: Viewer, status_code: int = 200,
+               atelier: dict[str, str] | None = None) -> HTMLResponse:
     """Every active van and workshop with its alerts now (the check's rule); `atelier`: the add form's state."""
     report = checks.build_report(db_session=db_session, technician=None, seuil_critique=None,
                                  default=settings.seuil_defaut)
@@ -35,7 +39,7 @@ def index_page(request, db_session, settings, viewer, status_code: int = 200, at
 
 
 @router.get("/stock")
-def stock_index(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: PageUser):
+def stock_index(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: PageUser) -> Response:
     if not viewer.is_admin:
         return RedirectResponse(viewer.home, 303)
     return index_page(request, db_session, settings, viewer)
@@ -43,7 +47,7 @@ def stock_index(request: Request, db_session: SessionDep, settings: SettingsDep,
 
 @router.post("/ateliers")
 def add_workshop(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage,
-                 form: FormData):
+                 form: FormData) -> Response:
     """Add a workshop (a name no technician or workshop holds, whatever its case)."""
     nom = form.get("nom", "")
     if not nom.strip():

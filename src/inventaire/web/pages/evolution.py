@@ -6,18 +6,23 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.orm import Session
 
 from inventaire.ateliers import service as ateliers
 from inventaire.catalogue import service as catalogue
+from inventaire.catalogue.models import Product
 from inventaire.deps import SessionDep, SettingsDep
 from inventaire.emplacements import service as locations
+from inventaire.emplacements.models import Location
 from inventaire.kit.database import utcnow
 from inventaire.kit.schemas import CODE_PATTERN, to_json_number
 from inventaire.previsions import service as previsions
+from inventaire.previsions.service import LineForecast
 from inventaire.stock import history
 from inventaire.techniciens import service as techniciens
 from inventaire.web.deps import AdminPage
@@ -33,9 +38,9 @@ FORECAST_DAYS = 90  # the period the forecast observes
 DRAWN_DAYS = 60  # how far ahead the forecast is drawn, at most
 
 
-def _forecast_points(forecast, now: dt.datetime) -> dict | None:
+def _forecast_points(forecast: LineForecast | None, now: dt.datetime) -> dict[str, Any] | None:
     """The forecast after the history: from the level now down at the predicted rate (None: nothing used)."""
-    if forecast is None or forecast.consommation_par_jour <= 0:
+    if forecast is None or forecast.consommation_par_jour <= 0 or forecast.jours_de_couverture is None:
         return None
     days = min(float(forecast.jours_de_couverture), DRAWN_DAYS)
     left = max(forecast.quantite - forecast.consommation_par_jour * Decimal(repr(days)), Decimal(0))
@@ -48,7 +53,7 @@ def _forecast_points(forecast, now: dt.datetime) -> dict | None:
     }
 
 
-def _scope(db_session, code_produit: str | None, technicien: str | None):
+def _scope(db_session: Session, code_produit: str | None, technicien: str | None) -> tuple[Product | None, Location | None]:
     """The product asked for (else the first of the catalogue) and the technician (None: all)."""
     product = catalogue.get_or_404(db_session=db_session, code_produit=code_produit) if code_produit else None
     if product is None:
@@ -61,7 +66,7 @@ def _scope(db_session, code_produit: str | None, technicien: str | None):
 @router.get("/evolution")
 def evolution_page(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage,
                    code_produit: str | None = CodeQuery, technicien: str | None = NomQuery,
-                   jours: int = DaysQuery):
+                   jours: int = DaysQuery) -> Response:
     product, technician = _scope(db_session, code_produit, technicien)
     months, uses = history.monthly_consumption(
         db_session=db_session, location=technician, months=MONTHS, zone=ZoneInfo(settings.tz), now=utcnow()
@@ -78,9 +83,10 @@ def evolution_page(request: Request, db_session: SessionDep, settings: SettingsD
 @router.get("/evolution/donnees")
 def evolution_data(db_session: SessionDep, settings: SettingsDep, _: AdminPage,
                    code_produit: str = Query(pattern=CODE_PATTERN), technicien: str | None = NomQuery,
-                   jours: int = DaysQuery):
+                   jours: int = DaysQuery) -> Response:
     """The chart's data: one series per line, `quantite_apres` at each `created_at`, and the thresholds."""
     product, technician = _scope(db_session, code_produit, technicien)
+    assert product is not None  # the code is required here: _scope found it or answered 404
     now = utcnow()
     since = now - dt.timedelta(days=jours) if jours else None
     lines = history.quantity_history(
@@ -89,7 +95,7 @@ def evolution_data(db_session: SessionDep, settings: SettingsDep, _: AdminPage,
     forecast = previsions.forecast(db_session=db_session, holder=technician, jours=FORECAST_DAYS, now=now,
                                    company_wide=False)
     forecasts = {f.technicien: f for f in forecast.lignes if f.code_produit == product.code_produit}
-    thresholds: dict = {}
+    thresholds: dict[Decimal, list[str]] = {}
     for line in lines:
         thresholds.setdefault(line.seuil, []).append(line.technicien)
     return JSONResponse({

@@ -16,7 +16,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 
 @router.get("/stock.csv")
-def stock_csv(db_session: SessionDep, settings: SettingsDep, _: AdminPage):
+def stock_csv(db_session: SessionDep, settings: SettingsDep, _: AdminPage) -> Response:
     """Every van's stock for a spreadsheet (names, `;`, decimal commas, BOM, dates Excel reads)."""
     body = exports.stock_csv(db_session=db_session, default=settings.seuil_defaut, tz=settings.tz)
     name = f"stock-{dt.date.today().isoformat()}.csv"

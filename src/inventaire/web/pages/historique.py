@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 
 from inventaire.deps import SessionDep, ensure_own_stock
 from inventaire.emplacements import service as locations
@@ -17,7 +18,7 @@ PAGE_SIZE = 30  # a phone screen or two
 
 @router.get("/stock/{nom}/historique")
 def van_history(request: Request, db_session: SessionDep, viewer: PageUser, nom: str = NomPath,
-                page: int = Query(1, ge=1, le=100_000)):
+                page: int = Query(1, ge=1, le=100_000)) -> Response:
     technician = locations.get_or_404(db_session=db_session, nom=nom)
     ensure_own_stock(viewer.principal, technician.id)
     rows, total = ledger.list_transactions(

@@ -8,6 +8,7 @@ to order).
 from __future__ import annotations
 
 from fastapi import APIRouter, Path, Request
+from fastapi.responses import Response
 
 from inventaire.catalogue import service as catalogue
 from inventaire.deps import SessionDep, SettingsDep
@@ -27,7 +28,7 @@ NAMES = {"seuil_min": "Seuil", "niveau_par": "Niveau de remplissage"}
 
 @router.post("/stock/{nom}/{code}/niveaux")
 def set_line_levels(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage,
-                    form: FormData, nom: str = NomPath, code: str = Path(min_length=1, max_length=40)):
+                    form: FormData, nom: str = NomPath, code: str = Path(min_length=1, max_length=40)) -> Response:
     """Record the line's minimum and par level; the page shows the line with the outcome."""
     technician = locations.get_or_404(db_session=db_session, nom=nom)
     product = catalogue.get_or_404(db_session=db_session, code_produit=code)

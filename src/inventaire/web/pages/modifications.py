@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 
 from inventaire.audit import service as audit
-from inventaire.audit.models import AUDIT_LABELS, AuditAction
 from inventaire.deps import SessionDep
-from inventaire.kit.enums import OrderState
+from inventaire.kit.enums import AuditAction, OrderState
 from inventaire.web.deps import AdminPage
 from inventaire.web.render import PageRoute, render
 
@@ -28,10 +28,10 @@ VALUE_LABELS = {"statut": {s.value: s.label for s in OrderState}}
 @router.get("/modifications")
 def audit_page(request: Request, db_session: SessionDep, viewer: AdminPage,
                action: AuditAction | None = None, objet: str = Query("", max_length=120),
-               page: int = Query(1, ge=1, le=100_000)):
+               page: int = Query(1, ge=1, le=100_000)) -> Response:
     rows, total = audit.list_entries(db_session=db_session, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
                                      action=action.value if action else None, objet=objet.strip() or None)
     return render(request, "modifications.html", viewer=viewer, nav="modifications", lignes=rows, total=total,
-                  page=page, pages=max(1, -(-total // PAGE_SIZE)), actions=AUDIT_LABELS, champs=FIELD_LABELS,
+                  page=page, pages=max(1, -(-total // PAGE_SIZE)), actions=AuditAction.labels(), champs=FIELD_LABELS,
                   valeurs=VALUE_LABELS,
                   filtre_action=action.value if action else "", filtre_objet=objet)

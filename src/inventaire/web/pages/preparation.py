@@ -7,7 +7,8 @@ and shows what could not be served.
 from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
 from inventaire.ateliers import service as ateliers
 from inventaire.ateliers.models import Workshop
@@ -21,18 +22,19 @@ from inventaire.techniciens.models import Technician
 from inventaire.web.deps import AdminPage, FormData
 from inventaire.web.pages.stock import NomPath
 from inventaire.web.render import PageRoute, refuse, render
+from inventaire.web.sessions import Viewer
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 
-def _van(db_session, nom: str) -> Technician:
+def _van(db_session: Session, nom: str) -> Technician:
     location = locations.get_or_404(db_session=db_session, nom=nom)
     if not isinstance(location, Technician):
         raise InvalidInput(f"« {location.nom} » est un atelier : la liste de préparation est celle d'un véhicule.")
     return location
 
 
-def _workshop(db_session, nom: str | None) -> tuple[Workshop | None, list[Workshop]]:
+def _workshop(db_session: Session, nom: str | None) -> tuple[Workshop | None, list[Workshop]]:
     """The workshop asked for (404 if unknown), else the first active one; and every active one."""
     active = ateliers.list_workshops(db_session=db_session, actif=True)
     if nom:
@@ -40,8 +42,9 @@ def _workshop(db_session, nom: str | None) -> tuple[Workshop | None, list[Worksh
     return (active[0] if active else None), active
 
 
-def _page(request, db_session, viewer, technician, workshop, workshops, done=None, status_code: int = 200,
-          erreur: str | None = None):
+def _page(request: Request, db_session: Session, viewer: Viewer, technician: Technician, workshop: Workshop | None,
+          workshops: list[Workshop], done: reappro.Prepared | None = None, status_code: int = 200,
+          erreur: str | None = None) -> HTMLResponse:
     items = reappro.picking_list(db_session=db_session, technician=technician, workshop=workshop) if workshop else []
     return render(request, "preparation.html", status_code, viewer=viewer, nav="stock", technicien=technician,
                   atelier=workshop, ateliers=workshops, items=items, resultat=done, erreur=erreur, genere=utcnow(),
@@ -50,7 +53,7 @@ def _page(request, db_session, viewer, technician, workshop, workshops, done=Non
 
 @router.get("/stock/{nom}/preparation")
 def picking_list(request: Request, db_session: SessionDep, viewer: AdminPage, nom: str = NomPath,
-                 atelier: str | None = Query(None, max_length=60)):
+                 atelier: str | None = Query(None, max_length=60)) -> Response:
     """The picking list of a van from a workshop (the first active one unless chosen)."""
     technician = _van(db_session, nom)
     workshop, workshops = _workshop(db_session, atelier)
@@ -59,19 +62,15 @@ def picking_list(request: Request, db_session: SessionDep, viewer: AdminPage, no
 
 @router.post("/stock/{nom}/preparation")
 def prepare(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage, form: FormData,
-            nom: str = NomPath):
+            nom: str = NomPath) -> Response:
     """« Préparer »: every transfer the workshop can serve, in this request's one transaction; then what
     was moved, what was not, and the list as it stands. A resubmitted form shows the first outcome again."""
     technician = _van(db_session, nom)
     workshop, workshops = _workshop(db_session, form.get("atelier", "").strip() or None)
     if workshop is None:
         raise InvalidInput("Aucun atelier actif : ajoutez-en un avant de préparer.")
-    key = form.get("cle", "")
-    if page_keys.well_formed(key):
-        stored = page_keys.claim(db_session=db_session, settings=settings, principal=viewer.principal, key=key,
-                                 path=request.url.path, form=form)
-        if stored is not None:
-            return HTMLResponse(stored.body, stored.status, headers={"Idempotent-Replayed": "true"})
+    once = page_keys.claim(request=request, db_session=db_session, settings=settings, principal=viewer.principal,
+                           form=form)
     try:
         done = reappro.prepare(db_session=db_session, technician=technician, workshop=workshop,
                                auteur=viewer.principal.nom)
@@ -79,8 +78,4 @@ def prepare(request: Request, db_session: SessionDep, settings: SettingsDep, vie
         status, detail = exc.status_code, exc.detail
         return refuse(db_session, lambda: _page(request, db_session, viewer, technician, workshop, workshops,
                                                 status_code=status, erreur=detail))
-    response = _page(request, db_session, viewer, technician, workshop, workshops, done=done)
-    if page_keys.well_formed(key):
-        page_keys.record(db_session=db_session, principal=viewer.principal, key=key, status=response.status_code,
-                         body=bytes(response.body))
-    return response
+    return once.keep(_page(request, db_session, viewer, technician, workshop, workshops, done=done))

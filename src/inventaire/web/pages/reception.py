@@ -10,7 +10,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from inventaire.catalogue import search
 from inventaire.catalogue import service as catalogue
@@ -32,13 +32,13 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 @router.post("/stock/{nom}/recevoir")
 def receive_new_product(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: PageUser,
-                        form: FormData, nom: str = NomPath):
+                        form: FormData, nom: str = NomPath) -> Response:
     """Record the first reception of a product in this van."""
     technician = locations.get_or_404(db_session=db_session, nom=nom)
     ensure_own_stock(viewer.principal, technician.id)
     values = {field: form.get(field, "").strip() for field in ("code_produit", "quantite", "reference", "cle")}
 
-    def refused(status_code: int, message: str):
+    def refused(status_code: int, message: str) -> HTMLResponse:
         return refuse(db_session, lambda: van_page(request, db_session, settings, viewer, technician, status_code,
                                                    reception={**values, "erreur": message}))
 
@@ -62,16 +62,12 @@ def receive_new_product(request: Request, db_session: SessionDep, settings: Sett
     if body is None:
         return refused(422, field_errors(errors, LABELS))
     landing = RedirectResponse(f"/stock/{quote(technician.nom, safe='')}#ligne-{quote(product.code_produit)}", 303)
-    key = values["cle"] if page_keys.well_formed(values["cle"]) else None
-    if key is not None and page_keys.claim(db_session=db_session, settings=settings, principal=viewer.principal,
-                                           key=key, path=request.url.path, form=form) is not None:
-        return landing  # already recorded: show where it went, write nothing more
+    once = page_keys.claim(request=request, db_session=db_session, settings=settings, principal=viewer.principal,
+                           form=form)  # a resubmitted form shows where it went and writes nothing more
     try:
         stock.adjust(db_session=db_session, location=technician, product=product, kind=TransactionType.RECEPTION,
                      delta=body.ajustement, reference=body.reference, auteur=viewer.principal.nom,
                      cause=MovementCause.MANUEL)
     except DomainError as exc:
         return refused(exc.status_code, exc.detail)
-    if key is not None:
-        page_keys.record(db_session=db_session, principal=viewer.principal, key=key, status=303, body=b"")
-    return landing
+    return once.keep(landing)

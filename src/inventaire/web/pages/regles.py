@@ -7,18 +7,21 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from inventaire.catalogue import service as catalogue
 from inventaire.deductions import overview
 from inventaire.deps import SessionDep, SettingsDep
 from inventaire.gazelle import directory
+from inventaire.kit.config import Settings
 from inventaire.kit.exceptions import Conflict, InvalidInput, NotFound
 from inventaire.regles import service as regles
 from inventaire.regles.schemas import RuleCreate, RuleUpdate
 from inventaire.web.deps import AdminPage, FormData
 from inventaire.web.forms import validate
 from inventaire.web.render import PageRoute, render
+from inventaire.web.sessions import Viewer
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 IdPath = Path(ge=1, le=2_147_483_647)
@@ -26,8 +29,9 @@ NOTICES = {"ajoutee": "Règle ajoutée.", "modifiee": "Règle modifiée.",
            "supprimee": "Règle supprimée : ce qu'elle a déjà déduit reste au journal."}
 
 
-def _page(request, db_session, settings, viewer, *, valeurs=None, erreurs=None, avis=None, status_code=200,
-          service_id=None):
+def _page(request: Request, db_session: Session, settings: Settings, viewer: Viewer, *,
+          valeurs: dict[str, str] | None = None, erreurs: dict[str, str] | None = None, avis: str | None = None,
+          status_code: int = 200, service_id: str | None = None) -> HTMLResponse:
     db_session.commit()  # Gazelle's lists may refresh the token in their own transaction
     msl = directory.service_items(settings, request.app.state.sessionmaker)
     names = {m["id"]: m["nom"] for m in msl.items}
@@ -44,12 +48,12 @@ def _page(request, db_session, settings, viewer, *, valeurs=None, erreurs=None, 
 @router.get("/regles")
 def rules_page(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage,
                avis: Literal["ajoutee", "modifiee", "supprimee"] | None = None,
-               service: str | None = Query(None, max_length=60)):
+               service: str | None = Query(None, max_length=60)) -> Response:
     return _page(request, db_session, settings, viewer, avis=NOTICES.get(avis) if avis else None, service_id=service)
 
 
 @router.post("/regles/nouvelle")
-def add_rule(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage, form: FormData):
+def add_rule(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage, form: FormData) -> Response:
     data = {k: form.get(k, "") for k in ("service_id", "code_produit", "quantite", "service_nom", "notes")}
     body, errors = validate(RuleCreate, data, decimals={"quantite"},
                             required={"service_id", "code_produit", "quantite"})
@@ -69,7 +73,7 @@ def add_rule(request: Request, db_session: SessionDep, settings: SettingsDep, vi
 
 @router.post("/regles/{rule_id}/modifier")
 def change_rule(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage, form: FormData,
-                rule_id: int = IdPath):
+                rule_id: int = IdPath) -> Response:
     rule = regles.get_or_404(db_session=db_session, rule_id=rule_id)
     data = {"quantite": form.get("quantite", ""), "notes": form.get("notes", "")}
     body, errors = validate(RuleUpdate, data, decimals={"quantite"}, clearable={"notes"}, required={"quantite"})
@@ -81,6 +85,6 @@ def change_rule(request: Request, db_session: SessionDep, settings: SettingsDep,
 
 
 @router.post("/regles/{rule_id}/supprimer")
-def remove_rule(db_session: SessionDep, viewer: AdminPage, rule_id: int = IdPath):
+def remove_rule(db_session: SessionDep, viewer: AdminPage, rule_id: int = IdPath) -> Response:
     regles.delete(db_session=db_session, rule=regles.get_or_404(db_session=db_session, rule_id=rule_id))
     return RedirectResponse("/regles?avis=supprimee", 303)

@@ -10,16 +10,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from fastapi import APIRouter, Path, Request
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from inventaire.ateliers import service as ateliers
 from inventaire.ateliers.models import Workshop
 from inventaire.demandes import service as demandes
-from inventaire.demandes.models import RequestState, StockRequest
+from inventaire.demandes.models import StockRequest
 from inventaire.demandes.schemas import RefuseRequest, ServeRequest
 from inventaire.deps import SessionDep
+from inventaire.kit.enums import RequestState
 from inventaire.kit.exceptions import DomainError
 from inventaire.kit.quantities import with_unit
 from inventaire.stock import service as stock
@@ -27,6 +31,7 @@ from inventaire.stock.models import StockLine
 from inventaire.web.deps import AdminPage, FormData
 from inventaire.web.forms import field_errors, validate
 from inventaire.web.render import PageRoute, refuse, render
+from inventaire.web.sessions import Viewer
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 IdPath = Path(ge=1, le=2_147_483_647)
@@ -52,7 +57,7 @@ class Outcome:
     valeurs: dict[int, dict[str, str]] = field(default_factory=dict)
 
 
-def open_requests(db_session) -> list[OpenRequest]:
+def open_requests(db_session: Session) -> list[OpenRequest]:
     """The open requests, oldest first, each with what the workshops and the van hold (two queries)."""
     opened = demandes.list_requests(db_session=db_session, statut=RequestState.OUVERTE)
     workshops = ateliers.list_workshops(db_session=db_session, actif=True)
@@ -73,29 +78,31 @@ def open_requests(db_session) -> list[OpenRequest]:
     return views
 
 
-def requests_context(db_session) -> dict:
+def requests_context(db_session: Session) -> dict[str, Any]:
     return {"ouvertes": open_requests(db_session), "intervalle_demandes": POLL_SECONDS}
 
 
-def _answer(request: Request, db_session, viewer, outcome: Outcome, status_code: int = 200):
+def _answer(request: Request, db_session: Session, viewer: Viewer, outcome: Outcome,
+            status_code: int = 200) -> HTMLResponse:
     return render(request, "_demandes_bureau.html", status_code, viewer=viewer, resultat=outcome, oob=True,
                   **requests_context(db_session))
 
 
-def _refused(request, db_session, viewer, demande_id: int, status: int, detail: str, form: dict[str, str]):
+def _refused(request: Request, db_session: Session, viewer: Viewer, demande_id: int, status: int, detail: str,
+             form: dict[str, str]) -> HTMLResponse:
     return refuse(db_session, lambda: _answer(request, db_session, viewer, Outcome(
         erreurs={demande_id: detail}, valeurs={demande_id: form}), status))
 
 
 @router.get("/fragments/demandes")
-def requests_fragment(request: Request, db_session: SessionDep, viewer: AdminPage):
+def requests_fragment(request: Request, db_session: SessionDep, viewer: AdminPage) -> Response:
     """The open requests, polled by the dashboard (paused while a form in it is being filled)."""
     return render(request, "_demandes_bureau.html", viewer=viewer, resultat=Outcome(), oob=False,
                   **requests_context(db_session))
 
 
 @router.post("/demandes/{demande_id}/servir")
-def serve(request: Request, db_session: SessionDep, viewer: AdminPage, form: FormData, demande_id: int = IdPath):
+def serve(request: Request, db_session: SessionDep, viewer: AdminPage, form: FormData, demande_id: int = IdPath) -> Response:
     """Serve a request by a transfer from the workshop chosen; the quantity asked unless another is typed."""
     values = {"atelier": form.get("atelier", ""), "quantite": form.get("quantite", "")}
     body, errors = validate(ServeRequest, values, decimals={"quantite"}, required={"atelier"})
@@ -121,7 +128,7 @@ def serve(request: Request, db_session: SessionDep, viewer: AdminPage, form: For
 
 @router.post("/demandes/{demande_id}/refuser")
 def refuse_request(request: Request, db_session: SessionDep, viewer: AdminPage, form: FormData,
-                   demande_id: int = IdPath):
+                   demande_id: int = IdPath) -> Response:
     """Refuse a request with the reason the technician will read on their phone (required)."""
     values = {"motif": form.get("motif", "")}
     try:

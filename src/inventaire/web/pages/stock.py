@@ -4,32 +4,33 @@ the line as the server now has it (an HTMX swap), or with the reason it was refu
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
+from typing import Any, cast
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from inventaire.catalogue import service as catalogue
 from inventaire.catalogue.models import Product
 from inventaire.checks import service as checks
 from inventaire.demandes import service as demandes
-from inventaire.demandes.models import RequestState, StockRequest
+from inventaire.demandes.models import StockRequest
 from inventaire.deps import SessionDep, SettingsDep, ensure_own_stock
 from inventaire.emplacements import service as locations
 from inventaire.emplacements.models import Location
 from inventaire.idempotency import pages as page_keys
-from inventaire.idempotency.routing import HEADER
 from inventaire.kit.config import Settings
-from inventaire.kit.enums import MovementCause, Severity, TransactionType
+from inventaire.kit.enums import MovementCause, RequestState, Severity, TransactionType
 from inventaire.kit.exceptions import DomainError
 from inventaire.kit.quantities import parse, with_unit
 from inventaire.previsions import service as previsions
 from inventaire.previsions.service import LineForecast
 from inventaire.stock import ledger
 from inventaire.stock import service as stock
-from inventaire.stock.models import StockLine
+from inventaire.stock.models import StockLine, Transaction
 from inventaire.stock.schemas import AdjustRequest, CountRequest
 from inventaire.techniciens.models import Technician
 from inventaire.web.deps import FormData, PageUser
@@ -78,7 +79,7 @@ def alerts_first(views: list[LineView]) -> list[LineView]:
     return sorted(views, key=lambda v: rank.get(v.gravite, 2))
 
 
-def line_views(db_session, settings, technician, lines: list[StockLine], *, whole_van: bool = False,
+def line_views(db_session: Session, settings: Settings, technician: Location, lines: list[StockLine], *, whole_van: bool = False,
                requests: list[StockRequest] | None = None) -> list[LineView]:
     """Lines with their threshold and the check's verdict (the check's rule, not a copy of it).
 
@@ -108,7 +109,7 @@ def line_views(db_session, settings, technician, lines: list[StockLine], *, whol
     ]
 
 
-def van_requests(db_session, technician) -> list[StockRequest]:
+def van_requests(db_session: Session, technician: Location) -> list[StockRequest]:
     """The requests a van's page shows: every open one, then the latest closed ones (a workshop: none)."""
     if not isinstance(technician, Technician):
         return []
@@ -117,14 +118,14 @@ def van_requests(db_session, technician) -> list[StockRequest]:
     return opened + [r for r in recent if r.statut != RequestState.OUVERTE]
 
 
-def _recent(db_session, technician):
+def _recent(db_session: Session, technician: Location) -> list[Transaction]:
     rows, _ = ledger.list_transactions(
         db_session=db_session, flt=ledger.LedgerFilter(emplacement_id=technician.id), limit=RECENT, offset=0
     )
     return rows
 
 
-def _load(db_session, viewer, nom: str, code: str | None = None):
+def _load(db_session: Session, viewer: Viewer, nom: str, code: str | None = None) -> tuple[Location, Product | None]:
     technician = locations.get_or_404(db_session=db_session, nom=nom)
     ensure_own_stock(viewer.principal, technician.id)
     product = catalogue.get_or_404(db_session=db_session, code_produit=code) if code else None
@@ -133,14 +134,14 @@ def _load(db_session, viewer, nom: str, code: str | None = None):
 
 @router.get("/stock/{nom}")
 def stock_page(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: PageUser,
-               nom: str = NomPath):
+               nom: str = NomPath) -> Response:
     technician, _ = _load(db_session, viewer, nom)
     return van_page(request, db_session, settings, viewer, technician)
 
 
-def van_page(request, db_session, settings, viewer, technician, status_code: int = 200,
-             reception: dict | None = None, notes: dict[str, dict[str, str]] | None = None,
-             demande: dict | None = None):
+def van_page(request: Request, db_session: Session, settings: Settings, viewer: Viewer, technician: Location,
+             status_code: int = 200, reception: dict[str, str] | None = None,
+             notes: dict[str, dict[str, str]] | None = None, demande: dict[str, str] | None = None) -> HTMLResponse:
     """The phone page; `reception` and `demande` hold the values and error of the first-reception form
     or of the request for a product not carried, if it failed; `notes` an outcome to show on a line
     ({code: {"erreur"|"succes": message}})."""
@@ -160,7 +161,7 @@ def van_page(request, db_session, settings, viewer, technician, status_code: int
                   deduit_aujourdhui=deducted_today(db_session, settings, technician))
 
 
-def deducted_today(db_session, settings, technician):
+def deducted_today(db_session: Session, settings: Settings, technician: Location) -> list[Transaction]:
     """What the billed services took from this van since midnight (company time), and why."""
     from zoneinfo import ZoneInfo
 
@@ -168,7 +169,8 @@ def deducted_today(db_session, settings, technician):
     from inventaire.kit.database import utcnow
 
     midnight = utcnow().astimezone(ZoneInfo(settings.tz)).replace(hour=0, minute=0, second=0, microsecond=0)
-    return overview.van_today(db_session=db_session, technician=technician, since=midnight)
+    # A workshop has no services: the query finds nothing for it.
+    return overview.van_today(db_session=db_session, technician=cast(Technician, technician), since=midnight)
 
 
 @dataclass
@@ -183,7 +185,7 @@ class LineRequest:
     product: Product
 
     def answer(self, status_code: int = 200, erreur: str | None = None, succes: str | None = None,
-               projet: dict[str, str] | None = None, demande: dict[str, str] | None = None):
+               projet: dict[str, str] | None = None, demande: dict[str, str] | None = None) -> Response:
         """The line as stored now, with the outcome, and the recent movements and the van's requests
         swapped out of band; a refused change or request comes back prepared (`projet`, `demande`),
         ready to be corrected or sent again."""
@@ -197,23 +199,18 @@ class LineRequest:
                       item=item, oob=True, derniers=_recent(self.db_session, self.technician),
                       demandes=requests, intervalle=POLL_SECONDS)
 
-    def save(self, form: dict[str, str], write, describe, refused=None, done=None):
+    def save(self, form: dict[str, str], write: Callable[[], Any], describe: Callable[[Any], str],
+             refused: Callable[[int, str], Response] | None = None,
+             done: Callable[[Any], None] | None = None) -> Response:
         """Write through the stock service; a refusal is rolled back and shown on the line.
 
         A retry with the same Idempotency-Key (the page sends one per prepared change) gets the
-        first answer again and writes nothing, as the API's stock POSTs do. `refused(status, detail)`
+        first answer again and writes nothing, as the API's stock POSTs do (idempotency/pages.py). `refused(status, detail)`
         builds the answer to a refusal (default: the line with the change prepared again); `done(entry)`
         runs after a write that succeeded (not after a replay).
         """
-        key = self.request.headers.get(HEADER)
-        if key is not None and not page_keys.well_formed(key):
-            return self.answer(422, erreur="Clé d'idempotence invalide : rechargez la page.")
-        principal = self.viewer.principal
-        if key is not None:
-            stored = page_keys.claim(db_session=self.db_session, settings=self.settings, principal=principal,
-                                     key=key, path=self.request.url.path, form=form)
-            if stored is not None:
-                return HTMLResponse(stored.body, stored.status, headers={"Idempotent-Replayed": "true"})
+        once = page_keys.claim(request=self.request, db_session=self.db_session, settings=self.settings,
+                               principal=self.viewer.principal, form=form)
         try:
             entry = write()
         except DomainError as exc:
@@ -222,21 +219,19 @@ class LineRequest:
             return refuse(self.db_session, lambda: build(status, detail))
         if done is not None:
             done(entry)
-        response = self.answer(succes=describe(entry))
-        if key is not None:
-            page_keys.record(db_session=self.db_session, principal=principal, key=key,
-                             status=response.status_code, body=bytes(response.body))
-        return response
+        return once.keep(self.answer(succes=describe(entry)))
 
 
-def _line_request(request, db_session, settings, viewer, nom, code) -> LineRequest:
+def _line_request(request: Request, db_session: Session, settings: Settings, viewer: Viewer, nom: str,
+                  code: str) -> LineRequest:
     technician, product = _load(db_session, viewer, nom, code)
+    assert product is not None  # a code was given: _load found it or answered 404
     return LineRequest(request, db_session, settings, viewer, technician, product)
 
 
 @router.post("/stock/{nom}/{code}/ajuster")
 def adjust_line(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: PageUser,
-                form: FormData, nom: str = NomPath, code: str = CodePath):
+                form: FormData, nom: str = NomPath, code: str = CodePath) -> Response:
     """Record a use (−) or a reception (+) of the amount typed or tapped."""
     line = _line_request(request, db_session, settings, viewer, nom, code)
     kind = form.get("sens")
@@ -269,7 +264,7 @@ def adjust_line(request: Request, db_session: SessionDep, settings: SettingsDep,
 
 @router.post("/stock/{nom}/{code}/compter")
 def count_line(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: PageUser,
-               form: FormData, nom: str = NomPath, code: str = CodePath):
+               form: FormData, nom: str = NomPath, code: str = CodePath) -> Response:
     """Record a physical count; refused if the line changed since the page showed it."""
     line = _line_request(request, db_session, settings, viewer, nom, code)
     body, errors = validate(CountRequest, {

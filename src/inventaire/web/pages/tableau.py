@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
-from inventaire.checks import lifecycle
 from inventaire.checks import service as checks
-from inventaire.checks.schemas import Alert
+from inventaire.checks.schemas import Alert, Report
 from inventaire.deps import SessionDep, SettingsDep
+from inventaire.kit.config import Settings
 from inventaire.kit.enums import Severity
 from inventaire.techniciens import service as techniciens
 from inventaire.web import conditional
 from inventaire.web.deps import AdminPage, PageUser
 from inventaire.web.pages import servir
 from inventaire.web.render import PageRoute, render
+from inventaire.web.sessions import Viewer
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 LAST_CHECKS = 8
@@ -47,24 +50,15 @@ def group_alerts(alerts: list[Alert]) -> list[AlertGroup]:
     return sorted(groups.values(), key=lambda g: (-g.critiques, -len(g.alertes), g.technicien.casefold()))
 
 
-def live_report(db_session, settings):
+def live_report(db_session: Session, settings: Settings) -> Report:
     """The alerts now (not stored), each compared with the last stored run of every technician."""
-    report = checks.build_report(
+    return checks.compared_report(
         db_session=db_session, technician=None, seuil_critique=None, default=settings.seuil_defaut,
-        horizon_days=settings.delai_commande_jours,
+        rappel=dt.timedelta(days=settings.rappel_jours), horizon_days=settings.delai_commande_jours,
     )
-    lifecycle.annotate(
-        report=report,
-        previous=lifecycle.previous_run(db_session=db_session, technician=None, seuil_critique=None),
-        reaches=lambda _nom: False,  # nothing is sent from here
-        rappel=dt.timedelta(days=settings.rappel_jours),
-        current_quantity=lambda pairs: checks.current_quantities(db_session=db_session, technician=None,
-                                                                 pairs=pairs),
-    )
-    return report
 
 
-def dashboard_context(db_session, settings) -> dict:
+def dashboard_context(db_session: Session, settings: Settings) -> dict[str, Any]:
     """What the dashboard shows now: the live alerts and the last stored runs."""
     report = live_report(db_session, settings)
     runs, total_runs = checks.list_runs(db_session=db_session, technician=None, limit=LAST_CHECKS, offset=0)
@@ -77,7 +71,7 @@ def dashboard_context(db_session, settings) -> dict:
             "manques": deductions.open_shortfalls(db_session=db_session)}
 
 
-def page_context(db_session, settings, viewer) -> dict:
+def page_context(db_session: Session, settings: Settings, viewer: Viewer) -> dict[str, Any]:
     """The whole dashboard: the polled part (with its ETag, read first), the vans' open requests, the form."""
     return {"etag": fragment_etag(db_session, settings, viewer),
             "techniciens": techniciens.list_technicians(db_session=db_session, actif=True),
@@ -86,18 +80,18 @@ def page_context(db_session, settings, viewer) -> dict:
 
 
 @router.get("/")
-def dashboard(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: PageUser):
+def dashboard(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: PageUser) -> Response:
     if not viewer.is_admin:
         return RedirectResponse(viewer.home, 303)
     return render(request, "tableau.html", viewer=viewer, nav="tableau", **page_context(db_session, settings, viewer))
 
 
-def fragment_etag(db_session, settings, viewer) -> str:
+def fragment_etag(db_session: Session, settings: Settings, viewer: Viewer) -> str:
     return conditional.etag(db_session=db_session, settings=settings, viewer=viewer, read=SHOWN_SETTINGS)
 
 
 @router.get("/fragments/tableau")
-def dashboard_fragment(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage):
+def dashboard_fragment(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage) -> Response:
     """The part of the dashboard that HTMX polls every few seconds: 304 while nothing it shows changed."""
     tag = fragment_etag(db_session, settings, viewer)
     if conditional.unchanged(request, tag):

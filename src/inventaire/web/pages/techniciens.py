@@ -6,20 +6,22 @@ token bound to them stops working (auth.service); their history stays.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from inventaire.deps import SessionDep
 from inventaire.gazelle import directory
 from inventaire.kit.exceptions import Conflict, InvalidInput
 from inventaire.techniciens import service as techniciens
+from inventaire.techniciens.models import Technician
 from inventaire.techniciens.schemas import TechnicianCreate, TechnicianUpdate
 from inventaire.web.deps import AdminPage, FormData
 from inventaire.web.forms import validate
 from inventaire.web.render import PageRoute, refuse, render
+from inventaire.web.sessions import Viewer
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 NomPath = Path(min_length=1, max_length=60)
@@ -30,13 +32,15 @@ NOTICES = {"ajoute": "Technicien « {} » ajouté.", "modifie": "Technicien « {
 @router.get("/techniciens")
 def technician_list(request: Request, db_session: SessionDep, viewer: AdminPage,
                     avis: Literal["ajoute", "modifie", "desactive"] | None = None,
-                    nom: str | None = Query(None, max_length=60)):
+                    nom: str | None = Query(None, max_length=60)) -> Response:
     return render(request, "techniciens.html", viewer=viewer, nav="techniciens",
                   techniciens=techniciens.list_technicians(db_session=db_session),
                   avis=NOTICES[avis].format(nom) if avis and nom else None)
 
 
-def _form_page(request, viewer, technicien=None, valeurs=None, erreurs=None, status_code=200):
+def _form_page(request: Request, viewer: Viewer, technicien: Technician | None = None,
+               valeurs: dict[str, Any] | None = None, erreurs: dict[str, str] | None = None,
+               status_code: int = 200) -> HTMLResponse:
     users = directory.users(request.app.state.settings, request.app.state.sessionmaker)
     return render(request, "technicien_form.html", status_code, viewer=viewer, nav="techniciens",
                   technicien=technicien, valeurs=valeurs or {}, erreurs=erreurs or {},
@@ -48,7 +52,7 @@ def _field_of(exc: Conflict | InvalidInput) -> str:
     return "gazelle_id" if "Gazelle" in exc.detail else "nom"
 
 
-def _form_data(form) -> dict:
+def _form_data(form: dict[str, str]) -> dict[str, str]:
     return {"nom": form.get("nom", ""), "email": form.get("email", ""), "gazelle_id": form.get("gazelle_id", "")}
 
 
@@ -57,13 +61,13 @@ def _back(nom: str, what: str) -> RedirectResponse:
 
 
 @router.get("/techniciens/nouveau")
-def new_technician_page(request: Request, db_session: SessionDep, viewer: AdminPage):
+def new_technician_page(request: Request, db_session: SessionDep, viewer: AdminPage) -> Response:
     db_session.commit()  # Gazelle's user list may refresh its token in a transaction of its own
     return _form_page(request, viewer)
 
 
 @router.post("/techniciens/nouveau")
-def create_technician(request: Request, db_session: SessionDep, viewer: AdminPage, form: FormData):
+def create_technician(request: Request, db_session: SessionDep, viewer: AdminPage, form: FormData) -> Response:
     data = _form_data(form)
     body, errors = validate(TechnicianCreate, data, required={"nom"})
     if body is None:
@@ -78,7 +82,7 @@ def create_technician(request: Request, db_session: SessionDep, viewer: AdminPag
 
 
 @router.get("/techniciens/{nom}/modifier")
-def edit_technician_page(request: Request, db_session: SessionDep, viewer: AdminPage, nom: str = NomPath):
+def edit_technician_page(request: Request, db_session: SessionDep, viewer: AdminPage, nom: str = NomPath) -> Response:
     technician = techniciens.get_or_404(db_session=db_session, nom=nom)
     db_session.commit()  # Gazelle's user list may refresh its token in a transaction of its own
     return _form_page(request, viewer, technicien=technician, valeurs={
@@ -88,7 +92,7 @@ def edit_technician_page(request: Request, db_session: SessionDep, viewer: Admin
 
 @router.post("/techniciens/{nom}/modifier")
 def update_technician(request: Request, db_session: SessionDep, viewer: AdminPage, form: FormData,
-                      nom: str = NomPath):
+                      nom: str = NomPath) -> Response:
     technician = techniciens.get_or_404(db_session=db_session, nom=nom)
     data = _form_data(form)
     active = form.get("actif") == "on"

@@ -11,19 +11,19 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
+from sqlalchemy.orm import Session, sessionmaker
 
 from inventaire.catalogue import service as catalogue
 from inventaire.deps import SessionDep, SettingsDep
 from inventaire.emplacements import service as locations
-from inventaire.kit.dates import in_range
+from inventaire.kit.dates import Clock, in_range
 from inventaire.kit.enums import MovementCause, TransactionType
 from inventaire.kit.exceptions import InvalidInput
 from inventaire.kit.quantities import quantity
 from inventaire.stock import ledger
 from inventaire.techniciens import service as techniciens
 from inventaire.web.deps import AdminPage
-from inventaire.web.formatting import Clock
 from inventaire.web.render import PageRoute, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -77,7 +77,7 @@ def _day(text: str, label: str, zone: ZoneInfo, end: bool) -> dt.datetime | None
     return start + dt.timedelta(days=1, microseconds=-1) if end else start
 
 
-def ledger_filter(db_session, flt: Filters, zone: ZoneInfo) -> ledger.LedgerFilter:
+def ledger_filter(db_session: Session, flt: Filters, zone: ZoneInfo) -> ledger.LedgerFilter:
     """The service's filter for the form's fields (unknown names and codes are 404s)."""
     if flt.type and flt.type not in TransactionType.values():
         raise InvalidInput(f"Type de mouvement inconnu : « {flt.type} ».")
@@ -97,7 +97,7 @@ def ledger_filter(db_session, flt: Filters, zone: ZoneInfo) -> ledger.LedgerFilt
 
 @router.get("/transactions")
 def ledger_page(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage,
-                flt: FiltersDep, page: int = Query(1, ge=1, le=200_000)):
+                flt: FiltersDep, page: int = Query(1, ge=1, le=200_000)) -> Response:
     try:
         service_filter = ledger_filter(db_session, flt, ZoneInfo(settings.tz))
     except InvalidInput as exc:  # the filters stay as typed, the reason above them
@@ -120,7 +120,7 @@ def _cell(text: str | None) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def csv_lines(factory, flt: ledger.LedgerFilter, clock: Clock) -> Iterator[str]:
+def csv_lines(factory: sessionmaker[Session], flt: ledger.LedgerFilter, clock: Clock) -> Iterator[str]:
     """The CSV, a batch at a time, each batch in its own short session (no lock held while sending)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
@@ -147,7 +147,7 @@ def csv_lines(factory, flt: ledger.LedgerFilter, clock: Clock) -> Iterator[str]:
 
 
 @router.get("/transactions.csv")
-def ledger_csv(request: Request, db_session: SessionDep, settings: SettingsDep, _: AdminPage, flt: FiltersDep):
+def ledger_csv(request: Request, db_session: SessionDep, settings: SettingsDep, _: AdminPage, flt: FiltersDep) -> Response:
     service_filter = ledger_filter(db_session, flt, ZoneInfo(settings.tz))
     name = f"transactions-{dt.date.today().isoformat()}.csv"
     return StreamingResponse(

@@ -6,15 +6,12 @@ from decimal import Decimal
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import TypeAdapter, ValidationError
 
 from inventaire.checks import service as checks
-from inventaire.checks.schemas import Report, Threshold
+from inventaire.checks.schemas import Report, read_threshold
 from inventaire.deps import SessionDep, SettingsDep
 from inventaire.exports import service as exports
-from inventaire.kit.errors import french_message
-from inventaire.kit.exceptions import DomainError, InvalidInput
-from inventaire.kit.quantities import parse
+from inventaire.kit.exceptions import DomainError
 from inventaire.notifications.service import NO_CHANNEL
 from inventaire.notifications.service import channels as notification_channels
 from inventaire.tasks import check_run
@@ -23,24 +20,15 @@ from inventaire.web.render import PageRoute, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 PAGE_SIZE = 25
-THRESHOLD = TypeAdapter(Threshold)  # the API's own bounds for seuil_critique
 
 
-def parse_threshold(text: str | None) -> Decimal | None:
-    """The optional threshold of the form, checked like the endpoint's query parameter."""
-    if not text or not text.strip():
-        return None
-    number = parse(text)
-    if number is None:
-        raise InvalidInput("Seuil : doit être un nombre (ex. : 5 ou 2,5).")
-    try:
-        return THRESHOLD.validate_python(number)
-    except ValidationError as exc:
-        raise InvalidInput(f"Seuil : {french_message(exc.errors()[0])}.") from exc
+def parse_threshold(text: str) -> Decimal | None:
+    """The form's optional threshold: empty is none."""
+    return read_threshold(text) if text.strip() else None
 
 
 @router.get("/verifications")
-def history(request: Request, db_session: SessionDep, viewer: AdminPage, page: int = Query(1, ge=1, le=100_000)):
+def history(request: Request, db_session: SessionDep, viewer: AdminPage, page: int = Query(1, ge=1, le=100_000)) -> Response:
     runs, total = checks.list_runs(
         db_session=db_session, technician=None, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
     )
@@ -50,7 +38,7 @@ def history(request: Request, db_session: SessionDep, viewer: AdminPage, page: i
 
 @router.get("/verifications/{verification_id}")
 def report(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage,
-           verification_id: int = Path(ge=1, le=2**31 - 1)):
+           verification_id: int = Path(ge=1, le=2**31 - 1)) -> Response:
     run = checks.get_run_or_404(db_session=db_session, verification_id=verification_id)
     return render(request, "verification.html", viewer=viewer, nav="verifications", verification=run,
                   rapport=Report.model_validate(run.rapport),
@@ -59,7 +47,7 @@ def report(request: Request, db_session: SessionDep, settings: SettingsDep, view
 
 @router.get("/verifications/{verification_id}/alertes.csv")
 def report_csv(db_session: SessionDep, settings: SettingsDep, _: AdminPage,
-               verification_id: int = Path(ge=1, le=2**31 - 1)):
+               verification_id: int = Path(ge=1, le=2**31 - 1)) -> Response:
     """The run's alerts for a spreadsheet."""
     run = checks.get_run_or_404(db_session=db_session, verification_id=verification_id)
     body = exports.alerts_csv(report=Report.model_validate(run.rapport), tz=settings.tz)
@@ -68,7 +56,7 @@ def report_csv(db_session: SessionDep, settings: SettingsDep, _: AdminPage,
 
 
 @router.post("/verifications")
-def run_check(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage, form: FormData):
+def run_check(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage, form: FormData) -> Response:
     """The dashboard's button: the endpoint's whole run (lock, lifecycle, notifications), then its report.
 
     A refusal (bad threshold, unknown technician, a check already running) shows the dashboard

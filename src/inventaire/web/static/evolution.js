@@ -3,7 +3,7 @@
   "use strict";
   var COLOURS = ["#1d4ed8", "#b45309", "#047857", "#7c3aed", "#be123c", "#0e7490", "#4d7c0f", "#a21caf"];
 
-  // The pages' month names (web/formatting.py MOIS): « sept. 2026 », never « sept. 26 ».
+  // The pages' month names (kit/dates.py MONTHS_SHORT): « sept. 2026 », never « sept. 26 ».
   var MOIS = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."];
   var NBSP = "\u00a0";
 

@@ -1,11 +1,12 @@
-"""Reading the stored Gazelle runs (the job that writes them is tasks/gazelle_run.py)."""
+"""Reading the Gazelle sync runs (the run itself, which writes them, is tasks/gazelle_run.py)."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inventaire.gazelle.models import GazelleSync, SyncStatus
+from inventaire.gazelle.models import GazelleSync
+from inventaire.kit.enums import SyncStatus
 
 
 def recent(*, db_session: Session, limit: int = 20) -> list[GazelleSync]:
@@ -15,5 +16,6 @@ def recent(*, db_session: Session, limit: int = 20) -> list[GazelleSync]:
 
 
 def last_success(*, db_session: Session) -> GazelleSync | None:
+    """The latest run that succeeded, or None."""
     return db_session.scalar(select(GazelleSync).where(GazelleSync.statut == SyncStatus.REUSSIE)
                              .order_by(GazelleSync.started_at.desc()).limit(1))

@@ -166,9 +166,9 @@ def serve(
         )
     scheduler = start_schedule(settings)
     try:
-        # Proxy headers (client address, https) are believed only from FORWARDED_ALLOW_IPS.
+        # Proxy headers (client address, https) are believed only from FORWARDED_ALLOW_IPS, by the app.
         uvicorn.run("inventaire.asgi:app", host=host, port=port, workers=workers, log_level="info",
-                    proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips)
+                    proxy_headers=False)  # kit/proxy.py reads them (rightmost address)
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)

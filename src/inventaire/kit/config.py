@@ -71,8 +71,9 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535, validation_alias="PORT")
     # Render sets RENDER=true: its disk does not survive a deploy (see ephemeral_sqlite).
     render: bool = Field(default=False, validation_alias="RENDER")
-    # Proxies whose X-Forwarded-For/-Proto are believed (uvicorn's variable and default): the
-    # client address then counts for throttling. "*" on Render, whose proxy is the only peer.
+    # Proxies whose X-Forwarded-For/-Proto are believed (uvicorn's variable and default), read by
+    # kit/proxy.py: the rightmost forwarded address that is not itself a listed proxy counts for
+    # throttling. "*" on Render, whose proxy is the only peer: the address it appended counts.
     forwarded_allow_ips: str = Field(default="127.0.0.1,::1", validation_alias="FORWARDED_ALLOW_IPS")
     # Gazelle (invoices → deductions); see the README's "Gazelle" section.
     gazelle_api_url: str = "https://gazelleapp.io/graphql/private/"

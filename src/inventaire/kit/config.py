@@ -98,6 +98,11 @@ class Settings(BaseSettings):
     body_timeout: float = Field(default=15.0, gt=0, le=600)
     # Requests served at once per worker (others wait their turn); see admission.py.
     max_requests: int = Field(default=30, ge=1, le=1000)
+    # Seconds a connection has to send a request's whole head before it is closed, and the open
+    # connections a worker keeps (the oldest still waiting for its head is closed past it); see
+    # kit/serving.py. Idle connections between requests close after uvicorn's 5 s keep-alive.
+    header_timeout: float = Field(default=10.0, gt=0, le=300)
+    max_connections: int = Field(default=1000, ge=10, le=100_000)
     idempotency_hours: int = Field(default=24, ge=24)  # keys are kept at least this long
     sqlite_busy_ms: int = Field(default=30_000, ge=0)  # how long SQLite retries a locked database
 

@@ -198,11 +198,11 @@ def _check_deductions(db_session: Session) -> None:
     services = {s.id: s for s in db_session.scalars(select(DeductedService))}
     if not services:
         return
-    held: dict[tuple, Decimal] = defaultdict(Decimal)
+    held: dict[tuple[str, str | None, int, int], Decimal] = defaultdict(Decimal)
     for row in db_session.scalars(select(Deduction)):
         service = services[row.service_id]
         held[service.source, service.reference, row.technicien_id, row.produit_id] += row.deduit
-    moved: dict[tuple, Decimal] = defaultdict(Decimal)
+    moved: dict[tuple[str, str | None, int, int], Decimal] = defaultdict(Decimal)
     references = {s.reference for s in services.values()}
     sources = {s.source for s in services.values()}
     for auteur, reference, location, product, change in db_session.execute(
@@ -211,7 +211,7 @@ def _check_deductions(db_session: Session) -> None:
         .where(Transaction.auteur.in_(sources), Transaction.reference.in_(references))
     ):
         moved[auteur, reference, location, product] -= change
-    wrong = sorted({key[1] for key in held.keys() | moved.keys() if held.get(key, 0) != moved.get(key, 0)})
+    wrong = sorted({str(key[1]) for key in held.keys() | moved.keys() if held.get(key, 0) != moved.get(key, 0)})
     if wrong:
         raise InvalidInput(
             f"Export incohérent : ce qui a été déduit pour {', '.join(wrong[:5])} ne correspond pas aux "

@@ -16,9 +16,10 @@ privileges grant them everything again).
 
 The ledger (`transactions_inventaire`) only ever receives INSERTs (the stock service writes
 rows, a restore inserts them): a trigger refuses UPDATE and DELETE (and TRUNCATE on PostgreSQL)
-for the owner too, as long as it is on: the owner may still disable or drop it (README). A migration that must rewrite ledger rows does it inside
-`with ledger_unlocked():`. On SQLite a batch_alter_table of the ledger recreates the table and
-drops its triggers: call `guard_ledger()` after it (the same test checks the triggers at head).
+for the owner too, as long as it is on: the owner may still disable or drop it (README). A migration
+that must rewrite ledger rows does it inside `with ledger_unlocked():`. On SQLite a
+batch_alter_table of the ledger recreates the table and drops its triggers: call
+`guard_ledger()` after it (the same test checks the triggers at head).
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ class ServeProcess:
     """`inventaire serve` in a child process on a free port; output goes to a file."""
 
     def __init__(self, database_url: str, workdir: Path, *, env: dict[str, str] | None = None,
-                 args: tuple[str, ...] = ()):
+                 args: tuple[str, ...] = (), ready_timeout: float = 30):
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log_path = workdir / f"serve-{self.port}.log"
@@ -45,7 +45,7 @@ class ServeProcess:
             stdout=self._log, stderr=subprocess.STDOUT, cwd=workdir,
             env={**os.environ, "DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1", **(env or {})},
         )
-        self._wait_ready(timeout=90)  # a loaded machine (CI, shared cores) starts slowly
+        self._wait_ready(timeout=max(ready_timeout, 90))  # a loaded machine (CI, shared cores) starts slowly
 
     def _wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout

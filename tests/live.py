@@ -57,7 +57,7 @@ def live_server(database_url: str, **settings_overrides) -> Iterator[LiveServer]
     app = create_app(settings, session_factory=factory)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           forwarded_allow_ips=settings.forwarded_allow_ips))
+                                           proxy_headers=False))  # as `serve`: the app reads them
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 15

@@ -19,7 +19,8 @@ REFUSED = {
     "Jean\\Paul": "Nom de technicien ne doit pas contenir « \\ » (le nom figure dans des adresses).",
     "Al\u200blan": "Nom de technicien ne doit pas contenir de caractère invisible (U+200B).",  # zero-width space
     "Al\u00adlan": "Nom de technicien ne doit pas contenir de caractère invisible (U+00AD).",  # soft hyphen
-    "Allan\u202e": "Nom de technicien ne doit pas contenir de caractère invisible (U+202E).",  # right-to-left override
+    # A right-to-left override (the schema's sentence and the service's agree).
+    "Allan\u202e": "Nom de technicien ne doit pas contenir de caractère qui inverse le sens du texte (U+202E).",
     "\ufeffAllan": "Nom de technicien ne doit pas contenir de caractère invisible (U+FEFF).",
     "Al\x07lan": "Nom de technicien ne doit pas contenir de caractères de contrôle.",
 }

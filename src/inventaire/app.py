@@ -23,6 +23,7 @@ from inventaire.kit.admission import AdmissionLimit, BodyFirst
 from inventaire.kit.config import Settings, get_settings
 from inventaire.kit.database import engine_for
 from inventaire.kit.health import router as health_router
+from inventaire.kit.proxy import ForwardedHeaders
 from inventaire.previsions.routes import router as previsions_router
 from inventaire.reappro.routes import router as reappro_router
 from inventaire.regles.routes import router as regles_router
@@ -139,5 +140,7 @@ def create_app(settings: Settings | None = None, session_factory: sessionmaker[S
     app.add_middleware(AdmissionLimit, limit=settings.max_requests)
     app.add_middleware(BodyFirst, timeout=settings.body_timeout, max_bytes=settings.max_body_bytes)
     if settings.public_https:
-        app.add_middleware(StrictTransport)  # outermost: every answer, refusals included
+        app.add_middleware(StrictTransport)  # every answer, refusals included
+    # Outermost: every layer sees the client's address and scheme as the trusted proxy gave them.
+    app.add_middleware(ForwardedHeaders, trusted=settings.forwarded_allow_ips)
     return app

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -13,11 +15,11 @@ from sqlalchemy import func, select
 from inventaire.auth import service as auth_service
 from inventaire.auth import throttle
 from inventaire.auth.models import AuthFailure
-from inventaire.kit.database import utcnow
+from inventaire.kit.database import make_engine, make_sessionmaker, session_scope, utcnow
 from inventaire.kit.exceptions import TooManyAttempts
 from tests.commands import ServeProcess
 from tests.conftest import bearer
-from tests.helpers import committed
+from tests.helpers import committed, start_together
 from tests.live import live_server
 
 BAD = bearer("inv_pas-un-vrai-jeton")
@@ -114,3 +116,66 @@ def test_serve_with_two_workers_throttles_once_for_both(fresh_database, tmp_path
     print(f"2 workers: {codes.count(401)} × 401 then {codes.count(429)} × 429; good token {good_code}")
     assert codes == [401] * 20 + [429] * 5
     assert good_code == 200
+
+
+def test_behind_render_a_rotating_forwarded_address_is_still_throttled(fresh_database):
+    """FORWARDED_ALLOW_IPS=* (render.yaml): the client writes the left of X-Forwarded-For, the proxy the right."""
+    with live_server(fresh_database.url, FORWARDED_ALLOW_IPS="*") as server:
+        with server.client() as client:
+            codes = [client.get("/inventaire/catalogue", headers={
+                **BAD, "X-Forwarded-For": f"198.51.100.{i}, 203.0.113.7"}).status_code for i in range(25)]
+            assert codes == [401] * 20 + [429] * 5
+            other = client.get("/inventaire/catalogue", headers={**BAD, "X-Forwarded-For": "203.0.113.7, 203.0.113.8"})
+            assert other.status_code == 401  # the proxy saw another client
+    with committed(fresh_database.url) as session:
+        assert sorted(set(session.scalars(select(AuthFailure.adresse)))) == ["203.0.113.7", "203.0.113.8"]
+
+
+def test_an_address_longer_than_what_is_stored_is_counted(fresh_database):
+    long_address = "2001:db8::" + "a" * 70  # not an address: cut to the 64 characters stored, then compared
+    with live_server(fresh_database.url, FORWARDED_ALLOW_IPS="127.0.0.1") as server:
+        with server.client() as client:
+            assert _hammer(client, 22, **{"X-Forwarded-For": long_address}) == [401] * 20 + [429] * 2
+            assert _hammer(client, 1, **{"X-Forwarded-For": "2001:0DB8:0::7"}) == [401]
+            assert _hammer(client, 20, **{"X-Forwarded-For": "2001:db8::7"}) == [401] * 19 + [429]  # same address
+
+
+def test_150_concurrent_bad_tokens_let_exactly_20_through(fresh_database):
+    with live_server(fresh_database.url, max_requests=200) as server:
+        codes = start_together(server, 150, lambda client, _i: client.get("/inventaire/catalogue",
+                                                                          headers=BAD).status_code)
+    print(f"150 at once: {codes.count(401)} × 401, {codes.count(429)} × 429")
+    assert (codes.count(401), codes.count(429)) == (20, 130)
+    with committed(fresh_database.url) as session:
+        assert session.scalar(select(func.count(AuthFailure.id))) == 20
+
+
+def test_two_failures_at_once_from_one_address_are_counted_one_after_the_other(fresh_database):
+    """The count and the insert are one step: a second failure waits for the first to commit, then sees it.
+
+    Without that, two failures read 19 at the same moment and both went through (the probe's 25 of 150).
+    """
+    engine = make_engine(fresh_database.url)
+    factory = make_sessionmaker(engine)
+    try:
+        with session_scope(factory) as s:
+            s.add_all(AuthFailure(adresse="203.0.113.9", created_at=utcnow()) for _ in range(19))
+        first = factory()
+        throttle.count_failure(db_session=first, adresse="203.0.113.9", limit=20)  # the 20th, not committed yet
+
+        def second():
+            with session_scope(factory) as s:
+                throttle.count_failure(db_session=s, adresse="203.0.113.9", limit=20)
+
+        with ThreadPoolExecutor(1) as pool:
+            racing = pool.submit(second)
+            time.sleep(1)
+            assert not racing.done(), "the second failure was counted while the first was not committed"
+            first.commit()
+            first.close()
+            with pytest.raises(TooManyAttempts):
+                racing.result(timeout=30)
+        with session_scope(factory) as s:
+            assert s.scalar(select(func.count(AuthFailure.id))) == 20
+    finally:
+        engine.dispose()

@@ -131,3 +131,25 @@ def test_the_phone_shows_what_was_deducted_today_and_why(app, van, db_session, c
     assert "−1 jeu Buvards PLS" in section or "-1 jeu Buvards PLS" in section
     assert "Facture #7140 — Lina Vanelli — Entretien annuel du système PLS" in section
     assert db_session.scalar(select(Transaction.auteur).where(Transaction.reference == "Facture #7140")) == "gazelle"
+
+
+def test_services_with_corrections_and_a_cancellation_show(pages, van, db_session, client):
+    """An invoice edited down, then one cancelled: the page lists each correction by product code."""
+    client.post("/inventaire/regles", json={"service_id": PLS, "code_produit": "PLS-BUV", "quantite": 1})
+
+    def send(numero: str, quantite: int, statut: str = "actif") -> None:
+        answer = client.post("/inventaire/services", json={
+            "source": "gazelle", "id_externe": f"inv_{numero}", "numero": numero, "statut": statut,
+            "technicien": "Allan", "client": "Lina Vanelli",
+            "lignes": [{"id_externe": f"ini_{numero}", "service_id": PLS, "quantite": quantite}]})
+        assert answer.status_code in (200, 201), answer.text
+
+    send("7150", 2)
+    send("7150", 1)  # edited down: one part given back
+    send("7151", 1)
+    send("7151", 1, statut="annule")  # cancelled: its part given back
+    response = pages.get("/deductions")
+    assert response.status_code == 200, response.text[-2000:]
+    for numero in ("7150", "7151"):
+        row = response.text.split(f'data-reference="Facture #{numero}"')[1].split("</tr>")[0]
+        assert "PLS-BUV" in row.split("</td>")[-2], row  # « Corrections et retours »: +1 PLS-BUV

@@ -92,11 +92,12 @@ def refusal(*, revoked_at: dt.datetime | None, technicien_nom: str | None, techn
 
     The one rule for bearer tokens (authenticate) and for page sessions (web/sessions.viewer_of).
     """
-    if revoked_at is not None:
-        return INVALID
-    # A technician who left (deactivated) loses access with every token bound to them.
+    # A technician who left (deactivated) loses access with every token bound to them (which are
+    # revoked too, techniciens.service.update: said first, it is the more useful reason).
     if technicien_nom is not None and not technicien_actif:
         return f"Jeton inactif : le technicien « {technicien_nom} » est désactivé."
+    if revoked_at is not None:
+        return INVALID
     return None
 
 
@@ -151,6 +152,15 @@ def revoke(*, db_session: Session, token_id: int) -> ApiToken:
         token.revoked_at = utcnow()
     db_session.flush()
     return token
+
+
+def revoke_for_technician(*, db_session: Session, technician: Technician) -> int:
+    """Revoke every live token of this technician (their page sessions go with them); how many."""
+    revoked = db_session.execute(
+        update(ApiToken).where(ApiToken.technicien_id == technician.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow()).execution_options(synchronize_session=False)
+    )
+    return int(getattr(revoked, "rowcount", 0) or 0)
 
 
 def has_admin(*, db_session: Session) -> bool:

@@ -8,8 +8,12 @@ instead of 401, and are not written (an attacker costs at most limit + 1 writes 
 valid token is never refused: the check runs only after authentication failed, so colleagues
 behind the same address keep working.
 
-The address is the connection's peer, or the address a trusted proxy forwards (uvicorn's
-proxy headers, trusted only from FORWARDED_ALLOW_IPS; see cli `serve`).
+The address is the connection's peer, or the rightmost address a trusted proxy forwards
+(kit/proxy.py: the one Render's proxy adds, not one the client wrote; trusted only from
+FORWARDED_ALLOW_IPS). It is normalised and cut to what the table stores before it is counted,
+so a key compared is always a key stored. Counting is atomic: PostgreSQL serialises the
+failures of one address on a transaction-level advisory lock (150 concurrent tries let exactly
+20 through, not 25); SQLite's transactions are serialised already (BEGIN IMMEDIATE).
 """
 
 from __future__ import annotations
@@ -24,13 +28,16 @@ from starlette.requests import HTTPConnection
 from inventaire.auth.models import AuthFailure
 from inventaire.kit.database import utcnow
 from inventaire.kit.exceptions import TooManyAttempts
+from inventaire.kit.proxy import normalise
 
 WINDOW = dt.timedelta(minutes=1)
+# The advisory lock's first key, shared by every process ("inv" + 2); the second is the address's hash.
+THROTTLE_LOCK_KEY = 0x696E7602
 
 
 def client_address(connection: HTTPConnection) -> str:
-    """The caller's address as the server sees it (after trusted proxy headers)."""
-    return connection.client.host if connection.client else "inconnue"
+    """The caller's address as the server sees it (after trusted proxy headers), as stored."""
+    return normalise(connection.client.host if connection.client else "inconnue")
 
 
 def count_failure(*, db_session: Session, adresse: str, limit: int) -> None:
@@ -38,6 +45,9 @@ def count_failure(*, db_session: Session, adresse: str, limit: int) -> None:
 
     The caller commits this even though its request fails: that is the point of counting.
     """
+    adresse = normalise(adresse)
+    if db_session.get_bind().dialect.name == "postgresql":
+        db_session.execute(select(func.pg_advisory_xact_lock(THROTTLE_LOCK_KEY, func.hashtext(adresse))))
     now = utcnow()
     recent = db_session.execute(
         select(func.count(), func.min(AuthFailure.created_at))
@@ -50,5 +60,5 @@ def count_failure(*, db_session: Session, adresse: str, limit: int) -> None:
             retry_after=wait,
         )
     db_session.execute(delete(AuthFailure).where(AuthFailure.created_at <= now - WINDOW))
-    db_session.add(AuthFailure(adresse=adresse[:64], created_at=now))
+    db_session.add(AuthFailure(adresse=adresse, created_at=now))
     db_session.flush()

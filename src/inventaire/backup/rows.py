@@ -2,27 +2,36 @@
 
 Decimals travel as strings ("12.50"), so no float ever touches a quantity or a price;
 timestamps as ISO 8601 with their UTC offset, dates as ISO dates, JSON columns as JSON (a JSON
-text in a CSV cell). The columns come from the models, so a column added later is exported
-without changing this module.
+text in a CSV cell), bytes as base64. The columns come from the models, so a column added later
+is exported without changing this module. A CSV cell of text never starts like a spreadsheet
+formula (product names and Gazelle's client names are typed by people): the restore reads the
+JSON, never the CSVs.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import json
 from decimal import Decimal, InvalidOperation
 from typing import cast
 
-from sqlalchemy import JSON, Boolean, Column, Date, FromClause, Integer, Table, insert, select
+from sqlalchemy import JSON, Boolean, Column, Date, FromClause, Integer, LargeBinary, String, Table, insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import KeyedColumnElement
 
 from inventaire.ateliers.models import Workshop
+from inventaire.audit.models import AuditEntry
+from inventaire.auth.models import ApiToken
 from inventaire.catalogue.models import Product
+from inventaire.checks.models import Notification, Verification
 from inventaire.commandes.models import Order, OrderLine
 from inventaire.deductions.models import DeductedService, Deduction
 from inventaire.demandes.models import StockRequest
 from inventaire.emplacements.models import Location
+from inventaire.exports.spreadsheet import cell
+from inventaire.idempotency.models import IdempotencyKey
 from inventaire.kit.database import ScaledDecimal, UTCDateTime
 from inventaire.kit.dates import in_range
 from inventaire.kit.enums import Choice, LocationKind, MovementCause, TransactionType
@@ -34,16 +43,24 @@ _LOCATIONS, _VANS, _WORKSHOPS = (cast(Table, m.__table__) for m in (Location, Te
 # Every location (vans and workshops) as one export table, named as before workshops came: a van's
 # row is what it always was (plus `genre`), so scripts reading techniciens.csv keep working.
 LOCATIONS = (
-    select(*_LOCATIONS.c, _VANS.c.email)
+    select(*_LOCATIONS.c, _VANS.c.email, _VANS.c.gazelle_id)
     .select_from(_LOCATIONS.outerjoin(_VANS, _VANS.c.id == _LOCATIONS.c.id))
     .subquery("techniciens")
 )
 
 # The records a restore must bring back besides the stock: the office's rules, the vans' requests,
 # the supplier orders, and what each billed service took (without it, the next Gazelle sync
-# would deduct the services of its window a second time).
+# would deduct the services of its window a second time); the API tokens (their hashes: the
+# phones keep working), the check's runs and deliveries (an alert already told is not told
+# again as new, a failed delivery can be retried), the audit trail, and the idempotency keys
+# (a phone replaying a change after the restore does not apply it twice).
+# Not carried: page sessions and failed logins (short-lived: people log in again), Gazelle's
+# tokens (secret, and rotated at each use: README « Backup, restore and moving in ») and the
+# Gazelle runs' history (the dashboard's « last sync » starts again at the next one).
 _MORE = [("regles", ConsumptionRule), ("demandes", StockRequest), ("commandes", Order),
-         ("lignes_commande", OrderLine), ("services_deduits", DeductedService), ("deductions", Deduction)]
+         ("lignes_commande", OrderLine), ("services_deduits", DeductedService), ("deductions", Deduction),
+         ("jetons_api", ApiToken), ("verifications", Verification), ("notifications", Notification),
+         ("journal_audit", AuditEntry), ("cles_idempotence", IdempotencyKey)]
 # (name in the export, what it reads), parents before children.
 TABLES: list[tuple[str, FromClause]] = [
     ("catalogue", Product.__table__),
@@ -57,6 +74,9 @@ WRITTEN: list[Table] = [cast(Table, Product.__table__), _LOCATIONS, _VANS, _WORK
                          cast(Table, Transaction.__table__), *(cast(Table, model.__table__) for _, model in _MORE)]
 
 
+_VAN_ONLY = ("email", "gazelle_id")  # a van's own columns (older exports have no gazelle_id: None)
+
+
 def insert_rows(db_session: Session, name: str, values: list[dict]) -> None:
     """Write decoded rows of one export table (a location goes to its base table and its kind's)."""
     if name != "techniciens":
@@ -64,9 +84,10 @@ def insert_rows(db_session: Session, name: str, values: list[dict]) -> None:
         return
     kinds = {row["id"]: row.get("genre") or LocationKind.VEHICULE for row in values}  # older exports: vans only
     db_session.execute(insert(_LOCATIONS), [
-        {**{k: v for k, v in row.items() if k != "email"}, "genre": kinds[row["id"]]} for row in values
+        {**{k: v for k, v in row.items() if k not in _VAN_ONLY}, "genre": kinds[row["id"]]} for row in values
     ])
-    vans = [{"id": row["id"], "email": row.get("email")} for row in values if kinds[row["id"]] == LocationKind.VEHICULE]
+    vans = [{"id": row["id"], **{k: row.get(k) for k in _VAN_ONLY}}
+            for row in values if kinds[row["id"]] == LocationKind.VEHICULE]
     workshops = [{"id": row["id"]} for row in values if kinds[row["id"]] == LocationKind.ATELIER]
     for table, rows in ((_VANS, vans), (_WORKSHOPS, workshops)):
         if rows:
@@ -92,6 +113,8 @@ def encode(column: Column | KeyedColumnElement, value):
         return value.astimezone(dt.UTC).isoformat()
     if isinstance(column.type, Date):
         return value.isoformat()
+    if isinstance(column.type, LargeBinary):
+        return base64.b64encode(value).decode("ascii")
     return value
 
 
@@ -114,6 +137,8 @@ def decode(column: Column, value):
             return dt.date.fromisoformat(str(value))
         if isinstance(column.type, JSON):
             return value
+        if isinstance(column.type, LargeBinary):
+            return base64.b64decode(str(value), validate=True)
         if isinstance(column.type, Boolean):
             if isinstance(value, bool):
                 return value
@@ -122,7 +147,7 @@ def decode(column: Column, value):
             if isinstance(value, bool):
                 raise ValueError("bool")
             return int(value)
-    except (InvalidOperation, ValueError, KeyError) as exc:
+    except (InvalidOperation, ValueError, KeyError, binascii.Error) as exc:
         raise BadValue(f"{column.table.name}.{column.name} : valeur invalide « {value} »") from exc
     closed = CLOSED_LISTS.get(f"{column.table.name}.{column.name}")
     if closed is not None and str(value) not in closed.values():
@@ -139,4 +164,6 @@ def csv_cell(column: Column | KeyedColumnElement, value) -> str:
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(column.type, String):  # Text too: typed by people, or by Gazelle's users
+        return cell(value)
     return str(value)

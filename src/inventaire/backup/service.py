@@ -1,19 +1,24 @@
-"""Export every stock record, and the rules, requests, orders and deductions, to a folder (JSON, and
-CSV per table), and restore it into an empty database."""
+"""Export every stock record, and everything else the running service relies on (rules, requests,
+orders, deductions, API tokens' hashes, the check's runs, the audit trail, idempotency keys; rows.py
+says what is not carried), to a folder (JSON, and CSV per table), and restore it into an empty database."""
 
 from __future__ import annotations
 
 import csv
 import json
+from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from inventaire import __version__
 from inventaire.backup.rows import TABLES, WRITTEN, BadValue, csv_cell, decode, encode, insert_rows
+from inventaire.deductions.models import DeductedService, Deduction
 from inventaire.kit.database import utcnow
 from inventaire.kit.exceptions import Conflict, InvalidInput
 from inventaire.kit.quantities import count
@@ -39,6 +44,11 @@ class Counts:
     lignes_commande: int = 0
     services_deduits: int = 0
     deductions: int = 0
+    jetons_api: int = 0
+    verifications: int = 0
+    notifications: int = 0
+    journal_audit: int = 0
+    cles_idempotence: int = 0
 
 
 def export_to(*, db_session: Session, folder: Path) -> Counts:
@@ -67,20 +77,40 @@ def import_from(*, db_session: Session, folder: Path) -> Counts:
     _ensure_empty(db_session)
     counts = Counts()
     for name, table in TABLES:
-        rows = document["tables"].get(name, [])
-        unknown = {key for row in rows for key in row} - set(table.columns.keys())
-        if unknown:
-            raise InvalidInput(f"Export incompatible : colonnes inconnues dans « {name} » : {', '.join(sorted(unknown))}.")
+        values = _decoded(name, table, document["tables"].get(name, []))
         try:
-            values = [{key: decode(table.c[key], value) for key, value in row.items()} for row in rows]
-        except BadValue as exc:
-            raise InvalidInput(f"Export invalide : {exc}.") from exc
-        for start in range(0, len(values), BATCH):
-            insert_rows(db_session, name, values[start:start + BATCH])
+            for start in range(0, len(values), BATCH):
+                insert_rows(db_session, name, values[start:start + BATCH])
+        except DBAPIError as exc:  # a duplicate id, a missing parent, a value the column refuses
+            raise InvalidInput(f"Export invalide : la table « {name} » ne peut pas être restaurée "
+                               f"({_why(exc)}). Rien n'a été importé.") from exc
         setattr(counts, name, len(values))
-    _reset_sequences(db_session)
     _check_balances(db_session)
+    _check_chains(db_session)
+    _check_deductions(db_session)
+    # Last: PostgreSQL's setval is not undone by a rollback, so a refused import must not reach it.
+    _reset_sequences(db_session)
     return counts
+
+
+def _decoded(name: str, table: Any, rows: Any) -> list[dict[str, Any]]:
+    """One table's rows, typed for their columns; InvalidInput (in French) for any other shape."""
+    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+        raise InvalidInput(f"Export invalide : « {name} » doit être une liste de lignes.")
+    unknown = {key for row in rows for key in row} - set(table.columns.keys())
+    if unknown:
+        raise InvalidInput(f"Export incompatible : colonnes inconnues dans « {name} » : {', '.join(sorted(unknown))}.")
+    try:
+        return [{key: decode(table.c[key], value) for key, value in row.items()} for row in rows]
+    except BadValue as exc:
+        raise InvalidInput(f"Export invalide : {exc}.") from exc
+
+
+def _why(exc: DBAPIError) -> str:
+    """The database's reason in a few words (its message names the constraint, never a secret)."""
+    if isinstance(exc, IntegrityError):
+        return "numéro en double, ligne parente absente ou valeur manquante"
+    return "valeur refusée par la base"
 
 
 def _read(folder: Path) -> dict[str, Any]:
@@ -139,6 +169,53 @@ def _check_balances(db_session: Session) -> None:
             f"Export incohérent : le solde de {count(len(wrong), 'ligne de stock', 'lignes de stock')} "
             f"(n° {', '.join(map(str, wrong))}) "
             "ne correspond pas à la somme de ses mouvements. Rien n'a été importé."
+        )
+
+
+def _check_chains(db_session: Session) -> None:
+    """Refuse a ledger whose rows no longer chain: each row's before + change = after, and its before
+    is the previous row's after on the same line (the first starts from zero)."""
+    ledger = Transaction.__table__
+    previous = func.lag(ledger.c.quantite_apres).over(partition_by=ledger.c.stock_line_id, order_by=ledger.c.id)
+    rows = select(ledger.c.id, ledger.c.quantite_avant, ledger.c.ajustement, ledger.c.quantite_apres,
+                  func.coalesce(previous, 0).label("precedent")).subquery()
+    broken = db_session.scalars(
+        select(rows.c.id).where((rows.c.quantite_avant + rows.c.ajustement != rows.c.quantite_apres)
+                                | (rows.c.quantite_avant != rows.c.precedent))
+        .order_by(rows.c.id).limit(5)
+    ).all()
+    if broken:
+        raise InvalidInput(
+            f"Export incohérent : {count(len(broken), 'mouvement', 'mouvements')} du journal "
+            f"(n° {', '.join(map(str, broken))}) ne s'enchaînent plus (quantité avant + ajustement ≠ quantité après). "
+            "Rien n'a été importé."
+        )
+
+
+def _check_deductions(db_session: Session) -> None:
+    """Refuse deductions that disagree with the ledger rows of their service: after such a restore
+    the next sync would take (or give back) the difference a second time."""
+    services = {s.id: s for s in db_session.scalars(select(DeductedService))}
+    if not services:
+        return
+    held: dict[tuple[str, str | None, int, int], Decimal] = defaultdict(Decimal)
+    for row in db_session.scalars(select(Deduction)):
+        service = services[row.service_id]
+        held[service.source, service.reference, row.technicien_id, row.produit_id] += row.deduit
+    moved: dict[tuple[str, str | None, int, int], Decimal] = defaultdict(Decimal)
+    references = {s.reference for s in services.values()}
+    sources = {s.source for s in services.values()}
+    for auteur, reference, location, product, change in db_session.execute(
+        select(Transaction.auteur, Transaction.reference, Transaction.emplacement_id, Transaction.produit_id,
+               Transaction.ajustement)
+        .where(Transaction.auteur.in_(sources), Transaction.reference.in_(references))
+    ):
+        moved[auteur, reference, location, product] -= change
+    wrong = sorted({str(key[1]) for key in held.keys() | moved.keys() if held.get(key, 0) != moved.get(key, 0)})
+    if wrong:
+        raise InvalidInput(
+            f"Export incohérent : ce qui a été déduit pour {', '.join(wrong[:5])} ne correspond pas aux "
+            "mouvements du journal (la prochaine synchronisation déduirait de nouveau). Rien n'a été importé."
         )
 
 

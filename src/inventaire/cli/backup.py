@@ -23,12 +23,14 @@ def _counts(counts) -> str:
         f"{count(counts.commandes, 'commande')} ({count(counts.lignes_commande, 'ligne')})",
         f"{count(counts.services_deduits, 'service déduit', 'services déduits')} "
         f"({count(counts.deductions, 'déduction')})",
+        count(counts.jetons_api, "jeton d'API", "jetons d'API"), count(counts.verifications, "vérification"),
+        count(counts.journal_audit, "entrée du journal d'audit", "entrées du journal d'audit"),
     ))
 
 
 def export(dossier: Annotated[Path, typer.Argument(help="Dossier de destination (créé au besoin)")]) -> None:
-    """Exporte catalogue, techniciens, stock, tout le journal, règles, demandes, commandes et déductions
-    (inventaire.json et un CSV par table).
+    """Exporte catalogue, techniciens, stock, tout le journal, règles, demandes, commandes, déductions,
+    jetons d'API (empreintes), vérifications et journal d'audit (inventaire.json et un CSV par table).
 
     Exemple : inventaire export sauvegardes/2025-12-09
     """

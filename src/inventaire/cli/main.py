@@ -168,9 +168,12 @@ def serve(
         )
     scheduler = start_schedule(settings)
     try:
-        # Proxy headers (client address, https) are believed only from FORWARDED_ALLOW_IPS.
+        # Proxy headers (client address, https) are believed only from FORWARDED_ALLOW_IPS, by the app.
+        # Slow or never-finished request heads are closed, open connections bounded (kit/serving.py);
+        # idle ones between requests close after the keep-alive timeout.
         uvicorn.run("inventaire.asgi:app", host=host, port=port, workers=workers, log_level="info",
-                    proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips)
+                    proxy_headers=False,  # kit/proxy.py reads them (rightmost address)
+                    http="inventaire.kit.serving:GuardedHttp", timeout_keep_alive=5)
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)

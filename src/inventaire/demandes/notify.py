@@ -25,16 +25,14 @@ from inventaire.notifications.exceptions import DeliveryError
 log = logging.getLogger(__name__)
 
 
-def message(request: StockRequest, settings: Settings) -> tuple[str, str]:
-    """The subject and the plain text of the announcement."""
+def message(request: StockRequest) -> tuple[str, str]:
+    """The subject and the plain text of the announcement (the link to the dashboard is added per channel)."""
     qty = with_unit(request.quantite, request.produit.unite)
     subject = f"Demande de stock n° {request.id} : {request.technicien.nom} — {qty} de {request.produit.code_produit}"
     lines = [f"{request.technicien.nom} demande {qty} de « {request.produit.code_produit} » "
              f"({request.produit.nom_produit})."]
     if request.note:
         lines.append(f"Note : {request.note}")
-    if settings.base_url:
-        lines.append(f"Servir ou refuser : {settings.base_url.rstrip('/')}/tableau")
     return subject, "\n".join(lines)
 
 
@@ -57,20 +55,22 @@ def announce(*, factory: sessionmaker[Session], settings: Settings, request_id: 
     with session_scope(factory) as db_session:
         request = db_session.get(StockRequest, request_id)
         assert request is not None  # it was just claimed
-        subject, text = message(request, settings)
+        subject, text = message(request)
+    link = chat.dashboard_link(settings)
     reached: list[str] = []
     sends = []
     if settings.smtp_host and settings.office_emails:
-        content = {"to": settings.office_emails, "subject": subject, "text": text,
-                   "html": "<p>" + html.escape(text).replace("\n", "<br>") + "</p>"}
+        plain = f"{text}\nServir ou refuser : {link}" if link else text
+        content = {"to": settings.office_emails, "subject": subject, "text": plain,
+                   "html": "<p>" + html.escape(plain).replace("\n", "<br>") + "</p>"}
         sends.append((Channel.EMAIL, lambda: email.send(content, settings=settings)))
     if settings.slack_webhook_url:
-        sends.append((Channel.SLACK, lambda: chat.post(settings.slack_webhook_url, {"text": f"*{subject}*\n{text}"},
-                                                       service="Slack", timeout=settings.notify_timeout)))
+        sends.append((Channel.SLACK, lambda: chat.post(settings.slack_webhook_url, chat.slack_message(subject, text, link=link),
+                                                  service="Slack", timeout=settings.notify_timeout)))
     if settings.discord_webhook_url:
         sends.append((Channel.DISCORD, lambda: chat.post(settings.discord_webhook_url,
-                                                         {"content": f"**{subject}**\n{text}"[:2000]},
-                                                         service="Discord", timeout=settings.notify_timeout)))
+                                                    chat.discord_message(subject, text, link=link),
+                                                    service="Discord", timeout=settings.notify_timeout)))
     for channel, send in sends:
         try:
             send()

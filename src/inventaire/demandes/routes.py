@@ -48,7 +48,7 @@ def list_requests(db_session: SessionDep, user: StaffUser, statut: RequestState 
 @router.post("/{demande_id}/servir", response_model=ServedRead, responses={**NOT_FOUND, **CONFLICT})
 def serve_request(body: ServeRequest, db_session: SessionDep, user: AdminUser, demande_id: int = IdPath) -> ServedRead:
     """Serve by a transfer from a workshop: the requested quantity unless another is given."""
-    opened = service.get_or_404(db_session=db_session, request_id=demande_id)
+    opened = service.get_or_404(db_session=db_session, request_id=demande_id, lock=True)
     workshop = ateliers.get_or_404(db_session=db_session, nom=body.atelier)
     moved = service.serve(db_session=db_session, request=opened, workshop=workshop, quantity=body.quantite,
                           auteur=user.nom)
@@ -58,5 +58,5 @@ def serve_request(body: ServeRequest, db_session: SessionDep, user: AdminUser, d
 
 @router.post("/{demande_id}/refuser", response_model=RequestRead, responses={**NOT_FOUND, **CONFLICT})
 def refuse_request(body: RefuseRequest, db_session: SessionDep, _: AdminUser, demande_id: int = IdPath) -> RequestRead:
-    opened = service.get_or_404(db_session=db_session, request_id=demande_id)
+    opened = service.get_or_404(db_session=db_session, request_id=demande_id, lock=True)
     return RequestRead.of(service.refuse(db_session=db_session, request=opened, motif=body.motif))

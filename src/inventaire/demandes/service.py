@@ -37,9 +37,14 @@ def create(
     return request
 
 
-def get_or_404(*, db_session: Session, request_id: int) -> StockRequest:
-    """One request, or NotFound."""
-    request = db_session.get(StockRequest, request_id)
+def get_or_404(*, db_session: Session, request_id: int, lock: bool = False) -> StockRequest:
+    """One request, or NotFound; `lock` holds its row until the transaction ends.
+
+    Serving and refusing lock it before reading its state: two of them at once would otherwise
+    both see it open, and both answer 200 (the parts moved twice, or moved while « Refusée »).
+    """
+    query = select(StockRequest).where(StockRequest.id == request_id).execution_options(populate_existing=True)
+    request = db_session.scalar(query.with_for_update(of=StockRequest) if lock else query)
     if request is None:
         raise NotFound(f"Demande inconnue : n° {request_id}.")
     return request
@@ -47,10 +52,16 @@ def get_or_404(*, db_session: Session, request_id: int) -> StockRequest:
 
 def list_requests(
     *, db_session: Session, statut: RequestState | None = None, technician: Technician | None = None,
-    limit: int = 200,
+    limit: int = 200, lock: bool = False,
 ) -> list[StockRequest]:
-    """Requests, newest first (open ones oldest first: the office serves them in order)."""
+    """Requests, newest first (open ones oldest first: the office serves them in order).
+
+    `lock` (« Préparer ») holds their rows, taken in this order; PostgreSQL reads again a row it
+    waited for, so a request served meanwhile no longer matches « ouverte ».
+    """
     query = select(StockRequest)
+    if lock:
+        query = query.with_for_update(of=StockRequest).execution_options(populate_existing=True)
     if statut is not None:
         query = query.where(StockRequest.statut == statut)
     if technician is not None:

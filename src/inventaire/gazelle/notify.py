@@ -34,11 +34,11 @@ def after_failure(*, db_session: Session, settings: Settings, run: GazelleSync) 
     if len(failed) < settings.gazelle_alert_after or any(r.notifiee for r in failed):
         return
     subject = f"Synchronisation Gazelle en échec ({len(failed)} fois de suite)"
-    text = (f"{subject}.\n\nDernière erreur : {run.erreur}\n\n"
+    body = (f"Dernière erreur : {run.erreur}\n\n"
             "Les factures ne sont plus déduites du stock des camions tant que Gazelle ne peut pas être lu. "
             "Consultez la page « Déductions » du tableau de bord.")
     sent = []
-    for channel, send in _channels(settings, subject, text):
+    for channel, send in _channels(settings, subject, body):
         try:
             send()
             sent.append(channel)
@@ -48,14 +48,17 @@ def after_failure(*, db_session: Session, settings: Settings, run: GazelleSync) 
     db_session.flush()
 
 
-def _channels(settings: Settings, subject: str, text: str):
-    timeout = settings.notify_timeout
+def _channels(settings: Settings, subject: str, body: str):
+    timeout, text = settings.notify_timeout, f"{subject}.\n\n{body}"
     if settings.smtp_host and settings.office_emails:
         html = "<p>" + escape(text).replace("\n\n", "</p><p>") + "</p>"
         content = {"to": settings.office_emails, "subject": subject, "text": text, "html": html}
         yield Channel.EMAIL, lambda: email.send(content, settings=settings)
+    # Gazelle's error text is not ours: escaped like anything typed, with no mention pinging anyone.
+    link = chat.dashboard_link(settings)
     if settings.slack_webhook_url:
-        yield Channel.SLACK, lambda: chat.post(settings.slack_webhook_url, {"text": text}, service="Slack", timeout=timeout)
+        yield Channel.SLACK, lambda: chat.post(settings.slack_webhook_url, chat.slack_message(subject, body, link=link),
+                                         service="Slack", timeout=timeout)
     if settings.discord_webhook_url:
-        yield Channel.DISCORD, lambda: chat.post(settings.discord_webhook_url, {"content": text[:2000]}, service="Discord",
-                                           timeout=timeout)
+        yield Channel.DISCORD, lambda: chat.post(settings.discord_webhook_url, chat.discord_message(subject, body, link=link),
+                                           service="Discord", timeout=timeout)

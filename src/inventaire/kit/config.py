@@ -63,8 +63,9 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535, validation_alias="PORT")
     # Render sets RENDER=true: its disk does not survive a deploy (see ephemeral_sqlite).
     render: bool = Field(default=False, validation_alias="RENDER")
-    # Proxies whose X-Forwarded-For/-Proto are believed (uvicorn's variable and default): the
-    # client address then counts for throttling. "*" on Render, whose proxy is the only peer.
+    # Proxies whose X-Forwarded-For/-Proto are believed (uvicorn's variable and default), read by
+    # kit/proxy.py: the rightmost forwarded address that is not itself a listed proxy counts for
+    # throttling. "*" on Render, whose proxy is the only peer: the address it appended counts.
     forwarded_allow_ips: str = Field(default="127.0.0.1,::1", validation_alias="FORWARDED_ALLOW_IPS")
     # Gazelle (invoices → deductions); see the README's "Gazelle" section.
     gazelle_api_url: str = "https://gazelleapp.io/graphql/private/"
@@ -89,6 +90,11 @@ class Settings(BaseSettings):
     body_timeout: float = Field(default=15.0, gt=0, le=600)
     # Requests served at once per worker (others wait their turn); see admission.py.
     max_requests: int = Field(default=30, ge=1, le=1000)
+    # Seconds a connection has to send a request's whole head before it is closed, and the open
+    # connections a worker keeps (the oldest still waiting for its head is closed past it); see
+    # kit/serving.py. Idle connections between requests close after uvicorn's 5 s keep-alive.
+    header_timeout: float = Field(default=10.0, gt=0, le=300)
+    max_connections: int = Field(default=1000, ge=10, le=100_000)
     idempotency_hours: int = Field(default=24, ge=24)  # keys are kept at least this long
     sqlite_busy_ms: int = Field(default=30_000, ge=0)  # how long SQLite retries a locked database
 

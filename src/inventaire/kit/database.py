@@ -172,6 +172,9 @@ def make_engine(url: str, *, sqlite_busy_ms: int = 30_000, transaction_pooler: b
     Everything else this service keeps per connection is transaction-scoped already (the
     check's advisory lock is pg_advisory_xact_lock, its lock_timeout a set_config(..., true)).
     """
+    # No SQL parameter in a log line or an error's text: they carry Gazelle's tokens, token hashes,
+    # names; the statement alone says what failed.
+    kwargs.setdefault("hide_parameters", True)
     kwargs.setdefault("json_serializer", _to_json)
     kwargs.setdefault("json_deserializer", pydantic_core.from_json)  # 4 ms instead of 7 for that report
     if url.startswith("sqlite"):

@@ -4,7 +4,10 @@ A name appears in addresses (`/inventaire/stock/{nom}`), so « Jean/Paul » was 
 unreachable (405/404). Invisible characters (zero-width space, soft hyphen: Unicode category
 Cf) and control characters made a second « Allan » that nobody could tell from the first, and
 so did fullwidth letters (« Ａｌｌａｎ »). Names are therefore refused with those characters,
-and compared under NFKC and case folding, so look-alikes are the same name.
+and compared under NFKC and case folding, so look-alikes are the same name. NFKC does not join
+scripts: a Cyrillic « А » beside Latin letters made « Аllan » a second Allan, so a name whose
+letters mix the scripts that look alike (Latin, Cyrillic, Greek…) is refused; a name wholly in
+one of them (« Дмитрий ») is fine.
 """
 
 from __future__ import annotations
@@ -46,16 +49,39 @@ def name_key(nom: str) -> str:
     return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", clean_name(nom)).casefold())
 
 
+# Scripts with letters that look like another's (Unicode character names start with them).
+LOOKALIKE_SCRIPTS = {"LATIN": "latin", "CYRILLIC": "cyrillique", "GREEK": "grec", "ARMENIAN": "arménien",
+                     "CHEROKEE": "cherokee", "COPTIC": "copte"}
+
+
+def mixed_scripts(nom: str) -> str | None:
+    """Why the letters of this name mix look-alike scripts (French), or None."""
+    seen: dict[str, str] = {}
+    for char in unicodedata.normalize("NFKC", nom):
+        if unicodedata.category(char).startswith("L"):
+            script = unicodedata.name(char, "").split(" ", 1)[0]
+            if script in LOOKALIKE_SCRIPTS:
+                seen.setdefault(script, char)
+    if len(seen) < 2:
+        return None
+    first, *others = sorted(seen, key=lambda s: s != "LATIN")  # Latin first: the usual case
+    odd = seen[others[0]]
+    return (f"mélange les alphabets {LOOKALIKE_SCRIPTS[first]} et {LOOKALIKE_SCRIPTS[others[0]]} "
+            f"(« {odd} », U+{ord(odd):04X}) : écrivez-le dans un seul alphabet")
+
+
 def name_problem(nom: str) -> str | None:
     """Why this name cannot be used (French), or None when it can (spaces of any kind are fine)."""
     for char in clean_name(nom):
         if char in FORBIDDEN:
             return f"ne doit pas contenir « {char} » (le nom figure dans des adresses)"
         if _refused(char):
+            if "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069":  # as kit/schemas.py says it
+                return f"ne doit pas contenir de caractère qui inverse le sens du texte (U+{ord(char):04X})"
             if unicodedata.category(char) == "Cc":
                 return "ne doit pas contenir de caractères de contrôle"
             return f"ne doit pas contenir de caractère invisible (U+{ord(char):04X})"
-    return None
+    return mixed_scripts(clean_name(nom))
 
 
 def checked_name(nom: str, *, what: str, max_length: int) -> str:

@@ -29,6 +29,9 @@ EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 GAZELLE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$"
 # Control characters (tab and line breaks aside): PostgreSQL refuses NUL, and no person types them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Bidirectional overrides and isolates: « facture‮fdp.exe » shows reversed on a page or in a chat.
+BIDI_CLASS = r"\u202a-\u202e\u2066-\u2069"
+_BIDI = re.compile(f"[{BIDI_CLASS}]")
 
 # Patterns of fields whose refusal has its own French message (errors.py); the schemas that use them import them from here.
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -49,6 +52,8 @@ def _printable(value: str) -> str:
     """Texts a person typed: no control characters, composed accents (NFC)."""
     if _CONTROL.search(value):
         raise invalid("ne doit pas contenir de caractères de contrôle")
+    if bidi := _BIDI.search(value):
+        raise invalid(f"ne doit pas contenir de caractère qui inverse le sens du texte (U+{ord(bidi.group()):04X})")
     return unicodedata.normalize("NFC", value)
 
 
@@ -66,8 +71,8 @@ TRIMMED = rf"[{WHITESPACE}]"
 
 def text_pattern(max_length: int, min_length: int = 1, refused: str = "") -> str:
     """What PersonText accepts, as a pattern: lengths count after trimming, which maxLength cannot say."""
-    edge = f"[^{WHITESPACE}{CONTROL_CLASS}{refused}]"
-    core = rf"{edge}([^{CONTROL_CLASS}{refused}]{{0,{max_length - 2}}}{edge})?"
+    edge = f"[^{WHITESPACE}{CONTROL_CLASS}{BIDI_CLASS}{refused}]"
+    core = rf"{edge}([^{CONTROL_CLASS}{BIDI_CLASS}{refused}]{{0,{max_length - 2}}}{edge})?"
     return rf"^{TRIMMED}*{core}{TRIMMED}*$" if min_length else rf"^{TRIMMED}*({core})?{TRIMMED}*$"
 
 

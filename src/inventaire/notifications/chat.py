@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from inventaire.kit.config import Settings
 from inventaire.kit.quantities import count
 from inventaire.notifications.digest import Digest
 from inventaire.notifications.exceptions import DeliveryError
@@ -66,6 +67,28 @@ def discord_payload(digest: Digest) -> dict:
             "footer": {"text": f"Vérification n° {digest.verification_id}"},
         }]
     return payload
+
+
+def dashboard_link(settings: Settings) -> str | None:
+    """The dashboard (`/`: where the office serves requests and sees the syncs), when the public address is known."""
+    base = settings.base_url or settings.render_external_url
+    return f"{base.rstrip('/')}/" if base else None
+
+
+def slack_message(subject: str, text: str, *, link: str | None) -> dict:
+    """A plain announcement for Slack: what people typed escaped (no <!channel>, no disguised link),
+    then the one link we write ourselves, to the dashboard."""
+    body = f"*{slack_escape(subject)}*\n{slack_escape(text)}"
+    if link:
+        body += f"\n<{link}|Ouvrir le tableau de bord>"
+    return {"text": body}
+
+
+def discord_message(subject: str, text: str, *, link: str | None) -> dict:
+    """The same for Discord: markdown escaped, and no mention (@everyone included) pinging anyone."""
+    body = f"**{discord_escape(subject)}**\n{discord_escape(text)}"
+    tail = f"\n{link}" if link else ""
+    return {"content": body[:2000 - len(tail)] + tail, "allowed_mentions": {"parse": []}}
 
 
 @cache

@@ -54,10 +54,17 @@ class Prepared:
     served: list[StockRequest] = field(default_factory=list)
 
 
-def picking_list(*, db_session: Session, technician: Technician, workshop: Workshop) -> list[PickItem]:
-    """Lines below par, then open requests, by product code; with what the workshop holds of each."""
+def picking_list(
+    *, db_session: Session, technician: Technician, workshop: Workshop, lock: bool = False,
+) -> list[PickItem]:
+    """Lines below par, then open requests, by product code; with what the workshop holds of each.
+
+    `lock` (« Préparer ») locks the open requests first, before any stock line, as serving and
+    refusing one do: a request is served once, and the two never wait on each other in a cycle.
+    """
+    requests = demandes.list_requests(db_session=db_session, statut=RequestState.OUVERTE, technician=technician,
+                                      lock=lock)
     van = {line.produit_id: line for line in stock.list_lines(db_session=db_session, location=technician)}
-    requests = demandes.list_requests(db_session=db_session, statut=RequestState.OUVERTE, technician=technician)
     products = {line.produit_id: line.produit for line in van.values()} | {r.produit_id: r.produit for r in requests}
     held = dict(db_session.execute(
         select(StockLine.produit_id, StockLine.quantite)
@@ -78,7 +85,7 @@ def picking_list(*, db_session: Session, technician: Technician, workshop: Works
 
 def prepare(*, db_session: Session, technician: Technician, workshop: Workshop, auteur: str) -> Prepared:
     """Make every transfer of the picking list that the workshop can serve, in the caller's transaction."""
-    items = picking_list(db_session=db_session, technician=technician, workshop=workshop)
+    items = picking_list(db_session=db_session, technician=technician, workshop=workshop, lock=True)
     products = {i.product.id: i.product for i in items}
     # The van's line is created (locked in the fixed order) only for what the workshop held when the list
     # was read: a product it cannot send must not appear in the van at zero, an alert out of nothing.

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from inventaire.auth import service as auth
 from inventaire.emplacements import service as locations
 from inventaire.kit.exceptions import Conflict
 from inventaire.techniciens.models import Technician, name_key
@@ -68,7 +69,13 @@ def create(
 
 
 def update(*, db_session: Session, technician: Technician, changes: dict[str, Any]) -> Technician:
-    """Change a technician's name, e-mail or status."""
+    """Change a technician's name, e-mail or status.
+
+    Deactivating revokes the technician's tokens (and so their page sessions): reactivating them
+    later must not bring back a phone that was lost or handed on meanwhile; they get a new token.
+    """
+    if changes.get("actif") is False and technician.actif:
+        auth.revoke_for_technician(db_session=db_session, technician=technician)
     if "nom" in changes:
         nom = locations.checked_name(changes.pop("nom"), what="de technicien")
         locations.ensure_name_free(db_session=db_session, nom=nom, keep=technician)

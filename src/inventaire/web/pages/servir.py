@@ -109,7 +109,7 @@ def serve(request: Request, db_session: SessionDep, viewer: AdminPage, form: For
     if body is None:
         return _refused(request, db_session, viewer, demande_id, 422, field_errors(errors, LABELS), values)
     try:
-        opened = demandes.get_or_404(db_session=db_session, request_id=demande_id)
+        opened = demandes.get_or_404(db_session=db_session, request_id=demande_id, lock=True)
         workshop = ateliers.get_or_404(db_session=db_session, nom=body.atelier)
         moved = demandes.serve(db_session=db_session, request=opened, workshop=workshop, quantity=body.quantite,
                                auteur=viewer.principal.nom)
@@ -132,7 +132,7 @@ def refuse_request(request: Request, db_session: SessionDep, viewer: AdminPage, 
     """Refuse a request with the reason the technician will read on their phone (required)."""
     values = {"motif": form.get("motif", "")}
     try:
-        opened = demandes.get_or_404(db_session=db_session, request_id=demande_id)
+        opened = demandes.get_or_404(db_session=db_session, request_id=demande_id, lock=True)
         if values["motif"].strip():  # an empty reason: the service's own French refusal
             body, errors = validate(RefuseRequest, values)
             if body is None:

@@ -7,16 +7,17 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import CheckConstraint, insert, inspect
 from sqlalchemy.exc import IntegrityError
 
+from inventaire.kit import enums
 from inventaire.kit.enums import (
     MOVEMENT_TYPES,
     AlertState,
     AuditAction,
     Channel,
+    Choice,
     DeliveryStatus,
     LocationKind,
     MovementType,
     NotDeducted,
-    OrderState,
     Pooler,
     RequestState,
     ServiceStatus,
@@ -70,14 +71,27 @@ def test_the_migrated_database_accepts_every_transaction_type_and_nothing_else(d
         db_session.execute(insert(Transaction).values(**row, type="inconnu"))
 
 
-# Every CHECK of a closed list, with the enum it is written from (kit/enums.py holds them all).
-CHECKED = {
-    ("transactions_inventaire", "type"): TransactionType, ("notifications", "canal"): Channel,
-    ("notifications", "statut"): DeliveryStatus, ("commandes", "statut"): OrderState,
+# The closed lists whose enums moved into kit/enums.py (issue 19): each must be found below.
+MOVED = {
     ("demandes", "statut"): RequestState, ("emplacements", "genre"): LocationKind,
     ("services_deduits", "statut"): ServiceStatus, ("journal_audit", "action"): AuditAction,
     ("gazelle_syncs", "statut"): SyncStatus,
 }
+IN_LIST = re.compile(r"(\w+)\)?(?:::\w+)?\s+(?:IN|=\s*ANY)\s*\(")  # `col IN (` or PostgreSQL's `(col)::text = ANY (`
+
+
+def _closed_lists() -> dict[tuple[str, str], list[type[Choice]]]:
+    """{(table, column): the kit.enums Choices whose `check(column)` the model's CHECK contains} for every
+    CHECK that lists values (a nullable list reads `col IS NULL OR col IN (…)`)."""
+    choices = [c for c in vars(enums).values() if isinstance(c, type) and issubclass(c, Choice) and c is not Choice]
+    found = {}
+    for table in Base.metadata.tables.values():
+        for constraint in table.constraints:
+            text = str(constraint.sqltext) if isinstance(constraint, CheckConstraint) else ""
+            if match := IN_LIST.search(text):
+                column = match.group(1)
+                found[table.name, column] = [e for e in choices if e.check(column) in text]
+    return found
 
 
 def _in_lists(sql_texts) -> dict[str, set[str]]:
@@ -85,27 +99,26 @@ def _in_lists(sql_texts) -> dict[str, set[str]]:
     them back as `column::text = ANY (ARRAY['a'::character varying, …])`)."""
     found = {}
     for text in sql_texts:
-        match = re.match(r"\s*\(*(\w+)\)?(?:::\w+)?\s+(?:IN|=\s*ANY)\s*\(", text)
+        match = IN_LIST.search(text)
         if match and "'" in text:
             found[match.group(1)] = set(re.findall(r"'([^']*)'", text))
     return found
 
 
 def test_every_closed_list_of_the_models_is_an_enum_of_kit_enums():
-    """Each CHECK listing values is one of these enums' `check`, word for word (so no migration moved)."""
-    listed = {(t.name, str(c.sqltext).split(" IN ")[0]): str(c.sqltext) for t in Base.metadata.tables.values()
-              for c in t.constraints if isinstance(c, CheckConstraint) and " IN (" in str(c.sqltext)}
-    assert set(listed) == set(CHECKED)
-    for (table, column), enum in CHECKED.items():
-        assert enum.__module__ == "inventaire.kit.enums"
-        assert listed[table, column] == enum.check(column), (table, column)
+    """Each CHECK listing values is written by exactly one enum of kit/enums.py, word for word (so moving
+    an enum there needed no migration)."""
+    found = _closed_lists()
+    assert {key: [e.__name__ for e in enums_] for key, enums_ in found.items() if len(enums_) != 1} == {}
+    assert {key: found[key] for key in MOVED} == {key: [enum] for key, enum in MOVED.items()}
+    assert found["transactions_inventaire", "type"] == [TransactionType]
 
 
 def test_the_migrated_database_lists_exactly_each_enums_values(engine):
     """The CHECKs the migrations created (SQLite and PostgreSQL) agree with the enums: a member added
     without its migration fails here."""
     inspector = inspect(engine)
-    for (table, column), enum in CHECKED.items():
+    for (table, column), [enum] in _closed_lists().items():
         created = _in_lists(c["sqltext"] for c in inspector.get_check_constraints(table))
         assert created.get(column) == set(enum.values()), (table, column)
 

@@ -149,3 +149,11 @@ class OrderState(Choice):
 
 # Orders the supplier is still to deliver (in part): their remaining quantities are "on order".
 OPEN_ORDER_STATES = (OrderState.ENVOYEE, OrderState.PARTIELLE)
+
+
+class GazelleMode(Choice):
+    """Comment le connecteur entre dans Gazelle (la clé d'API l'emporte quand les deux sont réglés)."""
+
+    CLE_API = "cle_api", "clé d'API"
+    OAUTH = "oauth", "autorisation OAuth"
+    AUCUN = "aucun", "non configuré"

@@ -9,10 +9,11 @@ from fastapi.responses import RedirectResponse
 from inventaire.deductions import overview
 from inventaire.deductions import service as deductions
 from inventaire.deps import SessionDep, SettingsDep
-from inventaire.gazelle.client import GazelleError
+from inventaire.gazelle.errors import GazelleError
+from inventaire.gazelle.schemas import report_of
 from inventaire.kit.exceptions import Conflict
-from inventaire.kit.quantities import count
 from inventaire.tasks import gazelle_run
+from inventaire.tasks.deps import JobSessions
 from inventaire.web.deps import AdminPage
 from inventaire.web.render import PageRoute, render
 
@@ -37,34 +38,34 @@ def deductions_page(request: Request, db_session: SessionDep, settings: Settings
     avis = None
     if sync_id is not None:
         done = db_session.get(gazelle_run.GazelleSync, sync_id)
-        if done is not None and done.rapport:
-            avis = (f"Synchronisation n° {done.id} terminée : "
-                    f"{count(done.rapport['factures_lues'], 'facture lue', 'factures lues')}, "
-                    f"{count(done.rapport['mouvements_ecrits'], 'mouvement écrit', 'mouvements écrits')}.")
+        report = report_of(done) if done is not None else None
+        if done is not None and report is not None:
+            avis = report.summary(run_id=done.id)
     return _page(request, db_session, settings, viewer, avis=avis)
 
 
-def _run(request: Request, db_session, settings, viewer, *, apercu: bool):
-    db_session.commit()  # the job runs in its own transactions (SQLite's writer lock must be free)
+def _run(sessions, settings, viewer, *, apercu: bool):
     try:
-        return gazelle_run.run_sync(session_factory=request.app.state.sessionmaker, settings=settings, apercu=apercu,
-                             by=viewer.principal.nom), None
+        return gazelle_run.run_sync(session_factory=sessions, settings=settings, apercu=apercu,
+                                    by=viewer.principal.nom), None
     except (GazelleError, Conflict) as exc:
         return None, exc
 
 
 @router.post("/deductions/apercu")
-def preview(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage):
+def preview(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage,
+            sessions: JobSessions):
     """What a sync would change, written nowhere; the page then offers to run it."""
-    result, error = _run(request, db_session, settings, viewer, apercu=True)
+    result, error = _run(sessions, settings, viewer, apercu=True)
     if error is not None:
         return _page(request, db_session, settings, viewer, erreur=error.detail, status_code=error.status_code)
     return _page(request, db_session, settings, viewer, apercu=result.rapport)
 
 
 @router.post("/deductions/synchroniser")
-def synchronise(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage):
-    result, error = _run(request, db_session, settings, viewer, apercu=False)
+def synchronise(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage,
+                sessions: JobSessions):
+    result, error = _run(sessions, settings, viewer, apercu=False)
     if error is not None:
         return _page(request, db_session, settings, viewer, erreur=error.detail, status_code=error.status_code)
     return RedirectResponse(f"/deductions?sync={result.run.id}", 303)

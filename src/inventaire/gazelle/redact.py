@@ -8,12 +8,13 @@ from collections.abc import Iterable
 
 MASK = "***"
 # What looks like a credential whatever it belongs to: a bearer value, a named token or key,
-# and any long unbroken run of token characters (Gazelle's ids are far shorter).
+# and any long unbroken run of token characters with a digit (Gazelle's ids are far shorter;
+# a field's name such as « PrivateInvoiceItem.masterServiceItem » has no digit).
 _PATTERNS = (
     re.compile(r"(?i)\bbearer\s+[^\s\"',;]+"),
     re.compile(r"(?i)\b(access_token|refresh_token|client_secret|api[_-]?key|x-gazelle-api-key|code)"
                r"(\"?\s*[:=]\s*\"?)[^\s\"',;&]+"),
-    re.compile(r"[A-Za-z0-9_\-+/=.~]{32,}"),
+    re.compile(r"(?<![\w\-+/=~])(?=[\w\-+/=~]*\d)[\w\-+/=~]{24,}"),
 )
 LIMIT = 300
 

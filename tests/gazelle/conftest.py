@@ -16,3 +16,12 @@ def gazelle():
 @pytest.fixture
 def gz_settings(settings, gazelle):
     return settings.model_copy(update=gazelle.settings())
+
+
+@pytest.fixture
+def checked(gazelle, gz_settings, session_factory):
+    """The day's schema check done, so that a sync's first requests are its pages (faults hit them)."""
+    from inventaire.gazelle import connection
+
+    assert connection.check(session_factory=session_factory, settings=gz_settings).ok
+    gazelle.queries.clear()

@@ -234,7 +234,7 @@ class FakeGazelle(LoopbackServer):
             return 200, {"errors": [{"message": p.message} for p in problems], "data": None}
         self.queries.append(request)
         fault = self.faults.popleft() if self.faults else "ok"
-        if isinstance(fault, dict):
+        if isinstance(fault, dict | list):
             return 200, fault
         if fault == "trickle":
             return "trickle", self._run(request)[1]

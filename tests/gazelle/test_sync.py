@@ -23,7 +23,7 @@ ALLAN = "usr_aS8wQ2nLk4Tz"
 
 
 @pytest.fixture
-def van(db_session):
+def van(db_session, checked):
     allan = make_technician(db_session, nom="Allan", gazelle_id=ALLAN)
     products = {}
     for code, qty in (("PLS-BUV", 20), ("PLS-GAINE", 20), ("PLS-TRAIT-227", 3)):
@@ -168,6 +168,7 @@ def test_access_token_reused_then_refreshed_once_on_401(gazelle, gz_settings, se
 def test_refresh_token_rotated_by_a_run_that_then_failed(gazelle, gz_settings, session_factory, van, db_session):
     gazelle.add_invoice(60, items=[(PLS, 100)])
     first_refresh = gazelle.refresh_token
+    gazelle.expire_access_tokens()  # this run refreshes (the schema check's token is dead)
     gazelle.faults.extend(["500"] * gz_settings.gazelle_attempts)
     with pytest.raises(GazelleError):
         run(session_factory, gz_settings)
@@ -181,5 +182,6 @@ def test_refresh_token_rotated_by_a_run_that_then_failed(gazelle, gz_settings, s
 
 def test_a_refused_refresh_token_fails_in_french(gazelle, gz_settings, session_factory, van):
     stale = gz_settings.model_copy(update={"gazelle_refresh_token": __import__("pydantic").SecretStr("rt-mort")})
+    gazelle.expire_access_tokens()
     with pytest.raises(GazelleError, match="refuse le jeton de rafraîchissement"):
         run(session_factory, stale)

@@ -152,7 +152,7 @@ class GazelleClient:
         if response.status_code >= 400:
             raise GazelleError(f"Gazelle a répondu {response.status_code} pendant {what}.")
         try:
-            return json.loads(response.content, parse_constant=lambda c: None)  # no NaN nor Infinity
+            return json.loads(response.content)
         except ValueError as exc:
             raise GazelleError(f"Réponse illisible de Gazelle pendant {what}.") from exc
 

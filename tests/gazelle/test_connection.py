@@ -4,8 +4,8 @@ connection's state, against the fake Gazelle, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
-from html import unescape
 import logging
+from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import httpx

@@ -16,8 +16,8 @@ from inventaire.gazelle.models import GazelleToken
 from inventaire.regles import service as regles
 from inventaire.stock.models import Transaction
 from inventaire.tasks import gazelle_run
+from tests.gazelle.conftest import ALLAN, PLS
 from tests.gazelle.fake import CLIENT_SECRET
-from tests.gazelle.test_sync import ALLAN, PLS, van  # noqa: F401  (the fixture)
 from tests.helpers import balance_of, database_state, make_line, make_product
 from tests.servers import configure
 

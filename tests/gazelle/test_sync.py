@@ -22,19 +22,6 @@ PLS, TRAIT, CORY = "mit_2eBOzDvunD7PHs6M", "mit_CX6CvWXbjs08vg70", "mit_eRqZsLAz
 ALLAN = "usr_aS8wQ2nLk4Tz"
 
 
-@pytest.fixture
-def van(db_session, checked):
-    allan = make_technician(db_session, nom="Allan", gazelle_id=ALLAN)
-    products = {}
-    for code, qty in (("PLS-BUV", 20), ("PLS-GAINE", 20), ("PLS-TRAIT-227", 3)):
-        products[code] = make_product(db_session, code_produit=code)
-        make_line(db_session, allan, products[code], qty)
-    for code, service in (("PLS-BUV", PLS), ("PLS-GAINE", PLS), ("PLS-TRAIT-227", TRAIT)):
-        regles.create(db_session=db_session, service_id=service, product=products[code], quantite=Decimal(1))
-    db_session.commit()
-    return allan
-
-
 def run(session_factory, settings, **kwargs):
     return gazelle_run.run_sync(session_factory=session_factory, settings=settings, **kwargs)
 

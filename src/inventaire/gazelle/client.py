@@ -218,7 +218,7 @@ class GazelleClient:
             if self.heartbeat is not None:
                 self.heartbeat()
             yield nodes
-            if not more:
+            if not more or cursor is None:  # _connection refuses "more" without a cursor
                 return
             if cursor in cursors or cursor == after:
                 raise GazelleError(f"Gazelle renvoie un curseur déjà lu ({field}) : lecture arrêtée.")

@@ -51,10 +51,10 @@ def name_of(invoice: Any) -> str:
 
 def client_name(invoice: dict) -> str | None:
     """The company, else the default contact's name."""
-    client = invoice.get("client") if isinstance(invoice.get("client"), dict) else {}
+    client: dict = invoice["client"] if isinstance(invoice.get("client"), dict) else {}
     if isinstance(client.get("companyName"), str) and client["companyName"].strip():
-        return client["companyName"].strip()[:200]
-    contact = client.get("defaultContact") if isinstance(client.get("defaultContact"), dict) else {}
+        return str(client["companyName"]).strip()[:200]
+    contact: dict = client["defaultContact"] if isinstance(client.get("defaultContact"), dict) else {}
     parts = (contact.get("firstName"), contact.get("lastName"))
     name = " ".join(p for p in parts if isinstance(p, str) and p).strip()
     return name[:200] or None

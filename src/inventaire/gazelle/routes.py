@@ -6,8 +6,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Path, Query
 
 from inventaire.deps import AdminUser, CheckUser, SessionDep, SettingsDep
-from inventaire.gazelle.models import GazelleSync
 from inventaire.gazelle import connection
+from inventaire.gazelle.models import GazelleSync
 from inventaire.gazelle.schemas import CheckRead, StateRead, SyncRead, sync_read
 from inventaire.kit.errors import CONFLICT, NOT_FOUND
 from inventaire.kit.exceptions import NotFound

@@ -13,8 +13,15 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 
-from graphql import (FieldNode, FragmentDefinitionNode, FragmentSpreadNode, InlineFragmentNode,
-                     OperationDefinitionNode, SelectionSetNode, parse)
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    parse,
+)
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 

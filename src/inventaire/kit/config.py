@@ -87,7 +87,6 @@ class Settings(BaseSettings):
     gazelle_backoff: float = Field(default=2.0, ge=0, le=60)
     gazelle_alert_after: int = Field(default=3, ge=1, le=100)  # failed runs in a row before the office is told
     gazelle_late_hours: float = Field(default=26.0, gt=0)  # the dashboard warns when no sync succeeded for this long
-    gazelle_lock_minutes: float = Field(default=30.0, gt=0)  # a run "in progress" older than this crashed
     # The company's way in: an API key sent as x-gazelle-api-key (no OAuth, nothing to refresh).
     gazelle_api_key: SecretStr | None = None
     gazelle_authorize_url: str = "https://gazelleapp.io/developer/oauth/authorize"

@@ -33,7 +33,6 @@ from inventaire.deductions import service as deductions
 from inventaire.deductions.models import DeductedService, ServiceStatus
 from inventaire.gazelle import convert, notify, schema_check
 from inventaire.gazelle.client import GazelleClient
-from inventaire.gazelle.errors import GazelleError
 from inventaire.gazelle.models import GazelleSync, SyncStatus
 from inventaire.gazelle.redact import redact
 from inventaire.gazelle.schemas import InvoiceProblem, SyncReport

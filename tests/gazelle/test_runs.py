@@ -99,20 +99,23 @@ with GazelleClient(settings, factory) as client:
 """
 
 
-def test_two_processes_refreshing_at_once_never_burn_the_rotated_token(fresh_database, gazelle):
-    first = _settings(fresh_database, gazelle)
-    factory = make_sessionmaker(make_engine(fresh_database.url))
-    gazelle_run.run_sync(session_factory=factory, settings=first)  # a chain in the database
-    gazelle.expire_access_tokens()  # both processes must refresh
-    gazelle.token_delay = 0.8  # and the first holds its refresh long enough for the second to arrive
+@pytest.mark.parametrize("chain", ["premier jeton", "chaine en base"])
+def test_two_processes_refreshing_at_once_never_burn_the_rotated_token(fresh_database, gazelle, chain):
+    """The first refresh (no row yet: nothing to lock but the advisory lock) and a stored chain."""
+    config = {"url": fresh_database.url, "gazelle_api_url": f"{gazelle.url}/graphql",
+              "gazelle_token_url": f"{gazelle.url}/oauth/token", "gazelle_client_id": "client-essai",
+              "gazelle_client_secret": "secret-du-client-essai", "gazelle_backoff": 0, "gazelle_pause_ms": 0,
+              "gazelle_refresh_token": gazelle.refresh_token}
+    if chain == "chaine en base":
+        factory = make_sessionmaker(make_engine(fresh_database.url))
+        gazelle_run.run_sync(session_factory=factory, settings=_settings(fresh_database, gazelle))
+        gazelle.expire_access_tokens()  # both processes must refresh
+        del config["gazelle_refresh_token"]  # the chain in the database only
+    gazelle.token_delay = 0.8  # the first holds its refresh long enough for the second to arrive
     requests_before = len(gazelle.token_requests)
-    config = json.dumps({"url": fresh_database.url, "gazelle_api_url": f"{gazelle.url}/graphql",
-                         "gazelle_token_url": f"{gazelle.url}/oauth/token", "gazelle_client_id": "client-essai",
-                         "gazelle_client_secret": "secret-du-client-essai", "gazelle_backoff": 0,
-                         "gazelle_pause_ms": 0})
     start_at = str(time.time() + 3)
-    workers = [subprocess.Popen([sys.executable, "-c", REFRESH, config, start_at], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    workers = [subprocess.Popen([sys.executable, "-c", REFRESH, json.dumps(config), start_at],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     outputs = [w.communicate(timeout=60) for w in workers]
     assert [w.returncode for w in workers] == [0, 0], outputs
     assert [o[0].strip() for o in outputs] == ["4", "4"]

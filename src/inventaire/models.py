@@ -9,7 +9,7 @@ from inventaire.commandes.models import Order, OrderLine
 from inventaire.deductions.models import DeductedService, Deduction
 from inventaire.demandes.models import StockRequest
 from inventaire.emplacements.models import Location
-from inventaire.gazelle.models import GazelleSync, GazelleToken
+from inventaire.gazelle.models import GazelleSync, GazelleToken, OAuthState, SchemaCheck
 from inventaire.idempotency.models import IdempotencyKey
 from inventaire.kit.database import Base
 from inventaire.regles.models import ConsumptionRule
@@ -19,7 +19,8 @@ from inventaire.web.models import WebSession
 
 __all__ = [
     "ApiToken", "AuditEntry", "AuthFailure", "Base", "ConsumptionRule", "DeductedService", "Deduction", "GazelleSync",
-    "GazelleToken", "IdempotencyKey", "Location", "Notification", "Order", "OrderLine", "Product", "StockLine",
+    "GazelleToken", "IdempotencyKey", "Location", "Notification", "OAuthState", "Order", "OrderLine", "Product",
+    "SchemaCheck", "StockLine",
     "StockRequest", "Technician", "Transaction", "Verification", "WebSession", "Workshop",
 ]
 

@@ -143,6 +143,9 @@ MATRIX: dict[tuple[str, str], tuple[Call, dict, bool]] = {
     # Gazelle is not configured here: the office and the cron job get the French 409 that says so.
     ("POST", "/inventaire/gazelle/sync"): (
         Call("POST", "/inventaire/gazelle/sync", params={"apercu": "true"}), expect(409, 403, 403, 409), False),
+    ("GET", "/inventaire/gazelle/etat"): (Call("GET", "/inventaire/gazelle/etat"), expect(200, 403, 403, 403), False),
+    ("POST", "/inventaire/gazelle/verifier"): (
+        Call("POST", "/inventaire/gazelle/verifier"), expect(409, 403, 403, 403), False),
     ("GET", "/inventaire/gazelle/syncs"): (
         Call("GET", "/inventaire/gazelle/syncs"), expect(200, 403, 403, 403), False),
     ("GET", "/inventaire/gazelle/syncs/{sync_id}"): (

@@ -3,7 +3,15 @@ against it, answers from invoices held in memory, and an OAuth endpoint that rot
 tokens (the old one stops working at once), as Gazelle does.
 
 Faults are queued per request: "500" (HTTP 500), "timeout" (answer after the client gave up),
-"graphql" (HTTP 200 with an `errors` list), "401" (the access token refused once).
+"graphql" (HTTP 200 with an `errors` list), "401" (the access token refused once), "429" (with
+`Retry-After: retry_after`), "trickle" (the answer sent a byte at a time, `trickle_pause` apart),
+or a dict: sent as the JSON answer as it is (a hostile or broken Gazelle).
+
+Both ways in: with `api_key` set, GraphQL takes only `x-gazelle-api-key` (a bearer token is
+refused), else only a bearer token (a key is refused). `/oauth/authorize` redirects to the
+`redirect_uri` with a code and the `state`, as if an administrator approved; the token endpoint
+exchanges such a code once. `drop=("Type", "field")` serves a schema without that field (drift).
+Introspection is answered by graphql-core from the built schema.
 """
 
 from __future__ import annotations
@@ -17,14 +25,30 @@ import time
 from collections import deque
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from graphql import build_schema, graphql_sync, parse, validate
 from pydantic import SecretStr
 
 from tests.servers import LoopbackServer
 
-SCHEMA = build_schema((Path(__file__).with_name("schema.graphql")).read_text())
+SDL = (Path(__file__).with_name("schema.graphql")).read_text()
+SCHEMA = build_schema(SDL)
+
+
+def drifted(type_name: str, field_name: str):
+    """Gazelle's schema without one field of one type (its private schema changes without notice)."""
+    lines, inside, kept = SDL.splitlines(), False, []
+    for line in lines:
+        if line.startswith(f"type {type_name} ") or line.startswith(f"type {type_name}{{"):
+            inside = True
+        elif inside and line.startswith("}"):
+            inside = False
+        if inside and line.strip().startswith(f"{field_name}(") or inside and line.strip().startswith(f"{field_name}:"):
+            continue
+        kept.append(line)
+    assert len(kept) == len(lines) - 1, f"{type_name}.{field_name} not found once in the schema"
+    return build_schema("\n".join(kept))
 CLIENT_ID, CLIENT_SECRET = "client-essai", "secret-du-client-essai"
 USERS = [
     {"id": "usr_aS8wQ2nLk4Tz", "firstName": "Allan", "lastName": "Sutton", "email": "allan@example.com"},
@@ -64,7 +88,18 @@ def connection(items: list, first: int | None, after: str | None) -> dict:
 
 
 class FakeGazelle(LoopbackServer):
-    def __init__(self, *, token_lifetime: int = 3600):
+    def __init__(self, *, token_lifetime: int = 3600, api_key: str | None = None,
+                 drop: tuple[str, str] | None = None, host: str = "127.0.0.1"):
+        self.schema = drifted(*drop) if drop else SCHEMA
+        self.api_key = api_key
+        self.host = host  # "localhost" makes the authorization page another site than the service's 127.0.0.1
+        self.codes: dict[str, str] = {}  # code → redirect_uri, usable once
+        self.authorizations: list[dict] = []
+        self.token_delay = 0.0  # seconds the token endpoint takes (two processes refreshing at once)
+        self.token_answer: dict | None = None  # sent once instead of a well-formed token answer (rotating all the same)
+        self.retry_after = "1"
+        self.trickle_pause = 0.2
+        self.auth_seen: list[dict[str, str]] = []  # the authentication headers of each GraphQL request
         self.invoices: dict[str, dict] = {}
         self.users = [dict(u) for u in USERS]
         self.msl = [dict(m, description={"fr_CA": ""}, amount=0, duration=0, isArchived=False, isTuning=False,
@@ -85,25 +120,53 @@ class FakeGazelle(LoopbackServer):
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                url = urlsplit(self.path)
+                if url.path != "/oauth/authorize":
+                    return self._answer(404, {"error": "not found"})
+                target = fake._authorize({k: v[0] for k, v in parse_qs(url.query).items()})
+                if target is None:
+                    return self._answer(400, {"error": "invalid_request"})
+                self.send_response(302)
+                self.send_header("Location", target)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
+                headers = {"authorization": self.headers.get("Authorization", ""),
+                           "key": self.headers.get("x-gazelle-api-key", "")}
                 if self.path == "/oauth/token":
                     status, body = fake._token(parse_qs(raw.decode()))
                 elif self.path == "/graphql":
-                    status, body = fake._graphql(self.headers.get("Authorization", ""), raw)
+                    status, body = fake._graphql(headers, raw)
                 else:
                     status, body = 404, {"error": "not found"}
                 if status == "timeout":
                     time.sleep(fake.timeout_sleep)
                     status, body = 200, {"data": None}
+                self._answer(status, body)
+
+            def _answer(self, status, body):
+                trickle = status == "trickle"
+                if trickle:
+                    status = 200
                 data = json.dumps(body).encode()
                 try:
                     self.send_response(status)
                     self.send_header("Content-Type", "application/json")
                     self.send_header("Content-Length", str(len(data)))
+                    if status == 429:
+                        self.send_header("Retry-After", fake.retry_after)
                     self.end_headers()
-                    self.wfile.write(data)
+                    if not trickle:
+                        self.wfile.write(data)
+                        return
+                    for n in range(0, len(data), 4):
+                        self.wfile.write(data[n:n + 4])
+                        self.wfile.flush()
+                        time.sleep(fake.trickle_pause)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
@@ -114,49 +177,79 @@ class FakeGazelle(LoopbackServer):
 
     # --- endpoints ------------------------------------------------------------------------------
 
+    def _authorize(self, query: dict) -> str | None:
+        """An administrator approved: back to the redirect URI with a one-time code and the state."""
+        self.authorizations.append(query)
+        if query.get("client_id") != CLIENT_ID or query.get("response_type") != "code" or not query.get("redirect_uri"):
+            return None
+        code = "code-" + secrets.token_urlsafe(8)
+        self.codes[code] = query["redirect_uri"]
+        return f"{query['redirect_uri']}?{urlencode({'code': code, 'state': query.get('state', '')})}"
+
     def _token(self, form: dict) -> tuple:
         fields = {k: v[0] for k, v in form.items()}
         self.token_requests.append(fields)
+        if self.token_delay:
+            time.sleep(self.token_delay)
         if self.token_faults:
             fault = self.token_faults.popleft()
             return ("timeout", None) if fault == "timeout" else (int(fault), {"error": "server_error"})
         if (fields.get("client_id"), fields.get("client_secret")) != (CLIENT_ID, CLIENT_SECRET):
             return 401, {"error": "invalid_client"}
         with self._lock:
-            if fields.get("grant_type") != "refresh_token" or fields.get("refresh_token") != self.refresh_token:
+            if fields.get("grant_type") == "authorization_code":
+                if self.codes.pop(fields.get("code", ""), None) != fields.get("redirect_uri"):
+                    return 400, {"error": "invalid_grant"}
+            elif fields.get("grant_type") != "refresh_token" or fields.get("refresh_token") != self.refresh_token:
                 self.refused.append(fields.get("refresh_token", ""))
                 return 400, {"error": "invalid_grant"}
             self.dead_refresh.add(self.refresh_token)
             self.refresh_token = "rt-" + secrets.token_urlsafe(8)  # rotated: the old one is dead now
             access = "at-" + secrets.token_urlsafe(8)
             self.access[access] = time.monotonic() + self.token_lifetime
+            if self.token_answer is not None:
+                answer, self.token_answer = self.token_answer, None
+                return 200, {**answer, "refresh_token": answer.get("refresh_token", self.refresh_token)}
         return 200, {"access_token": access, "refresh_token": self.refresh_token,
                      "expires_in": self.token_lifetime, "token_type": "Bearer"}
 
-    def _graphql(self, authorization: str, raw: bytes) -> tuple:
-        token = authorization.removeprefix("Bearer ")
+    def _allowed(self, headers: dict[str, str]) -> bool:
+        if self.api_key is not None:  # a deployment on a key: a bearer token is not Gazelle's way then
+            return headers["key"] == self.api_key and not headers["authorization"]
+        token = headers["authorization"].removeprefix("Bearer ")
+        return not headers["key"] and self.access.get(token, 0) >= time.monotonic()
+
+    def _graphql(self, headers: dict[str, str], raw: bytes) -> tuple:
+        self.auth_seen.append(headers)
         if self.faults and self.faults[0] == "401":
             self.faults.popleft()
             return 401, {"error": "unauthorized"}
-        if self.access.get(token, 0) < time.monotonic():
+        if not self._allowed(headers):
             return 401, {"error": "unauthorized"}
         request = json.loads(raw)
         document = parse(request["query"])
-        problems = validate(SCHEMA, document)
+        problems = validate(self.schema, document)
         if problems:  # the project sent a query Gazelle would refuse: the tests check this list is empty
             self.invalid.append([p.message for p in problems])
             return 200, {"errors": [{"message": p.message} for p in problems], "data": None}
         self.queries.append(request)
         fault = self.faults.popleft() if self.faults else "ok"
+        if isinstance(fault, dict | list):
+            return 200, fault
+        if fault == "trickle":
+            return "trickle", self._run(request)[1]
         if fault != "ok":
-            if fault == "timeout":
-                return "timeout", None
+            if fault in ("timeout", "429"):
+                return ("timeout", None) if fault == "timeout" else (429, {"error": "rate limited"})
             if fault == "graphql":
                 return 200, {"errors": [{"message": "Internal error while resolving allInvoices"}], "data": None}
             return int(fault), {"error": "server error"}
         if self.delay:
             time.sleep(self.delay)
-        result = graphql_sync(SCHEMA, request["query"], root_value=self._root(),
+        return self._run(request)
+
+    def _run(self, request: dict) -> tuple:
+        result = graphql_sync(self.schema, request["query"], root_value=self._root(),
                               variable_values=request.get("variables"))
         if result.errors:
             self.invalid.append([e.message for e in result.errors])
@@ -239,8 +332,23 @@ class FakeGazelle(LoopbackServer):
     def url(self) -> str:
         return self.base_url
 
+    @property
+    def public_url(self) -> str:
+        """The address a browser uses (`host` may make it another site than the service)."""
+        return f"http://{self.host}:{self._server.server_address[1]}"
+
+    def key_settings(self, key: str, **extra) -> dict:
+        """A deployment on an API key only."""
+        return {"gazelle_api_url": f"{self.url}/graphql", "gazelle_api_key": SecretStr(key), "gazelle_backoff": 0.0,
+                "gazelle_timeout": 15.0, "gazelle_pause_ms": 0, **extra}
+
+    def oauth_settings(self, **extra) -> dict:
+        """An OAuth application without any token yet: the dashboard's « Connecter Gazelle » gets one."""
+        return {**self.settings(**extra), "gazelle_refresh_token": None,
+                "gazelle_authorize_url": f"{self.public_url}/oauth/authorize"}
+
     def settings(self, **extra) -> dict:
-        return {"gazelle_api_url": f"{self.url}/graphql", "gazelle_token_url": f"{self.url}/oauth/token",
+        return {"gazelle_pause_ms": 0, "gazelle_api_url": f"{self.url}/graphql", "gazelle_token_url": f"{self.url}/oauth/token",
                 "gazelle_client_id": CLIENT_ID, "gazelle_client_secret": SecretStr(CLIENT_SECRET),
                 "gazelle_refresh_token": SecretStr(self.refresh_token), "gazelle_backoff": 0.0, "gazelle_timeout": 15.0,
                 **extra}

@@ -22,19 +22,6 @@ PLS, TRAIT, CORY = "mit_2eBOzDvunD7PHs6M", "mit_CX6CvWXbjs08vg70", "mit_eRqZsLAz
 ALLAN = "usr_aS8wQ2nLk4Tz"
 
 
-@pytest.fixture
-def van(db_session):
-    allan = make_technician(db_session, nom="Allan", gazelle_id=ALLAN)
-    products = {}
-    for code, qty in (("PLS-BUV", 20), ("PLS-GAINE", 20), ("PLS-TRAIT-227", 3)):
-        products[code] = make_product(db_session, code_produit=code)
-        make_line(db_session, allan, products[code], qty)
-    for code, service in (("PLS-BUV", PLS), ("PLS-GAINE", PLS), ("PLS-TRAIT-227", TRAIT)):
-        regles.create(db_session=db_session, service_id=service, product=products[code], quantite=Decimal(1))
-    db_session.commit()
-    return allan
-
-
 def run(session_factory, settings, **kwargs):
     return gazelle_run.run_sync(session_factory=session_factory, settings=settings, **kwargs)
 
@@ -51,7 +38,7 @@ def test_statuses_and_hundredths(gazelle, gz_settings, session_factory, van, db_
         gazelle.add_invoice(number, status=status, items=[(PLS, 100)])
     gazelle.add_invoice(7, items=[(PLS, 50), (None, 100, "Déplacement")])  # half a service, a free line
     result = run(session_factory, gz_settings)
-    r = result.rapport
+    r = result.rapport.model_dump(mode="json")
     assert (r["factures_lues"], r["brouillons_ignores"], r["services_appliques"]) == (7, 1, 6)
     assert qty(db_session, "PLS-BUV") == Decimal("16.5")  # 20 − 3 − 0,5; drafts and cancelled take nothing
     refs = {t.reference for t in db_session.scalars(select(Transaction).where(Transaction.auteur == "gazelle"))}
@@ -63,11 +50,11 @@ def test_statuses_and_hundredths(gazelle, gz_settings, session_factory, van, db_
     gazelle.set_status(4, "PAID")  # the draft is billed now
     gazelle.set_status(1, "CANCELED")  # and the first one cancelled: given back
     second = run(session_factory, gz_settings)
-    assert second.rapport["services_appliques"] == 2 and second.rapport["services_inchanges"] == 5
+    assert second.rapport.services_appliques == 2 and second.rapport.services_inchanges == 5
     assert qty(db_session, "PLS-BUV") == Decimal("16.5")
     before = database_state(db_session)
     quiet = run(session_factory, gz_settings)  # nothing changed in Gazelle: nothing written but the run
-    assert (quiet.rapport["mouvements_ecrits"], quiet.rapport["services_appliques"]) == (0, 0)
+    assert (quiet.rapport.mouvements_ecrits, quiet.rapport.services_appliques) == (0, 0)
     after = database_state(db_session)
     assert after["balances"] == before["balances"]
     assert after["rows"] == {**before["rows"], "gazelle_syncs": before["rows"]["gazelle_syncs"] + 1}
@@ -79,11 +66,11 @@ def test_several_pages_are_read_to_the_end(gazelle, gz_settings, session_factory
     items = [(TRAIT, 1)] * 130  # one invoice with more items than a page: 1,3 bottles in all
     gazelle.add_invoice(999, items=items)
     result = run(session_factory, gz_settings)
-    assert result.rapport["factures_lues"] == 251
+    assert result.rapport.factures_lues == 251
     assert len([q for q in gazelle.queries if "allInvoices" in q["query"]]) == 3
     assert any("MoreItems" in q["query"] for q in gazelle.queries)
     assert qty(db_session, "PLS-TRAIT-227") == 0  # 3 − 5 − 1,3: the rest is short
-    assert sum(Decimal(m["manque"]) for m in result.rapport["manques"]) == Decimal("3.3")
+    assert sum(Decimal(m["manque"]) for m in result.rapport.manques) == Decimal("3.3")
 
 
 def test_edits_rules_and_technicians_added_later(gazelle, gz_settings, session_factory, van, db_session):
@@ -91,8 +78,8 @@ def test_edits_rules_and_technicians_added_later(gazelle, gz_settings, session_f
     gazelle.add_invoice(11, assignee="usr_nL3pR7vXc1Md", items=[(PLS, 100)])
     gazelle.add_invoice(12, items=[(CORY, 100)])
     first = run(session_factory, gz_settings)
-    assert first.rapport["techniciens_inconnus"] == [{"gazelle_id": "usr_nL3pR7vXc1Md", "factures": 1}]
-    assert first.rapport["lignes_sans_regle"][0]["service_id"] == CORY
+    assert first.rapport.techniciens_inconnus == [{"gazelle_id": "usr_nL3pR7vXc1Md", "factures": 1}]
+    assert first.rapport.lignes_sans_regle[0]["service_id"] == CORY
     assert qty(db_session, "PLS-BUV") == 19
 
     gazelle.set_items(10, [(PLS, 200), (TRAIT, 100)])  # quantity changed, a line added
@@ -103,14 +90,14 @@ def test_edits_rules_and_technicians_added_later(gazelle, gz_settings, session_f
     regles.create(db_session=db_session, service_id=CORY, product=kit, quantite=Decimal(1))
     db_session.commit()
     second = run(session_factory, gz_settings)
-    moves = sorted((m["technicien"], m["code_produit"], m["ajustement"]) for m in second.rapport["mouvements"])
+    moves = sorted((m["technicien"], m["code_produit"], m["ajustement"]) for m in second.rapport.mouvements)
     assert moves == [("Allan", "PLS-BUV", -1), ("Allan", "PLS-GAINE", -1), ("Allan", "PLS-TRAIT-227", -1),
                      ("Allan", "PROD-4", -1), ("Nicolas", "PLS-BUV", -1)]
-    assert second.rapport["techniciens_inconnus"] == [] and second.rapport["lignes_sans_regle"] == []
+    assert second.rapport.techniciens_inconnus == [] and second.rapport.lignes_sans_regle == []
 
     gazelle.set_items(10, [(TRAIT, 100, None, "ini_10_1")])  # the PLS line removed: its parts come back
     third = run(session_factory, gz_settings)
-    assert sorted((m["code_produit"], m["ajustement"]) for m in third.rapport["mouvements"]) == [
+    assert sorted((m["code_produit"], m["ajustement"]) for m in third.rapport.mouvements) == [
         ("PLS-BUV", 2), ("PLS-GAINE", 2)]
 
 
@@ -120,7 +107,7 @@ def test_preview_writes_nothing(gazelle, gz_settings, session_factory, van, db_s
     gazelle.add_invoice(21, items=[(PLS, 300)])
     before = database_state(db_session)
     preview = run(session_factory, gz_settings, apercu=True)
-    assert preview.run is None and preview.rapport["mouvements_ecrits"] == 2
+    assert preview.run is None and preview.rapport.mouvements_ecrits == 2
     assert database_state(db_session) == before
 
 
@@ -152,7 +139,7 @@ def test_gazelle_failing_writes_nothing_and_is_stored(gazelle, gz_settings, sess
 def test_a_500_once_is_retried(gazelle, gz_settings, session_factory, van, db_session):
     gazelle.add_invoice(40, items=[(PLS, 100)])
     gazelle.faults.append("500")
-    assert run(session_factory, gz_settings).rapport["services_appliques"] == 1
+    assert run(session_factory, gz_settings).rapport.services_appliques == 1
 
 
 def test_access_token_reused_then_refreshed_once_on_401(gazelle, gz_settings, session_factory, van, db_session):
@@ -168,6 +155,7 @@ def test_access_token_reused_then_refreshed_once_on_401(gazelle, gz_settings, se
 def test_refresh_token_rotated_by_a_run_that_then_failed(gazelle, gz_settings, session_factory, van, db_session):
     gazelle.add_invoice(60, items=[(PLS, 100)])
     first_refresh = gazelle.refresh_token
+    gazelle.expire_access_tokens()  # this run refreshes (the schema check's token is dead)
     gazelle.faults.extend(["500"] * gz_settings.gazelle_attempts)
     with pytest.raises(GazelleError):
         run(session_factory, gz_settings)
@@ -175,11 +163,12 @@ def test_refresh_token_rotated_by_a_run_that_then_failed(gazelle, gz_settings, s
     db_session.expire_all()
     assert db_session.get(GazelleToken, 1).refresh_token == gazelle.refresh_token  # kept despite the failure
     gazelle.expire_access_tokens()
-    assert run(session_factory, gz_settings).rapport["services_appliques"] == 1  # the new one was used
+    assert run(session_factory, gz_settings).rapport.services_appliques == 1  # the new one was used
     assert gazelle.refused == []
 
 
 def test_a_refused_refresh_token_fails_in_french(gazelle, gz_settings, session_factory, van):
     stale = gz_settings.model_copy(update={"gazelle_refresh_token": __import__("pydantic").SecretStr("rt-mort")})
+    gazelle.expire_access_tokens()
     with pytest.raises(GazelleError, match="refuse le jeton de rafraîchissement"):
         run(session_factory, stale)

@@ -3,6 +3,7 @@ deductions of the day; Gazelle is the fake one on loopback."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -51,6 +52,9 @@ def test_rule_picked_from_gazelle_then_preview_then_sync(pages, gazelle, van, db
     preview = pages.post("/deductions/apercu", data={"csrf": pages.csrf})
     assert preview.status_code == 200 and "Aperçu : rien n'a encore été écrit" in preview.text
     assert "Facture #7140 — Lina Vanelli — Entretien annuel du système PLS" in preview.text
+    # The report's one summary, with real plurals (no « facture(s) lue(s) »).
+    summary = re.search(r"Aperçu \(rien n&#39;a été écrit\) : [^<]*", preview.text).group(0)
+    assert "(s)" not in summary and re.search(r" : \d+ factures? lues?, ", summary), summary
     after = database_state(db_session)
     assert after["balances"] == before["balances"]
     synced = pages.post("/deductions/synchroniser", data={"csrf": pages.csrf}, follow_redirects=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from typing import Annotated
 
@@ -10,6 +9,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from inventaire.cli.context import console, database_problem, err, fail
+from inventaire.gazelle.schemas import SyncReport
 from inventaire.kit import quantities
 from inventaire.kit.config import get_settings
 from inventaire.kit.quantities import count
@@ -65,20 +65,14 @@ def sync_command(
     finally:
         engine.dispose()
     if as_json:
-        typer.echo(json.dumps(result.rapport, ensure_ascii=False, indent=2))
+        typer.echo(result.rapport.model_dump_json(indent=2))
         return
     print_report(result.rapport, apercu=apercu, run_id=result.run.id if result.run else None)
 
 
-def print_report(r: dict, *, apercu: bool, run_id: int | None) -> None:
-    head = "Aperçu (rien n'a été écrit)" if apercu else f"Synchronisation n° {run_id} terminée"
-    verb = ("serait écrit", "seraient écrits") if apercu else ("écrit", "écrits")
-    console.print(
-        f"[bold]{head}[/] : {count(r['factures_lues'], 'facture lue', 'factures lues')}, "
-        f"{count(r['brouillons_ignores'], 'brouillon ignoré', 'brouillons ignorés')}, "
-        f"{count(r['services_appliques'], 'appliquée')}, {count(r['services_inchanges'], 'inchangée')} ; "
-        f"{count(r['mouvements_ecrits'], f'mouvement {verb[0]}', f'mouvements {verb[1]}')}.",
-        highlight=False, soft_wrap=True)
+def print_report(report: SyncReport, *, apercu: bool, run_id: int | None) -> None:
+    r = report.model_dump(mode="json")
+    console.print(report.summary(apercu=apercu, run_id=run_id), highlight=False, soft_wrap=True)
     for m in r["mouvements"][:50]:
         console.print(f"  {m['technicien']} {m['code_produit']} {_qty(m['ajustement'])} — {m['motif']}",
                       highlight=False, soft_wrap=True)
@@ -92,8 +86,40 @@ def print_report(r: dict, *, apercu: bool, run_id: int | None) -> None:
     for short in r["manques"][:20]:
         console.print(f"  [yellow]Manque[/] : {short['technicien']} {short['code_produit']} "
                       f"{_qty(short['manque'])} ({short['reference']})", highlight=False)
-    for error in r["erreurs"]:
-        console.print(f"  [red]Erreur[/] : {error['facture']} — {error['erreur']}", highlight=False, soft_wrap=True)
+    for error in report.erreurs:
+        console.print(f"  Erreur : facture {error.facture} — {error.erreur}", highlight=False, soft_wrap=True,
+                      markup=False)
+    for name in report.brouillons_deja_deduits:
+        console.print(f"  Facture {name} repassée en brouillon : sa déduction est gardée.", highlight=False,
+                      markup=False)
+
+
+@gazelle_app.command("verifier")
+def check_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Le verdict en JSON, seul sur la sortie")] = False,
+) -> None:
+    """Vérifie la connexion et le schéma de Gazelle : chaque champ lu par le connecteur existe-t-il encore ?
+
+    Sortie non nulle quand un champ manque ou que Gazelle refuse la connexion.
+    """
+    from inventaire.gazelle import connection
+    from inventaire.kit.database import make_engine, make_sessionmaker
+    from inventaire.kit.exceptions import DomainError
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url, sqlite_busy_ms=settings.sqlite_busy_ms)
+    try:
+        verdict = connection.check(session_factory=make_sessionmaker(engine), settings=settings)
+    except DomainError as exc:
+        fail(exc.detail)
+    finally:
+        engine.dispose()
+    if as_json:
+        typer.echo(verdict.model_dump_json(indent=2, exclude={"verifie_le"}))
+    else:
+        console.print(connection.verdict_text(verdict), highlight=False, soft_wrap=True, markup=False)
+    if not verdict.ok:
+        raise typer.Exit(1)
 
 
 def _qty(value) -> str:

@@ -1,65 +1,60 @@
-"""Gazelle's private GraphQL API over httpx: OAuth refresh, retries, Relay paging.
+"""Gazelle's private GraphQL API over httpx: the way in, bounded requests, politeness, Relay paging.
 
-The refresh token Gazelle returns replaces the old one at once (the old one stops working),
-so it is committed to the database in its own short transaction the moment it arrives,
-before anything else can fail. The access token is reused until it expires, and refreshed
-once when Gazelle answers 401 before that. Tokens and the client secret never reach a log,
-an error message or an answer.
+The way in is the API key (`x-gazelle-api-key`, nothing to refresh) when one is set, else OAuth
+(tokens.py). Every exchange is bounded: a deadline per request and one for the whole run (a
+page trickled byte by byte does not outlive them), a cap on the answer's size, retries on
+timeouts and 5xx with backoff, and a 429 waits for its `Retry-After` (bounded, counted). Paging
+refuses a cursor seen before, a page larger than asked and more pages than allowed. Gazelle's
+own error text is redacted before it reaches a message (redact.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+import json
 import logging
 import time
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import httpx
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from inventaire.gazelle import queries
-from inventaire.gazelle.models import GazelleToken
+from inventaire.gazelle.errors import GazelleError, NotConfigured
+from inventaire.gazelle.redact import redact
+from inventaire.gazelle.tokens import OAuthTokens
 from inventaire.kit.config import Settings
-from inventaire.kit.database import session_scope, utcnow
-from inventaire.kit.exceptions import DomainError
+from inventaire.kit.enums import GazelleMode
 from inventaire.kit.quantities import count
 
 log = logging.getLogger(__name__)
 PAGE = 100
-# An access token this close to its expiry is refreshed first rather than failing mid-sync.
-EXPIRY_MARGIN = dt.timedelta(seconds=60)
+KEY_REFUSED = ("Clé d'API Gazelle refusée : vérifiez INVENTAIRE_GAZELLE_API_KEY (une clé révoquée ou mal copiée) ; "
+               "voir le README.")
+MALFORMED = "Réponse de Gazelle mal formée pendant {what} : {why}."
 
-
-class GazelleError(DomainError):
-    """Gazelle could not be read (or refused us): the run fails, nothing is written."""
-
-    status_code = 502
-
-
-class NotConfigured(GazelleError):
-    """The connector has no client id, secret or refresh token: a setting to fix here, not Gazelle's fault."""
-
-    status_code = 409
-
-
-def _digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
+__all__ = ["PAGE", "GazelleClient", "GazelleError", "NotConfigured"]
 
 
 class GazelleClient:
     def __init__(self, settings: Settings, session_factory: sessionmaker[Session],
-                 sleep: Callable[[float], None] = time.sleep):
-        if not settings.gazelle_configured:
+                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic):
+        self.mode = settings.gazelle_mode
+        if self.mode == GazelleMode.AUCUN:
             raise NotConfigured(
-                "Gazelle n'est pas configuré : définissez INVENTAIRE_GAZELLE_CLIENT_ID, "
-                "INVENTAIRE_GAZELLE_CLIENT_SECRET et INVENTAIRE_GAZELLE_REFRESH_TOKEN (voir le README).")
-        self.settings = settings
-        self.session_factory = session_factory
-        self.sleep = sleep
+                "Gazelle n'est pas configuré : définissez INVENTAIRE_GAZELLE_API_KEY, ou "
+                "INVENTAIRE_GAZELLE_CLIENT_ID et INVENTAIRE_GAZELLE_CLIENT_SECRET puis cliquez sur « Connecter "
+                "Gazelle » dans la page « Gazelle » (voir le README).")
+        self.settings, self.sleep, self.clock = settings, sleep, clock
+        self.deadline = clock() + settings.gazelle_run_seconds
         timeout = settings.gazelle_timeout
         self.http = httpx.Client(timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)))
+        self.waits: int = 0  # 429s waited out, for the run's report
+        self.heartbeat: Callable[[], None] | None = None  # the run's "still alive", at every page
+        self.tokens: OAuthTokens | None = None
+        if self.mode == GazelleMode.OAUTH:
+            self.tokens = OAuthTokens(settings, session_factory, self._post_token, self._json)
         self._access: str | None = None
 
     def close(self) -> None:
@@ -68,157 +63,231 @@ class GazelleClient:
     def __enter__(self) -> GazelleClient:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # --- tokens -----------------------------------------------------------------------------------
+    def secrets(self) -> list[str | None]:
+        """Everything that must never be repeated, for redaction."""
+        s = self.settings
+        known = [s.gazelle_api_key.get_secret_value() if s.gazelle_api_key else None,
+                 s.gazelle_client_secret.get_secret_value() if s.gazelle_client_secret else None,
+                 s.gazelle_refresh_token.get_secret_value() if s.gazelle_refresh_token else None]
+        return known + sorted(self.tokens.seen if self.tokens else ())
 
-    def _stored_access(self) -> str | None:
-        with session_scope(self.session_factory) as session:
-            row = session.get(GazelleToken, 1)
-            if row and row.access_token and row.expires_at and row.expires_at - EXPIRY_MARGIN > utcnow():
-                return row.access_token
-        return None
+    def _clean(self, text: str) -> str:
+        return redact(text, self.secrets())
 
-    def _refresh(self, stale: str | None) -> str:
-        """A new access token; the rotated refresh token is committed before this returns."""
-        with session_scope(self.session_factory) as session:
-            row = session.scalar(select(GazelleToken).where(GazelleToken.id == 1).with_for_update())
-            if row and row.access_token and row.access_token != stale and row.expires_at and (
-                    row.expires_at - EXPIRY_MARGIN > utcnow()):
-                return row.access_token  # another run refreshed while this one waited for the lock
-            initial = self.settings.gazelle_refresh_token
-            if initial is None and row is None:
-                raise GazelleError("Aucun jeton de rafraîchissement Gazelle : définissez "
-                                   "INVENTAIRE_GAZELLE_REFRESH_TOKEN (voir le README).")
-            origin = _digest(initial.get_secret_value()) if initial else (row.origine if row else "")
-            if row is not None and (row.origine == origin or initial is None):
-                refresh = row.refresh_token
-            else:  # no row, or a token configured since: the configured one (guarded above)
-                refresh = initial.get_secret_value() if initial is not None else ""
-            answer = self._token_request(refresh)
-            if row is None:
-                row = GazelleToken(id=1, refresh_token=refresh, origine=origin)
-                session.add(row)
-            row.origine = origin
-            row.refresh_token = answer.get("refresh_token") or refresh
-            row.access_token = answer["access_token"]
-            lifetime = int(answer.get("expires_in") or 3600)
-            row.expires_at = utcnow() + dt.timedelta(seconds=lifetime)
-            row.updated_at = utcnow()
-        return answer["access_token"]
+    # --- one bounded exchange ---------------------------------------------------------------------
 
-    def _token_request(self, refresh: str) -> dict:
-        data = {"grant_type": "refresh_token", "refresh_token": refresh,
-                "client_id": self.settings.gazelle_client_id,
-                "client_secret": self.settings.gazelle_client_secret.get_secret_value()}  # type: ignore[union-attr]  # checked at start
-        response = self._send("l'authentification", lambda: self.http.post(self.settings.gazelle_token_url, data=data))
-        if response.status_code in (400, 401):
-            raise GazelleError(
-                "Gazelle refuse le jeton de rafraîchissement (révoqué ou déjà utilisé) : obtenez-en un nouveau "
-                "et définissez INVENTAIRE_GAZELLE_REFRESH_TOKEN (voir le README).")
-        body = self._json(response, "l'authentification")
-        if "access_token" not in body:
-            raise GazelleError("Réponse d'authentification de Gazelle sans jeton d'accès.")
-        return body
+    def _remaining(self, what: str) -> float:
+        left = self.deadline - self.clock()
+        if left <= 0:
+            raise GazelleError(f"Lecture de Gazelle arrêtée pendant {what} : la synchronisation a dépassé sa "
+                               f"durée maximale ({self.settings.gazelle_run_seconds:g} s).")
+        return left
 
-    def _token(self) -> str:
-        if self._access is None:
-            self._access = self._stored_access() or self._refresh(None)
-        return self._access
+    def _exchange(self, request: httpx.Request, what: str) -> httpx.Response:
+        """Send and read the answer within the request's deadline and the size cap."""
+        limit = min(self.settings.gazelle_timeout, self._remaining(what))
+        ends, cap = self.clock() + limit, self.settings.gazelle_max_bytes
+        response = self.http.send(request, stream=True)
+        try:
+            chunks, size = [], 0
+            for chunk in response.iter_raw():
+                size += len(chunk)
+                if size > cap:
+                    raise GazelleError(f"Réponse de Gazelle trop volumineuse pendant {what} "
+                                       f"(plus de {cap // 1_000_000} Mo) : lecture arrêtée.")
+                if self.clock() > ends:
+                    raise httpx.ReadTimeout("answer trickled past the deadline", request=request)
+                chunks.append(chunk)
+        finally:
+            response.close()
+        return httpx.Response(response.status_code, headers=response.headers, content=b"".join(chunks),
+                              request=request)
 
-    # --- requests ---------------------------------------------------------------------------------
-
-    def _send(self, what: str, request: Callable[[], httpx.Response]) -> httpx.Response:
-        """One HTTP exchange, tried again on timeouts, network errors and 5xx (bounded, with backoff)."""
+    def _send(self, what: str, build: Callable[[], httpx.Request]) -> httpx.Response:
+        """One exchange, tried again on timeouts, network errors, 429 and 5xx (bounded, with backoff)."""
         attempts = self.settings.gazelle_attempts
-        error: Exception | None
+        error: Exception | None = None
+        problem = ""
         for attempt in range(1, attempts + 1):
+            wait = self.settings.gazelle_backoff * 2 ** (attempt - 1)
             try:
-                response = request()
+                response = self._exchange(build(), what)
             except httpx.TimeoutException as exc:
-                problem = f"délai dépassé ({self.settings.gazelle_timeout:g} s)"
-                error = exc
+                problem, error = f"délai dépassé ({self.settings.gazelle_timeout:g} s)", exc
             except httpx.HTTPError as exc:
                 problem, error = f"Gazelle injoignable ({exc.__class__.__name__})", exc
             else:
-                if response.status_code < 500:
+                if response.status_code == 429:
+                    problem, wait = "trop de requêtes (429)", self._retry_after(response, wait)
+                    self.waits += 1
+                elif response.status_code < 500:
                     return response
-                problem, error = f"Gazelle a répondu {response.status_code}", None
+                else:
+                    problem = f"Gazelle a répondu {response.status_code}"
             log.warning("gazelle: %s failed (attempt %d/%d): %s", what, attempt, attempts, problem)
             if attempt < attempts:
-                self.sleep(self.settings.gazelle_backoff * 2 ** (attempt - 1))
+                if wait >= self._remaining(what):
+                    break
+                self.sleep(wait)
         raise GazelleError(f"Lecture de Gazelle impossible pendant {what} : {problem} "
-                           f"après {count(attempts, 'tentative')}.") from error
+                           f"après {count(attempt, 'tentative')}.") from error
 
-    @staticmethod
-    def _json(response: httpx.Response, what: str) -> dict:
+    def _retry_after(self, response: httpx.Response, fallback: float) -> float:
+        """Gazelle's Retry-After in seconds (a number or an HTTP date), bounded by our setting."""
+        value = response.headers.get("retry-after", "")
+        try:
+            seconds = float(value)
+        except ValueError:
+            try:
+                from email.utils import parsedate_to_datetime
+                seconds = (parsedate_to_datetime(value) - dt.datetime.now(dt.UTC)).total_seconds()
+            except (TypeError, ValueError):
+                seconds = fallback
+        return min(max(seconds, 0.0), self.settings.gazelle_retry_after_max)
+
+    def _json(self, response: httpx.Response, what: str) -> Any:
         if response.status_code >= 400:
             raise GazelleError(f"Gazelle a répondu {response.status_code} pendant {what}.")
         try:
-            return response.json()
+            return json.loads(response.content)
         except ValueError as exc:
             raise GazelleError(f"Réponse illisible de Gazelle pendant {what}.") from exc
 
+    def _post_token(self, form: dict[str, str]) -> httpx.Response:
+        return self._send("l'authentification", lambda: self.http.build_request(
+            "POST", self.settings.gazelle_token_url, data=form))
+
+    # --- GraphQL ----------------------------------------------------------------------------------
+
+    def _headers(self, token: str | None) -> dict[str, str]:
+        if self.mode == GazelleMode.CLE_API:
+            assert self.settings.gazelle_api_key is not None
+            return {"x-gazelle-api-key": self.settings.gazelle_api_key.get_secret_value()}
+        return {"Authorization": f"Bearer {token}"}
+
+    def _token(self) -> str | None:
+        if self.tokens is not None and self._access is None:
+            self._access = self.tokens.stored_access() or self.tokens.refresh(None)
+        return self._access
+
     def query(self, document: str, variables: dict | None = None) -> dict:
-        """The `data` of one GraphQL query; GazelleError on errors (a 401 refreshes the token once)."""
+        """The `data` of one GraphQL query; GazelleError on errors (OAuth: a 401 refreshes once)."""
         payload = {"query": document, "variables": variables or {}}
 
-        def post(token: str) -> httpx.Response:
-            return self._send("la lecture des données", lambda: self.http.post(
-                self.settings.gazelle_api_url, json=payload, headers={"Authorization": f"Bearer {token}"}))
+        def post(token: str | None) -> httpx.Response:
+            return self._send("la lecture des données", lambda: self.http.build_request(
+                "POST", self.settings.gazelle_api_url, json=payload, headers=self._headers(token)))
 
         response = post(self._token())
+        if response.status_code == 401 and self.tokens is None:
+            raise GazelleError(KEY_REFUSED)  # a key does not get better by asking again
         if response.status_code == 401:  # expired early, or revoked: one refresh, one more try
-            self._access = self._refresh(self._access)
+            self._access = self.tokens.refresh(self._access) if self.tokens else None
             response = post(self._access)
             if response.status_code == 401:
-                raise GazelleError("Gazelle refuse le jeton d'accès même renouvelé.")
+                raise GazelleError("Gazelle refuse le jeton d'accès même renouvelé : reconnectez Gazelle.")
         body = self._json(response, "la lecture des données")
+        if not isinstance(body, dict):
+            raise GazelleError(MALFORMED.format(what="la lecture des données", why="pas un objet JSON"))
         if body.get("errors"):
-            messages = "; ".join(str(e.get("message", e))[:200] for e in body["errors"][:3])
+            errors = body["errors"] if isinstance(body["errors"], list) else [body["errors"]]
+            messages = "; ".join(self._clean(str(e.get("message", e) if isinstance(e, dict) else e))
+                                 for e in errors[:3])
             raise GazelleError(f"Gazelle a répondu par des erreurs GraphQL : {messages}")
-        return body.get("data") or {}
+        data = body.get("data")
+        if not isinstance(data, dict):
+            raise GazelleError(MALFORMED.format(what="la lecture des données", why="« data » absent ou pas un objet"))
+        return data
+
+    def pages(self, document: str, variables: dict, *, field: str, first: int = PAGE) -> Iterator[list[dict]]:
+        """Run any paged query document (`$first`, `$after`) and yield each page's nodes, bounded.
+
+        A cursor seen before, a page larger than asked or more than `gazelle_max_pages` pages
+        end the run with a French error; pages are `gazelle_pause_ms` apart.
+        """
+        after: str | None = None
+        cursors: set[str] = set()
+        for number in range(1, self.settings.gazelle_max_pages + 1):
+            if number > 1 and self.settings.gazelle_pause_ms:
+                self.sleep(self.settings.gazelle_pause_ms / 1000)
+            connection = self.query(document, {**variables, "first": first, "after": after}).get(field)
+            nodes, more, cursor = _connection(connection, field, first)
+            if self.heartbeat is not None:
+                self.heartbeat()
+            yield nodes
+            if not more or cursor is None:  # _connection refuses "more" without a cursor
+                return
+            if cursor in cursors or cursor == after:
+                raise GazelleError(f"Gazelle renvoie un curseur déjà lu ({field}) : lecture arrêtée.")
+            cursors.add(cursor)
+            after = cursor
+        raise GazelleError(f"Plus de {count(self.settings.gazelle_max_pages, 'page')} à lire dans {field} : "
+                           "lecture arrêtée (INVENTAIRE_GAZELLE_MAX_PAGES).")
 
     # --- reads ------------------------------------------------------------------------------------
 
     def invoices(self, *, since: dt.date, progress: Callable[[int, int], None] | None = None) -> Iterator[dict]:
         """Every invoice dated since `since`, page after page to the end, each with all its items."""
-        after, seen = None, 0
-        while True:
-            data = self.query(queries.INVOICES, {"first": PAGE, "after": after,
-                                                 "filters": {"invoiceDateGet": since.isoformat()}})
-            connection = data["allInvoices"]
-            for node in connection.get("nodes") or []:
-                if node is None:
-                    continue
-                yield self._complete(node)
+        seen = 0
+        for nodes in self.pages(queries.INVOICES, {"filters": {"invoiceDateGet": since.isoformat()}},
+                                field="allInvoices"):
+            for node in nodes:
+                yield self._complete(node) if isinstance(node, dict) else {"items": None}
                 seen += 1
             if progress is not None:
-                progress(seen, connection.get("totalCount") or seen)
-            page = connection["pageInfo"]
-            if not page["hasNextPage"]:
-                return
-            if not page.get("endCursor"):
-                raise GazelleError("Gazelle annonce une page suivante sans curseur.")
-            after = page["endCursor"]
+                progress(seen, seen)
 
     def _complete(self, invoice: dict) -> dict:
-        """The invoice with every item, reading the items' further pages when it has more than a page."""
-        items = invoice["allInvoiceItems"]
+        """The invoice with every item, reading the items' further pages when it has more than a page.
+
+        A malformed invoice is passed on as it is: the run reports it alone (convert.py).
+        """
+        items = invoice.get("allInvoiceItems")
+        if not isinstance(items, dict) or not isinstance(invoice.get("id"), str):
+            return {**invoice, "items": None}
         nodes = [n for n in items.get("nodes") or [] if n is not None]
-        page = items["pageInfo"]
-        while page["hasNextPage"]:
-            more = self.query(queries.MORE_ITEMS, {"id": invoice["id"], "after": page["endCursor"]})
+        page = items.get("pageInfo") or {}
+        seen: set[str] = set()
+        while page.get("hasNextPage"):
+            cursor = page.get("endCursor")
+            if not isinstance(cursor, str) or cursor in seen or len(seen) >= self.settings.gazelle_max_pages:
+                raise GazelleError(f"Lignes de la facture {invoice['id']} : pagination incohérente, lecture arrêtée.")
+            seen.add(cursor)
+            more = self.query(queries.MORE_ITEMS, {"id": invoice["id"], "after": cursor})
             connection = (more.get("invoice") or {}).get("allInvoiceItems")
-            if connection is None:
+            if not isinstance(connection, dict):
                 raise GazelleError(f"La facture {invoice['id']} a disparu pendant sa lecture.")
             nodes += [n for n in connection.get("nodes") or [] if n is not None]
-            page = connection["pageInfo"]
+            page = connection.get("pageInfo") or {}
         return {**invoice, "items": nodes}
 
     def users(self) -> list[dict]:
-        return self.query(queries.USERS)["allUsers"]
+        users = self.query(queries.USERS).get("allUsers")
+        if not isinstance(users, list):
+            raise GazelleError(MALFORMED.format(what="la lecture des utilisateurs", why="« allUsers » pas une liste"))
+        return [u for u in users if isinstance(u, dict)]
 
     def service_items(self) -> list[dict]:
-        return self.query(queries.SERVICE_ITEMS)["allMasterServiceItems"]
+        items = self.query(queries.SERVICE_ITEMS).get("allMasterServiceItems")
+        if not isinstance(items, list):
+            raise GazelleError(MALFORMED.format(what="la lecture des services", why="liste attendue"))
+        return [i for i in items if isinstance(i, dict)]
+
+
+def _connection(connection: Any, field: str, first: int) -> tuple[list[dict], bool, str | None]:
+    """A Relay page's nodes, whether more follow and the cursor to them; GazelleError when misshapen."""
+    if not isinstance(connection, dict):
+        raise GazelleError(MALFORMED.format(what=f"la lecture de {field}", why=f"« {field} » absent ou pas un objet"))
+    nodes, info = connection.get("nodes"), connection.get("pageInfo")
+    if not isinstance(nodes, list) or not isinstance(info, dict):
+        raise GazelleError(MALFORMED.format(what=f"la lecture de {field}", why="« nodes » ou « pageInfo » manquant"))
+    if len(nodes) > first:
+        raise GazelleError(f"Gazelle renvoie une page de {len(nodes)} éléments pour {first} demandés ({field}) : "
+                           "lecture arrêtée.")
+    more, cursor = info.get("hasNextPage"), info.get("endCursor")
+    if more and not (isinstance(cursor, str) and cursor):
+        raise GazelleError("Gazelle annonce une page suivante sans curseur.")
+    return [n for n in nodes if n is not None], bool(more is True), cursor if more else None

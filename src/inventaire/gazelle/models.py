@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, CheckConstraint, Index, Integer, String, Text, text
+from sqlalchemy import JSON, Boolean, CheckConstraint, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inventaire.kit.database import Base, UTCDateTime, utcnow
@@ -23,6 +23,43 @@ class GazelleToken(Base):
     access_token: Mapped[str | None] = mapped_column(Text, nullable=True)
     expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # When an administrator authorized the application from the « Gazelle » page, and who.
+    connecte_depuis: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    autorise_par: Mapped[str | None] = mapped_column(String(120), nullable=True)
+
+
+class OAuthState(Base):
+    """A one-time `state` of « Connecter Gazelle », bound to the browser that asked for it.
+
+    Only digests are kept: of the state sent to Gazelle, and of the nonce held in the browser's
+    own cookie (SameSite=Lax, so it comes back with Gazelle's cross-site redirect, which the
+    page session's Strict cookie does not).
+    """
+
+    __tablename__ = "gazelle_etats_oauth"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    etat: Mapped[str] = mapped_column(String(64), unique=True)
+    navigateur: Mapped[str] = mapped_column(String(64))
+    demande_par: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class SchemaCheck(Base):
+    """One check of Gazelle's live schema against the fields the connector reads."""
+
+    __tablename__ = "gazelle_verifications"
+    __table_args__ = (Index("ix_gazelle_verifications_checked_at", "checked_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    checked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ok: Mapped[bool] = mapped_column(Boolean)
+    mode: Mapped[str] = mapped_column(String(12))
+    champs_manquants: Mapped[list] = mapped_column(JSON, default=list)
+    utilisateurs: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    erreur: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class GazelleSync(Base):
@@ -46,3 +83,5 @@ class GazelleSync(Base):
     rapport: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     erreur: Mapped[str | None] = mapped_column(Text, nullable=True)
     notifiee: Mapped[bool] = mapped_column(default=False)  # the office was told about the failures up to this run
+    # Moved by the running process at every page and batch: a run whose heartbeat stopped is dead.
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)

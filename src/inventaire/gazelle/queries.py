@@ -32,3 +32,7 @@ query MoreItems($id: String!, $after: String) {
 USERS = "query Users { allUsers { id firstName lastName email } }"
 
 SERVICE_ITEMS = "query ServiceItems { allMasterServiceItems { id name isArchived masterServiceGroup { name } } }"
+
+# Every document the connector sends: the live schema check (schema_check.py) derives the types
+# and fields to look for from these, so a document added here is checked with no second list.
+DOCUMENTS: list[str] = [INVOICES, MORE_ITEMS, USERS, SERVICE_ITEMS]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Path, Query
 
-from inventaire.deps import AdminUser, SessionDep
+from inventaire.deps import AdminUser, SessionDep, SettingsDep
+from inventaire.gazelle import connection
 from inventaire.gazelle import service as gazelle_service
 from inventaire.gazelle.models import GazelleSync
-from inventaire.gazelle.schemas import SyncRead, sync_read
-from inventaire.kit.errors import NOT_FOUND
+from inventaire.gazelle.schemas import CheckRead, StateRead, SyncRead, sync_read
+from inventaire.kit.errors import CONFLICT, NOT_FOUND
 from inventaire.kit.exceptions import NotFound
+from inventaire.tasks.deps import JobSessions
 
 router = APIRouter(prefix="/gazelle", tags=["gazelle"])
 
@@ -26,3 +28,16 @@ def get_sync(db_session: SessionDep, _: AdminUser, sync_id: int = Path(ge=1, le=
     if run is None:
         raise NotFound(f"Synchronisation inconnue : n° {sync_id}.")
     return sync_read(run)
+
+
+@router.get("/etat", response_model=StateRead)
+def get_state(db_session: SessionDep, settings: SettingsDep, _: AdminUser) -> StateRead:
+    """How the connector gets in, since when, the last successful and failed runs, the last schema check."""
+    return connection.state(db_session=db_session, settings=settings)
+
+
+@router.post("/verifier", response_model=CheckRead, response_model_exclude={"verifie_le"},
+             responses={**CONFLICT})
+def check(settings: SettingsDep, _: AdminUser, sessions: JobSessions) -> CheckRead:
+    """Introspect Gazelle for every field the connector reads, and count the users the account sees."""
+    return connection.check(session_factory=sessions, settings=settings)

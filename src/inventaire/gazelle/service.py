@@ -19,3 +19,10 @@ def last_success(*, db_session: Session) -> GazelleSync | None:
     """The latest run that succeeded, or None."""
     return db_session.scalar(select(GazelleSync).where(GazelleSync.statut == SyncStatus.REUSSIE)
                              .order_by(GazelleSync.started_at.desc()).limit(1))
+
+
+def last_failure(*, db_session: Session) -> GazelleSync | None:
+    """The latest run that failed or was found dead, or None."""
+    return db_session.scalar(select(GazelleSync).where(
+        GazelleSync.statut.in_((SyncStatus.ECHEC, SyncStatus.INTERROMPUE)))
+        .order_by(GazelleSync.started_at.desc()).limit(1))

@@ -7,7 +7,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
-from inventaire.kit.enums import Pooler, SmtpSecurity
+from inventaire.kit.enums import GazelleMode, Pooler, SmtpSecurity
 
 # Supabase's transaction-mode pooler (Supavisor) listens on this port; its session pooler on 5432.
 TRANSACTION_POOLER_PORT = 6543
@@ -80,7 +80,17 @@ class Settings(BaseSettings):
     gazelle_backoff: float = Field(default=2.0, ge=0, le=60)
     gazelle_alert_after: int = Field(default=3, ge=1, le=100)  # failed runs in a row before the office is told
     gazelle_late_hours: float = Field(default=26.0, gt=0)  # the dashboard warns when no sync succeeded for this long
-    gazelle_lock_minutes: float = Field(default=30.0, gt=0)  # a run "in progress" older than this crashed
+    # The company's way in: an API key sent as x-gazelle-api-key (no OAuth, nothing to refresh).
+    gazelle_api_key: SecretStr | None = None
+    gazelle_authorize_url: str = "https://gazelleapp.io/developer/oauth/authorize"
+    gazelle_pause_ms: int = Field(default=200, ge=0, le=60_000)  # between two pages ("to avoid 429")
+    gazelle_retry_after_max: float = Field(default=60.0, ge=0, le=600)  # the longest Retry-After honoured
+    # Bounds of one run: pages read, seconds in all, bytes per answer (a hostile or broken Gazelle).
+    gazelle_max_pages: int = Field(default=500, ge=1, le=100_000)
+    gazelle_run_seconds: float = Field(default=900.0, gt=0, le=86_400)
+    gazelle_max_bytes: int = Field(default=20_000_000, ge=10_000)
+    # A run whose heartbeat is older than this is dead (its process stopped), whatever its age.
+    gazelle_heartbeat_seconds: float = Field(default=120.0, gt=0, le=3600)
 
     # Failed authentications (bad tokens, logins) one client address may make in a minute before 429.
     auth_failures_per_minute: int = Field(default=20, ge=1)
@@ -146,8 +156,20 @@ class Settings(BaseSettings):
         return make_url(self.database_url).port == TRANSACTION_POOLER_PORT
 
     @property
-    def gazelle_configured(self) -> bool:
+    def gazelle_oauth(self) -> bool:
+        """An OAuth application is set up (its tokens come from the dashboard or the setting)."""
         return bool(self.gazelle_client_id and self.gazelle_client_secret)
+
+    @property
+    def gazelle_mode(self) -> GazelleMode:
+        """How the connector gets in: the API key (wins when both are set), OAuth, or not at all."""
+        if self.gazelle_api_key is not None and self.gazelle_api_key.get_secret_value():
+            return GazelleMode.CLE_API
+        return GazelleMode.OAUTH if self.gazelle_oauth else GazelleMode.AUCUN
+
+    @property
+    def gazelle_configured(self) -> bool:
+        return self.gazelle_mode != GazelleMode.AUCUN
 
     @property
     def office_emails(self) -> list[str]:

@@ -242,3 +242,11 @@ class AuditAction(Choice):
     # order's change of state is recorded here, once per state.
     COMMANDE_PARTIELLE = "commande_partielle", "Commande reçue en partie"
     COMMANDE_RECUE = "commande_recue", "Commande reçue"
+
+
+class GazelleMode(Choice):
+    """Comment le connecteur entre dans Gazelle (la clé d'API l'emporte quand les deux sont réglés)."""
+
+    CLE_API = "cle_api", "clé d'API"
+    OAUTH = "oauth", "autorisation OAuth"
+    AUCUN = "aucun", "non configuré"

@@ -7,7 +7,7 @@ routes (`checks/routes.py`, `gazelle/routes.py`). Each trigger calls its job in 
 from __future__ import annotations
 
 import pydantic_core
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from inventaire.checks.schemas import CheckResponse, NotificationRead, Threshold
@@ -15,6 +15,7 @@ from inventaire.deps import CheckUser, SessionDep, SettingsDep
 from inventaire.gazelle.schemas import SyncRead, sync_read
 from inventaire.kit.errors import CONFLICT, NOT_FOUND
 from inventaire.tasks import check_run, gazelle_run
+from inventaire.tasks.deps import JobSessions
 
 router = APIRouter()
 CHECK_DEFAULTS = {name: CheckResponse.model_fields[name].default for name in ("status", "message")}
@@ -48,14 +49,12 @@ def check_stock(
 
 @router.post("/gazelle/sync", response_model=SyncRead, tags=["gazelle"],
              responses={**CONFLICT, 502: {"description": "Gazelle illisible (son erreur, en français)"}})
-def run_sync(request: Request, db_session: SessionDep, settings: SettingsDep, user: CheckUser,
+def run_sync(settings: SettingsDep, user: CheckUser, sessions: JobSessions,
              apercu: bool = Query(False, description="true : dit ce qui changerait, sans rien écrire"),
              jours: int | None = Query(None, ge=1, le=3650,
                                        description="Fenêtre relue (défaut : INVENTAIRE_GAZELLE_JOURS)")) -> SyncRead:
     """Read Gazelle's recent invoices and deduct what changed (a job: it commits its own transactions)."""
-    db_session.commit()  # the caller's check is done: SQLite's writer lock must be free for the job's sessions
-    result = gazelle_run.run_sync(session_factory=request.app.state.sessionmaker, settings=settings, jours=jours,
-                                  apercu=apercu, by=user.nom)
+    result = gazelle_run.run_sync(session_factory=sessions, settings=settings, jours=jours, apercu=apercu, by=user.nom)
     if result.apercu:
         return SyncRead(id=None, statut="apercu", apercu=True, jours=jours or settings.gazelle_jours,
                         declenchee_par=user.nom, started_at=None, finished_at=None, erreur=None,

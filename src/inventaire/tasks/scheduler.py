@@ -147,7 +147,7 @@ def scheduled_sync(*, session_factory: sessionmaker[Session], settings: Settings
         log.exception("scheduled gazelle sync failed")
         return
     run_id = result.run.id if result.run else None
-    log.info("scheduled gazelle sync %s: %s movement(s)", run_id, result.rapport["mouvements_ecrits"])
+    log.info("scheduled gazelle sync: %s", result.rapport.summary(run_id=run_id))
 
 
 def build_scheduler(settings: Settings, session_factory: sessionmaker[Session]) -> BackgroundScheduler | None:

@@ -3,21 +3,20 @@ the last syncs, and « Synchroniser maintenant » (the preview first, then the r
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from inventaire.deductions import overview
 from inventaire.deductions import service as deductions
 from inventaire.deps import SessionDep, SettingsDep
 from inventaire.gazelle import service as gazelle_service
-from inventaire.gazelle.client import GazelleError
+from inventaire.gazelle.errors import GazelleError
+from inventaire.gazelle.schemas import SyncReport, report_of
 from inventaire.kit.config import Settings
 from inventaire.kit.exceptions import Conflict
-from inventaire.kit.quantities import count
 from inventaire.tasks import gazelle_run
+from inventaire.tasks.deps import JobSessions
 from inventaire.web.deps import AdminPage
 from inventaire.web.render import PageRoute, render
 from inventaire.web.sessions import Viewer
@@ -25,7 +24,7 @@ from inventaire.web.sessions import Viewer
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 
-def _page(request: Request, db_session: Session, settings: Settings, viewer: Viewer, *, apercu: dict[str, Any] | None = None,
+def _page(request: Request, db_session: Session, settings: Settings, viewer: Viewer, *, apercu: SyncReport | None = None,
           erreur: str | None = None, avis: str | None = None, status_code: int = 200) -> HTMLResponse:
     runs = gazelle_service.recent(db_session=db_session, limit=10)
     return render(
@@ -44,37 +43,39 @@ def deductions_page(request: Request, db_session: SessionDep, settings: Settings
     avis = None
     if sync_id is not None:
         done = db_session.get(gazelle_run.GazelleSync, sync_id)
-        if done is not None and done.rapport:
-            avis = (f"Synchronisation n° {done.id} terminée : "
-                    f"{count(done.rapport['factures_lues'], 'facture lue', 'factures lues')}, "
-                    f"{count(done.rapport['mouvements_ecrits'], 'mouvement écrit', 'mouvements écrits')}.")
+        report = report_of(done) if done is not None else None
+        if done is not None and report is not None:
+            avis = report.summary(run_id=done.id)
     return _page(request, db_session, settings, viewer, avis=avis)
 
 
-def _run(request: Request, db_session: Session, settings: Settings, viewer: Viewer, *,
-         apercu: bool) -> gazelle_run.Result | GazelleError | Conflict:
+def _run(sessions: sessionmaker[Session], settings: Settings, viewer: Viewer, *,
+         apercu: bool) -> tuple[gazelle_run.Result, None] | tuple[None, GazelleError | Conflict]:
     """The run's result, or why it could not run."""
-    db_session.commit()  # the job runs in its own transactions (SQLite's writer lock must be free)
     try:
-        return gazelle_run.run_sync(session_factory=request.app.state.sessionmaker, settings=settings, apercu=apercu,
-                                    by=viewer.principal.nom)
+        return gazelle_run.run_sync(session_factory=sessions, settings=settings, apercu=apercu,
+                                    by=viewer.principal.nom), None
     except (GazelleError, Conflict) as exc:
-        return exc
+        return None, exc
 
 
 @router.post("/deductions/apercu")
-def preview(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage) -> Response:
+def preview(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage,
+            sessions: JobSessions) -> Response:
     """What a sync would change, written nowhere; the page then offers to run it."""
-    result = _run(request, db_session, settings, viewer, apercu=True)
-    if not isinstance(result, gazelle_run.Result):
-        return _page(request, db_session, settings, viewer, erreur=result.detail, status_code=result.status_code)
+    result, error = _run(sessions, settings, viewer, apercu=True)
+    if result is None:
+        assert error is not None
+        return _page(request, db_session, settings, viewer, erreur=error.detail, status_code=error.status_code)
     return _page(request, db_session, settings, viewer, apercu=result.rapport)
 
 
 @router.post("/deductions/synchroniser")
-def synchronise(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage) -> Response:
-    result = _run(request, db_session, settings, viewer, apercu=False)
-    if not isinstance(result, gazelle_run.Result):
-        return _page(request, db_session, settings, viewer, erreur=result.detail, status_code=result.status_code)
+def synchronise(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage,
+                sessions: JobSessions) -> Response:
+    result, error = _run(sessions, settings, viewer, apercu=False)
+    if result is None:
+        assert error is not None
+        return _page(request, db_session, settings, viewer, erreur=error.detail, status_code=error.status_code)
     assert result.run is not None  # not a preview: the run is stored
     return RedirectResponse(f"/deductions?sync={result.run.id}", 303)

@@ -14,12 +14,13 @@ from inventaire.gazelle.models import GazelleSync, GazelleToken
 from inventaire.idempotency.models import IdempotencyKey
 from inventaire.kit.database import Base
 from inventaire.regles.models import ConsumptionRule
+from inventaire.rendezvous.models import Appointment
 from inventaire.stock.models import StockLine, Transaction
 from inventaire.techniciens.models import Technician
 from inventaire.web.models import WebSession
 
 __all__ = [
-    "ApiToken", "AuditEntry", "AuthFailure", "Base", "ConsumptionRule", "DeductedService", "Deduction", "GazelleSync",
+    "ApiToken", "Appointment", "AuditEntry", "AuthFailure", "Base", "ConsumptionRule", "DeductedService", "Deduction", "GazelleSync",
     "GazelleToken", "IdempotencyKey", "Location", "Notification", "Order", "OrderLine", "Product", "StockLine",
     "StockRequest", "Technician", "Transaction", "Verification", "WebSession", "Workshop",
 ]

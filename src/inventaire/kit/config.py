@@ -89,6 +89,12 @@ class Settings(BaseSettings):
     gazelle_late_hours: float = Field(default=26.0, gt=0)  # the dashboard warns when no sync succeeded for this long
     gazelle_lock_minutes: float = Field(default=30.0, gt=0)  # a run "in progress" older than this crashed
 
+    # Appointments and loading (README, "Tomorrow's van"): each sync reads the appointments from today to
+    # this many days ahead; the evening list and the morning's changes go out on these crontabs (off when unset).
+    gazelle_jours_avenir: int = Field(default=14, ge=0, le=120)
+    chargement_cron: str | None = None
+    chargement_matin_cron: str | None = None
+
     # Failed authentications (bad tokens, logins) one client address may make in a minute before 429.
     auth_failures_per_minute: int = Field(default=20, ge=1)
 

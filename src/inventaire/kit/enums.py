@@ -149,3 +149,16 @@ class OrderState(Choice):
 
 # Orders the supplier is still to deliver (in part): their remaining quantities are "on order".
 OPEN_ORDER_STATES = (OrderState.ENVOYEE, OrderState.PARTIELLE)
+
+
+class AppointmentStatus(Choice):
+    """État d'un rendez-vous dans Gazelle (ses propres valeurs : CANCELED s'écrit avec un seul L)."""
+
+    ACTIVE = "ACTIVE", "Prévu"
+    COMPLETE = "COMPLETE", "Terminé"
+    CANCELED = "CANCELED", "Annulé"
+    NO_SHOW = "NO_SHOW", "Client absent"
+
+
+# Appointments that still happen (or happened): listed, and counted in a van's load list.
+BOOKED_STATES = (AppointmentStatus.ACTIVE, AppointmentStatus.COMPLETE)

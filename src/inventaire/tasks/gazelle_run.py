@@ -34,6 +34,7 @@ from inventaire.kit.database import session_scope, utcnow
 from inventaire.kit.exceptions import Conflict
 from inventaire.regles import service as regles
 from inventaire.stock.routes import transaction_read
+from inventaire.tasks import rendezvous_run
 from inventaire.techniciens import service as techniciens
 
 log = logging.getLogger(__name__)
@@ -81,8 +82,10 @@ def run_sync(
     run_id = claim(session_factory=session_factory, settings=settings, jours=jours, by=by)
     try:
         invoices = _read(settings, session_factory, jours, progress, client)
+        booked = rendezvous_run.refresh(session_factory=session_factory, settings=settings, apercu=apercu)
         with session_scope(session_factory) as session:
             result = _deduct(session, settings, invoices, progress)
+            result.rapport["rendez_vous"] = booked
             result.apercu = apercu
             if apercu:
                 session.rollback()  # nothing of it stays: the stock, the services, the run row

@@ -140,3 +140,9 @@ def next_day_with_appointments(*, db_session: Session, technician: Technician, a
     found = rendezvous.booked(db_session=db_session, first=after + dt.timedelta(days=1),
                               last=after + dt.timedelta(days=within), technicians=[technician])
     return found[0][0].jour if found else None
+
+
+def needs(*, db_session: Session, technician: Technician, day: dt.date) -> dict[int, tuple[Product, Decimal]]:
+    """The day's `a_charger` per product (product id → (product, a_charger)): what « Préparer » also covers."""
+    load = load_list(db_session=db_session, technician=technician, day=day)
+    return {line.product.id: (line.product, line.a_charger) for line in load.missing}

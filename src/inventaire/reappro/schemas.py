@@ -1,6 +1,7 @@
 """API shapes of the replenishment to par."""
 
 import datetime as dt
+from decimal import Decimal
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -20,7 +21,7 @@ class PickItemRead(BaseModel):
     a_apporter: DecimalOut
     disponible_atelier: DecimalOut
     demande: int | None = Field(description="N° de la demande ouverte, ou null pour un niveau par")
-    a_charger: DecimalOut = Field(0, description="Ce que les rendez-vous du jour demandé exigent encore (0 sans date)")
+    a_charger: DecimalOut = Field(Decimal(0), description="Ce que les rendez-vous du jour demandé exigent encore (0 sans date)")
 
     @classmethod
     def of(cls, item: PickItem) -> "PickItemRead":

@@ -5,6 +5,7 @@ from inventaire.audit.models import AuditEntry
 from inventaire.audit.service import track
 from inventaire.auth.models import ApiToken, AuthFailure
 from inventaire.catalogue.models import Product
+from inventaire.chargement.models import LoadNotice
 from inventaire.checks.models import Notification, Verification
 from inventaire.commandes.models import Order, OrderLine
 from inventaire.deductions.models import DeductedService, Deduction
@@ -21,7 +22,7 @@ from inventaire.web.models import WebSession
 
 __all__ = [
     "ApiToken", "Appointment", "AuditEntry", "AuthFailure", "Base", "ConsumptionRule", "DeductedService", "Deduction", "GazelleSync",
-    "GazelleToken", "IdempotencyKey", "Location", "Notification", "Order", "OrderLine", "Product", "StockLine",
+    "GazelleToken", "IdempotencyKey", "LoadNotice", "Location", "Notification", "Order", "OrderLine", "Product", "StockLine",
     "StockRequest", "Technician", "Transaction", "Verification", "WebSession", "Workshop",
 ]
 

@@ -162,3 +162,10 @@ class AppointmentStatus(Choice):
 
 # Appointments that still happen (or happened): listed, and counted in a van's load list.
 BOOKED_STATES = (AppointmentStatus.ACTIVE, AppointmentStatus.COMPLETE)
+
+
+class LoadNoticeKind(Choice):
+    """Envoi du chargement : la liste de la veille au soir, ou les changements du matin."""
+
+    SOIR = "soir", "Liste du soir"
+    MATIN = "matin", "Changements du matin"

@@ -126,9 +126,9 @@ def scheduled_check(
 
 def build_scheduler(settings: Settings, session_factory: sessionmaker[Session]) -> BackgroundScheduler | None:
     """A scheduler with the check job and the Gazelle sync job, each when its cron is set; None when neither is."""
-    from inventaire.tasks import gazelle_schedule
+    from inventaire.tasks import chargement_schedule, gazelle_schedule
 
-    if not settings.check_cron and not settings.gazelle_cron:
+    if not settings.check_cron and not settings.gazelle_cron and not chargement_schedule.enabled(settings):
         return None
     scheduler = BackgroundScheduler(timezone=ZoneInfo(settings.tz))
     if settings.check_cron:
@@ -139,12 +139,13 @@ def build_scheduler(settings: Settings, session_factory: sessionmaker[Session]) 
         )
     if settings.gazelle_cron:
         gazelle_schedule.add_job(scheduler, settings, session_factory)
+    chargement_schedule.add_jobs(scheduler, settings, session_factory)
     return scheduler
 
 
 def start(settings: Settings) -> BackgroundScheduler | None:
     """Start the scheduler of `serve` on its own engine; None when no schedule is set."""
-    if not settings.check_cron and not settings.gazelle_cron:
+    if not (settings.check_cron or settings.gazelle_cron or settings.chargement_cron or settings.chargement_matin_cron):
         return None
     engine = engine_for(settings)
     scheduler = build_scheduler(settings, make_sessionmaker(engine))

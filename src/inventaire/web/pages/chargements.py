@@ -12,13 +12,13 @@ from pydantic import AfterValidator
 from sqlalchemy import select
 
 from inventaire.chargement import service as chargement
+from inventaire.chargement.messages import long_date
 from inventaire.deps import SessionDep, SettingsDep
 from inventaire.kit.database import utcnow
 from inventaire.kit.dates import checked
 from inventaire.stock.models import StockLine
 from inventaire.techniciens import service as techniciens
 from inventaire.web.deps import AdminPage
-from inventaire.web.pages.demain import long_date
 from inventaire.web.pages.preparation import _workshop
 from inventaire.web.render import PageRoute, render
 

@@ -16,29 +16,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from inventaire.chargement import service as chargement
+from inventaire.chargement.messages import hour, long_date
 from inventaire.chargement.service import Line, LoadList
 from inventaire.kit.config import Settings
 from inventaire.kit.database import utcnow
-from inventaire.kit.quantities import NBSP, quantity
+from inventaire.kit.quantities import quantity
 from inventaire.rendezvous import service as rendezvous
 from inventaire.rendezvous.models import Appointment
 from inventaire.techniciens.models import Technician
-
-JOURS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-        "novembre", "décembre")
-
-
-def long_date(day: dt.date) -> str:
-    """mardi 8 décembre"""
-    return f"{JOURS[day.weekday()]} {day.day}{NBSP if day.day != 1 else 'er' + NBSP}{MOIS[day.month - 1]}"
-
-
-def hour(moment: dt.datetime, tz: ZoneInfo) -> str:
-    """9 h 05, in the company's time"""
-    local = moment.astimezone(tz)
-    return f"{local.hour}{NBSP}h{NBSP}{local.minute:02d}"
-
 
 @dataclass
 class Visit:

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
@@ -90,3 +91,20 @@ def _folded(text: str) -> str:
 def lines_to_bring(notes: str | None) -> list[str]:
     """The lines of the notes that ask to bring something, verbatim (stripped of surrounding blanks)."""
     return [line.strip() for line in (notes or "").splitlines() if TO_BRING.search(_folded(line))]
+
+
+def uncovered(*, db_session: Session, first: dt.date, last: dt.date, covered: set[str]) -> list[dict]:
+    """Services booked on days first..last that no rule covers (`covered`: the service ids with a rule),
+    most booked first: {"service_id", "nom", "rendez_vous", "quantite"}. Free-text items are not services."""
+    found: dict[str, dict] = {}
+    for appointment, _ in booked(db_session=db_session, first=first, last=last):
+        for item in appointment.services:
+            sid = item["service_id"]
+            if not sid or sid in covered:
+                continue
+            entry = found.setdefault(sid, {"service_id": sid, "nom": item["nom"], "rendez_vous": set(),
+                                           "quantite": Decimal(0)})
+            entry["rendez_vous"].add(appointment.id_externe)
+            entry["quantite"] += Decimal(item["quantite"])
+    rows = [{**e, "rendez_vous": len(e["rendez_vous"])} for e in found.values()]
+    return sorted(rows, key=lambda e: (-e["rendez_vous"], -e["quantite"], e["service_id"]))

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session
 
 from inventaire.kit.database import utcnow
@@ -41,14 +41,13 @@ def replace_window(*, db_session: Session, read: Iterable[Booked], first: dt.dat
     wanted = {b.id_externe: b for b in read}
     stored = {a.id_externe: a for a in db_session.scalars(select(Appointment).where(or_(
         Appointment.jour.between(first, last), Appointment.id_externe.in_(list(wanted)))))}
-    outcome = Replaced()
+    outcome, now, new = Replaced(), utcnow(), []
     for key, booked in wanted.items():
         digest = booked.empreinte
         row = stored.get(key)
         if row is None:
-            db_session.add(Appointment(id_externe=key, empreinte=digest, created_at=utcnow(), updated_at=utcnow(),
-                                       **{f: getattr(booked, f) for f in FIELDS}))
-            outcome.ajoutes += 1
+            new.append({"id_externe": key, "empreinte": digest, "created_at": now, "updated_at": now,
+                        **{f: getattr(booked, f) for f in FIELDS}})
         elif row.empreinte != digest:
             for name in FIELDS:
                 setattr(row, name, getattr(booked, name))
@@ -56,6 +55,9 @@ def replace_window(*, db_session: Session, read: Iterable[Booked], first: dt.dat
             outcome.modifies += 1
         else:
             outcome.inchanges += 1
+    if new:  # one executemany: a first read stores thousands
+        db_session.execute(insert(Appointment), new)
+    outcome.ajoutes = len(new)
     gone = [a.id for k, a in stored.items() if k not in wanted and first <= a.jour <= last]
     if gone:
         db_session.execute(delete(Appointment).where(Appointment.id.in_(gone)))

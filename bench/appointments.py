@@ -23,11 +23,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.gazelle_sync import Statements  # noqa: E402
 from bench.loading import BenchDatabase  # noqa: E402
 from inventaire.chargement import service as chargement  # noqa: E402
+from inventaire.gazelle.client import GazelleClient  # noqa: E402
 from inventaire.kit.config import Settings  # noqa: E402
 from inventaire.kit.database import make_sessionmaker, session_scope  # noqa: E402
 from inventaire.regles import service as regles  # noqa: E402
 from inventaire.rendezvous import reading  # noqa: E402
-from inventaire.gazelle.client import GazelleClient  # noqa: E402
 from inventaire.tasks import rendezvous_run  # noqa: E402
 from inventaire.techniciens import service as techniciens  # noqa: E402
 from tests.gazelle.fake import FakeGazelle  # noqa: E402

@@ -21,9 +21,9 @@ from inventaire.techniciens.models import Technician
 from inventaire.web.models import WebSession
 
 __all__ = [
-    "ApiToken", "Appointment", "AuditEntry", "AuthFailure", "Base", "ConsumptionRule", "DeductedService", "Deduction", "GazelleSync",
-    "GazelleToken", "IdempotencyKey", "LoadNotice", "Location", "Notification", "Order", "OrderLine", "Product", "StockLine",
-    "StockRequest", "Technician", "Transaction", "Verification", "WebSession", "Workshop",
+    "ApiToken", "Appointment", "AuditEntry", "AuthFailure", "Base", "ConsumptionRule", "DeductedService", "Deduction",
+    "GazelleSync", "GazelleToken", "IdempotencyKey", "LoadNotice", "Location", "Notification", "Order", "OrderLine",
+    "Product", "StockLine", "StockRequest", "Technician", "Transaction", "Verification", "WebSession", "Workshop",
 ]
 
 

@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import select
 
 from inventaire.auth import service as auth_service
-
 from inventaire.demandes.models import StockRequest
 from inventaire.regles import service as regles
 from inventaire.rendezvous import service as rendezvous

@@ -1,7 +1,8 @@
 """The appointments' part of a Gazelle sync (one call from tasks/gazelle_run.py), and its report.
 
-It runs once the invoices are read (a failure there fails the run before it). It reads the window (today → INVENTAIRE_GAZELLE_JOURS_AVENIR days) with no transaction open
-(the client commits rotated tokens meanwhile), then replaces the stored window in one committed
+It runs once the invoices are read (a failure there fails the run before it). It reads the window
+(today → INVENTAIRE_GAZELLE_JOURS_AVENIR days) with no transaction open (the client commits
+rotated tokens meanwhile), then replaces the stored window in one committed
 transaction. A failure to read the appointments is reported with the run and leaves the stored
 ones as they were: the invoices' deductions do not depend on it. A preview writes nothing.
 """

@@ -25,6 +25,7 @@ from inventaire.rendezvous import service as rendezvous
 from inventaire.rendezvous.models import Appointment
 from inventaire.techniciens.models import Technician
 
+
 @dataclass
 class Visit:
     heure: str

@@ -34,8 +34,8 @@ from inventaire.stock.schemas import AdjustRequest, CountRequest
 from inventaire.techniciens.models import Technician
 from inventaire.web.deps import FormData, PageUser
 from inventaire.web.formatting import quantite, variation
-from inventaire.web.pages import demain
 from inventaire.web.forms import field_errors, validate
+from inventaire.web.pages import demain
 from inventaire.web.render import PageRoute, error_response, refuse, render
 from inventaire.web.sessions import Viewer
 

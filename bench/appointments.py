@@ -28,6 +28,7 @@ from inventaire.kit.config import Settings  # noqa: E402
 from inventaire.kit.database import make_sessionmaker, session_scope  # noqa: E402
 from inventaire.regles import service as regles  # noqa: E402
 from inventaire.rendezvous import reading  # noqa: E402
+from inventaire.rendezvous import service as rendezvous  # noqa: E402
 from inventaire.tasks import rendezvous_run  # noqa: E402
 from inventaire.techniciens import service as techniciens  # noqa: E402
 from tests.gazelle.fake import FakeGazelle  # noqa: E402
@@ -93,13 +94,20 @@ def main() -> None:
         today = dt.datetime.now(TZ).date()
         first, last = reading.window(today=today, jours=args.days)
         with GazelleClient(settings, factory) as client:
-            timed("read only (fake Gazelle)", counter,
-                  lambda: sum(1 for _ in reading.events(client, first=first, last=last)))
-            cold, _, _ = timed("cold read and store", counter, lambda: rendezvous_run.refresh(
+            read, _, _ = timed("read only (fake Gazelle, graphql-core)", counter,
+                               lambda: list(reading.events(client, first=first, last=last)))
+            booked = [reading.to_booked(e, tz=TZ) for e in read]
+
+            def store():
+                with session_scope(factory) as s:
+                    return rendezvous.replace_window(db_session=s, read=booked, first=first, last=last)
+
+            cold, _, _ = timed("cold store (read above)", counter, store)
+            again, _, writes = timed("unchanged store", counter, store)
+            assert cold.ajoutes == events and again.inchanges == events and writes == 0, (cold, again, writes)
+            whole, _, writes = timed("unchanged sync part (read + store)", counter, lambda: rendezvous_run.refresh(
                 session_factory=factory, settings=settings, client=client))
-            again, _, writes = timed("unchanged read", counter, lambda: rendezvous_run.refresh(
-                session_factory=factory, settings=settings, client=client))
-        assert cold["ajoutes"] == events and again["inchanges"] == events and writes == 0, (cold, again, writes)
+        assert whole["inchanges"] == events and writes == 0, (whole, writes)
         day = today + dt.timedelta(days=1)
         with session_scope(factory) as s:
             vans = techniciens.list_technicians(db_session=s)

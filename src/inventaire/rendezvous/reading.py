@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -54,7 +54,9 @@ class Booked:
 
     @property
     def empreinte(self) -> str:
-        content = {**asdict(self), "jour": self.jour.isoformat(), "debut": self.debut.isoformat()}
+        # Not dataclasses.asdict: its deep copy took a millisecond an appointment (5 s for a 4,200 window).
+        content = {f.name: getattr(self, f.name) for f in fields(self)}
+        content["jour"], content["debut"] = self.jour.isoformat(), self.debut.isoformat()
         return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -69,7 +70,7 @@ class LoadList:
 
 
 def tally(
-    services: Iterable[dict], rules: Mapping[str, list[ConsumptionRule]],
+    services: Iterable[dict[str, Any]], rules: Mapping[str, list[ConsumptionRule]],
 ) -> tuple[dict[int, Decimal], dict[int, Product], list[Uncovered]]:
     """What booked services (`{"service_id", "nom", "quantite"}`) require per product, and those no rule covers."""
     required: dict[int, Decimal] = defaultdict(Decimal)
@@ -113,7 +114,7 @@ def load_lists(*, db_session: Session, technicians: list[Technician], day: dt.da
     rules = regles.rules_by_service(db_session=db_session)
     lists = {t.gazelle_id: LoadList(t, day) for t in technicians if t.gazelle_id}
     for appointment, _ in rendezvous.booked(db_session=db_session, first=day, last=day, technicians=technicians):
-        entry = lists[appointment.gazelle_user]
+        entry = lists[appointment.gazelle_user or ""]  # booked() narrowed to these technicians' users
         entry.appointments.append(appointment)
         entry.a_apporter += rendezvous.lines_to_bring(appointment.notes)
     tallies = {key: tally((s for a in entry.appointments for s in a.services), rules) for key, entry in lists.items()}

@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session
@@ -95,10 +96,10 @@ def lines_to_bring(notes: str | None) -> list[str]:
     return [line.strip() for line in (notes or "").splitlines() if TO_BRING.search(_folded(line))]
 
 
-def uncovered(*, db_session: Session, first: dt.date, last: dt.date, covered: set[str]) -> list[dict]:
+def uncovered(*, db_session: Session, first: dt.date, last: dt.date, covered: set[str]) -> list[dict[str, Any]]:
     """Services booked on days first..last that no rule covers (`covered`: the service ids with a rule),
     most booked first: {"service_id", "nom", "rendez_vous", "quantite"}. Free-text items are not services."""
-    found: dict[str, dict] = {}
+    found: dict[str, dict[str, Any]] = {}
     for appointment, _ in booked(db_session=db_session, first=first, last=last):
         for item in appointment.services:
             sid = item["service_id"]

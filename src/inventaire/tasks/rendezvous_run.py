@@ -46,7 +46,9 @@ def refresh(*, session_factory: sessionmaker[Session], settings: Settings, aperc
         message = exc.detail if isinstance(exc, GazelleError) else str(exc)
         log.warning("gazelle appointments not read: %s", message)
         return {**report, "erreur": f"Rendez-vous non relus (les précédents sont gardés) : {message}"}
-    kept, ignored, errors = [], Counter(), []
+    kept: list[reading.Booked] = []
+    ignored: Counter[str] = Counter()
+    errors: list[dict] = []
     for event in events:
         if event.get("type") != APPOINTMENT:
             ignored[event.get("type") or "inconnu"] += 1

@@ -11,6 +11,7 @@ from inventaire import __version__, api_docs
 from inventaire.ateliers.routes import router as ateliers_router
 from inventaire.auth import redaction
 from inventaire.catalogue.routes import router as catalogue_router
+from inventaire.chargement.routes import router as chargement_router
 from inventaire.checks.routes import router as checks_router
 from inventaire.commandes.routes import router as commandes_router
 from inventaire.deductions.routes import router as deductions_router
@@ -27,6 +28,7 @@ from inventaire.kit.proxy import ForwardedHeaders
 from inventaire.previsions.routes import router as previsions_router
 from inventaire.reappro.routes import router as reappro_router
 from inventaire.regles.routes import router as regles_router
+from inventaire.rendezvous.routes import router as rendezvous_router
 from inventaire.sessions import audited
 from inventaire.sessions import session_factory as sessions_for
 from inventaire.stock.routes import router as stock_router
@@ -130,7 +132,7 @@ def create_app(settings: Settings | None = None, session_factory: sessionmaker[S
     # matches a request against every route of each level, so a level less is a scan less.
     for router in (stock_router, catalogue_router, techniciens_router, ateliers_router, tasks_router, checks_router,
                    previsions_router, regles_router, deductions_router, gazelle_router, demandes_router,
-                   reappro_router, commandes_router):
+                   reappro_router, commandes_router, rendezvous_router, chargement_router):
         app.include_router(router, prefix="/inventaire", responses=errors.EVERY_ROUTE,
                            dependencies=[Depends(known_query_only)])
     mount_pages(app)

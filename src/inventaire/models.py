@@ -4,6 +4,7 @@ from inventaire.ateliers.models import Workshop
 from inventaire.audit.models import AuditEntry
 from inventaire.auth.models import ApiToken, AuthFailure
 from inventaire.catalogue.models import Product
+from inventaire.chargement.models import LoadNotice
 from inventaire.checks.models import Notification, Verification
 from inventaire.commandes.models import Order, OrderLine
 from inventaire.deductions.models import DeductedService, Deduction
@@ -13,14 +14,15 @@ from inventaire.gazelle.models import GazelleSync, GazelleToken, OAuthState, Sch
 from inventaire.idempotency.models import IdempotencyKey
 from inventaire.kit.database import Base
 from inventaire.regles.models import ConsumptionRule
+from inventaire.rendezvous.models import Appointment
 from inventaire.stock.models import StockLine, Transaction
 from inventaire.techniciens.models import Technician
 from inventaire.web.models import WebSession
 
 __all__ = [
-    "ApiToken", "AuditEntry", "AuthFailure", "Base", "ConsumptionRule", "DeductedService", "Deduction", "GazelleSync",
-    "GazelleToken", "IdempotencyKey", "Location", "Notification", "OAuthState", "Order", "OrderLine", "Product",
-    "SchemaCheck", "StockLine",
-    "StockRequest", "Technician", "Transaction", "Verification", "WebSession", "Workshop",
+    "ApiToken", "Appointment", "AuditEntry", "AuthFailure", "Base", "ConsumptionRule", "DeductedService", "Deduction",
+    "GazelleSync", "GazelleToken", "IdempotencyKey", "LoadNotice", "Location", "Notification", "OAuthState", "Order",
+    "OrderLine", "Product", "SchemaCheck", "StockLine", "StockRequest", "Technician", "Transaction", "Verification",
+    "WebSession", "Workshop",
 ]
 

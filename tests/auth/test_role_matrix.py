@@ -117,6 +117,10 @@ MATRIX: dict[tuple[str, str], tuple[Call, dict, bool]] = {
         Call("GET", "/inventaire/stats/Allan"), expect(200, 200, 403, 403), False),
     ("GET", "/inventaire/previsions"): (
         Call("GET", "/inventaire/previsions", params={"technicien": "Allan"}), expect(200, 200, 403, 403), False),
+    ("GET", "/inventaire/rendez-vous"): (
+        Call("GET", "/inventaire/rendez-vous", params={"technicien": "Allan"}), expect(200, 200, 403, 403), False),
+    ("GET", "/inventaire/chargement/{technicien}"): (
+        Call("GET", "/inventaire/chargement/Allan"), expect(200, 200, 403, 403), False),
     ("POST", "/inventaire/check-stock"): (
         Call("POST", "/inventaire/check-stock", params={"notifier": "false"}), expect(200, 403, 403, 200), False),
     ("GET", "/inventaire/verifications"): (

@@ -101,6 +101,7 @@ class FakeGazelle(LoopbackServer):
         self.trickle_pause = 0.2
         self.auth_seen: list[dict[str, str]] = []  # the authentication headers of each GraphQL request
         self.invoices: dict[str, dict] = {}
+        self.events: dict[str, dict] = {}
         self.users = [dict(u) for u in USERS]
         self.msl = [dict(m, description={"fr_CA": ""}, amount=0, duration=0, isArchived=False, isTuning=False,
                          masterServiceGroup={"id": "msg_1", "name": {"fr_CA": "Service"}}) for m in MSL]
@@ -263,6 +264,9 @@ class FakeGazelle(LoopbackServer):
             "invoice": lambda info, id: self._node(self.invoices[id]) if id in self.invoices else None,
             "allUsers": lambda info: self.users,
             "allMasterServiceItems": lambda info: self.msl,
+            "allEventsBatched": lambda info, first=None, after=None, filters=None, sortBy=None, **_: connection(
+                [self._event_node(e) for e in self._select_events(filters or {})], first, after),
+            "event": lambda info, id: self._event_node(self.events[id]) if id in self.events else None,
         }
 
     def _select(self, filters: dict, sort) -> list[dict]:
@@ -280,6 +284,21 @@ class FakeGazelle(LoopbackServer):
     def _node(invoice: dict) -> dict:
         items = invoice["items"]
         return {**invoice, "allInvoiceItems": lambda info, first=None, after=None, **_: connection(items, first, after)}
+
+    def _select_events(self, filters: dict) -> list[dict]:
+        """Gazelle's inclusive dates, on the start's UTC day (the client asks a day of margin)."""
+        rows = [e for e in self.events.values()
+                if filters.get("startOn", "0000") <= e["start"][:10] <= filters.get("endOn", "9999")]
+        for key in ("type", "status"):
+            if filters.get(key):
+                rows = [e for e in rows if e[key] in filters[key]]
+        return sorted(rows, key=lambda e: (e["start"], e["id"]))
+
+    @staticmethod
+    def _event_node(event: dict) -> dict:
+        items = event["items"]
+        return {**event, "allServiceItems": lambda info, first=None, after=None, **_: connection(items, first, after),
+                "allEventPianos": lambda info, first=None, after=None, **_: connection([], first, after)}
 
     # --- test helpers -----------------------------------------------------------------------------
 
@@ -324,6 +343,38 @@ class FakeGazelle(LoopbackServer):
         self._clock = getattr(self, "_clock", 0) + 1
         stamp = dt.datetime(2026, 1, 1, tzinfo=dt.UTC) + dt.timedelta(seconds=self._clock)
         self.invoices[f"inv_{number}"]["updatedAt"] = stamp.isoformat().replace("+00:00", "Z")
+
+    def add_event(self, event_id: str, *, start: str, user: str | None = "usr_aS8wQ2nLk4Tz", kind: str = "APPOINTMENT",
+                  status: str = "ACTIVE", items: list[tuple] = (), notes: str | None = None,
+                  client: str | None = "Lina Vanelli", duration: int = 90) -> dict:
+        """An event starting at `start` (UTC, "2026-12-08T14:00:00Z"); items are (service id or None,
+        quantity in hundredths[, name])."""
+        first, _, last = (client or "").partition(" ")
+        event = {
+            "id": event_id, "title": client, "start": start, "duration": duration, "isAllDay": False,
+            "type": kind, "status": status, "notes": notes, "createdAt": None, "updatedAt": None,
+            "user": next((u for u in self.users if u["id"] == user), {"id": user, "firstName": "?", "lastName": "?",
+                                                                       "email": ""}) if user else None,
+            "client": {"id": f"cli_{event_id}", "companyName": None,
+                       "defaultContact": {"firstName": first, "lastName": last}} if client else None,
+            "items": [],
+        }
+        self.events[event_id] = event
+        self.set_event_items(event_id, items)
+        return event
+
+    def set_event_items(self, event_id: str, items) -> None:
+        event = self.events[event_id]
+        event["items"] = [self._event_item(event_id, n, *item) for n, item in enumerate(items)]
+
+    def _event_item(self, event_id: str, n: int, service: str | None, quantity: int, name: str | None = None):
+        msl = next((m for m in self.msl if m["id"] == service), None) if service else None
+        if service and msl is None:  # an MSL item the fake does not list: Gazelle still links it
+            msl = {"id": service, "name": {"fr_CA": name or service}}
+        label = name or (msl["name"]["fr_CA"] if msl else "Déplacement")
+        return {"id": f"esi_{event_id}_{n}", "name": {"fr_CA": label}, "amount": 0, "quantity": quantity,
+                "duration": 0, "type": "LABOR_FIXED_RATE", "isTaxable": True, "isTuning": False,
+                "masterServiceItem": msl, "piano": None}
 
     def expire_access_tokens(self) -> None:
         self.access = {t: 0 for t in self.access}

@@ -33,6 +33,35 @@ USERS = "query Users { allUsers { id firstName lastName email } }"
 
 SERVICE_ITEMS = "query ServiceItems { allMasterServiceItems { id name isArchived masterServiceGroup { name } } }"
 
+# --- Appointments (rendezvous/): every event of a window with the services booked on it -------------
+
+EVENT_ITEM_FIELDS = """
+fragment BookedItem on PrivateEventServiceItem { id name quantity masterServiceItem { id name } }
+"""
+
+EVENTS = """
+query Events($first: Int!, $after: String, $filters: PrivateAllEventsFilter) {
+  allEventsBatched(first: $first, after: $after, filters: $filters, sortBy: [START_ASC]) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      id title start duration type status notes
+      user { id }
+      client { companyName defaultContact { firstName lastName } }
+      allServiceItems(first: 30) { pageInfo { hasNextPage endCursor } nodes { ...BookedItem } }
+    }
+  }
+}
+""" + EVENT_ITEM_FIELDS
+
+MORE_EVENT_ITEMS = """
+query MoreEventItems($id: String!, $after: String) {
+  event(id: $id) {
+    allServiceItems(first: 30, after: $after) { pageInfo { hasNextPage endCursor } nodes { ...BookedItem } }
+  }
+}
+""" + EVENT_ITEM_FIELDS
+
 # Every document the connector sends: the live schema check (schema_check.py) derives the types
 # and fields to look for from these, so a document added here is checked with no second list.
-DOCUMENTS: list[str] = [INVOICES, MORE_ITEMS, USERS, SERVICE_ITEMS]
+DOCUMENTS: list[str] = [INVOICES, MORE_ITEMS, USERS, SERVICE_ITEMS, EVENTS, MORE_EVENT_ITEMS]

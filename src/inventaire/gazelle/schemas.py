@@ -35,6 +35,7 @@ class SyncReport(BaseModel):
     brouillons_deja_deduits: list[str] = Field(
         default_factory=list, description="Factures déduites repassées en brouillon : leur déduction est gardée")
     attentes_429: int = Field(0, description="Réponses 429 de Gazelle attendues (Retry-After)")
+    rendez_vous: dict[str, Any] | None = Field(None, description="Les rendez-vous des jours à venir relus (rendezvous/)")
 
     def summary(self, *, apercu: bool = False, run_id: int | None = None) -> str:
         head = "Aperçu (rien n'a été écrit)" if apercu else (

@@ -92,6 +92,12 @@ class Settings(BaseSettings):
     # A run whose heartbeat is older than this is dead (its process stopped), whatever its age.
     gazelle_heartbeat_seconds: float = Field(default=120.0, gt=0, le=3600)
 
+    # Appointments and loading (README, "Tomorrow's van"): each sync reads the appointments from today to
+    # this many days ahead; the evening list and the morning's changes go out on these crontabs (off when unset).
+    gazelle_jours_avenir: int = Field(default=14, ge=0, le=120)
+    chargement_cron: str | None = None
+    chargement_matin_cron: str | None = None
+
     # Failed authentications (bad tokens, logins) one client address may make in a minute before 429.
     auth_failures_per_minute: int = Field(default=20, ge=1)
 

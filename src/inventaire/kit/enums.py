@@ -250,3 +250,23 @@ class GazelleMode(Choice):
     CLE_API = "cle_api", "clé d'API"
     OAUTH = "oauth", "autorisation OAuth"
     AUCUN = "aucun", "non configuré"
+
+
+class AppointmentStatus(Choice):
+    """État d'un rendez-vous dans Gazelle (ses propres valeurs : CANCELED s'écrit avec un seul L)."""
+
+    ACTIVE = "ACTIVE", "Prévu"
+    COMPLETE = "COMPLETE", "Terminé"
+    CANCELED = "CANCELED", "Annulé"
+    NO_SHOW = "NO_SHOW", "Client absent"
+
+
+# Appointments that still happen (or happened): listed, and counted in a van's load list.
+BOOKED_STATES = (AppointmentStatus.ACTIVE, AppointmentStatus.COMPLETE)
+
+
+class LoadNoticeKind(Choice):
+    """Envoi du chargement : la liste de la veille au soir, ou les changements du matin."""
+
+    SOIR = "soir", "Liste du soir"
+    MATIN = "matin", "Changements du matin"

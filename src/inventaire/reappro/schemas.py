@@ -1,7 +1,12 @@
 """API shapes of the replenishment to par."""
 
-from pydantic import BaseModel, ConfigDict, Field
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated
 
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from inventaire.kit.dates import checked
 from inventaire.kit.schemas import DecimalOut, Name
 from inventaire.reappro.service import PickItem, Shortfall
 from inventaire.stock.schemas import TransferRead
@@ -16,13 +21,14 @@ class PickItemRead(BaseModel):
     a_apporter: DecimalOut
     disponible_atelier: DecimalOut
     demande: int | None = Field(description="N° de la demande ouverte, ou null pour un niveau par")
+    a_charger: DecimalOut = Field(Decimal(0), description="Ce que les rendez-vous du jour demandé exigent encore (0 sans date)")
 
     @classmethod
     def of(cls, item: PickItem) -> "PickItemRead":
         return cls(code_produit=item.product.code_produit, nom_produit=item.product.nom_produit,
                    unite=item.product.unite, quantite=item.quantite, niveau_par=item.niveau_par,
                    a_apporter=item.a_apporter, disponible_atelier=item.disponible_atelier,
-                   demande=item.demande.id if item.demande else None)
+                   demande=item.demande.id if item.demande else None, a_charger=item.a_charger)
 
 
 class PrepareRequest(BaseModel):
@@ -31,6 +37,8 @@ class PrepareRequest(BaseModel):
 
     technicien: Name
     atelier: Name
+    date: Annotated[dt.date | None, AfterValidator(checked)] = Field(
+        None, description="Couvrir aussi le chargement de ce jour (AAAA-MM-JJ) : le plus grand du niveau par et de a_charger")
 
 
 class ShortfallRead(BaseModel):

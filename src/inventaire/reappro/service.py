@@ -33,7 +33,8 @@ class PickItem:
     niveau_par: Decimal | None
     a_apporter: Decimal
     disponible_atelier: Decimal
-    demande: StockRequest | None = None  # None: a line below its par level
+    demande: StockRequest | None = None  # None: a line below its par level (or needed on the day asked)
+    a_charger: Decimal = ZERO  # what the day's appointments still need (chargement/), when a day was asked
 
 
 @dataclass
@@ -54,18 +55,25 @@ class Prepared:
     served: list[StockRequest] = field(default_factory=list)
 
 
-def picking_list(
-    *, db_session: Session, technician: Technician, workshop: Workshop, lock: bool = False,
-) -> list[PickItem]:
+def _par_short(item: PickItem) -> Decimal:
+    return max(item.niveau_par - item.quantite, ZERO) if item.niveau_par is not None and item.demande is None else ZERO
+
+
+def picking_list(*, db_session: Session, technician: Technician, workshop: Workshop, lock: bool = False,
+                 needs: dict[int, tuple[Product, Decimal]] | None = None) -> list[PickItem]:
     """Lines below par, then open requests, by product code; with what the workshop holds of each.
 
     `lock` (« Préparer ») locks the open requests first, before any stock line, as serving and
     refusing one do: a request is served once, and the two never wait on each other in a cycle.
+    `needs` (product id → (product, a_charger)): a day's load list; a line then brings the larger of
+    its par shortfall and that day's need (open requests are already counted in a_charger).
     """
+    needs = {pid: need for pid, need in (needs or {}).items() if need[1] > 0}
     requests = demandes.list_requests(db_session=db_session, statut=RequestState.OUVERTE, technician=technician,
                                       lock=lock)
     van = {line.produit_id: line for line in stock.list_lines(db_session=db_session, location=technician)}
-    products = {line.produit_id: line.produit for line in van.values()} | {r.produit_id: r.produit for r in requests}
+    products = ({line.produit_id: line.produit for line in van.values()} | {r.produit_id: r.produit for r in requests}
+                | {pid: product for pid, (product, _) in needs.items()})
     held = dict(db_session.execute(
         select(StockLine.produit_id, StockLine.quantite)
         .where(StockLine.emplacement_id == workshop.id, StockLine.produit_id.in_(products))
@@ -75,6 +83,15 @@ def picking_list(
                  held.get(line.produit_id, ZERO))
         for line in van.values() if line.niveau_par is not None and line.quantite < line.niveau_par
     ]
+    below = {item.product.id: item for item in items}
+    for pid, (product, amount) in needs.items():
+        item = below.get(pid)
+        if item is None:
+            line = van.get(pid)
+            item = PickItem(product, line.quantite if line else ZERO, line.niveau_par if line else None, ZERO,
+                            held.get(pid, ZERO))
+            items.append(item)
+        item.a_charger, item.a_apporter = amount, max(item.a_apporter, amount)
     for request in requests:
         line = van.get(request.produit_id)
         items.append(PickItem(request.produit, line.quantite if line else ZERO, line.niveau_par if line else None,
@@ -83,9 +100,10 @@ def picking_list(
     return items
 
 
-def prepare(*, db_session: Session, technician: Technician, workshop: Workshop, auteur: str) -> Prepared:
+def prepare(*, db_session: Session, technician: Technician, workshop: Workshop, auteur: str,
+            needs: dict[int, tuple[Product, Decimal]] | None = None) -> Prepared:
     """Make every transfer of the picking list that the workshop can serve, in the caller's transaction."""
-    items = picking_list(db_session=db_session, technician=technician, workshop=workshop, lock=True)
+    items = picking_list(db_session=db_session, technician=technician, workshop=workshop, lock=True, needs=needs)
     products = {i.product.id: i.product for i in items}
     # The van's line is created (locked in the fixed order) only for what the workshop held when the list
     # was read: a product it cannot send must not appear in the van at zero, an alert out of nothing.
@@ -97,9 +115,9 @@ def prepare(*, db_session: Session, technician: Technician, workshop: Workshop, 
     outcome = Prepared()
     brought = dict.fromkeys(products, ZERO)
     # Requests first (someone asked), then the par levels; each takes what is left of the product, and
-    # what requests brought counts towards the par level.
+    # what requests brought counts towards the par level (not towards the day's need: a_charger counted them).
     for item in sorted(items, key=lambda i: (i.demande is None, i.product.code_produit)):
-        wanted = item.a_apporter if item.demande else max(item.a_apporter - brought[item.product.id], ZERO)
+        wanted = item.a_apporter if item.demande else max(_par_short(item) - brought[item.product.id], item.a_charger)
         amount = min(wanted, available[item.product.id])
         if amount > 0:
             reference = f"Demande #{item.demande.id}" if item.demande else "Réapprovisionnement"

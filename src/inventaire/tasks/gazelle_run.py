@@ -42,6 +42,7 @@ from inventaire.kit.enums import NotDeducted, SyncStatus
 from inventaire.kit.exceptions import Conflict, DomainError
 from inventaire.regles import service as regles
 from inventaire.stock.schemas import TransactionRead
+from inventaire.tasks import rendezvous_run
 from inventaire.techniciens import service as techniciens
 
 log = logging.getLogger(__name__)
@@ -115,9 +116,13 @@ def run_sync(
         with client:
             _check(client, session_factory)
             invoices = _read(settings, jours, progress, client)
+            # The appointments of the coming days, through the same client (its key or token, its bounds).
+            booked = rendezvous_run.refresh(session_factory=session_factory, settings=settings, apercu=apercu,
+                                            client=client)
         invoices, doubles = unique(invoices)
         result = _deduct(session_factory, settings, run_id, invoices, progress, apercu=apercu)
         result.rapport.doublons, result.rapport.attentes_429 = doubles, client.waits
+        result.rapport.rendez_vous = booked
         result.apercu = apercu
         with session_scope(session_factory) as session:
             run = session.get_one(GazelleSync, run_id)

@@ -152,7 +152,9 @@ def scheduled_sync(*, session_factory: sessionmaker[Session], settings: Settings
 
 def build_scheduler(settings: Settings, session_factory: sessionmaker[Session]) -> BackgroundScheduler | None:
     """A scheduler with the check job and the Gazelle sync job, each when its cron is set; None when neither is."""
-    if not settings.check_cron and not settings.gazelle_cron:
+    from inventaire.tasks import chargement_schedule  # it reads this module's cron_trigger
+
+    if not settings.check_cron and not settings.gazelle_cron and not chargement_schedule.enabled(settings):
         return None
     scheduler = BackgroundScheduler(timezone=ZoneInfo(settings.tz))
     if settings.check_cron:
@@ -167,12 +169,13 @@ def build_scheduler(settings: Settings, session_factory: sessionmaker[Session]) 
             kwargs={"session_factory": session_factory, "settings": settings},
             coalesce=True, max_instances=1, misfire_grace_time=300, replace_existing=True,
         )
+    chargement_schedule.add_jobs(scheduler, settings, session_factory)
     return scheduler
 
 
 def start(settings: Settings) -> BackgroundScheduler | None:
     """Start the scheduler of `serve` on its own engine; None when no schedule is set."""
-    if not settings.check_cron and not settings.gazelle_cron:
+    if not (settings.check_cron or settings.gazelle_cron or settings.chargement_cron or settings.chargement_matin_cron):
         return None
     engine = engine_for(settings)
     scheduler = build_scheduler(settings, sessions_for(engine))

@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from inventaire.web.pages import (
     acces,
     catalogue,
+    chargements,
     commandes,
     connexion,
     deductions,
@@ -55,5 +56,5 @@ def mount(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (exports, historique, connexion, verifications, evolution, catalogue, stock, reception, levels,
                    techniciens, transactions, acces, modifications, deductions, regles, preparation, emplacements,
-                   commandes, gazelle):
+                   commandes, gazelle, chargements):
         app.include_router(module.router)

@@ -4,7 +4,9 @@ that have no rule yet are listed, most billed first."""
 
 from __future__ import annotations
 
-from typing import Literal
+import datetime as dt
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -15,9 +17,12 @@ from inventaire.deductions import overview
 from inventaire.deps import SessionDep, SettingsDep
 from inventaire.gazelle import directory
 from inventaire.kit.config import Settings
+from inventaire.kit.database import utcnow
 from inventaire.kit.exceptions import Conflict, InvalidInput, NotFound
 from inventaire.regles import service as regles
+from inventaire.regles.models import ConsumptionRule
 from inventaire.regles.schemas import RuleCreate, RuleUpdate
+from inventaire.rendezvous import service as rendezvous
 from inventaire.web.deps import AdminPage, FormData
 from inventaire.web.forms import validate
 from inventaire.web.render import PageRoute, render
@@ -40,9 +45,18 @@ def _page(request: Request, db_session: Session, settings: Settings, viewer: Vie
         request, "regles.html", status_code, viewer=viewer, nav="regles", regles=rules, services=msl.items,
         noms=names, probleme=msl.probleme, produits=catalogue.list_products(db_session=db_session),
         sans_regle=overview.unmatched_services(db_session=db_session),
+        reserves_sans_regle=_booked_uncovered(db_session, settings, rules),
         valeurs=valeurs or {"service_id": service_id or ""},
         erreurs=erreurs or {}, avis=avis,
     )
+
+
+def _booked_uncovered(db_session: Session, settings: Settings, rules: list[ConsumptionRule]) -> list[dict[str, Any]]:
+    """Services booked from today to INVENTAIRE_GAZELLE_JOURS_AVENIR days that no rule covers, most booked first."""
+    today = utcnow().astimezone(ZoneInfo(settings.tz)).date()
+    return rendezvous.uncovered(db_session=db_session, first=today,
+                                last=today + dt.timedelta(days=settings.gazelle_jours_avenir),
+                                covered={r.service_id for r in rules})
 
 
 @router.get("/regles")

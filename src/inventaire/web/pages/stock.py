@@ -36,6 +36,7 @@ from inventaire.techniciens.models import Technician
 from inventaire.web.deps import FormData, PageUser
 from inventaire.web.formatting import quantite, variation
 from inventaire.web.forms import field_errors, validate
+from inventaire.web.pages import demain
 from inventaire.web.render import PageRoute, error_response, refuse, render
 from inventaire.web.sessions import Viewer
 
@@ -158,7 +159,8 @@ def van_page(request: Request, db_session: Session, settings: Settings, viewer: 
                   derniers=_recent(db_session, technician), absents=absent, reception=reception or {},
                   demande=demande or {}, demandes=requests, intervalle=POLL_SECONDS,
                   cle=str(uuid.uuid4()), cle_demande=str(uuid.uuid4()),
-                  deduit_aujourdhui=deducted_today(db_session, settings, technician))
+                  deduit_aujourdhui=deducted_today(db_session, settings, technician),
+                  demain=demain.view(db_session, settings, technician))
 
 
 def deducted_today(db_session: Session, settings: Settings, technician: Location) -> list[Transaction]:

@@ -1,0 +1,1 @@
+"""Appointments booked in Gazelle, stored and replaced at each read."""

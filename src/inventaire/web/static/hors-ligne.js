@@ -84,7 +84,7 @@
     var line = form.closest(".ligne");
     var name = line ? line.querySelector(".nom").textContent : (params.get("code_produit") || "");
     var amount = params.get("quantite") || "";
-    var unit = line ? line.dataset.unite : "";
+    var unit = !line ? "" : parseFloat(amount.replace(",", ".")) >= 2 ? line.dataset.unitePluriel : line.dataset.unite;
     if (form.matches("form.comptage")) return "comptage de " + name + " : " + amount + " " + unit;
     if (form.matches("form.demande, form.demande-absent")) return "demande de " + amount + " " + unit + " " + name;
     if (form.matches("form.reception")) return "réception de " + amount + " " + name;

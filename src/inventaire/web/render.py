@@ -24,9 +24,10 @@ from inventaire.web import formatting
 TEMPLATES = Path(__file__).parent / "templates"
 
 # Scripts and styles come only from /static (no inline code, no CDN); frames are refused.
+# 'wasm-unsafe-eval' lets the vendored barcode reader compile its WebAssembly (not JS eval).
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
         "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
     ),
     "X-Content-Type-Options": "nosniff",

@@ -15,6 +15,7 @@ from inventaire.web.pages import (
     deductions,
     demandes,
     emplacements,
+    etiquettes,
     evolution,
     exports,
     historique,
@@ -55,5 +56,5 @@ def mount(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (exports, historique, connexion, verifications, evolution, catalogue, stock, reception, levels,
                    techniciens, transactions, acces, modifications, deductions, regles, preparation, emplacements,
-                   commandes, offline):
+                   commandes, offline, etiquettes):
         app.include_router(module.router)

@@ -14,14 +14,13 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from inventaire import __version__
 from inventaire.deductions import late
 from inventaire.idempotency import pages as page_keys
 from inventaire.idempotency.routing import HEADER
 from inventaire.kit.database import utcnow
 from inventaire.kit.quantities import NBSP, with_unit
 from inventaire.techniciens.models import Technician
-from inventaire.web.render import PageRoute
+from inventaire.web.render import PageRoute, static_version
 
 if TYPE_CHECKING:
     from inventaire.web.pages.stock import LineRequest
@@ -52,7 +51,7 @@ def manifest(technicien: str | None = Query(None, max_length=60)) -> Response:
 @router.get("/sw.js")
 def service_worker() -> Response:
     """The service worker, served from the root so that its scope covers the pages it keeps."""
-    text = (STATIC / "sw.js").read_text(encoding="utf-8").replace("__VERSION__", __version__)
+    text = (STATIC / "sw.js").read_text(encoding="utf-8").replace("__VERSION__", static_version())
     return Response(text, media_type="text/javascript",
                     headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"})
 

@@ -33,6 +33,7 @@ from inventaire.techniciens.models import Technician
 CHROMIUM = "/usr/bin/chromium"
 SLOW_4G = {"offline": False, "latency": 562.5, "downloadThroughput": 1.6 * 1024 * 1024 / 8 * 0.9,
            "uploadThroughput": 750 * 1024 / 8 * 0.9}
+VERBOSE = os.environ.get("BENCH_VERBOSE") == "1"  # each response's size
 USABLE = "performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd"
 
 
@@ -64,9 +65,12 @@ def visit(context, path: str) -> tuple[int, int, float]:
     cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], int(e["encodedDataLength"])))
     page.goto(path, wait_until="networkidle")
     usable = page.evaluate(USABLE)
-    wire = [size for rid, size in sizes.items() if "barcode-detector" not in urls.get(rid, "")]
+    wire = {urls.get(rid, rid): size for rid, size in sizes.items() if "barcode-detector" not in urls.get(rid, "")}
     page.close()
-    return sum(wire), len(wire), usable
+    if VERBOSE:
+        for url, size in sorted(wire.items(), key=lambda item: -item[1]):
+            print(f"  {size / 1024:6.1f} KB  {url.split('?')[0].rsplit('/', 2)[-2:]}")
+    return sum(wire.values()), len(wire), usable
 
 
 def main() -> None:
@@ -83,10 +87,14 @@ def main() -> None:
                                                  args=["--headless", "--no-sandbox"])
             path = f"/stock/{van}"
             first, installed = [], []
+            options = {"base_url": server.base_url, "viewport": {"width": 390, "height": 844}, "is_mobile": True,
+                       "has_touch": True, "locale": "fr-CA"}
+            login = browser.new_context(**options)  # the login lands on the van's page: its own context
+            login.new_page().goto(f"/connexion?jeton={token}")
+            cookies = login.storage_state()["cookies"]
+            login.close()
             for _ in range(args.runs):
-                context = browser.new_context(base_url=server.base_url, viewport={"width": 390, "height": 844},
-                                              is_mobile=True, has_touch=True, locale="fr-CA")
-                context.new_page().goto(f"/connexion?jeton={token}")
+                context = browser.new_context(**options, storage_state={"cookies": cookies, "origins": []})
                 first.append(visit(context, path))
                 warm = context.new_page()  # wait until the worker holds the page and its files
                 warm.goto(path)

@@ -53,12 +53,11 @@
   document.addEventListener("htmx:responseError", function (event) {
     show(event.detail.elt, serverMessage(event.detail.xhr), event.detail.elt.dataset.source);
   });
-  // A change the phone page put in its outbox (hors-ligne.js: detail.enFile) was not lost.
   document.addEventListener("htmx:sendError", function (event) {
-    if (!event.detail.enFile) show(event.detail.elt, NETWORK, event.detail.elt.dataset.source);
+    show(event.detail.elt, NETWORK, event.detail.elt.dataset.source);
   });
   document.addEventListener("htmx:timeout", function (event) {
-    if (!event.detail.enFile) show(event.detail.elt, NETWORK, event.detail.elt.dataset.source);
+    show(event.detail.elt, NETWORK, event.detail.elt.dataset.source);
   });
   // A form being filled in a polled zone (data-pause-saisie) is not wiped by the poll: the poll
   // waits until the field is sent or left as it was.

@@ -135,19 +135,8 @@
           detail.headers["Idempotency-Key"] || newKey(), true);
   });
 
-  // Sent but no answer (a weak signal): queued with its key, so a change that did arrive is not
-  // written twice. Capture phase: before app.js reports « rien n'a été enregistré ».
-  function lost(event) {
-    var config = event.detail.requestConfig;
-    if (!config || config.verb !== "post" || !config.headers["Idempotency-Key"]) return;
-    event.detail.enFile = true;
-    var params = new URLSearchParams();
-    (config.formData || config.parameters).forEach(function (value, name) { params.append(name, value); });
-    var elt = event.target;
-    queue(elt.closest("form") || elt, config.path, params, config.headers["Idempotency-Key"], true);
-  }
-  document.addEventListener("htmx:sendError", lost, true);
-  document.addEventListener("htmx:timeout", lost, true);
+  // Sent while the phone says it is online but no answer came back (a weak signal): the card keeps
+  // the change and says so (app.js); « Enregistrer » again sends it with the same key, written once.
 
   // The page's plain forms (a product not carried: reception, request) carry their key in `cle`.
   document.addEventListener("submit", function (event) {

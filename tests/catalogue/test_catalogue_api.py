@@ -92,7 +92,8 @@ def test_partial_update_changes_only_given_fields(client):
     make_product_via_api(client, CORDE)
     response = client.put("/inventaire/catalogue/CORD-001", json={"prix_unitaire": 19.25, "fournisseur": None})
     assert response.status_code == 200, response.text
-    assert response.json() == {**CORDE, "prix_unitaire": 19.25, "fournisseur": None, "actif": True, "divisible": False, "code_barres": None}
+    assert response.json() == {**CORDE, "prix_unitaire": 19.25, "fournisseur": None, "actif": True, "divisible": False,
+                               "code_barres": None}
     assert client.get("/inventaire/catalogue/CORD-001").json()["prix_unitaire"] == 19.25
 
 

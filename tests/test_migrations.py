@@ -57,6 +57,9 @@ OLD_TABLES = ("produits_catalogue", "techniciens", "api_tokens", "regles_consomm
               "transactions_inventaire", "verifications")
 
 
+LATER_COLUMNS = {"code_barres"}  # added after 0011 (0024): the old schema has no place for them
+
+
 def _old_rows(new_url: str) -> dict[str, list[dict]]:
     """The demo's rows as stored (raw values), shaped as schema 0011 had them: a technician held their
     own name, lines and ledger rows pointed at `technicien_id`."""
@@ -64,7 +67,8 @@ def _old_rows(new_url: str) -> dict[str, list[dict]]:
     rows: dict[str, list[dict]] = {}
     with engine.connect() as conn:
         for name in ("produits_catalogue", "api_tokens", "regles_consommation", "verifications"):
-            rows[name] = [dict(r) for r in conn.execute(text(f"SELECT * FROM {name}")).mappings()]
+            rows[name] = [{k: v for k, v in dict(r).items() if k not in LATER_COLUMNS}
+                          for r in conn.execute(text(f"SELECT * FROM {name}")).mappings()]
         rows["techniciens"] = [dict(r) for r in conn.execute(text(
             "SELECT e.id, e.nom, e.nom_cle, t.email, e.actif, e.created_at, t.gazelle_id "
             "FROM emplacements e JOIN techniciens t ON t.id = e.id ORDER BY e.id")).mappings()]

@@ -57,7 +57,7 @@ def make_product_via_api(client, body):
 
 def test_create_returns_201_with_exact_decimals(client):
     body = make_product_via_api(client, CORDE)
-    assert body == {**CORDE, "actif": True, "divisible": False}  # a string is counted in whole units
+    assert body == {**CORDE, "actif": True, "divisible": False, "code_barres": None}  # a string is counted in whole units
     assert client.get("/inventaire/catalogue/CORD-001").json() == body
 
 
@@ -66,7 +66,7 @@ def test_create_defaults(client):
     assert body == {
         "code_produit": "VIS-1", "nom_produit": "Vis", "categorie": "Divers", "unite": "unité",
         "prix_unitaire": 0, "prix_vente": None, "fournisseur": None, "seuil_reorder": None, "actif": True,
-        "divisible": False,
+        "divisible": False, "code_barres": None,
     }
 
 
@@ -92,7 +92,8 @@ def test_partial_update_changes_only_given_fields(client):
     make_product_via_api(client, CORDE)
     response = client.put("/inventaire/catalogue/CORD-001", json={"prix_unitaire": 19.25, "fournisseur": None})
     assert response.status_code == 200, response.text
-    assert response.json() == {**CORDE, "prix_unitaire": 19.25, "fournisseur": None, "actif": True, "divisible": False}
+    assert response.json() == {**CORDE, "prix_unitaire": 19.25, "fournisseur": None, "actif": True, "divisible": False,
+                               "code_barres": None}
     assert client.get("/inventaire/catalogue/CORD-001").json()["prix_unitaire"] == 19.25
 
 

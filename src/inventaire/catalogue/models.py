@@ -3,7 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Boolean, CheckConstraint, Integer, String, true
+from sqlalchemy import Boolean, CheckConstraint, Index, Integer, String, true
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from inventaire.kit.database import Base, Money, Quantity, UTCDateTime, utcnow
@@ -28,6 +28,7 @@ class Product(Base):
         CheckConstraint("prix_unitaire >= 0", name="prix_unitaire_positif"),
         CheckConstraint("prix_vente IS NULL OR prix_vente >= 0", name="prix_vente_positif"),
         CheckConstraint("seuil_reorder IS NULL OR seuil_reorder >= 0", name="seuil_reorder_positif"),
+        Index("uq_produits_catalogue_code_barres", "code_barres", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -35,6 +36,8 @@ class Product(Base):
     # Unique on the folded code: "CORD-012" and "cord-012" are one product (shown as stored).
     code_cle: Mapped[str] = mapped_column(String(40), unique=True)
     nom_produit: Mapped[str] = mapped_column(String(200))
+    # The maker's barcode (EAN, UPC…) a phone scans; unique when set (migration 0024).
+    code_barres: Mapped[str | None] = mapped_column(String(64), nullable=True)
     categorie: Mapped[str] = mapped_column(String(60), default="Divers", index=True)
     unite: Mapped[str] = mapped_column(String(30), default="unité")
     prix_unitaire: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))

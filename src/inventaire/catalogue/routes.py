@@ -24,8 +24,9 @@ def list_products(
     actif: bool | None = Query(True, description="true (défaut) : produits actifs ; false : archivés"),
     categorie: Annotated[Annotated[str, PersonText(60)] | None, Query()] = None,
     q: Annotated[Annotated[str, PersonText(100)] | None, Query(description="Recherche dans le code et le nom")] = None,
+    code_barres: Annotated[str | None, Query(max_length=64, description="Le produit de ce code-barres (exact)")] = None,
 ) -> list[Product]:
-    return service.list_products(db_session=db_session, actif=actif, categorie=categorie, q=q)
+    return service.list_products(db_session=db_session, actif=actif, categorie=categorie, q=q, code_barres=code_barres)
 
 
 @router.post("", response_model=ProductRead, status_code=201, responses=CONFLICT)

@@ -3,7 +3,7 @@
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from inventaire.kit.schemas import Code, DecimalOut, MoneyIn, NonNegativeQuantityIn, PersonText, not_nullable
 
@@ -12,6 +12,10 @@ Text = Annotated[str, PersonText(NOM_MAX)]
 Short = Annotated[str, PersonText(60)]
 Unit = Annotated[str, PersonText(30)]
 Supplier = Annotated[str, PersonText(120, min_length=0)]
+# EAN, UPC or any printable ASCII a scanner reads (no spaces at the ends, no control characters).
+Barcode = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[!-~](?:[ -~]*[!-~])?$"),
+                    Field(description="Code-barres du fabricant (EAN, UPC…), unique quand il est donné",
+                          examples=["0712345678911"])]
 
 
 class ProductCreate(BaseModel):
@@ -24,6 +28,7 @@ class ProductCreate(BaseModel):
     prix_unitaire: MoneyIn = Field(default=Decimal("0"), description="Coût unitaire, sert à la valeur du stock.")
     prix_vente: MoneyIn | None = None
     fournisseur: Supplier | None = None
+    code_barres: Barcode | None = None
     seuil_reorder: NonNegativeQuantityIn | None = Field(
         default=None, description="Seuil d'alerte du produit ; vide = seuil par défaut."
     )
@@ -46,13 +51,14 @@ class ProductUpdate(BaseModel):
     prix_unitaire: MoneyIn | None = None
     prix_vente: MoneyIn | None = None
     fournisseur: Supplier | None = None
+    code_barres: Barcode | None = None
     seuil_reorder: NonNegativeQuantityIn | None = None
     actif: bool | None = None
     divisible: bool | None = None
 
 
 # Fields that may be set back to null by a PUT; the others ignore an explicit null.
-NULLABLE_FIELDS = {"prix_vente", "fournisseur", "seuil_reorder"}
+NULLABLE_FIELDS = {"prix_vente", "fournisseur", "seuil_reorder", "code_barres"}
 
 
 class ProductRead(BaseModel):
@@ -65,6 +71,7 @@ class ProductRead(BaseModel):
     prix_unitaire: DecimalOut
     prix_vente: DecimalOut | None
     fournisseur: str | None
+    code_barres: str | None
     seuil_reorder: DecimalOut | None
     actif: bool
     divisible: bool

@@ -28,11 +28,19 @@ def get_or_404(*, db_session: Session, code_produit: str) -> Product:
     return product
 
 
+def get_by_barcode(*, db_session: Session, code_barres: str) -> Product | None:
+    """The product carrying this barcode (exactly as the scanner reads it), or None."""
+    return db_session.scalar(select(Product).where(Product.code_barres == code_barres))
+
+
 def list_products(
-    *, db_session: Session, actif: bool | None = True, categorie: str | None = None, q: str | None = None
+    *, db_session: Session, actif: bool | None = True, categorie: str | None = None, q: str | None = None,
+    code_barres: str | None = None,
 ) -> list[Product]:
-    """List products, filtered by status, category and a search in code and name."""
+    """List products, filtered by status, category, barcode and a search in code and name."""
     query = select(Product).order_by(Product.categorie, Product.code_produit)
+    if code_barres is not None:
+        query = query.where(Product.code_barres == code_barres)
     if actif is not None:
         query = query.where(Product.actif.is_(actif))
     if categorie:
@@ -62,6 +70,7 @@ def create(*, db_session: Session, data: dict[str, Any]) -> Product:
         raise Conflict(_taken(data["code_produit"], existing.code_produit))
     if data.get("divisible") is None:
         data = {**data, "divisible": default_divisible(data.get("unite") or "unité")}
+    _check_barcode(db_session, data.get("code_barres"), None)
     product = Product(**data)
     db_session.add(product)
     try:
@@ -79,8 +88,19 @@ def _taken(code: str, stored: str) -> str:
     return f"Le code produit « {code} » existe déjà sous la forme « {stored} » (la casse ne compte pas)."
 
 
+def _check_barcode(db_session: Session, code_barres: str | None, product: Product | None) -> None:
+    """A barcode names one product: the same barcode on another one is a conflict."""
+    if not code_barres:
+        return
+    holder = get_by_barcode(db_session=db_session, code_barres=code_barres)
+    if holder is not None and holder is not product:
+        raise Conflict(f"Le code-barres « {code_barres} » est déjà celui de « {holder.code_produit} ».")
+
+
 def update(*, db_session: Session, product: Product, changes: dict[str, Any]) -> Product:
     """Apply the given fields (a partial update)."""
+    if "code_barres" in changes:
+        _check_barcode(db_session, changes["code_barres"], product)
     for field, value in changes.items():
         setattr(product, field, value)
     db_session.flush()

@@ -60,7 +60,10 @@ class DeductedService(Base):
 
     @property
     def reference(self) -> str:
-        """The ledger reference of this service's rows: « Facture #7140 », or the source's id."""
+        """The ledger reference of this service's rows: « Facture #7140 », or the source's id
+        (a late offline use, deductions/late.py: « Hors ligne »)."""
+        if self.source == "hors-ligne":
+            return "Hors ligne"
         return f"Facture #{self.numero}" if self.numero else self.id_externe
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Coroutine
 from functools import lru_cache
 from pathlib import Path
@@ -26,9 +27,10 @@ from inventaire.web import formatting
 TEMPLATES = Path(__file__).parent / "templates"
 
 # Scripts and styles come only from /static (no inline code, no CDN); frames are refused.
+# 'wasm-unsafe-eval' lets the vendored barcode reader compile its WebAssembly (not JS eval).
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
         "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
     ),
     "X-Content-Type-Options": "nosniff",
@@ -48,6 +50,17 @@ class PageForbidden(Forbidden):
     """A page or action the viewer's role may not use."""
 
 
+@lru_cache(maxsize=1)
+def static_version() -> str:
+    """The `?v=` of the pages' own scripts and styles: the release and a digest of the static
+    files, so that a changed file gets a new URL (they are cached as immutable, web/mount.py)."""
+    digest = hashlib.sha256()
+    for path in sorted((TEMPLATES.parent / "static").rglob("*")):
+        if path.is_file() and "vendor" not in path.parts:
+            digest.update(path.name.encode() + path.read_bytes())
+    return f"{__version__}-{digest.hexdigest()[:10]}"
+
+
 @lru_cache(maxsize=8)
 def make_environment(tz: str) -> Environment:
     """The Jinja environment for a timezone (cached: templates compile once per process)."""
@@ -56,7 +69,7 @@ def make_environment(tz: str) -> Environment:
         trim_blocks=True, lstrip_blocks=True,
     )
     formatting.install(env, Clock(tz))
-    env.globals["version"] = __version__
+    env.globals["version"] = static_version()
     env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
     return env
 

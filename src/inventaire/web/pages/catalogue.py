@@ -24,7 +24,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 CodePath = Path(pattern=CODE_PATTERN)
 DECIMALS = {"prix_unitaire", "prix_vente", "seuil_reorder"}
 FIELDS = ("code_produit", "nom_produit", "categorie", "unite", "prix_unitaire", "prix_vente",
-          "fournisseur", "seuil_reorder", "divisible")
+          "fournisseur", "code_barres", "seuil_reorder", "divisible")
 STATUSES = {"actifs": True, "archives": False, "tous": None}
 NOTICES = {"ajoute": "Produit « {} » ajouté.", "modifie": "Produit « {} » modifié.",
            "archive": "Produit « {} » archivé : il sort des listes et des vérifications, son historique reste.",
@@ -90,7 +90,8 @@ def create_product(request: Request, db_session: SessionDep, viewer: AdminPage, 
         product = catalogue.create(db_session=db_session, data=body.model_dump())
     except Conflict as exc:
         detail = exc.detail
-        return refuse(db_session, lambda: _form_page(request, viewer, valeurs=data, erreurs={"code_produit": detail},
+        field = "code_barres" if "code-barres" in detail else "code_produit"
+        return refuse(db_session, lambda: _form_page(request, viewer, valeurs=data, erreurs={field: detail},
                                                      status_code=409))
     return _back(product.code_produit, "ajoute")
 
@@ -113,7 +114,12 @@ def update_product(request: Request, db_session: SessionDep, viewer: AdminPage, 
     if body is None:
         return _form_page(request, viewer, produit=product, valeurs={**data, "code_produit": code},
                           erreurs=errors, status_code=422)
-    catalogue.update(db_session=db_session, product=product, changes=body.model_dump(exclude_unset=True))
+    try:
+        catalogue.update(db_session=db_session, product=product, changes=body.model_dump(exclude_unset=True))
+    except Conflict as exc:  # a barcode another product carries
+        detail = exc.detail
+        return refuse(db_session, lambda: _form_page(request, viewer, produit=product, valeurs={**data, "code_produit": code},
+                                                     erreurs={"code_barres": detail}, status_code=409))
     return _back(product.code_produit, "modifie")
 
 

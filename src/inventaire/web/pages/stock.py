@@ -36,7 +36,7 @@ from inventaire.techniciens.models import Technician
 from inventaire.web.deps import FormData, PageUser
 from inventaire.web.formatting import quantite, variation
 from inventaire.web.forms import field_errors, validate
-from inventaire.web.pages import demain
+from inventaire.web.pages import demain, offline
 from inventaire.web.render import PageRoute, error_response, refuse, render
 from inventaire.web.sessions import Viewer
 
@@ -160,7 +160,8 @@ def van_page(request: Request, db_session: Session, settings: Settings, viewer: 
                   demande=demande or {}, demandes=requests, intervalle=POLL_SECONDS,
                   cle=str(uuid.uuid4()), cle_demande=str(uuid.uuid4()),
                   deduit_aujourdhui=deducted_today(db_session, settings, technician),
-                  demain=demain.view(db_session, settings, technician))
+                  demain=demain.view(db_session, settings, technician),
+                  vu_a=offline.seen_at(settings.tz))
 
 
 def deducted_today(db_session: Session, settings: Settings, technician: Location) -> list[Transaction]:
@@ -249,6 +250,8 @@ def adjust_line(request: Request, db_session: SessionDep, settings: SettingsDep,
     }, decimals={"ajustement"})
     if body is None:
         return line.answer(422, erreur=field_errors(errors, LABELS), projet=form)
+    if kind == TransactionType.UTILISATION and offline.is_late(request, form, line.technician):
+        return offline.save_late_use(line, form, amount, body.reference, body.motif)
     return line.save(
         form,
         lambda: stock.adjust(

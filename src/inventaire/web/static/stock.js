@@ -148,7 +148,7 @@
     if (input.id === "filtre-lignes") {
       var words = fold(input.value).split(/\s+/).filter(Boolean);
       document.querySelectorAll("#lignes .ligne").forEach(function (line) {
-        var text = fold(line.textContent);
+        var text = fold(line.textContent + " " + (line.dataset.codeBarres || ""));  // a scanner types barcodes
         line.hidden = !words.every(function (word) { return text.indexOf(word) !== -1; });
       });
     }

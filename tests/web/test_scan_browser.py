@@ -1,0 +1,91 @@
+"""« Scanner » in a real Chromium whose camera is a video of a generated code: the QR code of a
+project label (the product code) and a maker's EAN-13 (the product's code_barres) each open the
+product's card; a Bluetooth scanner typing into the filter field does too."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pytest
+import segno
+
+from inventaire.auth import service as auth_service
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.helpers import browser_page, make_line, make_product, make_technician
+
+pytestmark = pytest.mark.browser
+PHONE = {"width": 390, "height": 844}
+WIDTH, HEIGHT = 640, 480
+
+
+def qr_video(text: str, path: Path) -> Path:
+    """A few frames of a QR code of `text`, black on white, as the YUV4MPEG2 Chromium's fake camera plays."""
+    modules = np.array(segno.make_qr(text, error="m").matrix, dtype=bool)
+    scale = min(WIDTH, HEIGHT) * 3 // 4 // (modules.shape[0] + 8)
+    image = np.kron(np.pad(modules, 4), np.ones((scale, scale), dtype=bool))
+    luma = np.full((HEIGHT, WIDTH), 235, dtype=np.uint8)
+    top, left = (HEIGHT - image.shape[0]) // 2, (WIDTH - image.shape[1]) // 2
+    luma[top:top + image.shape[0], left:left + image.shape[1]][image] = 16
+    chroma = np.full((HEIGHT // 2) * (WIDTH // 2), 128, dtype=np.uint8).tobytes()
+    frame = b"FRAME\n" + luma.tobytes() + chroma + chroma
+    path.write_bytes(f"YUV4MPEG2 W{WIDTH} H{HEIGHT} F10:1 Ip A1:1 C420jpeg\n".encode() + frame * 5)
+    return path
+
+
+@pytest.fixture
+def van(server):
+    with server.session() as s:
+        allan = make_technician(s, nom="Allan")
+        for i in range(12):  # a van with many cards: the scanned one must be found, not scrolled to
+            make_line(s, allan, make_product(s, code_produit=f"PIECE-{i:02d}", nom_produit=f"Pièce {i}"), 2)
+        make_line(s, allan, make_product(s, code_produit="GRAPH-PROT", nom_produit="Graphite en poudre",
+                                         code_barres="4006381333931"), Decimal(3))
+        token, _ = auth_service.create_token(db_session=s, role="technicien", technician=allan)
+    return token
+
+
+def _camera_browser(browser, video: Path):
+    return browser.browser_type.launch(executable_path=CHROMIUM, args=[
+        *CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}"])
+
+
+def _scan(browser, server, van, video: Path):
+    camera = _camera_browser(browser, video)
+    try:
+        context, page = browser_page(camera, server, van, viewport=PHONE, is_mobile=True, has_touch=True)
+        context.grant_permissions(["camera"], origin=server.base_url)
+        page.goto("/stock/Allan")
+        assert page.evaluate("typeof BarcodeDetectionAPI") == "undefined"  # not loaded before the tap
+        page.locator("#scanner").tap()
+        card = page.locator(".ligne.scannee")
+        card.wait_for(timeout=30_000)
+        visible = page.locator("#lignes .ligne:visible")
+        return card.get_attribute("data-code"), visible.count(), page.evaluate("document.activeElement.className")
+    finally:
+        camera.close()
+
+
+def test_scanning_a_label_opens_the_products_card(browser, server, van, tmp_path):
+    code, shown, focused = _scan(browser, server, van, qr_video("PIECE-07", tmp_path / "etiquette.y4m"))
+    assert (code, shown) == ("PIECE-07", 1)
+    assert "moins" in focused  # ready for « − »
+
+
+def test_a_bluetooth_scanner_typing_a_barcode_opens_the_card(browser, server, van):
+    context, page = browser_page(browser, server, van, viewport=PHONE, is_mobile=True, has_touch=True)
+    try:
+        page.goto("/stock/Allan")
+        page.locator("#filtre-lignes").type("4006381333931")
+        page.keyboard.press("Enter")
+        assert page.locator(".ligne.scannee").get_attribute("data-code") == "GRAPH-PROT"
+        assert page.locator("#lignes .ligne:visible").count() == 1
+        page.locator("#filtre-lignes").fill("")
+        page.locator("#filtre-lignes").type("0000000000000")
+        page.keyboard.press("Enter")
+        assert "Aucun produit de ce véhicule ne porte le code" in page.locator("#resultat-scan").text_content()
+        assert page.problems == []
+    finally:
+        context.close()

@@ -10,6 +10,7 @@ from inventaire.commandes.models import Order, OrderLine
 from inventaire.deductions.models import DeductedService, Deduction
 from inventaire.demandes.models import StockRequest
 from inventaire.emplacements.models import Location
+from inventaire.fournisseurs.models import Supplier
 from inventaire.gazelle.models import GazelleSync, GazelleToken
 from inventaire.idempotency.models import IdempotencyKey
 from inventaire.kit.database import Base
@@ -21,7 +22,7 @@ from inventaire.web.models import WebSession
 __all__ = [
     "ApiToken", "AuditEntry", "AuthFailure", "Base", "ConsumptionRule", "DeductedService", "Deduction", "GazelleSync",
     "GazelleToken", "IdempotencyKey", "Location", "Notification", "Order", "OrderLine", "Product", "StockLine",
-    "StockRequest", "Technician", "Transaction", "Verification", "WebSession", "Workshop",
+    "StockRequest", "Supplier", "Technician", "Transaction", "Verification", "WebSession", "Workshop",
 ]
 
 

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from inventaire.catalogue.models import Product, code_key, default_divisible
+from inventaire.fournisseurs import service as suppliers
 from inventaire.kit.exceptions import Conflict, NotFound
 
 # Built once: every stock request looks its product up (building the statement was a third of the cost).
@@ -62,6 +63,7 @@ def create(*, db_session: Session, data: dict[str, Any]) -> Product:
         raise Conflict(_taken(data["code_produit"], existing.code_produit))
     if data.get("divisible") is None:
         data = {**data, "divisible": default_divisible(data.get("unite") or "unité")}
+    data = _with_supplier(db_session, data)
     product = Product(**data)
     db_session.add(product)
     try:
@@ -79,8 +81,18 @@ def _taken(code: str, stored: str) -> str:
     return f"Le code produit « {code} » existe déjà sous la forme « {stored} » (la casse ne compte pas)."
 
 
+def _with_supplier(db_session: Session, data: dict[str, Any]) -> dict[str, Any]:
+    """`fournisseur` (a name) as the supplier it names, created when nobody entered it yet."""
+    if "fournisseur" not in data:
+        return data
+    out = {k: v for k, v in data.items() if k != "fournisseur"}
+    out["supplier"] = suppliers.named(db_session=db_session, nom=data["fournisseur"])
+    return out
+
+
 def update(*, db_session: Session, product: Product, changes: dict[str, Any]) -> Product:
     """Apply the given fields (a partial update)."""
+    changes = _with_supplier(db_session, changes)
     for field, value in changes.items():
         setattr(product, field, value)
     db_session.flush()

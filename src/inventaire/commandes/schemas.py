@@ -89,6 +89,10 @@ class OrderRead(BaseModel):
     envoyee_le: Timestamp | None
     recue_le: Timestamp | None
     annulee_le: Timestamp | None
+    courriel_envoye: bool = Field(description="Vrai : la commande a été envoyée par courriel au fournisseur")
+    courriel_envoye_le: Timestamp | None
+    courriel_destinataires: str | None = Field(description="Le fournisseur, puis le bureau en copie")
+    courriel_erreur: str | None = Field(description="L'erreur du dernier envoi par courriel qui a échoué")
     total: DecimalOut = Field(description="Σ des totaux des lignes, 2 décimales")
     lignes: list[OrderLineRead]
 
@@ -97,7 +101,9 @@ class OrderRead(BaseModel):
         return cls(id=order.id, numero=order.numero, fournisseur=order.fournisseur, atelier=order.atelier.nom,
                    statut=OrderState(order.statut), auteur=order.auteur, created_at=order.created_at,
                    updated_at=order.updated_at, envoyee_le=order.envoyee_le, recue_le=order.recue_le,
-                   annulee_le=order.annulee_le, total=order.total, lignes=[OrderLineRead.of(x) for x in order.lignes])
+                   annulee_le=order.annulee_le, courriel_envoye=order.courriel_envoye_le is not None,
+                   courriel_envoye_le=order.courriel_envoye_le, courriel_destinataires=order.courriel_destinataires,
+                   courriel_erreur=order.courriel_erreur, total=order.total, lignes=[OrderLineRead.of(x) for x in order.lignes])
 
 
 class ReceivedRead(OrderRead):

@@ -17,6 +17,7 @@ from inventaire.web.pages import (
     emplacements,
     evolution,
     exports,
+    fournisseurs,
     historique,
     levels,
     modifications,
@@ -54,5 +55,5 @@ def mount(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (exports, historique, connexion, verifications, evolution, catalogue, stock, reception, levels,
                    techniciens, transactions, acces, modifications, deductions, regles, preparation, emplacements,
-                   commandes):
+                   commandes, fournisseurs):
         app.include_router(module.router)

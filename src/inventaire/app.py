@@ -24,6 +24,7 @@ from inventaire.kit.admission import AdmissionLimit, BodyFirst
 from inventaire.kit.config import Settings, get_settings
 from inventaire.kit.database import engine_for, make_sessionmaker
 from inventaire.kit.health import router as health_router
+from inventaire.pianos.routes import router as pianos_router
 from inventaire.previsions.routes import router as previsions_router
 from inventaire.reappro.routes import router as reappro_router
 from inventaire.regles.routes import router as regles_router
@@ -127,7 +128,7 @@ def create_app(settings: Settings | None = None, session_factory: sessionmaker[S
     # matches a request against every route of each level, so a level less is a scan less.
     for router in (stock_router, catalogue_router, techniciens_router, ateliers_router, checks_router,
                    previsions_router, regles_router, deductions_router, gazelle_router, demandes_router,
-                   reappro_router, commandes_router, fournisseurs_router):
+                   reappro_router, commandes_router, fournisseurs_router, pianos_router):
         app.include_router(router, prefix="/inventaire", responses=errors.EVERY_ROUTE,
                            dependencies=[Depends(known_query_only)])
     mount_pages(app)

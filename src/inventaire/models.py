@@ -14,6 +14,7 @@ from inventaire.fournisseurs.models import Supplier
 from inventaire.gazelle.models import GazelleSync, GazelleToken
 from inventaire.idempotency.models import IdempotencyKey
 from inventaire.kit.database import Base
+from inventaire.pianos.models import PianoService
 from inventaire.regles.models import ConsumptionRule
 from inventaire.stock.models import StockLine, Transaction
 from inventaire.techniciens.models import Technician
@@ -21,7 +22,7 @@ from inventaire.web.models import WebSession
 
 __all__ = [
     "ApiToken", "AuditEntry", "AuthFailure", "Base", "ConsumptionRule", "DeductedService", "Deduction", "GazelleSync",
-    "GazelleToken", "IdempotencyKey", "Location", "Notification", "Order", "OrderLine", "Product", "StockLine",
+    "GazelleToken", "IdempotencyKey", "Location", "Notification", "Order", "OrderLine", "PianoService", "Product", "StockLine",
     "StockRequest", "Supplier", "Technician", "Transaction", "Verification", "WebSession", "Workshop",
 ]
 

@@ -33,7 +33,8 @@ def test_an_order_from_the_suggestion_to_its_print(browser, server):
         screenshot(page, "commandes-suggestion")
         page.get_by_role("button", name="Créer le brouillon pour Röslau").click()
         assert page.get_by_text("Brouillon créé").is_visible()
-        assert "74,00" in page.locator("#total").inner_text()  # (6 par − 1 in the van − 1 in the workshop) × 18,50
+        # (6 par − 1 in the van) + the workshop's reserve 6 (just above the default threshold 5) − its 1: 10 × 18,50
+        assert "185,00" in page.locator("#total").inner_text()
         page.get_by_role("button", name="Marquer envoyée au fournisseur").click()
         page.get_by_label("Quantité reçue de CORD-012").fill("3")
         page.get_by_role("button", name="Enregistrer la réception").click()

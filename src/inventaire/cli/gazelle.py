@@ -22,6 +22,8 @@ def sync_command(
                                                  help="Jours relus (défaut : INVENTAIRE_GAZELLE_JOURS, 30)")] = None,
     apercu: Annotated[bool, typer.Option("--apercu", help="Montre ce qui changerait, sans rien écrire")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Le rapport en JSON, seul sur la sortie")] = False,
+    sans_deduire: Annotated[bool, typer.Option(
+        "--sans-deduire", help="Apprend seulement le piano de chaque ligne (cycle PLS), sans rien déduire")] = False,
 ) -> None:
     """Lit les factures récentes de Gazelle et déduit (ou rend) ce qui a changé.
 
@@ -33,6 +35,8 @@ def sync_command(
       inventaire gazelle sync --apercu
 
       inventaire gazelle sync --jours 7
+
+      inventaire gazelle sync --jours 400 --sans-deduire   (une fois : le dernier entretien PLS de chaque piano)
     """
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
@@ -54,7 +58,8 @@ def sync_command(
     try:
         with bar:
             result = gazelle_run.run_sync(session_factory=make_sessionmaker(engine), settings=settings, jours=jours,
-                                   apercu=apercu, by="ligne de commande", progress=progress)
+                                   apercu=apercu, by="ligne de commande", progress=progress,
+                                   sans_deduire=sans_deduire)
     except DomainError as exc:
         fail(exc.detail)
     except (OperationalError, ProgrammingError) as exc:
@@ -76,6 +81,9 @@ def print_report(r: dict, *, apercu: bool, run_id: int | None) -> None:
         f"{count(r['services_appliques'], 'appliquée')}, {count(r['services_inchanges'], 'inchangée')} ; "
         f"{count(r['mouvements_ecrits'], f'mouvement {verb[0]}', f'mouvements {verb[1]}')}.",
         highlight=False, soft_wrap=True)
+    if r.get("sans_deduire"):
+        lines = count(r["lignes_avec_piano"], "ligne avec un piano enregistrée", "lignes avec un piano enregistrées")
+        console.print(f"  Rien déduit : {lines} pour le cycle PLS.", highlight=False, soft_wrap=True)
     for m in r["mouvements"][:50]:
         console.print(f"  {m['technicien']} {m['code_produit']} {_qty(m['ajustement'])} — {m['motif']}",
                       highlight=False, soft_wrap=True)

@@ -36,7 +36,8 @@ def suggest(db_session: SessionDep, settings: SettingsDep, _: AdminUser,
     """Per supplier, what to order so that the workshop covers the vans' par levels, the open requests
     and the forecast consumption until the next order, less its stock and what is already on order."""
     workshop = ateliers.get_or_404(db_session=db_session, nom=atelier)
-    found = suggestion.suggest(db_session=db_session, workshop=workshop, days=settings.delai_commande_jours)
+    found = suggestion.suggest(db_session=db_session, workshop=workshop, days=settings.delai_commande_jours,
+                               default_threshold=settings.seuil_defaut, pls_pads=settings.pls_buvards)
     return SuggestionRead.of(found)
 
 

@@ -50,7 +50,8 @@ def to_service(invoice: dict, *, technician: Technician | None, tz: ZoneInfo) ->
         quantity = max(Decimal(item.get("quantity") or 0), Decimal(0)) / HUNDREDTHS  # a credit line takes nothing
         description = (item.get("description") or label(service.get("name")) or "").strip()[:500] or None
         lines.append({"id_externe": item["id"], "service_id": service.get("id"), "description": description,
-                      "quantite": quantity.quantize(Decimal("0.001"))})
+                      "quantite": quantity.quantize(Decimal("0.001")),
+                      "piano_id": (item.get("piano") or {}).get("id")})  # the PLS cycle (pianos/)
     return ServiceIn(
         source=SOURCE, id_externe=invoice["id"], numero=str(invoice["number"]) if invoice.get("number") else None,
         statut=STATUSES[invoice["status"]], technicien=technician.nom if technician else None,

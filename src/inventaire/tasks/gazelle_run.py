@@ -32,6 +32,7 @@ from inventaire.gazelle.models import GazelleSync, SyncStatus
 from inventaire.kit.config import Settings
 from inventaire.kit.database import session_scope, utcnow
 from inventaire.kit.exceptions import Conflict
+from inventaire.pianos import service as pianos
 from inventaire.regles import service as regles
 from inventaire.stock.routes import transaction_read
 from inventaire.techniciens import service as techniciens
@@ -72,9 +73,12 @@ def claim(*, session_factory: sessionmaker[Session], settings: Settings, jours: 
 def run_sync(
     *, session_factory: sessionmaker[Session], settings: Settings, jours: int | None = None,
     apercu: bool = False, by: str = "ligne de commande", progress: Progress | None = None,
-    client: GazelleClient | None = None,
+    client: GazelleClient | None = None, sans_deduire: bool = False,
 ) -> Result:
-    """A whole run: claim, read everything, deduct in one transaction (or preview), store the report."""
+    """A whole run: claim, read everything, deduct in one transaction (or preview), store the report.
+
+    `sans_deduire`: only learn which piano each line was for (the PLS cycle, pianos/), deducting nothing:
+    `inventaire gazelle sync --jours 400 --sans-deduire` reads a year of invoices once."""
     jours = jours or settings.gazelle_jours
     if client is None:
         client = GazelleClient(settings, session_factory)  # not configured: refused before anything is stored
@@ -82,7 +86,7 @@ def run_sync(
     try:
         invoices = _read(settings, session_factory, jours, progress, client)
         with session_scope(session_factory) as session:
-            result = _deduct(session, settings, invoices, progress)
+            result = _deduct(session, settings, invoices, progress, sans_deduire)
             result.apercu = apercu
             if apercu:
                 session.rollback()  # nothing of it stays: the stock, the services, the run row
@@ -106,7 +110,8 @@ def _read(settings, session_factory, jours, progress, client: GazelleClient) -> 
         client.close()
 
 
-def _deduct(session: Session, settings: Settings, invoices: list[dict], progress: Progress | None) -> Result:
+def _deduct(session: Session, settings: Settings, invoices: list[dict], progress: Progress | None,
+            sans_deduire: bool = False) -> Result:
     """Every invoice through the deduction service; the report of what changed."""
     rules = regles.rules_by_service(db_session=session)
     people = techniciens.by_gazelle_id(db_session=session)
@@ -129,6 +134,9 @@ def _deduct(session: Session, settings: Settings, invoices: list[dict], progress
             except (ValidationError, KeyError, ValueError) as exc:
                 errors.append({"facture": invoice.get("id"), "erreur": f"facture illisible : {str(exc)[:300]}"})
                 continue
+            counts["lignes_piano"] += pianos.record(db_session=session, entry=entry)  # the PLS cycle
+            if sans_deduire:
+                continue
             if assignee and technician is None:
                 unknown[assignee] += 1
             digest = planning.fingerprint(entry=entry, technician=technician, rules=rules)
@@ -144,7 +152,8 @@ def _deduct(session: Session, settings: Settings, invoices: list[dict], progress
                     names.setdefault(item["service_id"], item["description"])
         if progress:
             progress("deduction", min(start + BATCH, len(ready)), len(ready))
-    moves += deductions.refill_all(db_session=session)  # receptions since the last run cover shortfalls
+    if not sans_deduire:
+        moves += deductions.refill_all(db_session=session)  # receptions since the last run cover shortfalls
     shortfalls = deductions.open_shortfalls(db_session=session)
     rapport = {
         "factures_lues": counts["lues"], "brouillons_ignores": counts["brouillons"],
@@ -157,6 +166,7 @@ def _deduct(session: Session, settings: Settings, invoices: list[dict], progress
         "manques": [{"reference": d.service.reference, "technicien": d.technicien.nom,
                      "code_produit": d.produit.code_produit, "manque": str(d.manque)} for d in shortfalls],
         "erreurs": errors,
+        "lignes_avec_piano": counts["lignes_piano"], "sans_deduire": sans_deduire,
     }
     return Result(run=None, rapport=rapport, mouvements=moves)
 

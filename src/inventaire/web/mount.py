@@ -15,6 +15,7 @@ from inventaire.web.pages import (
     deductions,
     demandes,
     emplacements,
+    entretiens,
     evolution,
     exports,
     fournisseurs,
@@ -55,5 +56,5 @@ def mount(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (exports, historique, connexion, verifications, evolution, catalogue, stock, reception, levels,
                    techniciens, transactions, acces, modifications, deductions, regles, preparation, emplacements,
-                   commandes, fournisseurs):
+                   commandes, fournisseurs, entretiens):
         app.include_router(module.router)

@@ -1,4 +1,4 @@
-"""suppliers (fournisseurs) as a table that products refer to; orders record their e-mail
+"""suppliers (fournisseurs) as a table that products refer to; orders record their e-mail; billed services per piano
 
 Each product's free-text `fournisseur` becomes a reference to a supplier row: one supplier per
 distinct name whatever its case or accents (« Röslau », « ROSLAU » and « Roslau » are one),
@@ -6,6 +6,7 @@ named after the spelling most products used (ties: see _spelling). The supplier 
 last failed send's error. SQLite rebuilds `produits_catalogue` (batch mode): its change-counter
 triggers are put back, and the suppliers' table gets its own (the dashboard reads products
 with their supplier). A downgrade writes each supplier's name back into its products.
+`services_pianos` keeps every invoice line that names a piano (the PLS maintenance cycle).
 
 Revision ID: 0025
 Revises: 0019
@@ -83,7 +84,29 @@ def _move_names_to_suppliers() -> None:
         bind.execute(products.update().where(products.c.id.in_(members[key])).values(fournisseur_id=supplier_id))
 
 
+def _create_piano_services() -> None:
+    op.create_table('services_pianos',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('source', sa.String(length=40), nullable=False),
+    sa.Column('facture_externe', sa.String(length=120), nullable=False),
+    sa.Column('ligne_externe', sa.String(length=120), nullable=False),
+    sa.Column('piano_id', sa.String(length=120), nullable=False),
+    sa.Column('service_id', sa.String(length=60), nullable=True),
+    sa.Column('client', sa.String(length=200), nullable=True),
+    sa.Column('date_service', sa.Date(), nullable=False),
+    sa.Column('annule', sa.Boolean(), nullable=False),
+    sa.Column('updated_at', inventaire.kit.database.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_services_pianos')),
+    sa.UniqueConstraint('source', 'ligne_externe', name='uq_services_pianos_ligne')
+    )
+    with op.batch_alter_table('services_pianos', schema=None) as batch_op:
+        batch_op.create_index('ix_services_pianos_piano_date', ['piano_id', 'date_service'], unique=False)
+        batch_op.create_index(batch_op.f('ix_services_pianos_service_id'), ['service_id'], unique=False)
+    enable_row_security('services_pianos')
+
+
 def upgrade() -> None:
+    _create_piano_services()
     _create_suppliers()
     with op.batch_alter_table(PRODUCTS, schema=None) as batch_op:
         batch_op.add_column(sa.Column('fournisseur_id', sa.Integer(), nullable=True))
@@ -118,3 +141,5 @@ def downgrade() -> None:
     track(PRODUCTS)
     disable_row_security('fournisseurs')
     op.drop_table('fournisseurs')
+    disable_row_security('services_pianos')
+    op.drop_table('services_pianos')

@@ -90,7 +90,8 @@ def orders_page(request: Request, db_session: SessionDep, viewer: AdminPage, sta
 def suggestion_page(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage,
                     atelier: str = Query(min_length=1, max_length=60)):
     workshop = ateliers.get_or_404(db_session=db_session, nom=atelier)
-    found = suggestion.suggest(db_session=db_session, workshop=workshop, days=settings.delai_commande_jours)
+    found = suggestion.suggest(db_session=db_session, workshop=workshop, days=settings.delai_commande_jours,
+                               default_threshold=settings.seuil_defaut, pls_pads=settings.pls_buvards)
     return render(request, "commande_suggestion.html", viewer=viewer, nav="commandes", suggestion=found,
                   cle=page_keys.new_key())
 

@@ -151,3 +151,30 @@ def _pads(db_session):
     from inventaire.catalogue import service as catalogue
 
     return catalogue.get_by_code(db_session=db_session, code_produit="PLS-BUVARDS")
+
+
+def test_the_backtest_compares_the_forecast_with_and_without_the_pls_term(db_session, shop):
+    """Two years of autumn-heavy maintenance: once a year of pianos is known, the PLS term's monthly
+    error is far below the rate's (the rate lags the season; the cycle says who comes back when)."""
+    from inventaire.pianos import backtest
+    from tests.pianos.history import build
+
+    van = db_session.scalar(select(StockLine).where(StockLine.produit_id == _pads(db_session).id)).emplacement
+    wick = _get_product(db_session, "PLS-GAINE")
+    build(db_session, van=van, pads=_pads(db_session), wick=wick, count=60, years=2,
+          today=utcnow().date() - dt.timedelta(days=1))
+    db_session.commit()
+    months = backtest.run(db_session=db_session, pads_code="PLS-BUVARDS")
+    assert len(months) >= 19 and sum(m.annee_connue for m in months) >= 8
+    known = [m for m in months if m.annee_connue]
+    assert all(m.reel >= 0 for m in months) and sum(m.pianos_dus for m in known) > 40
+    error_without = sum(m.erreur_sans for m in known) / len(known)
+    error_with = sum(m.erreur_avec for m in known) / len(known)
+    print([(str(m.mois), round(m.reel), round(m.sans_pls, 1), round(m.avec_pls, 1), m.pianos_dus) for m in months])
+    assert error_with < 0.6 * error_without, (error_with, error_without)
+
+
+def _get_product(db_session, code):
+    from inventaire.catalogue import service as catalogue
+
+    return catalogue.get_by_code(db_session=db_session, code_produit=code)

@@ -6,15 +6,17 @@ each piano comes back. So, for a product the PLS maintenance consumes, over the 
     forecast = max(rate − the PLS maintenance's own part of it, 0) × days  +  the parts of the pianos due
 
 The PLS part of the rate is what the PLS maintenance lines billed over the rate's period consumed
-under the rules, per day. A piano is due in the window when its last maintenance plus twelve
-months falls in it, or fell at most LATE_DAYS before it (late, and not done since); its parts are
-the rules of the service of its last maintenance. A piano with a booked appointment is the booked
+under the rules, per day. A piano is due in the window when its last maintenance plus the usual
+interval between two maintenances (twelve months until twenty pianos were seen twice) falls in
+it, or fell at most LATE_DAYS before it (late, and not done since); its parts are the rules of
+the service of its last maintenance. A piano with a booked appointment is the booked
 demand's (pianos.service.booked_appointments), not counted here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from collections import defaultdict
 from decimal import Decimal
 
@@ -26,14 +28,8 @@ from inventaire.pianos.service import booked_appointments
 from inventaire.regles.models import ConsumptionRule
 
 LATE_DAYS = 61  # a piano two months late still counts (the company calls); later, the client is taken as gone
+MIN_INTERVALS = 20  # pianos seen twice before the usual interval replaces twelve months
 Parts = dict[int, Decimal]  # per product id
-
-
-def plus_twelve_months(day: dt.date) -> dt.date:
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + 1, day=28)
 
 
 def _lines(db_session: Session, services: set[str], before: dt.date) -> list[tuple[str, str | None, dt.date]]:
@@ -66,13 +62,18 @@ def due(*, db_session: Session, services: set[str], rules: dict[str, list[Consum
         first: dt.date, end: dt.date) -> tuple[Parts, int]:
     """The parts of the pianos due in [first, end), from what was known before `first`; and how many pianos."""
     last: dict[str, tuple[str | None, dt.date]] = {}
+    intervals: list[int] = []
     for piano, service, day in _lines(db_session, services, first):
+        if piano in last and (day - last[piano][1]).days > 180:  # a second visit the same season is no cycle
+            intervals.append((day - last[piano][1]).days)
         last[piano] = (service, day)
+    # Pianos come back a little after twelve months (clients book late): the usual interval, once known.
+    cycle = dt.timedelta(days=int(statistics.median(intervals)) if len(intervals) >= MIN_INTERVALS else 365)
     booked = booked_appointments(db_session=db_session, piano_ids=set(last))
     parts: Parts = {}
     pianos = 0
     for piano, (service, day) in last.items():
-        coming = plus_twelve_months(day)
+        coming = day + cycle
         if first - dt.timedelta(days=LATE_DAYS) <= coming < end and piano not in booked:
             pianos += 1
             _add(parts, rules.get(service or "", []))

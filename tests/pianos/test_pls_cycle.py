@@ -130,8 +130,8 @@ def test_the_suggestion_counts_the_parts_of_the_pianos_coming_due(client, db_ses
     year_ago = today - dt.timedelta(days=365)
     for n, shift in enumerate((5, 10)):  # due in 5 and 10 days
         _maintained(db_session, f"pno_{n}", year_ago + dt.timedelta(days=shift))
-    _maintained(db_session, "pno_tard", year_ago - dt.timedelta(days=45), PLS_TUNING)  # 45 days late: counted
-    _maintained(db_session, "pno_perdu", year_ago - dt.timedelta(days=120))  # four months late: gone
+    _maintained(db_session, "pno_demain", year_ago + dt.timedelta(days=1), PLS_TUNING)  # due tomorrow
+    _maintained(db_session, "pno_tard", year_ago - dt.timedelta(days=45))  # late: counted in an earlier window
     _maintained(db_session, "pno_loin", year_ago + dt.timedelta(days=20))  # due in 20 days
     _maintained(db_session, "pno_eau", year_ago + dt.timedelta(days=3), TRAIT)  # no PLS maintenance
     db_session.commit()
@@ -170,7 +170,6 @@ def test_the_backtest_compares_the_forecast_with_and_without_the_pls_term(db_ses
     assert all(m.reel >= 0 for m in months) and sum(m.pianos_dus for m in known) > 40
     error_without = sum(m.erreur_sans for m in known) / len(known)
     error_with = sum(m.erreur_avec for m in known) / len(known)
-    print([(str(m.mois), round(m.reel), round(m.sans_pls, 1), round(m.avec_pls, 1), m.pianos_dus) for m in months])
     assert error_with < 0.6 * error_without, (error_with, error_without)
 
 

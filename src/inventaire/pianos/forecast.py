@@ -8,8 +8,9 @@ each piano comes back. So, for a product the PLS maintenance consumes, over the 
 The PLS part of the rate is what the PLS maintenance lines billed over the rate's period consumed
 under the rules, per day. A piano is due in the window when its last maintenance plus the usual
 interval between two maintenances (twelve months until twenty pianos were seen twice) falls in
-it, or fell at most LATE_DAYS before it (late, and not done since); its parts are the rules of
-the service of its last maintenance. A piano with a booked appointment is the booked
+it; its parts are the rules of the service of its last maintenance. A piano later than that was
+counted in an earlier window and is not counted again: counting late pianos two more months
+doubled the backtest's monthly error (bench/pls_backtest.py). The office's list still shows them. A piano with a booked appointment is the booked
 demand's (pianos.service.booked_appointments), not counted here.
 """
 
@@ -27,7 +28,6 @@ from inventaire.pianos.models import PianoService
 from inventaire.pianos.service import booked_appointments
 from inventaire.regles.models import ConsumptionRule
 
-LATE_DAYS = 61  # a piano two months late still counts (the company calls); later, the client is taken as gone
 MIN_INTERVALS = 20  # pianos seen twice before the usual interval replaces twelve months
 Parts = dict[int, Decimal]  # per product id
 
@@ -74,7 +74,7 @@ def due(*, db_session: Session, services: set[str], rules: dict[str, list[Consum
     pianos = 0
     for piano, (service, day) in last.items():
         coming = day + cycle
-        if first - dt.timedelta(days=LATE_DAYS) <= coming < end and piano not in booked:
+        if first <= coming < end and piano not in booked:
             pianos += 1
             _add(parts, rules.get(service or "", []))
     return parts, pianos

@@ -10,8 +10,9 @@ under the rules, per day. A piano is due in the window when its last maintenance
 interval between two maintenances (twelve months until twenty pianos were seen twice) falls in
 it; its parts are the rules of the service of its last maintenance. A piano later than that was
 counted in an earlier window and is not counted again: counting late pianos two more months
-doubled the backtest's monthly error (bench/pls_backtest.py). The office's list still shows them. A piano with a booked appointment is the booked
-demand's (pianos.service.booked_appointments), not counted here.
+doubled the backtest's monthly error (bench/pls_backtest.py). The office's list still shows them.
+A piano with a booked appointment is the booked demand's (pianos.service.booked_appointments),
+not counted here.
 """
 
 from __future__ import annotations

@@ -49,10 +49,10 @@ def load_demo(*, db_session: Session, seed: int = 2025) -> dict[str, int]:
             tech.gazelle_id = GAZELLE_IDS[nom]
         people.append(tech)
     for details in SUPPLIERS:
-        if suppliers.get_by_name(db_session=db_session, nom=details["nom"]) is None:
+        if suppliers.get_by_name(db_session=db_session, nom=str(details["nom"])) is None:
             minimum = details["minimum_commande"]
             suppliers.create(db_session=db_session, data={
-                **details, "minimum_commande": Decimal(minimum) if minimum is not None else None})
+                **details, "minimum_commande": Decimal(str(minimum)) if minimum is not None else None})
     products = {}
     for row in PRODUCTS:
         product = catalogue.get_by_code(db_session=db_session, code_produit=row[0])

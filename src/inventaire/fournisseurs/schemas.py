@@ -1,6 +1,6 @@
 """API shapes of a supplier."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -11,7 +11,7 @@ SupplierName = Annotated[str, PersonText(120), Field(examples=["Röslau"])]
 Phone = Annotated[str, PersonText(40), Field(examples=["514 555-0199"])]
 LeadDays = Annotated[int, Field(ge=0, le=365, description="Jours entre l'envoi d'une commande et sa livraison")]
 Notes = Annotated[str, PersonText(2000), Printable]
-EXAMPLE = {"nom": "Röslau", "courriel": "commandes@roslau.example", "telephone": "514 555-0199", "delai_jours": 10,
+EXAMPLE: dict[str, Any] = {"nom": "Röslau", "courriel": "commandes@roslau.example", "telephone": "514 555-0199", "delai_jours": 10,
            "minimum_commande": 150, "notes": "Cordes et fil de basse"}
 
 

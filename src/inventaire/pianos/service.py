@@ -35,11 +35,11 @@ def record(*, db_session: Session, entry: ServiceIn) -> int:
     kept = {row.ligne_externe: row for row in db_session.scalars(select(PianoService).where(
         PianoService.source == entry.source, PianoService.facture_externe == entry.id_externe))}
     cancelled = entry.statut == ServiceStatus.ANNULE
-    named = [line for line in entry.lignes if line.piano_id]
-    for line in named:
+    named = [(line, line.piano_id) for line in entry.lignes if line.piano_id]
+    for line, piano in named:
         row = kept.pop(line.id_externe, None) or PianoService(source=entry.source, facture_externe=entry.id_externe,
                                                               ligne_externe=line.id_externe)
-        row.piano_id, row.service_id, row.client = line.piano_id, line.service_id, entry.client
+        row.piano_id, row.service_id, row.client = piano, line.service_id, entry.client
         row.date_service, row.annule = entry.date, cancelled
         db_session.add(row)
     for row in kept.values():  # a line removed from the invoice, or its piano taken off

@@ -11,8 +11,8 @@ SupplierName = Annotated[str, PersonText(120), Field(examples=["Röslau"])]
 Phone = Annotated[str, PersonText(40), Field(examples=["514 555-0199"])]
 LeadDays = Annotated[int, Field(ge=0, le=365, description="Jours entre l'envoi d'une commande et sa livraison")]
 Notes = Annotated[str, PersonText(2000), Printable]
-EXAMPLE: dict[str, Any] = {"nom": "Röslau", "courriel": "commandes@roslau.example", "telephone": "514 555-0199", "delai_jours": 10,
-           "minimum_commande": 150, "notes": "Cordes et fil de basse"}
+EXAMPLE: dict[str, Any] = {"nom": "Röslau", "courriel": "commandes@roslau.example", "telephone": "514 555-0199",
+                           "delai_jours": 10, "minimum_commande": 150, "notes": "Cordes et fil de basse"}
 
 
 class SupplierCreate(BaseModel):

@@ -109,6 +109,7 @@ def _suppliers_of_older_export(document: dict[str, Any]) -> dict[str, Any]:
     suppliers: dict[str, dict[str, Any]] = {}
     for row in products:
         name = clean_name(row.pop("fournisseur", None) or "")
+        row["fournisseur_id"] = None
         if name:
             key = loose_key(name)
             supplier = suppliers.setdefault(key, {"id": len(suppliers) + 1, "nom": name, "nom_cle": key,

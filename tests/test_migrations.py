@@ -66,9 +66,15 @@ def _old_rows(new_url: str) -> dict[str, list[dict]]:
     engine = make_engine(new_url)
     rows: dict[str, list[dict]] = {}
     with engine.connect() as conn:
-        for name in ("produits_catalogue", "api_tokens", "regles_consommation", "verifications"):
+        for name in ("api_tokens", "regles_consommation", "verifications"):
             rows[name] = [{k: v for k, v in dict(r).items() if k not in LATER_COLUMNS}
                           for r in conn.execute(text(f"SELECT * FROM {name}")).mappings()]
+        # products named their supplier as text before 0025
+        rows["produits_catalogue"] = [
+            {k: v for k, v in dict(r).items() if k != "fournisseur_id" and k not in LATER_COLUMNS}
+            for r in conn.execute(text("SELECT p.*, f.nom AS fournisseur FROM produits_catalogue p"
+                                       " LEFT JOIN fournisseurs f ON f.id = p.fournisseur_id")).mappings()
+        ]
         rows["techniciens"] = [dict(r) for r in conn.execute(text(
             "SELECT e.id, e.nom, e.nom_cle, t.email, e.actif, e.created_at, t.gazelle_id "
             "FROM emplacements e JOIN techniciens t ON t.id = e.id ORDER BY e.id")).mappings()]

@@ -18,6 +18,7 @@ from inventaire.commandes.routes import router as commandes_router
 from inventaire.deductions.routes import router as deductions_router
 from inventaire.demandes.routes import router as demandes_router
 from inventaire.deps import known_query_only
+from inventaire.fournisseurs.routes import router as fournisseurs_router
 from inventaire.gazelle.routes import router as gazelle_router
 from inventaire.idempotency import routing as idempotency
 from inventaire.kit import errors
@@ -26,6 +27,7 @@ from inventaire.kit.config import Settings, get_settings
 from inventaire.kit.database import engine_for
 from inventaire.kit.health import router as health_router
 from inventaire.kit.proxy import ForwardedHeaders
+from inventaire.pianos.routes import router as pianos_router
 from inventaire.previsions.routes import router as previsions_router
 from inventaire.reappro.routes import router as reappro_router
 from inventaire.regles.routes import router as regles_router
@@ -135,7 +137,8 @@ def create_app(settings: Settings | None = None, session_factory: sessionmaker[S
     # matches a request against every route of each level, so a level less is a scan less.
     for router in (stock_router, catalogue_router, techniciens_router, ateliers_router, tasks_router, checks_router,
                    previsions_router, regles_router, deductions_router, gazelle_router, demandes_router,
-                   reappro_router, commandes_router, rendezvous_router, chargement_router):
+                   reappro_router, commandes_router, rendezvous_router, chargement_router,
+                   fournisseurs_router, pianos_router):
         app.include_router(router, prefix="/inventaire", responses=errors.EVERY_ROUTE,
                            dependencies=[Depends(known_query_only)])
     mount_pages(app)

@@ -10,9 +10,11 @@ from inventaire.commandes.models import Order, OrderLine
 from inventaire.deductions.models import DeductedService, Deduction
 from inventaire.demandes.models import StockRequest
 from inventaire.emplacements.models import Location
+from inventaire.fournisseurs.models import Supplier
 from inventaire.gazelle.models import GazelleSync, GazelleToken, OAuthState, SchemaCheck
 from inventaire.idempotency.models import IdempotencyKey
 from inventaire.kit.database import Base
+from inventaire.pianos.models import PianoService
 from inventaire.regles.models import ConsumptionRule
 from inventaire.rendezvous.models import Appointment
 from inventaire.stock.models import StockLine, Transaction
@@ -22,7 +24,7 @@ from inventaire.web.models import WebSession
 __all__ = [
     "ApiToken", "Appointment", "AuditEntry", "AuthFailure", "Base", "ConsumptionRule", "DeductedService", "Deduction",
     "GazelleSync", "GazelleToken", "IdempotencyKey", "LoadNotice", "Location", "Notification", "OAuthState", "Order",
-    "OrderLine", "Product", "SchemaCheck", "StockLine", "StockRequest", "Technician", "Transaction", "Verification",
-    "WebSession", "Workshop",
+    "OrderLine", "PianoService", "Product", "SchemaCheck", "StockLine", "StockRequest", "Supplier", "Technician",
+    "Transaction", "Verification", "WebSession", "Workshop",
 ]
 

@@ -230,3 +230,28 @@ def test_sqlite_to_postgresql(tmp_path):
         assert _dump(target.url) == _dump(source.url)
     finally:
         target.dispose()
+
+
+def test_an_export_from_before_suppliers_imports_with_its_names_merged(fresh_database, empty_database, tmp_path):
+    """Exports written before migration 0025 name each product's supplier as text: the import merges the
+    names into suppliers whatever their case or accents, as the migration does."""
+    engine, scope = _session(fresh_database.url)
+    with scope as s:
+        for code, supplier in (("CORD-1", "Röslau"), ("CORD-2", "ROSLAU"), ("FEUT-1", "Mapes"), ("DIV-1", None)):
+            make_product(s, code_produit=code, fournisseur=supplier)
+    engine.dispose()
+    assert run_cli(fresh_database.url, "export", str(tmp_path)).exit_code == 0
+    document = json.loads((tmp_path / "inventaire.json").read_text(encoding="utf-8"))
+    names = {row["id"]: row["nom"] for row in document["tables"].pop("fournisseurs")}
+    for row in document["tables"]["catalogue"]:  # the older shape: the name, no reference
+        supplier = row.pop("fournisseur_id")
+        row["fournisseur"] = "ROSLAU" if row["code_produit"] == "CORD-2" else names.get(supplier)  # as typed
+    (tmp_path / "inventaire.json").write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    imported = run_cli(empty_database.url, "import", str(tmp_path))
+    assert imported.exit_code == 0, imported.output
+    engine, scope = _session(empty_database.url)
+    with scope as s:
+        products = {p.code_produit: p.fournisseur for p in catalogue.list_products(db_session=s)}
+        assert products == {"CORD-1": "Röslau", "CORD-2": "Röslau", "FEUT-1": "Mapes", "DIV-1": None}
+        make_product(s, code_produit="NEUF-1", fournisseur="mapes")  # the sequence resumes after the restored ids
+    engine.dispose()

@@ -62,6 +62,7 @@ MSL = [
     {"id": "mit_CX6CvWXbjs08vg70", "name": {"fr_CA": "Traitement de l'eau (PLS) : 227 ml"}},
     {"id": "mit_eRqZsLAzRs3ypEGC", "name": {"fr_CA": "Ensemble d'entretien Cory"}},
     {"id": "mit_MnWfmDHQLItiuK8v", "name": {"fr_CA": "Key-Brite par Cory 4 oz"}},
+    {"id": "mit_fyPj2I8R4VQtEkkm", "name": {"fr_CA": "Accord 440Hz + nettoyage + entretien PLS"}},
 ]
 
 
@@ -304,7 +305,7 @@ class FakeGazelle(LoopbackServer):
 
     def add_invoice(self, number: int, *, status: str = "PAID", assignee: str | None = "usr_aS8wQ2nLk4Tz",
                     items: list[tuple] = (), date: str | None = None, client: str = "Lina Vanelli") -> dict:
-        """An invoice; items are (service id or None, quantity in hundredths[, description])."""
+        """An invoice; items are (service id or None, quantity in hundredths[, description[, item id[, piano id]]])."""
         first, _, last = client.partition(" ")
         day = date or time.strftime("%Y-%m-%d")
         invoice = {
@@ -326,13 +327,13 @@ class FakeGazelle(LoopbackServer):
         self.touch(number)
 
     def _item(self, number: int, n: int, service: str | None, quantity: int, description: str | None = None,
-              item_id: str | None = None):
+              item_id: str | None = None, piano: str | None = None):
         msl = next((m for m in self.msl if m["id"] == service), None) if service else None
         label = msl["name"]["fr_CA"] if msl else "Main-d'œuvre"
         return {"id": item_id or f"ini_{number}_{n}", "description": description or label,
                 "type": "LABOR_FIXED_RATE", "quantity": quantity, "amount": 4500, "subTotal": 0, "taxTotal": 0,
                 "total": 0, "billable": True, "taxable": True, "sequenceNumber": n, "masterServiceItem": msl,
-                "createdAt": None, "updatedAt": None}
+                "piano": {"id": piano} if piano else None, "createdAt": None, "updatedAt": None}
 
     def set_status(self, number: int, status: str) -> None:
         self.invoices[f"inv_{number}"]["status"] = status

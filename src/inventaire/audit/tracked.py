@@ -25,7 +25,7 @@ from inventaire.regles.models import ConsumptionRule
 from inventaire.stock.models import StockLine
 from inventaire.techniciens.models import Technician
 
-PRODUCT_FIELDS = ("code_produit", "nom_produit", "categorie", "unite", "prix_unitaire", "prix_vente", "fournisseur",
+PRODUCT_FIELDS = ("code_produit", "nom_produit", "categorie", "unite", "prix_unitaire", "prix_vente",
                   "seuil_reorder", "actif", "divisible")
 
 
@@ -33,6 +33,16 @@ def _product(_p, changes: dict) -> AuditAction:
     if "actif" in changes:
         return AuditAction.PRODUIT_RESTAURE if changes["actif"][1] else AuditAction.PRODUIT_ARCHIVE
     return AuditAction.PRODUIT_MODIFIE
+
+
+def _product_supplier(product: Product) -> dict[str, Any]:
+    """The supplier a product names, by name (it is a reference to the suppliers' table)."""
+    history = inspect(product).attrs.supplier.history
+    if not history.added and not history.deleted:
+        return {}
+    before = history.deleted[0].nom if history.deleted and history.deleted[0] is not None else None
+    after = history.added[0].nom if history.added and history.added[0] is not None else None
+    return {"fournisseur": [before, after]} if before != after else {}
 
 
 def _technician(_t, changes: dict) -> AuditAction:
@@ -117,7 +127,8 @@ class Tracked:
 
 
 TRACKED: dict[type, Tracked] = {
-    Product: Tracked(PRODUCT_FIELDS, lambda p: p.code_produit, AuditAction.PRODUIT_CREE, _product),
+    Product: Tracked(PRODUCT_FIELDS, lambda p: p.code_produit, AuditAction.PRODUIT_CREE, _product,
+                     related=_product_supplier),
     Technician: Tracked(("nom", "email", "actif", "gazelle_id"), lambda t: t.nom, AuditAction.TECHNICIEN_CREE,
                         _technician),
     # Only the levels: the quantity changes through the ledger, which is its own trail.

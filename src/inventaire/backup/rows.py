@@ -31,6 +31,7 @@ from inventaire.deductions.models import DeductedService, Deduction
 from inventaire.demandes.models import StockRequest
 from inventaire.emplacements.models import Location
 from inventaire.exports.spreadsheet import cell
+from inventaire.fournisseurs.models import Supplier
 from inventaire.idempotency.models import IdempotencyKey
 from inventaire.kit.database import ScaledDecimal, UTCDateTime
 from inventaire.kit.dates import in_range
@@ -63,6 +64,7 @@ _MORE = [("regles", ConsumptionRule), ("demandes", StockRequest), ("commandes", 
          ("journal_audit", AuditEntry), ("cles_idempotence", IdempotencyKey)]
 # (name in the export, what it reads), parents before children.
 TABLES: list[tuple[str, FromClause]] = [
+    ("fournisseurs", Supplier.__table__),
     ("catalogue", Product.__table__),
     ("techniciens", LOCATIONS),
     ("stock", StockLine.__table__),
@@ -70,7 +72,8 @@ TABLES: list[tuple[str, FromClause]] = [
     *((name, model.__table__) for name, model in _MORE),
 ]
 # The tables an import writes, for their id sequences.
-WRITTEN: list[Table] = [cast(Table, Product.__table__), _LOCATIONS, _VANS, _WORKSHOPS, cast(Table, StockLine.__table__),
+WRITTEN: list[Table] = [cast(Table, Supplier.__table__), cast(Table, Product.__table__), _LOCATIONS, _VANS, _WORKSHOPS,
+                         cast(Table, StockLine.__table__),
                          cast(Table, Transaction.__table__), *(cast(Table, model.__table__) for _, model in _MORE)]
 
 

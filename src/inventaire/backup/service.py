@@ -21,6 +21,7 @@ from inventaire.backup.rows import TABLES, WRITTEN, BadValue, csv_cell, decode, 
 from inventaire.deductions.models import DeductedService, Deduction
 from inventaire.kit.database import utcnow
 from inventaire.kit.exceptions import Conflict, InvalidInput
+from inventaire.kit.names import clean_name, loose_key
 from inventaire.kit.quantities import count
 from inventaire.stock.models import StockLine, Transaction
 
@@ -34,6 +35,7 @@ BATCH = 1000
 class Counts:
     """Rows per export table (rows.TABLES' names)."""
 
+    fournisseurs: int = 0
     catalogue: int = 0
     techniciens: int = 0
     stock: int = 0
@@ -73,7 +75,7 @@ def export_to(*, db_session: Session, folder: Path) -> Counts:
 
 def import_from(*, db_session: Session, folder: Path) -> Counts:
     """Restore an export into an empty database: same ids, quantities, timestamps and authors."""
-    document = _read(folder)
+    document = _suppliers_of_older_export(_read(folder))
     _ensure_empty(db_session)
     counts = Counts()
     for name, table in TABLES:
@@ -125,6 +127,26 @@ def _read(folder: Path) -> dict[str, Any]:
         raise InvalidInput(f"{path} n'est pas un export d'inventaire.")
     if document.get("version") != VERSION:
         raise InvalidInput(f"Version d'export non prise en charge : {document.get('version')} (attendue : {VERSION}).")
+    return document
+
+
+def _suppliers_of_older_export(document: dict[str, Any]) -> dict[str, Any]:
+    """An export written before suppliers were a table: each product's free-text name becomes a supplier
+    (one per name whatever its case or accents, as migration 0025 does)."""
+    products = document["tables"].get("catalogue", [])
+    if "fournisseurs" in document["tables"] or not any("fournisseur" in row for row in products):
+        return document
+    suppliers: dict[str, dict[str, Any]] = {}
+    for row in products:
+        name = clean_name(row.pop("fournisseur", None) or "")
+        row["fournisseur_id"] = None
+        if name:
+            key = loose_key(name)
+            supplier = suppliers.setdefault(key, {"id": len(suppliers) + 1, "nom": name, "nom_cle": key,
+                                                  "created_at": row.get("created_at"),
+                                                  "updated_at": row.get("created_at")})
+            row["fournisseur_id"] = supplier["id"]
+    document["tables"]["fournisseurs"] = list(suppliers.values())
     return document
 
 

@@ -3,9 +3,10 @@
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Boolean, CheckConstraint, Index, Integer, String, true
-from sqlalchemy.orm import Mapped, mapped_column, validates
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, true
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from inventaire.fournisseurs.models import Supplier
 from inventaire.kit.database import Base, Money, Quantity, UTCDateTime, utcnow
 
 # Units a product is counted in whole (a string, a tube): fractions of them are refused.
@@ -42,13 +43,20 @@ class Product(Base):
     unite: Mapped[str] = mapped_column(String(30), default="unité")
     prix_unitaire: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
     prix_vente: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
-    fournisseur: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    fournisseur_id: Mapped[int | None] = mapped_column(ForeignKey("fournisseurs.id"), nullable=True, index=True)
     seuil_reorder: Mapped[Decimal | None] = mapped_column(Quantity(), nullable=True)
     actif: Mapped[bool] = mapped_column(Boolean, default=True)
     # False: counted in whole units, a fraction is refused (stock service check_divisible).
     divisible: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    supplier: Mapped[Supplier | None] = relationship(lazy="joined")
+
+    @property
+    def fournisseur(self) -> str | None:
+        """The supplier's name, as the API and pages show it (set `supplier` to change it)."""
+        return self.supplier.nom if self.supplier is not None else None
 
     @validates("code_produit")
     def _keep_key(self, _field: str, code: str) -> str:

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from inventaire.catalogue.models import Product, code_key, default_divisible
+from inventaire.fournisseurs import service as suppliers
 from inventaire.kit.exceptions import Conflict, NotFound
 
 # Built once: every stock request looks its product up (building the statement was a third of the cost).
@@ -71,6 +72,7 @@ def create(*, db_session: Session, data: dict[str, Any]) -> Product:
     if data.get("divisible") is None:
         data = {**data, "divisible": default_divisible(data.get("unite") or "unité")}
     _check_barcode(db_session, data.get("code_barres"), None)
+    data = _with_supplier(db_session, data)
     product = Product(**data)
     db_session.add(product)
     try:
@@ -97,10 +99,20 @@ def _check_barcode(db_session: Session, code_barres: str | None, product: Produc
         raise Conflict(f"Le code-barres « {code_barres} » est déjà celui de « {holder.code_produit} ».")
 
 
+def _with_supplier(db_session: Session, data: dict[str, Any]) -> dict[str, Any]:
+    """`fournisseur` (a name) as the supplier it names, created when nobody entered it yet."""
+    if "fournisseur" not in data:
+        return data
+    out = {k: v for k, v in data.items() if k != "fournisseur"}
+    out["supplier"] = suppliers.named(db_session=db_session, nom=data["fournisseur"])
+    return out
+
+
 def update(*, db_session: Session, product: Product, changes: dict[str, Any]) -> Product:
     """Apply the given fields (a partial update)."""
     if "code_barres" in changes:
         _check_barcode(db_session, changes["code_barres"], product)
+    changes = _with_supplier(db_session, changes)
     for field, value in changes.items():
         setattr(product, field, value)
     db_session.flush()

@@ -24,6 +24,8 @@ def sync_command(
                                                  help="Jours relus (défaut : INVENTAIRE_GAZELLE_JOURS, 30)")] = None,
     apercu: Annotated[bool, typer.Option("--apercu", help="Montre ce qui changerait, sans rien écrire")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Le rapport en JSON, seul sur la sortie")] = False,
+    sans_deduire: Annotated[bool, typer.Option(
+        "--sans-deduire", help="Apprend seulement le piano de chaque ligne (cycle PLS), sans rien déduire")] = False,
 ) -> None:
     """Lit les factures récentes de Gazelle et déduit (ou rend) ce qui a changé.
 
@@ -35,6 +37,8 @@ def sync_command(
       inventaire gazelle sync --apercu
 
       inventaire gazelle sync --jours 7
+
+      inventaire gazelle sync --jours 400 --sans-deduire   (une fois : le dernier entretien PLS de chaque piano)
     """
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
@@ -57,7 +61,8 @@ def sync_command(
     try:
         with bar:
             result = gazelle_run.run_sync(session_factory=session_factory(engine), settings=settings, jours=jours,
-                                   apercu=apercu, by="ligne de commande", progress=progress)
+                                   apercu=apercu, by="ligne de commande", progress=progress,
+                                   sans_deduire=sans_deduire)
     except DomainError as exc:
         fail(exc.detail)
     except (OperationalError, ProgrammingError) as exc:

@@ -68,3 +68,44 @@ def backtest(
         "3 jours avant. La moyenne simple sur la période sert de référence.",
         highlight=False,
     )
+
+
+@previsions_app.command("backtest-pls")
+def backtest_pls(
+    jours: Annotated[int, typer.Option("--jours", "-j", min=7, max=730, help="Période observée par prévision")] = 90,
+) -> None:
+    """Compare, mois par mois, la prévision des pièces de l'entretien PLS avec et sans le terme PLS.
+
+    Sans : le rythme de consommation × les jours du mois. Avec : ce rythme moins la part des
+    entretiens PLS facturés, plus les pièces des pianos dont l'entretien arrive dans le mois.
+
+    Exemple :
+
+      inventaire previsions backtest-pls
+    """
+    from inventaire.pianos import backtest as replay
+
+    settings = get_settings()
+    with open_session(settings) as session:
+        months = replay.run(db_session=session, pads_code=settings.pls_buvards, jours=jours)
+    if not months:
+        console.print(f"Rien à rejouer : aucun service ne consomme « {settings.pls_buvards} », ou moins de "
+                      f"{jours} jours de journal avant un mois complet.", highlight=False)
+        return
+    table = Table(box=box.SIMPLE_HEAD)
+    for header in ("Mois", "Réel", "Sans PLS", "Erreur", "Avec PLS", "Erreur", "Pianos dus"):
+        table.add_column(header, justify="left" if header == "Mois" else "right")
+    for m in months:
+        table.add_row(f"{m.mois:%Y-%m}", _number(m.reel, 1), _number(m.sans_pls, 1), _number(m.erreur_sans, 1),
+                      _number(m.avec_pls, 1), _number(m.erreur_avec, 1), str(m.pianos_dus))
+    console.print(table)
+    for label, chosen in (("tous les mois", months), ("mois précédés d'une année d'entretiens connus",
+                                                       [m for m in months if m.annee_connue])):
+        if chosen:
+            without = sum(m.erreur_sans for m in chosen) / len(chosen)
+            with_term = sum(m.erreur_avec for m in chosen) / len(chosen)
+            console.print(f"Erreur absolue moyenne par mois ({label}, {len(chosen)}) : sans le terme PLS "
+                          f"{_number(without, 1)}, avec {_number(with_term, 1)}.", highlight=False, soft_wrap=True)
+    console.print("Unités des pièces de l'entretien PLS, tous produits confondus. Le terme PLS ne sait qui revient "
+                  "qu'après une année d'entretiens connus (inventaire gazelle sync --jours 400 --sans-deduire).",
+                  highlight=False, soft_wrap=True)

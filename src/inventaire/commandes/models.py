@@ -44,6 +44,11 @@ class Order(Base):
     envoyee_le: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     recue_le: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)  # the last part came in
     annulee_le: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # The e-mail to the supplier: when it left and to whom (supplier, then the office in copy);
+    # a send that failed leaves the draft with its error, shown on the order's page.
+    courriel_envoye_le: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    courriel_destinataires: Mapped[str | None] = mapped_column(String(600), nullable=True)
+    courriel_erreur: Mapped[str | None] = mapped_column(String(1000), nullable=True)
 
     atelier: Mapped[Workshop] = relationship(lazy="joined", innerjoin=True)
     lignes: Mapped[list[OrderLine]] = relationship(

@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session
 
 from inventaire.ateliers import service as ateliers
 from inventaire.catalogue import service as catalogue
-from inventaire.commandes import service, suggestion
+from inventaire.commandes import sending, service, suggestion
 from inventaire.commandes.schemas import (
     OrderCreate,
     OrderLineIn,
@@ -18,7 +18,7 @@ from inventaire.commandes.schemas import (
 from inventaire.deps import AdminUser, SessionDep, SettingsDep
 from inventaire.idempotency.routing import IdempotentRoute
 from inventaire.kit.enums import OrderState
-from inventaire.kit.errors import CONFLICT, NOT_FOUND
+from inventaire.kit.errors import BAD_GATEWAY, CONFLICT, NOT_FOUND
 from inventaire.kit.exceptions import InvalidInput
 from inventaire.stock.schemas import TransactionRead
 
@@ -39,7 +39,8 @@ def suggest(
     """Per supplier, what to order so that the workshop covers the vans' par levels, the open requests
     and the forecast consumption until the next order, less its stock and what is already on order."""
     workshop = ateliers.get_or_404(db_session=db_session, nom=atelier)
-    found = suggestion.suggest(db_session=db_session, workshop=workshop, days=settings.delai_commande_jours)
+    found = suggestion.suggest(db_session=db_session, workshop=workshop, days=settings.delai_commande_jours,
+                               default_threshold=settings.seuil_defaut, pls_pads=settings.pls_buvards)
     return SuggestionRead.of(found)
 
 
@@ -77,11 +78,13 @@ def update_order(body: OrderUpdate, db_session: SessionDep, _: AdminUser, comman
     return OrderRead.of(order)
 
 
-@router.post("/{commande_id}/envoyer", response_model=OrderRead, responses={**NOT_FOUND, **CONFLICT})
-def send_order(db_session: SessionDep, _: AdminUser, commande_id: int = IdPath) -> OrderRead:
-    """The draft is sent to the supplier (`envoyee`): its lines count as on order."""
-    order = service.get_or_404(db_session=db_session, order_id=commande_id, lock=True)
-    return OrderRead.of(service.send(db_session=db_session, order=order))
+@router.post("/{commande_id}/envoyer", response_model=OrderRead, responses={**NOT_FOUND, **CONFLICT, **BAD_GATEWAY})
+def send_order(db_session: SessionDep, settings: SettingsDep, _: AdminUser, commande_id: int = IdPath) -> OrderRead:
+    """The draft is sent to the supplier (`envoyee`): its lines count as on order. When the supplier has a
+    `courriel`, the order is e-mailed to it (PDF and CSV attached, the office in copy): `courriel_envoye`
+    says so; a send that fails leaves the draft, with the error noted (502)."""
+    order, _emailed = sending.send_order(db_session=db_session, order_id=commande_id, settings=settings)
+    return OrderRead.of(order)
 
 
 @router.post("/{commande_id}/annuler", response_model=OrderRead, responses={**NOT_FOUND, **CONFLICT})

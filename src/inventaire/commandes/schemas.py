@@ -89,6 +89,10 @@ class OrderRead(BaseModel):
     envoyee_le: Timestamp | None
     recue_le: Timestamp | None
     annulee_le: Timestamp | None
+    courriel_envoye: bool = Field(description="Vrai : la commande a été envoyée par courriel au fournisseur")
+    courriel_envoye_le: Timestamp | None
+    courriel_destinataires: str | None = Field(description="Le fournisseur, puis le bureau en copie")
+    courriel_erreur: str | None = Field(description="L'erreur du dernier envoi par courriel qui a échoué")
     total: DecimalOut = Field(description="Σ des totaux des lignes, 2 décimales")
     lignes: list[OrderLineRead]
 
@@ -97,7 +101,9 @@ class OrderRead(BaseModel):
         return cls(id=order.id, numero=order.numero, fournisseur=order.fournisseur, atelier=order.atelier.nom,
                    statut=OrderState(order.statut), auteur=order.auteur, created_at=order.created_at,
                    updated_at=order.updated_at, envoyee_le=order.envoyee_le, recue_le=order.recue_le,
-                   annulee_le=order.annulee_le, total=order.total, lignes=[OrderLineRead.of(x) for x in order.lignes])
+                   annulee_le=order.annulee_le, courriel_envoye=order.courriel_envoye_le is not None,
+                   courriel_envoye_le=order.courriel_envoye_le, courriel_destinataires=order.courriel_destinataires,
+                   courriel_erreur=order.courriel_erreur, total=order.total, lignes=[OrderLineRead.of(x) for x in order.lignes])
 
 
 class ReceivedRead(OrderRead):
@@ -110,10 +116,16 @@ class SuggestedLineRead(BaseModel):
     unite: str
     manque_par: DecimalOut = Field(description="Ce qui manque aux véhicules actifs pour atteindre leur niveau par")
     demandes: DecimalOut = Field(description="Demandes ouvertes des véhicules")
-    prevision: DecimalOut = Field(description="Consommation prévue d'ici la prochaine commande (toute l'entreprise)")
+    prevision: DecimalOut = Field(description="Consommation prévue (toute l'entreprise) sur `jours_couverts`")
+    demande_pls: DecimalOut = Field(description="Dans `prevision` : les pièces des pianos dont l'entretien PLS "
+                                                "arrive (ou est en retard) sur `jours_couverts`")
+    jours_couverts: int = Field(description="Jours jusqu'à la prochaine commande + délai de livraison du fournisseur")
+    reserve_atelier: DecimalOut = Field(description="Ce que l'atelier garde pour lui : le niveau par de sa ligne, sinon "
+                                                    "juste au-dessus de son seuil (seuil + 1, ou + 0,1 au détail)")
     stock_atelier: DecimalOut
     en_commande: DecimalOut = Field(description="Reste à livrer des commandes envoyées vers cet atelier")
-    a_commander: DecimalOut = Field(description="besoins − stock de l'atelier − en commande, arrondi vers le haut")
+    a_commander: DecimalOut = Field(description="manque_par + demandes + prevision + reserve_atelier − stock de "
+                                                "l'atelier − en commande, arrondi vers le haut")
     prix_unitaire: DecimalOut
     total: DecimalOut
 
@@ -121,13 +133,18 @@ class SuggestedLineRead(BaseModel):
     def of(cls, line: SuggestedLine) -> SuggestedLineRead:
         p = line.product
         return cls(code_produit=p.code_produit, nom_produit=p.nom_produit, unite=p.unite, manque_par=line.manque_par,
-                   demandes=line.demandes, prevision=line.prevision, stock_atelier=line.stock_atelier,
+                   demandes=line.demandes, prevision=line.prevision, jours_couverts=line.jours_couverts,
+                   demande_pls=line.demande_pls,
+                   reserve_atelier=line.reserve_atelier, stock_atelier=line.stock_atelier,
                    en_commande=line.en_commande, a_commander=line.a_commander, prix_unitaire=p.prix_unitaire,
                    total=line.total)
 
 
 class SupplierSuggestionRead(BaseModel):
     fournisseur: str
+    delai_livraison_jours: int | None = Field(description="Délai de livraison du fournisseur (vide : inconnu, compté 0)")
+    minimum_commande: DecimalOut | None
+    sous_le_minimum: bool = Field(description="Le total n'atteint pas le minimum de commande du fournisseur")
     total: DecimalOut
     lignes: list[SuggestedLineRead]
 
@@ -143,8 +160,10 @@ class SuggestionRead(BaseModel):
     def of(cls, suggestion: Suggestion) -> SuggestionRead:
         return cls(
             atelier=suggestion.atelier.nom, delai_jours=suggestion.delai_jours, generated_at=suggestion.generated_at,
-            fournisseurs=[SupplierSuggestionRead(fournisseur=s.fournisseur, total=s.total,
-                                                 lignes=[SuggestedLineRead.of(x) for x in s.lignes])
+            fournisseurs=[SupplierSuggestionRead(
+                fournisseur=s.fournisseur, total=s.total, lignes=[SuggestedLineRead.of(x) for x in s.lignes],
+                delai_livraison_jours=s.supplier.delai_jours if s.supplier else None,
+                minimum_commande=s.supplier.minimum_commande if s.supplier else None, sous_le_minimum=s.sous_le_minimum)
                           for s in suggestion.fournisseurs],
             sans_fournisseur=[SuggestedLineRead.of(x) for x in suggestion.sans_fournisseur],
         )

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from inventaire.ateliers.models import Workshop
 from inventaire.catalogue.models import Product
 from inventaire.commandes.models import Order, OrderLine, order_number
+from inventaire.fournisseurs import service as suppliers
 from inventaire.kit import quantities
 from inventaire.kit.database import utcnow
 from inventaire.kit.enums import OPEN_ORDER_STATES, MovementCause, OrderState, TransactionType
@@ -48,6 +49,12 @@ def _clean_supplier(fournisseur: str) -> str:
     if len(name) > 120:
         raise InvalidInput("Fournisseur : au plus 120 caractères.")
     return name
+
+
+def _known_spelling(db_session: Session, name: str) -> str:
+    """A supplier's own spelling when the name is one's (« roslau » is « Röslau »): its address is found again."""
+    supplier = suppliers.get_by_name(db_session=db_session, nom=name)
+    return supplier.nom if supplier is not None else name
 
 
 def _checked_lines(lines: list[LineIn]) -> list[LineIn]:
@@ -78,7 +85,7 @@ def create(
     *, db_session: Session, fournisseur: str, workshop: Workshop, lines: list[LineIn], auteur: str, tz: str,
 ) -> Order:
     """A draft order, numbered CMD-<year>-<rank> in the company's year."""
-    fournisseur = _clean_supplier(fournisseur)
+    fournisseur = _known_spelling(db_session, _clean_supplier(fournisseur))
     _checked_lines(lines)
     now = utcnow()
     year = now.astimezone(ZoneInfo(tz)).year
@@ -128,7 +135,7 @@ def update_draft(
     """Change a draft: its supplier, its workshop, or all its lines at once (those given replace the others)."""
     _ensure_state(order, (OrderState.BROUILLON,), "la modifier (seul un brouillon se modifie)")
     if fournisseur is not None:
-        order.fournisseur = _clean_supplier(fournisseur)
+        order.fournisseur = _known_spelling(db_session, _clean_supplier(fournisseur))
     if workshop is not None:
         order.atelier = workshop
     if lines is not None:
@@ -154,6 +161,20 @@ def send(*, db_session: Session, order: Order) -> Order:
     _ensure_state(order, (OrderState.BROUILLON,), "l'envoyer (seul un brouillon s'envoie)")
     order.statut, order.envoyee_le = OrderState.ENVOYEE, utcnow()
     order.updated_at = order.envoyee_le
+    db_session.flush()
+    return order
+
+
+def record_email(*, order: Order, recipients: str) -> Order:
+    """The sent order was e-mailed now to these addresses (supplier first, office in copy)."""
+    order.courriel_envoye_le, order.courriel_destinataires, order.courriel_erreur = utcnow(), recipients[:600], None
+    return order
+
+
+def record_email_failure(*, db_session: Session, order: Order, error: str) -> Order:
+    """The e-mail failed: the order stays a draft, with the error its page shows until a send succeeds."""
+    order.courriel_erreur = error[:1000]
+    order.updated_at = utcnow()
     db_session.flush()
     return order
 

@@ -1,18 +1,28 @@
-"""What to order, per supplier, so that a workshop can refill the vans until the next order.
+"""What to order, per supplier, so that a workshop can refill the vans and keep its own reserve until
+the order after this one arrives.
 
 For each active product:
 
     to order = what the vans are short of their par levels   (Σ par − quantity, active vans, lines below par)
              + the open requests from the vans
-             + the forecast consumption until the next order  (company-wide rate × INVENTAIRE_DELAI_COMMANDE_JOURS)
+             + the forecast consumption until the next order arrives
+                   (company-wide rate × (INVENTAIRE_DELAI_COMMANDE_JOURS + the supplier's lead time);
+                   for the parts of the PLS maintenance, the pianos coming due instead of last
+                   year's maintenance as a rate: pianos/forecast.py)
+             + the workshop's own reserve                     (its line's par level; without one, just above
+                                                               its threshold: threshold + 1 unit, or + 0.1)
              − what the workshop holds
              − what sent orders into this workshop still have to deliver
 
 rounded up (whole units for a product counted in whole units, tenths otherwise); only products
 with something to order are listed. Drafts are not "on order": nothing has been asked of the
-supplier yet. The three needs are added rather than overlapped on purpose: the par shortfall is
-what the vans lack today, the forecast what they will use after being refilled, and a request
-is a van asking for more than its par level holds. The price proposed is the product's cost.
+supplier yet. The needs are added rather than overlapped on purpose: the par shortfall is what
+the vans lack today, the forecast what they will use after being refilled, a request a van
+asking for more than its par level holds, and the reserve what the workshop keeps for itself.
+
+So the figure is never below the dashboard's for a workshop line in alert (par − quantity): that
+is the reserve's part, and the other needs come on top (the page shows each column). The price
+proposed is the product's cost; a supplier whose minimum order the total does not reach is flagged.
 """
 
 from __future__ import annotations
@@ -30,9 +40,15 @@ from inventaire.catalogue.models import Product
 from inventaire.commandes import service as orders
 from inventaire.demandes.models import StockRequest
 from inventaire.emplacements.models import Location
+from inventaire.fournisseurs.models import Supplier
 from inventaire.kit.database import utcnow
 from inventaire.kit.enums import LocationKind, RequestState
+from inventaire.kit.names import loose_key
+from inventaire.pianos import forecast as pls
+from inventaire.pianos import service as pianos
 from inventaire.previsions import service as previsions
+from inventaire.regles import service as regles
+from inventaire.stock import service as stock
 from inventaire.stock.ledger import QUANTITY_SUM
 from inventaire.stock.models import StockLine
 
@@ -47,9 +63,12 @@ class SuggestedLine:
     manque_par: Decimal
     demandes: Decimal
     prevision: Decimal
+    reserve_atelier: Decimal
     stock_atelier: Decimal
     en_commande: Decimal
     a_commander: Decimal
+    jours_couverts: int
+    demande_pls: Decimal = ZERO  # part of `prevision`: the pianos coming due for their PLS maintenance
 
     @property
     def total(self) -> Decimal:
@@ -60,10 +79,16 @@ class SuggestedLine:
 class SupplierSuggestion:
     fournisseur: str
     lignes: list[SuggestedLine]
+    supplier: Supplier | None = None
 
     @property
     def total(self) -> Decimal:
         return sum((line.total for line in self.lignes), ZERO)
+
+    @property
+    def sous_le_minimum(self) -> bool:
+        minimum = self.supplier.minimum_commande if self.supplier is not None else None
+        return minimum is not None and self.total < minimum
 
 
 @dataclass
@@ -97,48 +122,91 @@ def _open_requests(db_session: Session) -> dict[int, Decimal]:
     return {product_id: total for product_id, total in rows}
 
 
-def _workshop_stock(db_session: Session, workshop: Workshop) -> dict[int, Decimal]:
-    rows = db_session.execute(
-        select(StockLine.produit_id, StockLine.quantite).where(StockLine.emplacement_id == workshop.id)).all()
-    return {product_id: quantite for product_id, quantite in rows}
+def _step(product: Product) -> Decimal:
+    return Decimal(1) if not product.divisible else Decimal("0.1")
 
 
-def _forecast_until_next_order(db_session: Session, days: int, now: dt.datetime) -> dict[str, Decimal]:
-    """Per product code, the company-wide rate (vans only: transfers are not consumption) × days."""
+def _workshop_lines(db_session: Session, workshop: Workshop, default: Decimal) -> dict[int, tuple[Decimal, Decimal]]:
+    """Per product id, (what the workshop holds, the reserve it keeps: its par level, else just above its threshold)."""
+    lines = db_session.scalars(select(StockLine).where(StockLine.emplacement_id == workshop.id))
+    out = {}
+    for line in lines:
+        reserve = line.niveau_par
+        if reserve is None:
+            reserve = stock.threshold_of(line, default) + _step(line.produit)
+        out[line.produit_id] = (line.quantite, reserve)
+    return out
+
+
+def _rates(db_session: Session, now: dt.datetime) -> dict[str, Decimal]:
+    """Per product code, the company-wide rate per day (vans only: transfers are not consumption)."""
     report = previsions.forecast(db_session=db_session, holder=None, jours=FORECAST_DAYS, now=now)
-    return {p.code_produit: p.consommation_par_jour * days for p in report.produits or []}
+    return {p.code_produit: p.consommation_par_jour for p in report.produits or []}
 
 
 def rounded_up(amount: Decimal, product: Product) -> Decimal:
     """What a supplier is asked for: whole units for a whole product, tenths otherwise."""
-    step = Decimal(1) if not product.divisible else Decimal("0.1")
+    step = _step(product)
     return (amount / step).to_integral_value(rounding=ROUND_CEILING) * step
 
 
-def suggest(*, db_session: Session, workshop: Workshop, days: int, now: dt.datetime | None = None) -> Suggestion:
-    """The suggestion for this workshop, grouped by supplier; products without a supplier apart."""
+class _PlsTerm:
+    """The PLS maintenance's part of the forecast (pianos/forecast.py), per window length (few suppliers)."""
+
+    def __init__(self, db_session: Session, pads_code: str | None, today: dt.date):
+        self.db_session, self.today = db_session, today
+        self.services = pianos.pls_services(db_session=db_session, pads_code=pads_code) if pads_code else set()
+        self.rules = regles.rules_by_service(db_session=db_session)
+        self.products = {r.produit_id for s in self.services for r in self.rules.get(s, [])}
+        self.billed = pls.billed(db_session=db_session, services=self.services, rules=self.rules,
+                                 first=today - dt.timedelta(days=FORECAST_DAYS), end=today)
+        self._due: dict[int, pls.Parts] = {}
+
+    def usage(self, product: Product, rate: Decimal, days: int) -> tuple[Decimal, Decimal]:
+        """(the forecast over `days`, its PLS part)."""
+        if product.id not in self.products:
+            return rate * days, ZERO
+        if days not in self._due:
+            self._due[days] = pls.due(db_session=self.db_session, services=self.services, rules=self.rules,
+                                      first=self.today, end=self.today + dt.timedelta(days=days))[0]
+        due = self._due[days].get(product.id, ZERO)
+        return pls.with_pls_term(rate=rate, billed_in_period=self.billed.get(product.id, ZERO),
+                                 period_days=FORECAST_DAYS, days=days, due_parts=due), due
+
+
+def suggest(*, db_session: Session, workshop: Workshop, days: int, default_threshold: Decimal,
+            now: dt.datetime | None = None, pls_pads: str | None = None) -> Suggestion:
+    """The suggestion for this workshop, grouped by supplier; products without a supplier apart.
+
+    `days`: until the next order (INVENTAIRE_DELAI_COMMANDE_JOURS); each supplier's lead time is added.
+    `pls_pads`: the PLS pad set's code (INVENTAIRE_PLS_BUVARDS), for the PLS term.
+    """
     now = now or utcnow()
-    par, requests = _par_shortfalls(db_session), _open_requests(db_session)
-    forecast = _forecast_until_next_order(db_session, days, now)
-    held, ordered = _workshop_stock(db_session, workshop), orders.on_order(db_session=db_session, workshop=workshop)
+    term = _PlsTerm(db_session, pls_pads, now.date())
+    par, requests, rates = _par_shortfalls(db_session), _open_requests(db_session), _rates(db_session, now)
+    held, ordered = _workshop_lines(db_session, workshop, default_threshold), orders.on_order(
+        db_session=db_session, workshop=workshop)
     products = db_session.scalars(select(Product).where(Product.actif.is_(True)).order_by(Product.code_produit))
     lines: list[SuggestedLine] = []
     for product in products:
+        covered = days + ((product.supplier.delai_jours or 0) if product.supplier is not None else 0)
         short, asked = par.get(product.id, ZERO), requests.get(product.id, ZERO)
-        usage = forecast.get(product.code_produit, ZERO)
-        if not (short or asked or usage):
+        usage, pls_due = term.usage(product, rates.get(product.code_produit, ZERO), covered)
+        stocked, reserve = held.get(product.id, (ZERO, ZERO))
+        if not (short or asked or usage or reserve):
             continue
-        stocked, coming = held.get(product.id, ZERO), ordered.get(product.id, ZERO)
-        missing = short + asked + usage - stocked - coming
+        coming = ordered.get(product.id, ZERO)
+        missing = short + asked + usage + reserve - stocked - coming
         if missing > 0:
-            lines.append(SuggestedLine(product, short, asked, usage, stocked, coming, rounded_up(missing, product)))
+            lines.append(SuggestedLine(product, short, asked, usage, reserve, stocked, coming,
+                                       rounded_up(missing, product), covered, pls_due))
     result = Suggestion(atelier=workshop, delai_jours=days, generated_at=now.replace(microsecond=0))
     by_supplier: dict[str, list[SuggestedLine]] = {}
     for line in lines:
-        supplier = " ".join((line.product.fournisseur or "").split())
-        if supplier:
-            by_supplier.setdefault(supplier, []).append(line)
+        if line.product.supplier is not None:
+            by_supplier.setdefault(line.product.supplier.nom, []).append(line)
         else:
             result.sans_fournisseur.append(line)
-    result.fournisseurs = [SupplierSuggestion(name, by_supplier[name]) for name in sorted(by_supplier, key=str.casefold)]
+    result.fournisseurs = [SupplierSuggestion(name, found, found[0].product.supplier)
+                           for name, found in sorted(by_supplier.items(), key=lambda x: loose_key(x[0]))]
     return result

@@ -37,6 +37,8 @@ class ServiceLineIn(BaseModel):
     service_id: ServiceCode | None = Field(None, description="Le service facturé ; absent pour une ligne libre")
     description: Annotated[str, PersonText(500)] | None = None
     quantite: NonNegativeQuantityIn = Field(description="En unités (pas en centièmes)")
+    piano_id: ExternalId | None = Field(None, description="Le piano du service (Gazelle : `piano { id }`)",
+                                        examples=["pno_8dKx2"])
 
 
 class ServiceIn(BaseModel):

@@ -61,6 +61,16 @@ PRODUCTS = [
 ]
 
 # The Gazelle users of the technicians (allUsers): Allan Sutton, Nicolas Lessard, Jean-Philippe Reny, Margot Charignon.
+# The suppliers' details the office fills in on the « Fournisseurs » page (addresses are examples).
+SUPPLIERS: list[dict[str, str | int | None]] = [
+    {"nom": "Dampp-Chaser", "courriel": "commandes@dampp-chaser.example", "telephone": "828 692-8271",
+     "delai_jours": 10, "minimum_commande": "150.00", "notes": "Pièces PLS : buvards, gaines, traitement de l'eau"},
+    {"nom": "Röslau", "courriel": None, "telephone": None, "delai_jours": 21,  # ordered by hand (the PDF)
+     "minimum_commande": None, "notes": "Cordes d'acier (Allemagne)"},
+    {"nom": "Pianotek", "courriel": "ventes@pianotek.example", "telephone": "800 347-3854", "delai_jours": 5,
+     "minimum_commande": None, "notes": None},
+]
+
 GAZELLE_IDS = {
     "Allan": "usr_aS8wQ2nLk4Tz",
     "Nicolas": "usr_nL3pR7vXc1Md",

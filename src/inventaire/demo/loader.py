@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from inventaire.ateliers import service as ateliers
 from inventaire.catalogue import service as catalogue
 from inventaire.commandes import service as orders
-from inventaire.demo.data import ACTIVITY, ALWAYS, GAZELLE_IDS, PRODUCTS, RULES, SLOW, TECHNICIANS, USAGE
+from inventaire.demo.data import ACTIVITY, ALWAYS, GAZELLE_IDS, PRODUCTS, RULES, SLOW, SUPPLIERS, TECHNICIANS, USAGE
+from inventaire.fournisseurs import service as suppliers
 from inventaire.kit.database import utcnow
 from inventaire.kit.enums import MovementCause, TransactionType
 from inventaire.regles import service as regles
@@ -47,6 +48,11 @@ def load_demo(*, db_session: Session, seed: int = 2025) -> dict[str, int]:
                 db_session=db_session, gazelle_id=GAZELLE_IDS[nom]) is None:
             tech.gazelle_id = GAZELLE_IDS[nom]
         people.append(tech)
+    for details in SUPPLIERS:
+        if suppliers.get_by_name(db_session=db_session, nom=str(details["nom"])) is None:
+            minimum = details["minimum_commande"]
+            suppliers.create(db_session=db_session, data={
+                **details, "minimum_commande": Decimal(str(minimum)) if minimum is not None else None})
     products = {}
     for row in PRODUCTS:
         product = catalogue.get_by_code(db_session=db_session, code_produit=row[0])

@@ -109,8 +109,10 @@ def _line(item: Any) -> dict:
     service = service or {}
     description = item.get("description") if isinstance(item.get("description"), str) else None
     text = (description or label(service.get("name")) or "").strip()[:500] or None
+    piano = item.get("piano")  # the PLS cycle (pianos/): which piano the line was for
+    piano_id = piano.get("id") if isinstance(piano, dict) and isinstance(piano.get("id"), str) else None
     return {"id_externe": item["id"], "service_id": service.get("id"), "description": text,
-            "quantite": _quantity(item.get("quantity"))}
+            "quantite": _quantity(item.get("quantity")), "piano_id": piano_id}
 
 
 def to_service(invoice: Any, *, technician: Technician | None, tz: ZoneInfo) -> ServiceIn:

@@ -8,7 +8,7 @@ INVOICE_FIELDS = """
 """
 
 ITEM_FIELDS = """
-fragment Item on PrivateInvoiceItem { id description quantity masterServiceItem { id name } }
+fragment Item on PrivateInvoiceItem { id description quantity masterServiceItem { id name } piano { id } }
 """
 
 INVOICES = """

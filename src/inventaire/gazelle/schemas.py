@@ -35,6 +35,8 @@ class SyncReport(BaseModel):
     brouillons_deja_deduits: list[str] = Field(
         default_factory=list, description="Factures déduites repassées en brouillon : leur déduction est gardée")
     attentes_429: int = Field(0, description="Réponses 429 de Gazelle attendues (Retry-After)")
+    lignes_avec_piano: int = Field(0, description="Lignes dont le piano a été enregistré (le cycle PLS)")
+    sans_deduire: bool = Field(False, description="Lecture pour le cycle PLS seulement : rien n'a été déduit")
     rendez_vous: dict[str, Any] | None = Field(None, description="Les rendez-vous des jours à venir relus (rendezvous/)")
 
     def summary(self, *, apercu: bool = False, run_id: int | None = None) -> str:
@@ -47,6 +49,9 @@ class SyncReport(BaseModel):
                 f"{count(self.mouvements_ecrits, f'mouvement {written[0]}', f'mouvements {written[1]}')}")
         if self.erreurs:
             text += f" ; {count(len(self.erreurs), 'facture en erreur', 'factures en erreur')}"
+        if self.sans_deduire:
+            lines = count(self.lignes_avec_piano, "ligne avec un piano enregistrée", "lignes avec un piano enregistrées")
+            text += f" ; rien déduit : {lines} pour le cycle PLS"
         return text + "."
 
 

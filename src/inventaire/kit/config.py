@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     # under its name (address, phone, e-mail) separated by « | » in INVENTAIRE_ENTREPRISE_COORDONNEES.
     entreprise: str = Field(default="Inventaire", min_length=1, max_length=120)
     entreprise_coordonnees: str = Field(default="", max_length=500)
+    # The product code of the PLS pad set: the services whose rules consume it are the PLS maintenance
+    # (pianos/service.py, « Entretiens PLS à prévoir »).
+    pls_buvards: str = Field(default="PLS-BUVARDS", min_length=1, max_length=40)
     # How long a second check waits for a running one before answering 409.
     check_lock_timeout: float = Field(default=30.0, gt=0, le=600)
 

@@ -202,6 +202,7 @@ ERROR_DESCRIPTIONS = {
     413: "Corps de requête trop volumineux.",
     422: "Entrée invalide (un message par champ), ou clé d'idempotence déjà utilisée pour une autre requête.",
     429: "Trop d'authentifications échouées depuis cette adresse : réessayer après « Retry-After » secondes.",
+    502: "Le serveur de courriel a refusé l'envoi ou ne répond pas : rien n'a changé, sauf l'erreur notée.",
     503: "Base de données momentanément indisponible : réessayer après « Retry-After » secondes.",
 }
 
@@ -215,3 +216,4 @@ def documented(*statuses: int) -> dict:
 EVERY_ROUTE = documented(401, 403, 413, 422, 429, 503)
 NOT_FOUND = documented(404)
 CONFLICT = documented(409)
+BAD_GATEWAY = documented(502)

@@ -96,3 +96,9 @@ def checked_name(nom: str, *, what: str, max_length: int) -> str:
         raise ValueError(
             f"{what} trop long : au plus {max_length} caractères une fois en minuscules (« ß » en compte deux)")
     return nom
+
+
+def loose_key(nom: str) -> str:
+    """name_key without accents: suppliers typed « Röslau » and « ROSLAU » are one (the office types both)."""
+    decomposed = unicodedata.normalize("NFKD", name_key(nom))
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))

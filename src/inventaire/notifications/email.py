@@ -77,8 +77,15 @@ def send(content: dict, *, settings: Settings) -> str | None:
     """Send one e-mail; a partial refusal is returned as a note, anything else raises DeliveryError."""
     if not settings.smtp_host:
         raise DeliveryError("e-mail non configuré (INVENTAIRE_SMTP_HOST vide)", retryable=False)
-    where = f"{settings.smtp_host}:{settings.smtp_port}"
     message = build_message(content, sender=settings.smtp_from)  # before connecting: a bad message is ours
+    return deliver(message, settings=settings)
+
+
+def deliver(message: EmailMessage, *, settings: Settings) -> str | None:
+    """Hand a built message to the configured relay (supplier orders use it too); errors as in `send`."""
+    if not settings.smtp_host:
+        raise DeliveryError("e-mail non configuré (INVENTAIRE_SMTP_HOST vide)", retryable=False)
+    where = f"{settings.smtp_host}:{settings.smtp_port}"
     try:
         with _connect(settings) as client:
             if settings.smtp_user:

@@ -40,6 +40,7 @@ from inventaire.kit.config import Settings
 from inventaire.kit.database import session_scope, utcnow
 from inventaire.kit.enums import NotDeducted, SyncStatus
 from inventaire.kit.exceptions import Conflict, DomainError
+from inventaire.pianos import service as pianos
 from inventaire.regles import service as regles
 from inventaire.stock.schemas import TransactionRead
 from inventaire.tasks import rendezvous_run
@@ -104,9 +105,12 @@ def beat(session_factory: sessionmaker[Session], run_id: int) -> None:
 def run_sync(
     *, session_factory: sessionmaker[Session], settings: Settings, jours: int | None = None,
     apercu: bool = False, by: str = "ligne de commande", progress: Progress | None = None,
-    client: GazelleClient | None = None,
+    client: GazelleClient | None = None, sans_deduire: bool = False,
 ) -> Result:
-    """A whole run: claim, check the schema, read everything, deduct batch by batch (or preview), store the report."""
+    """A whole run: claim, check the schema, read everything, deduct batch by batch (or preview), store the report.
+
+    `sans_deduire`: only learn which piano each line was for (the PLS cycle, pianos/), deducting nothing:
+    `inventaire gazelle sync --jours 400 --sans-deduire` reads a year of invoices once."""
     jours = jours or settings.gazelle_jours
     if client is None:
         client = GazelleClient(settings, session_factory)  # not configured: refused before anything is stored
@@ -120,7 +124,7 @@ def run_sync(
             booked = rendezvous_run.refresh(session_factory=session_factory, settings=settings, apercu=apercu,
                                             client=client)
         invoices, doubles = unique(invoices)
-        result = _deduct(session_factory, settings, run_id, invoices, progress, apercu=apercu)
+        result = _deduct(session_factory, settings, run_id, invoices, progress, apercu=apercu, sans_deduire=sans_deduire)
         result.rapport.doublons, result.rapport.attentes_429 = doubles, client.waits
         result.rapport.rendez_vous = booked
         result.apercu = apercu
@@ -183,12 +187,13 @@ class _Tally:
     errors: list[InvoiceProblem] = field(default_factory=list)
     drafts_deducted: list[str] = field(default_factory=list)
     moves: list[dict[str, Any]] = field(default_factory=list)
+    sans_deduire: bool = False  # only learn each line's piano (the PLS cycle), deduct nothing
 
 
 def _deduct(factory: sessionmaker[Session], settings: Settings, run_id: int, invoices: list[Any],
-            progress: Progress | None, *, apercu: bool) -> Result:
+            progress: Progress | None, *, apercu: bool, sans_deduire: bool = False) -> Result:
     """Every invoice through the deduction service, batch after batch; the report of what changed."""
-    tally = _Tally()
+    tally = _Tally(sans_deduire=sans_deduire)
     tally.counts["lues"] = len(invoices)
     preview = factory() if apercu else None  # a preview's one transaction, rolled back at the end
     try:
@@ -234,6 +239,9 @@ def _batch(session: Session, settings: Settings, batch: list[Any], tally: _Tally
             tally.errors.append(InvoiceProblem(facture=name, erreur=str(exc) + (
                 " (sa déduction déjà faite est gardée)" if kept else "")))
             continue
+        tally.counts["lignes_piano"] += pianos.record(db_session=session, entry=entry)  # the PLS cycle
+        if tally.sans_deduire:
+            continue
         if assignee and technician is None:
             tally.unknown[assignee] += 1
         digest = planning.fingerprint(entry=entry, technician=technician, rules=rules)
@@ -260,8 +268,8 @@ def _deducted(service: DeductedService | None) -> bool:
 
 
 def _finish(session: Session, tally: _Tally) -> Result:
-    moves = tally.moves + [TransactionRead.of(t).model_dump(mode="json")
-                           for t in deductions.refill_all(db_session=session)]  # receptions cover shortfalls
+    refilled = [] if tally.sans_deduire else deductions.refill_all(db_session=session)  # receptions cover shortfalls
+    moves = tally.moves + [TransactionRead.of(t).model_dump(mode="json") for t in refilled]
     shortfalls = deductions.open_shortfalls(db_session=session)
     c = tally.counts
     rapport = SyncReport(
@@ -274,6 +282,7 @@ def _finish(session: Session, tally: _Tally) -> Result:
         manques=[{"reference": d.service.reference, "technicien": d.technicien.nom,
                   "code_produit": d.produit.code_produit, "manque": str(d.manque)} for d in shortfalls],
         erreurs=tally.errors, brouillons_deja_deduits=tally.drafts_deducted,
+        lignes_avec_piano=c["lignes_piano"], sans_deduire=tally.sans_deduire,
     )
     return Result(run=None, rapport=rapport, mouvements=moves)
 

@@ -18,9 +18,11 @@ from inventaire.web.pages import (
     deductions,
     demandes,
     emplacements,
+    entretiens,
     etiquettes,
     evolution,
     exports,
+    fournisseurs,
     gazelle,
     historique,
     levels,
@@ -73,5 +75,5 @@ def mount(app: FastAPI) -> None:
     app.mount("/static", VersionedStatic(directory=STATIC), name="static")
     for module in (exports, historique, connexion, verifications, evolution, catalogue, stock, reception, levels,
                    techniciens, transactions, acces, modifications, deductions, regles, preparation, emplacements,
-                   commandes, gazelle, chargements, offline, etiquettes):
+                   commandes, gazelle, chargements, offline, etiquettes, fournisseurs, entretiens):
         app.include_router(module.router)

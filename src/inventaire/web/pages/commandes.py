@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 
 from inventaire.ateliers import service as ateliers
 from inventaire.catalogue import service as catalogue
-from inventaire.commandes import document, suggestion
+from inventaire.commandes import document, sending, suggestion
 from inventaire.commandes import service as orders
 from inventaire.commandes.models import Order
 from inventaire.deps import SessionDep, SettingsDep
+from inventaire.fournisseurs import service as suppliers
 from inventaire.idempotency import pages as page_keys
 from inventaire.kit.config import Settings
 from inventaire.kit.enums import OrderState
@@ -35,6 +36,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 IdPath = Path(ge=1, le=2_147_483_647)
 NOTICES = {"creee": "Brouillon créé : vérifiez les quantités et les prix, puis envoyez-le.",
            "modifiee": "Brouillon enregistré.", "envoyee": "Commande marquée envoyée : ses lignes sont en commande.",
+           "courriel": "Commande envoyée par courriel : ses lignes sont en commande.",
            "annulee": "Commande annulée.", "recue": "Réception enregistrée dans l'atelier."}
 
 
@@ -78,7 +80,7 @@ def _list_page(request: Request, db_session: Session, viewer: Viewer, *, statut:
                   commandes=orders.list_orders(db_session=db_session, statut=statut), statut=statut,
                   etats=list(OrderState), ateliers=ateliers.list_workshops(db_session=db_session, actif=True),
                   produits=catalogue.list_products(db_session=db_session), erreur=erreur, valeurs=valeurs or {},
-                  cle=page_keys.new_key())
+                  cle=page_keys.new_key(), fournisseurs=suppliers.list_suppliers(db_session=db_session))
 
 
 @router.get("/commandes")
@@ -90,7 +92,8 @@ def orders_page(request: Request, db_session: SessionDep, viewer: AdminPage, sta
 def suggestion_page(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage,
                     atelier: str = Query(min_length=1, max_length=60)) -> Response:
     workshop = ateliers.get_or_404(db_session=db_session, nom=atelier)
-    found = suggestion.suggest(db_session=db_session, workshop=workshop, days=settings.delai_commande_jours)
+    found = suggestion.suggest(db_session=db_session, workshop=workshop, days=settings.delai_commande_jours,
+                               default_threshold=settings.seuil_defaut, pls_pads=settings.pls_buvards)
     return render(request, "commande_suggestion.html", viewer=viewer, nav="commandes", suggestion=found,
                   cle=page_keys.new_key())
 
@@ -119,7 +122,7 @@ def _order_page(request: Request, db_session: Session, settings: Settings, viewe
                   entreprise=settings.entreprise, coordonnees=[p.strip() for p in
                                                                 settings.entreprise_coordonnees.split("|") if p.strip()],
                   date_commande=document.order_date(order), avis=avis, erreur=erreur, cle=page_keys.new_key(),
-                  saisis=saisis or {},
+                  saisis=saisis or {}, fournisseur=suppliers.get_by_name(db_session=db_session, nom=order.fournisseur),
                   produits=catalogue.list_products(db_session=db_session),
                   ateliers=ateliers.list_workshops(db_session=db_session, actif=True))
 
@@ -127,7 +130,7 @@ def _order_page(request: Request, db_session: Session, settings: Settings, viewe
 @router.get("/commandes/{commande_id}")
 def order_page(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage,
                commande_id: int = IdPath,
-               avis: Literal["creee", "modifiee", "envoyee", "annulee", "recue"] | None = None) -> Response:
+               avis: Literal["creee", "modifiee", "envoyee", "courriel", "annulee", "recue"] | None = None) -> Response:
     order = orders.get_or_404(db_session=db_session, order_id=commande_id)
     return _order_page(request, db_session, settings, viewer, order, avis=NOTICES.get(avis) if avis else None)
 
@@ -162,11 +165,16 @@ def edit_order(request: Request, db_session: SessionDep, settings: SettingsDep, 
 @router.post("/commandes/{commande_id}/envoyer")
 def send_order(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage,
                commande_id: int = IdPath) -> Response:
-    def send(order: Order) -> str:
-        orders.send(db_session=db_session, order=order)
-        return "envoyee"
-
-    return _change(request, db_session, settings, viewer, commande_id, send)
+    """Mark it sent and e-mail it when its supplier has an address (commandes.sending); a failed e-mail
+    leaves the draft, its page showing why (the error is also kept on the order)."""
+    try:
+        _order, emailed = sending.send_order(db_session=db_session, order_id=commande_id, settings=settings)
+    except DomainError as exc:
+        status, message = exc.status_code, exc.detail
+        return refuse(db_session, lambda: _order_page(
+            request, db_session, settings, viewer, orders.get_or_404(db_session=db_session, order_id=commande_id),
+            status_code=status, erreur=message))
+    return RedirectResponse(f"/commandes/{commande_id}?avis={'courriel' if emailed else 'envoyee'}", 303)
 
 
 @router.post("/commandes/{commande_id}/annuler")

@@ -1,0 +1,1 @@
+"""Pianos and their billed services: the PLS (Dampp-Chaser) maintenance cycle."""

@@ -1,5 +1,6 @@
 """Catalogue service: the only code that reads and writes products."""
 
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import bindparam, or_, select
@@ -7,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from inventaire.catalogue.models import Product, code_key, default_divisible
+from inventaire.kit import quantities
 from inventaire.kit.exceptions import Conflict, NotFound
 
 # Built once: every stock request looks its product up (building the statement was a third of the cost).
@@ -62,6 +64,7 @@ def create(*, db_session: Session, data: dict[str, Any]) -> Product:
         raise Conflict(_taken(data["code_produit"], existing.code_produit))
     if data.get("divisible") is None:
         data = {**data, "divisible": default_divisible(data.get("unite") or "unité")}
+    _check_whole_threshold(data.get("divisible"), data.get("seuil_reorder"), data["code_produit"])
     product = Product(**data)
     db_session.add(product)
     try:
@@ -81,10 +84,18 @@ def _taken(code: str, stored: str) -> str:
 
 def update(*, db_session: Session, product: Product, changes: dict[str, Any]) -> Product:
     """Apply the given fields (a partial update)."""
+    _check_whole_threshold(changes.get("divisible", product.divisible),
+                           changes.get("seuil_reorder", product.seuil_reorder), product.code_produit)
     for field, value in changes.items():
         setattr(product, field, value)
     db_session.flush()
     return product
+
+
+def _check_whole_threshold(divisible: bool | None, threshold: Decimal | None, code: str) -> None:
+    """A product counted in whole units has a whole threshold (« 0,5 bobine » never matches a count)."""
+    if divisible is False and threshold is not None and threshold != threshold.to_integral_value():
+        raise Conflict(f"« {code} » se compte en unités entières : seuil de {quantities.quantity(threshold)} refusé.")
 
 
 def archive(*, db_session: Session, product: Product) -> Product:

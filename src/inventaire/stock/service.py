@@ -291,6 +291,9 @@ def set_levels(
     *, db_session: Session, location: Location, product: Product, changes: dict[str, Decimal | None]
 ) -> StockLine:
     """Set a line's minimum and par level (creating the line at zero if needed)."""
+    for value in changes.values():
+        if value is not None:
+            check_divisible(product, value)
     locked = _lock_one(db_session, location, product, create=True)
     line = db_session.get(StockLine, locked.id, populate_existing=True)
     assert line is not None

@@ -36,6 +36,7 @@ def _page(request, db_session, settings, viewer, *, valeurs=None, erreurs=None, 
         request, "regles.html", status_code, viewer=viewer, nav="regles", regles=rules, services=msl.items,
         noms=names, probleme=msl.probleme, produits=catalogue.list_products(db_session=db_session),
         sans_regle=overview.unmatched_services(db_session=db_session),
+        fractions=regles.fractional_rules(db_session=db_session),
         valeurs=valeurs or {"service_id": service_id or ""},
         erreurs=erreurs or {}, avis=avis,
     )
@@ -76,7 +77,12 @@ def change_rule(request: Request, db_session: SessionDep, settings: SettingsDep,
     if body is None:
         return _page(request, db_session, settings, viewer, erreurs={f"regle-{rule_id}": " ".join(errors.values())},
                      status_code=422)
-    regles.update(db_session=db_session, rule=rule, changes=body.model_dump(exclude_unset=True))
+    try:
+        regles.update(db_session=db_session, rule=rule, changes=body.model_dump(exclude_unset=True))
+    except (Conflict, InvalidInput) as exc:
+        db_session.rollback()
+        return _page(request, db_session, settings, viewer, erreurs={f"regle-{rule_id}": exc.detail},
+                     status_code=exc.status_code)
     return RedirectResponse("/regles?avis=modifiee", 303)
 
 

@@ -30,6 +30,7 @@ from inventaire.web.pages import (
     transactions,
     verifications,
 )
+from inventaire.web import fallback
 from inventaire.web.render import make_environment
 
 STATIC = Path(__file__).parent / "static"
@@ -56,3 +57,4 @@ def mount(app: FastAPI) -> None:
                    techniciens, transactions, acces, modifications, deductions, regles, preparation, emplacements,
                    commandes):
         app.include_router(module.router)
+    fallback.install(app)

@@ -61,6 +61,7 @@ class LineView:
     # A refused request (« Demander ») as it was typed, shown again, open, for a retry.
     demande: dict[str, str] | None = None
     ouvertes: list[StockRequest] = field(default_factory=list)  # this van's open requests for the product
+    niveaux: dict[str, str] | None = None  # a refused « Seuil et niveau de remplissage » as typed
 
     @property
     def a_demander(self) -> Decimal:
@@ -139,11 +140,11 @@ def stock_page(request: Request, db_session: SessionDep, settings: SettingsDep, 
 
 
 def van_page(request, db_session, settings, viewer, technician, status_code: int = 200,
-             reception: dict | None = None, notes: dict[str, dict[str, str]] | None = None,
+             reception: dict | None = None, notes: dict[str, dict[str, object]] | None = None,
              demande: dict | None = None):
     """The phone page; `reception` and `demande` hold the values and error of the first-reception form
     or of the request for a product not carried, if it failed; `notes` an outcome to show on a line
-    ({code: {"erreur"|"succes": message}})."""
+    ({code: {"erreur"|"succes": message, "niveaux": typed values}})."""
     lines = stock.list_lines(db_session=db_session, location=technician)
     carried = {line.produit.code_produit for line in lines}
     absent = [p for p in catalogue.list_products(db_session=db_session) if p.code_produit not in carried]

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from inventaire.cli import backup, exports, francais  # noqa: F401  (francais: Typer's own words in French)
+from inventaire.cli.ateliers import ateliers_app
 from inventaire.cli.context import console, database_name, database_problem, err, fail, open_session
 from inventaire.cli.gazelle import gazelle_app
 from inventaire.cli.notifications import notifications_app
@@ -33,6 +34,7 @@ app.add_typer(notifications_app, name="notifications")
 app.add_typer(previsions_app, name="previsions")
 app.add_typer(regles_app, name="regles")
 app.add_typer(gazelle_app, name="gazelle")
+app.add_typer(ateliers_app, name="ateliers")
 
 
 def parse_threshold(value: str | None) -> Decimal | None:

@@ -182,6 +182,9 @@ def lock_lines(
 def _check_bounds(line: LockedLine, delta: Decimal) -> None:
     """Refuse a change that would take the line below zero or past what the column holds."""
     before, after = line.quantite, line.quantite + delta
+    if delta > 0 and line.location.is_workshop and not line.location.actif:
+        raise Conflict(f"L'atelier « {line.location.nom} » est désactivé : il ne reçoit plus de stock "
+                       "(réactivez-le d'abord).")
     if after < 0:
         raise Conflict(
             f"Stock insuffisant : {line.location.nom} a {quantities.quantity(before)} "

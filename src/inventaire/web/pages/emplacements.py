@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import RedirectResponse
 
 from inventaire.ateliers import service as ateliers
@@ -14,6 +14,7 @@ from inventaire.kit.enums import Severity
 from inventaire.kit.exceptions import DomainError
 from inventaire.techniciens import service as techniciens
 from inventaire.web.deps import AdminPage, FormData, PageUser
+from inventaire.web.pages.stock import van_page
 from inventaire.web.render import PageRoute, refuse, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -31,6 +32,7 @@ def index_page(request, db_session, settings, viewer, status_code: int = 200, at
     return render(request, "stock_index.html", status_code, viewer=viewer, nav="stock", alertes=counts,
                   techniciens=techniciens.list_technicians(db_session=db_session, actif=True),
                   ateliers=ateliers.list_workshops(db_session=db_session, actif=True),
+                  desactives=ateliers.list_workshops(db_session=db_session, actif=False),
                   atelier=atelier or {})
 
 
@@ -57,3 +59,22 @@ def add_workshop(request: Request, db_session: SessionDep, settings: SettingsDep
                                                      atelier={"nom": nom, "erreur": detail}))
     # On to its page: the next thing to do is to receive its stock.
     return RedirectResponse(f"/stock/{quote(workshop.nom, safe='')}", 303)
+
+
+@router.post("/ateliers/{nom}/modifier")
+def change_workshop(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage,
+                    form: FormData, nom: str = Path(min_length=1, max_length=60)):
+    """Rename a workshop, or deactivate it (« actif » = "non") or make it active again, from its page."""
+    workshop = ateliers.get_or_404(db_session=db_session, nom=nom)
+    typed = {"nom": form.get("nom", "").strip(), "actif": form.get("actif", "oui")}
+    changes: dict[str, object] = {"actif": typed["actif"] != "non"}
+    if typed["nom"] and typed["nom"] != workshop.nom:
+        changes["nom"] = typed["nom"]
+    try:
+        ateliers.update(db_session=db_session, workshop=workshop, changes=changes)
+    except DomainError as exc:
+        status, detail = exc.status_code, exc.detail
+        return refuse(db_session, lambda: van_page(request, db_session, settings, viewer, workshop, status,
+                                                   atelier={**typed, "erreur": detail}))
+    state = "modifie" if workshop.actif else "desactive"
+    return RedirectResponse(f"/stock/{quote(workshop.nom, safe='')}?atelier={state}#atelier", 303)

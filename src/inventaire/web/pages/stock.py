@@ -44,6 +44,8 @@ CodePath = Path(min_length=1, max_length=40)
 RECENT = 8
 RECENT_REQUESTS = 6  # closed requests shown after the open ones
 POLL_SECONDS = 5  # the page asks for what changed (a request served by the office) this often
+WORKSHOP_NOTICES = {"modifie": "Atelier enregistré.",
+                    "desactive": "Atelier désactivé : son historique reste, il ne reçoit plus de stock."}
 POSITIVE = "Quantité : un nombre plus grand que zéro (ex. : 1 ou 0,5)."
 LABELS = {"ajustement": "Quantité", "quantite": "Quantité", "reference": "Référence", "motif": "Motif"}
 
@@ -141,7 +143,7 @@ def stock_page(request: Request, db_session: SessionDep, settings: SettingsDep, 
 
 def van_page(request, db_session, settings, viewer, technician, status_code: int = 200,
              reception: dict | None = None, notes: dict[str, dict[str, object]] | None = None,
-             demande: dict | None = None):
+             demande: dict | None = None, atelier: dict | None = None):
     """The phone page; `reception` and `demande` hold the values and error of the first-reception form
     or of the request for a product not carried, if it failed; `notes` an outcome to show on a line
     ({code: {"erreur"|"succes": message, "niveaux": typed values}})."""
@@ -157,6 +159,7 @@ def van_page(request, db_session, settings, viewer, technician, status_code: int
                   oob=False, lignes=views,
                   derniers=_recent(db_session, technician), absents=absent, reception=reception or {},
                   demande=demande or {}, demandes=requests, intervalle=POLL_SECONDS,
+                  atelier=atelier or {"avis": WORKSHOP_NOTICES.get(request.query_params.get("atelier", ""))},
                   cle=str(uuid.uuid4()), cle_demande=str(uuid.uuid4()),
                   deduit_aujourdhui=deducted_today(db_session, settings, technician))
 

@@ -28,6 +28,7 @@ from inventaire.web.pages import (
     tableau,
     techniciens,
     transactions,
+    transfert,
     verifications,
 )
 from inventaire.web import fallback
@@ -55,6 +56,6 @@ def mount(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (exports, historique, connexion, verifications, evolution, catalogue, stock, reception, levels,
                    techniciens, transactions, acces, modifications, deductions, regles, preparation, emplacements,
-                   commandes):
+                   commandes, transfert):
         app.include_router(module.router)
     fallback.install(app)

@@ -143,7 +143,7 @@ def stock_page(request: Request, db_session: SessionDep, settings: SettingsDep, 
 
 def van_page(request, db_session, settings, viewer, technician, status_code: int = 200,
              reception: dict | None = None, notes: dict[str, dict[str, object]] | None = None,
-             demande: dict | None = None, atelier: dict | None = None):
+             demande: dict | None = None, atelier: dict | None = None, transfert: dict | None = None):
     """The phone page; `reception` and `demande` hold the values and error of the first-reception form
     or of the request for a product not carried, if it failed; `notes` an outcome to show on a line
     ({code: {"erreur"|"succes": message, "niveaux": typed values}})."""
@@ -160,8 +160,30 @@ def van_page(request, db_session, settings, viewer, technician, status_code: int
                   derniers=_recent(db_session, technician), absents=absent, reception=reception or {},
                   demande=demande or {}, demandes=requests, intervalle=POLL_SECONDS,
                   atelier=atelier or {"avis": WORKSHOP_NOTICES.get(request.query_params.get("atelier", ""))},
-                  cle=str(uuid.uuid4()), cle_demande=str(uuid.uuid4()),
+                  transfert=transfert or _transfer_done(db_session, technician, request),
+                  destinations=_destinations(db_session, technician, viewer),
+                  cle=str(uuid.uuid4()), cle_demande=str(uuid.uuid4()), cle_transfert=str(uuid.uuid4()),
                   deduit_aujourdhui=deducted_today(db_session, settings, technician))
+
+
+def _transfer_done(db_session, location, request) -> dict[str, str]:
+    """The card's message after a transfer from here (its ledger row is in the address: post/redirect/get)."""
+    from inventaire.web.pages.transfert import done_message  # that page module renders through this one
+
+    message = done_message(db_session, location, request.query_params.get("transfert"))
+    return {"succes": message} if message else {}
+
+
+def _destinations(db_session, location, viewer) -> list[Location]:
+    """Where the office may move this location's stock: every other active van and workshop."""
+    if not viewer.is_admin:
+        return []
+    from inventaire.ateliers import service as ateliers
+    from inventaire.techniciens import service as techniciens
+
+    others = [*ateliers.list_workshops(db_session=db_session, actif=True),
+              *techniciens.list_technicians(db_session=db_session, actif=True)]
+    return [other for other in others if other.id != location.id]
 
 
 def deducted_today(db_session, settings, technician):

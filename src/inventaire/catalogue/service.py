@@ -3,10 +3,11 @@
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from inventaire.catalogue import search
 from inventaire.catalogue.models import Product, code_key, default_divisible
 from inventaire.kit import quantities
 from inventaire.kit.exceptions import Conflict, NotFound
@@ -39,17 +40,10 @@ def list_products(
         query = query.where(Product.actif.is_(actif))
     if categorie:
         query = query.where(Product.categorie == categorie)
-    if q:
-        pattern = f"%{_escape_like(q)}%"
-        query = query.where(or_(
-            Product.code_produit.ilike(pattern, escape="\\"), Product.nom_produit.ilike(pattern, escape="\\"),
-        ))
-    return list(db_session.scalars(query))
-
-
-def _escape_like(text: str) -> str:
-    """Search for the text as typed: % and _ are not wildcards for a person."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    products = list(db_session.scalars(query))
+    if q:  # the phone's rule (search.py): accents, case and word order do not matter; a catalogue is small
+        products = [p for p in products if search.matches(q, p.code_produit, p.nom_produit)]
+    return products
 
 
 def list_categories(*, db_session: Session) -> list[str]:

@@ -10,6 +10,13 @@
     if (unread) unread.remove();
   });
 
+  // Destructive one-click actions ask first (data-confirmer holds the question; no inline script).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute && form.getAttribute("data-confirmer");
+    if (question && !window.confirm(question)) event.preventDefault();
+  });
+
   var NETWORK = "Connexion au serveur impossible : rien n'a été enregistré. Vérifiez le réseau et réessayez.";
 
   function csrfToken() {

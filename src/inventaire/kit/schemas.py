@@ -24,6 +24,9 @@ from inventaire.kit.quantities import (
 )
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
+# A billed service's id (a Gazelle MSL item, mit_…, or any code): the same characters as a Gazelle id,
+# written apart so that a refusal shows a service's example, not a user's (kit/errors.py PATTERNS).
+SERVICE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,59}$"
 # Control characters (tab and line breaks aside): PostgreSQL refuses NUL, and no person types them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 

@@ -4,7 +4,6 @@ deactivated one keeps its history and holds no new stock; its page speaks of an 
 from __future__ import annotations
 
 import html
-from decimal import Decimal
 
 from sqlalchemy import select
 

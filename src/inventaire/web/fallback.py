@@ -58,9 +58,11 @@ def install(app: FastAPI) -> None:
     """Answer a person's 404 and 405 as pages; the API's handler answers everyone else."""
     api_handler = app.exception_handlers[StarletteHTTPException]
 
-    async def http_error(request: Request, exc: StarletteHTTPException):
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
         if exc.status_code in (404, 405) and for_a_person(request):
             return page_answer(request, exc.status_code)
-        return await api_handler(request, exc)
+        answer = api_handler(request, exc)
+        return answer if isinstance(answer, Response) else await answer
 
     app.add_exception_handler(StarletteHTTPException, http_error)

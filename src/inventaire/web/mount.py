@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from inventaire.web import fallback
 from inventaire.web.pages import (
     acces,
     catalogue,
@@ -31,7 +32,6 @@ from inventaire.web.pages import (
     transfert,
     verifications,
 )
-from inventaire.web import fallback
 from inventaire.web.render import make_environment
 
 STATIC = Path(__file__).parent / "static"

@@ -111,3 +111,16 @@ def test_the_office_page_lists_and_filters_and_a_technician_cannot_see_it(app, p
         zoe = techniciens.get_by_name(db_session=db_session, nom="Zoé")
         log_in(phone, make_token(db_session, "technicien", technician=zoe))
         assert phone.get("/modifications").status_code == 403
+
+
+def test_the_trail_says_oui_and_non_not_true_and_false(pages, client, db_session):
+    """Issue 25 point 14: « actif : non », never « actif : False »."""
+    import html as html_module
+    import re
+
+    client.post("/inventaire/ateliers", json={"nom": "Annexe"})
+    assert client.put("/inventaire/ateliers/Annexe", json={"actif": False}).status_code == 200
+    page = html_module.unescape(pages.get("/modifications").text)
+    cells = " ".join(re.sub(r"<[^>]+>", " ", c) for c in re.findall(r'<td class="changements">(.*?)</td>', page, re.S))
+    assert "True" not in cells and "False" not in cells
+    assert "oui → non" in " ".join(cells.split())

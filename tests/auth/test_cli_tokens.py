@@ -75,6 +75,9 @@ def test_create_prints_the_login_link_on_standard_error(fresh_database):
     local = run_cli(fresh_database.url, "token", "create", "--role", "cron", env=WIDE)
     assert f"http://127.0.0.1:8000/connexion?jeton={local.stdout.strip()}" in local.stderr
     assert "INVENTAIRE_BASE_URL" in local.stderr
+    # `serve` told to listen on another port (PORT): the link says that port (issue 25 point 17).
+    moved = run_cli(fresh_database.url, "token", "create", "--role", "cron", env={"PORT": "10000", **WIDE})
+    assert f"http://127.0.0.1:10000/connexion?jeton={moved.stdout.strip()}" in moved.stderr
 
 
 def test_list_shows_times_in_the_company_timezone(fresh_database):

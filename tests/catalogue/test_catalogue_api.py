@@ -40,6 +40,8 @@ def test_filters_by_category_and_search(client, shelf):
     assert codes(client.get("/inventaire/catalogue", params={"q": "ÉTOUFFOIR"})) == ["ETOUF-TETE"]
     assert codes(client.get("/inventaire/catalogue", params={"q": "étouf"})) == ["ETOUF-TETE"]
     assert codes(client.get("/inventaire/catalogue", params={"q": "ancienne", "actif": "false"})) == ["CORD-OLD"]
+    # Accents do not matter either, nor the order of the words (issue 25 point 13, as on the phone).
+    assert codes(client.get("/inventaire/catalogue", params={"q": "etouffoir"})) == ["ETOUF-TETE"]
 
 
 def test_search_wildcards_are_plain_characters(client, shelf):

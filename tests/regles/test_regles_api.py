@@ -60,3 +60,16 @@ def test_rules_are_the_offices(app, db_session):
     with TestClient(app, headers=bearer(raw)) as c:
         assert c.get("/inventaire/regles").status_code == 403
         assert c.post("/inventaire/regles", json=RULE).status_code == 403
+
+
+def test_a_bad_service_id_gets_a_service_example(client, db_session):
+    """Issue 25 point 15: the example is a billed service's id (mit_…), not a Gazelle user's (usr_…)."""
+    from tests.helpers import make_product
+
+    make_product(db_session, code_produit="PLS-BUVARDS")
+    db_session.commit()
+    refused = client.post("/inventaire/regles", json={"service_id": "mit x!", "code_produit": "PLS-BUVARDS",
+                                                      "quantite": 1})
+    assert refused.status_code == 422
+    (issue,) = refused.json()["detail"]
+    assert issue["msg"] == "service_id : identifiant de service invalide : « mit x! » (ex. : mit_2eBOzDvunD7PHs6M)"

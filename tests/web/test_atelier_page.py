@@ -50,7 +50,8 @@ def test_the_workshop_page_is_a_van_page_without_requests(pages, workshop):
     assert order == ["CORD-012", "FEUT-01"]  # in alert first
     assert "seuil 10</span>" in page and "par 40</span>" in page
     assert 'hx-post="/stock/Atelier/CORD-012/ajuster"' in page and 'hx-post="/stock/Atelier/CORD-012/compter"' in page
-    assert 'action="/stock/Atelier/CORD-012/niveaux"' in page and 'action="/stock/Atelier/recevoir"' in page
+    assert 'action="/stock/Atelier/CORD-012/niveaux#ligne-CORD-012"' in page
+    assert 'action="/stock/Atelier/recevoir#reception"' in page
     assert 'href="/stock/Atelier/historique"' in page and 'href="/evolution?technicien=Atelier"' in page
     for absent in ('class="demander"', 'id="demandes"', "Déduit aujourd'hui", "Liste de préparation",
                    "Demander un produit absent"):

@@ -37,6 +37,7 @@ def test_search_and_filter(pages, db_session):
     html = pages.get("/catalogue").text
     assert "CORD-012" in html and "FEUT-ETOUF" in html and "OLD-1" not in html
     assert "CORD-012" not in pages.get("/catalogue", params={"q": "feutre"}).text
+    assert "FEUT-ETOUF" in pages.get("/catalogue", params={"q": "etouffoir feutre"}).text  # accents, word order
     only_strings = pages.get("/catalogue", params={"categorie": "Cordes"}).text
     assert "CORD-012" in only_strings and "FEUT-ETOUF" not in only_strings
     archived = pages.get("/catalogue", params={"statut": "archives"}).text

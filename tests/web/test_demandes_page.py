@@ -109,7 +109,7 @@ def test_a_technician_asks_for_their_own_van_only(phone, db_session):
 def test_a_product_the_van_does_not_carry(phone, db_session):
     page = phone.get("/stock/Allan").text
     assert "Demander un produit absent du véhicule" in page
-    key = re.search(r'action="/stock/Allan/demander".*?name="cle" value="([^"]+)"', page, re.S).group(1)
+    key = re.search(r'action="/stock/Allan/demander#demande-absent".*?name="cle" value="([^"]+)"', page, re.S).group(1)
     form = {"csrf": phone.csrf, "cle": key, "code_produit": "marteau abel", "quantite": "2", "note": ""}
     sent = phone.post("/stock/Allan/demander", data=form, follow_redirects=False)
     assert sent.status_code == 303 and sent.headers["location"] == "/stock/Allan#demandes"
@@ -195,7 +195,7 @@ def test_the_office_is_told_once_of_a_request_from_the_page(app, db_session, van
             sent = phone.post("/stock/Allan/CORD-012/demander", headers=headers, data={"quantite": "5", "note": "Urgent"})
             assert sent.status_code == 200
         page = phone.get("/stock/Allan").text
-        key = re.search(r'action="/stock/Allan/demander".*?name="cle" value="([^"]+)"', page, re.S).group(1)
+        key = re.search(r'action="/stock/Allan/demander#demande-absent".*?name="cle" value="([^"]+)"', page, re.S).group(1)
         form = {"csrf": csrf, "cle": key, "code_produit": "MART-01", "quantite": "1"}
         assert phone.post("/stock/Allan/demander", data=form, follow_redirects=False).status_code == 303
     first, second = _requests(db_session)

@@ -31,7 +31,7 @@ def _line(db_session) -> StockLine:
 
 def test_the_office_sees_the_levels_form_on_each_line(pages, van):
     html = pages.get("/stock/Allan").text
-    assert f'action="{LEVELS}"' in html and "Seuil et niveau de remplissage" in html
+    assert f'action="{LEVELS}#ligne-CORD-012"' in html and "Seuil et niveau de remplissage" in html
 
 
 def test_setting_then_clearing_the_levels(pages, van, db_session):

@@ -112,16 +112,19 @@ def test_a_transfer_refused_midway_leaves_everything_as_it_was(pages, db_session
     """Every transfer of « Préparer » is in one transaction: one refused undoes those before it."""
     allan, workshop = make_technician(db_session, nom="Allan"), make_workshop(db_session, nom="Atelier")
     first = make_product(db_session, code_produit="AAA-1", unite="bobine")
-    whole = make_product(db_session, code_produit="ZZZ-1", unite="tube", divisible=False)
+    full = make_product(db_session, code_produit="ZZZ-1", unite="tube", divisible=False)
     make_line(db_session, allan, first, 1, niveau_par=Decimal(4))
-    make_line(db_session, allan, whole, 1, niveau_par=Decimal("2.5"))  # 1,5 tube to bring: not whole
+    make_line(db_session, allan, full, Decimal("999999998"))  # a request of 5 would pass the bound
     make_line(db_session, workshop, first, 10)
-    make_line(db_session, workshop, whole, 10)
+    make_line(db_session, workshop, full, 10)
+    for product in (first, full):  # requests go first, by code: AAA-1 is moved, then ZZZ-1 is refused
+        demandes.create(db_session=db_session, technician=allan, product=product, quantity=Decimal(5), note=None,
+                        auteur="Allan")
     db_session.commit()
     before = database_state(db_session)
     response = pages.post(LIST, data={"csrf": pages.csrf, "cle": "", "atelier": "Atelier"})
     assert response.status_code == 409
-    assert "« ZZZ-1 » se compte en unités entières (tube) : 1,5 refusé." in html.unescape(response.text)
+    assert "Quantité trop grande : « ZZZ-1 » passerait à" in html.unescape(response.text)
     assert database_state(db_session) == before
 
 

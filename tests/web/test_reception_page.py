@@ -36,7 +36,7 @@ def test_the_form_offers_only_active_products_not_in_the_van(pages, van):
     html = pages.get("/stock/Allan").text
     offered = re.findall(r'<option value="([^"]+)"', html[html.index('id="reception"'):])
     assert offered == ["CORY-P"]  # not CORD-012 (carried), not VIEUX-1 (archived)
-    assert 'action="/stock/Allan/recevoir"' in html and 'name="csrf"' in html
+    assert 'action="/stock/Allan/recevoir#reception"' in html and 'name="csrf"' in html
 
 
 def test_first_reception_creates_the_line_and_its_ledger_row(pages, van, db_session):

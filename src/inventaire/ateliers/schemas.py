@@ -2,7 +2,7 @@
 
 from pydantic import BaseModel, ConfigDict
 
-from inventaire.kit.schemas import Name
+from inventaire.kit.schemas import Name, not_nullable
 
 
 class WorkshopCreate(BaseModel):
@@ -10,6 +10,15 @@ class WorkshopCreate(BaseModel):
 
     nom: Name
     actif: bool = True
+
+
+class WorkshopUpdate(BaseModel):
+    """A new name, or the workshop deactivated (its history stays; it holds no new stock) or active again."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=not_nullable("nom", "actif"))
+
+    nom: Name | None = None
+    actif: bool | None = None
 
 
 class WorkshopRead(BaseModel):

@@ -1,4 +1,6 @@
-"""Workshop service: add, list and find workshops."""
+"""Workshop service: add, list, find, rename and deactivate workshops."""
+
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -7,7 +9,7 @@ from sqlalchemy.orm import Session
 from inventaire.ateliers.models import Workshop
 from inventaire.emplacements import service as locations
 from inventaire.emplacements.models import name_key
-from inventaire.kit.exceptions import Conflict
+from inventaire.kit.exceptions import Conflict, InvalidInput
 
 
 def get_by_name(*, db_session: Session, nom: str) -> Workshop | None:
@@ -39,4 +41,25 @@ def create(*, db_session: Session, nom: str, actif: bool = True) -> Workshop:
             db_session.flush()
     except IntegrityError as exc:  # the same name added at the same moment
         raise Conflict(f"L'atelier « {nom} » existe déjà.") from exc
+    return workshop
+
+
+def update(*, db_session: Session, workshop: Workshop, changes: dict[str, Any]) -> Workshop:
+    """Rename a workshop (a name no technician or workshop holds) or change its status.
+
+    A deactivated workshop keeps its lines and history; the stock service refuses new stock into it.
+    """
+    if changes.get("nom", "") is None or changes.get("actif", False) is None:
+        raise InvalidInput("Le nom et le statut d'un atelier ne peuvent pas être vides.")
+    if "nom" in changes:
+        nom = locations.checked_name(changes["nom"], what="d'atelier")
+        locations.ensure_name_free(db_session=db_session, nom=nom, keep=workshop)
+        workshop.nom, workshop.nom_cle = nom, name_key(nom)
+    if "actif" in changes:
+        workshop.actif = changes["actif"]
+    try:
+        with db_session.begin_nested():
+            db_session.flush()
+    except IntegrityError as exc:  # the same name taken at the same moment
+        raise Conflict(f"Le nom « {workshop.nom} » est déjà pris.") from exc
     return workshop

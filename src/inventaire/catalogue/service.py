@@ -1,13 +1,16 @@
 """Catalogue service: the only code that reads and writes products."""
 
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from inventaire.catalogue import search
 from inventaire.catalogue.models import Product, code_key, default_divisible
 from inventaire.fournisseurs import service as suppliers
+from inventaire.kit import quantities
 from inventaire.kit.exceptions import Conflict, NotFound
 
 # Built once: every stock request looks its product up (building the statement was a third of the cost).
@@ -46,17 +49,10 @@ def list_products(
         query = query.where(Product.actif.is_(actif))
     if categorie:
         query = query.where(Product.categorie == categorie)
-    if q:
-        pattern = f"%{_escape_like(q)}%"
-        query = query.where(or_(
-            Product.code_produit.ilike(pattern, escape="\\"), Product.nom_produit.ilike(pattern, escape="\\"),
-        ))
-    return list(db_session.scalars(query))
-
-
-def _escape_like(text: str) -> str:
-    """Search for the text as typed: % and _ are not wildcards for a person."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    products = list(db_session.scalars(query))
+    if q:  # the phone's rule (search.py): accents, case and word order do not matter; a catalogue is small
+        products = [p for p in products if search.matches(q, p.code_produit, p.nom_produit)]
+    return products
 
 
 def list_categories(*, db_session: Session) -> list[str]:
@@ -71,6 +67,7 @@ def create(*, db_session: Session, data: dict[str, Any]) -> Product:
         raise Conflict(_taken(data["code_produit"], existing.code_produit))
     if data.get("divisible") is None:
         data = {**data, "divisible": default_divisible(data.get("unite") or "unité")}
+    _check_whole_threshold(data.get("divisible"), data.get("seuil_reorder"), data["code_produit"])
     _check_barcode(db_session, data.get("code_barres"), None)
     data = _with_supplier(db_session, data)
     product = Product(**data)
@@ -110,6 +107,8 @@ def _with_supplier(db_session: Session, data: dict[str, Any]) -> dict[str, Any]:
 
 def update(*, db_session: Session, product: Product, changes: dict[str, Any]) -> Product:
     """Apply the given fields (a partial update)."""
+    _check_whole_threshold(changes.get("divisible", product.divisible),
+                           changes.get("seuil_reorder", product.seuil_reorder), product.code_produit)
     if "code_barres" in changes:
         _check_barcode(db_session, changes["code_barres"], product)
     changes = _with_supplier(db_session, changes)
@@ -117,6 +116,12 @@ def update(*, db_session: Session, product: Product, changes: dict[str, Any]) ->
         setattr(product, field, value)
     db_session.flush()
     return product
+
+
+def _check_whole_threshold(divisible: bool | None, threshold: Decimal | None, code: str) -> None:
+    """A product counted in whole units has a whole threshold (« 0,5 bobine » never matches a count)."""
+    if divisible is False and threshold is not None and threshold != threshold.to_integral_value():
+        raise Conflict(f"« {code} » se compte en unités entières : seuil de {quantities.quantity(threshold)} refusé.")
 
 
 def archive(*, db_session: Session, product: Product) -> Product:

@@ -44,7 +44,9 @@ def create(
     except DomainError as exc:
         fail(exc.detail, 2)
     typer.echo(raw)
-    link = links.login_link(base=links.public_base(configured=settings.base_url), raw=raw)
+    # No public address: the one `serve` listens on (PORT), as `make run` would be reached.
+    local = f"http://127.0.0.1:{settings.port}"
+    link = links.login_link(base=links.public_base(configured=settings.base_url, fallback=local), raw=raw)
     err.print(f"Lien de connexion : {link}", highlight=False, soft_wrap=True)
     if not settings.base_url:
         err.print("(adresse locale : définissez INVENTAIRE_BASE_URL pour l'adresse publique)", highlight=False)

@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from inventaire.kit.exceptions import DomainError
 from inventaire.kit.quantities import count, quantity
-from inventaire.kit.schemas import CODE_PATTERN, EMAIL_PATTERN, GAZELLE_PATTERN, INVALID
+from inventaire.kit.schemas import CODE_PATTERN, EMAIL_PATTERN, GAZELLE_PATTERN, INVALID, SERVICE_PATTERN
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,7 @@ PATTERNS = {
                   "40 caractères au plus, commençant par une lettre ou un chiffre ; ex. : CORD-012)",
     EMAIL_PATTERN: "adresse courriel invalide : « {input} » (ex. : allan@example.com)",
     GAZELLE_PATTERN: "identifiant Gazelle invalide : « {input} » (ex. : usr_1tuJ8dV2Q4Vh5Kb)",
+    SERVICE_PATTERN: "identifiant de service invalide : « {input} » (ex. : mit_2eBOzDvunD7PHs6M)",
 }
 _COUNTED = re.compile(r"\b(\d+) ([^\s(]+)\(s\)")
 

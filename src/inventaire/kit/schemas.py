@@ -27,6 +27,10 @@ CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
 # A technician's e-mail and Gazelle user id (techniciens/schemas.py); errors.py words their refusals.
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 GAZELLE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$"
+
+# A billed service's id (a Gazelle MSL item, mit_…, or any code): the same characters as a Gazelle id,
+# written apart so that a refusal shows a service's example, not a user's (kit/errors.py PATTERNS).
+SERVICE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,59}$"
 # Control characters (tab and line breaks aside): PostgreSQL refuses NUL, and no person types them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Bidirectional overrides and isolates: « facture‮fdp.exe » shows reversed on a page or in a chat.

@@ -48,16 +48,18 @@ class ShortfallRead(BaseModel):
     a_apporter: DecimalOut
     transfere: DecimalOut
     manque: DecimalOut
+    raison: str = Field(description="Pourquoi ce n'a pas été servi (atelier à court, fraction d'un produit entier)")
 
     @classmethod
     def of(cls, short: Shortfall) -> "ShortfallRead":
         item = short.item
         return cls(code_produit=item.product.code_produit, nom_produit=item.product.nom_produit,
                    demande=item.demande.id if item.demande else None, a_apporter=short.a_apporter,
-                   transfere=short.transfere, manque=short.manque)
+                   transfere=short.transfere, manque=short.manque, raison=short.raison)
 
 
 class PreparedRead(BaseModel):
     transferts: list[TransferRead]
-    non_servi: list[ShortfallRead] = Field(description="Ce que l'atelier n'avait pas (en tout ou en partie)")
+    non_servi: list[ShortfallRead] = Field(
+        description="Ce qui n'a pas été servi (en tout ou en partie), avec pourquoi")
     demandes_servies: list[int]

@@ -9,7 +9,7 @@ line involved in the stock service's fixed order, moves what the workshop has (u
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -42,6 +42,7 @@ class Shortfall:
     item: PickItem
     a_apporter: Decimal  # what was still wanted when its turn came
     transfere: Decimal
+    raison: str = "l'atelier n'en avait pas assez"
 
     @property
     def manque(self) -> Decimal:
@@ -118,7 +119,7 @@ def prepare(*, db_session: Session, technician: Technician, workshop: Workshop, 
     # what requests brought counts towards the par level (not towards the day's need: a_charger counted them).
     for item in sorted(items, key=lambda i: (i.demande is None, i.product.code_produit)):
         wanted = item.a_apporter if item.demande else max(_par_short(item) - brought[item.product.id], item.a_charger)
-        amount = min(wanted, available[item.product.id])
+        amount, why = _servable(item, wanted, available[item.product.id])
         if amount > 0:
             reference = f"Demande #{item.demande.id}" if item.demande else "Réapprovisionnement"
             cause = MovementCause.DEMANDE if item.demande else MovementCause.PREPARATION
@@ -133,6 +134,25 @@ def prepare(*, db_session: Session, technician: Technician, workshop: Workshop, 
                                       entry_id=moved.entree.id)
                 outcome.served.append(item.demande)
         if amount < wanted:
-            outcome.shortfalls.append(Shortfall(item, wanted, max(amount, ZERO)))
+            outcome.shortfalls.append(Shortfall(item, wanted, max(amount, ZERO), why))
     db_session.flush()
     return outcome
+
+
+def _servable(item: PickItem, wanted: Decimal, available: Decimal) -> tuple[Decimal, str]:
+    """What can be moved for this item, and why not more.
+
+    A product counted in whole units moves whole units only: a request for a fraction of one (asked
+    before such requests were refused) is left for the office to correct or serve by hand, and a
+    fractional par level brings the whole units below it. Either way the rest of the list is served.
+    """
+    short = "l'atelier n'en avait pas assez"
+    if item.product.divisible:
+        return min(wanted, available), short
+    if item.demande is not None and wanted != wanted.to_integral_value():
+        return ZERO, ("fraction d'un produit compté en unités entières : servez une quantité entière "
+                      "ou refusez la demande")
+    amount = min(wanted, available).to_integral_value(rounding=ROUND_FLOOR)
+    if amount < min(wanted, available):
+        return amount, "se compte en unités entières"
+    return amount, short

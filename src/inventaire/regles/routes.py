@@ -32,7 +32,7 @@ def create_rule(body: RuleCreate, db_session: SessionDep, _: AdminUser) -> RuleR
     return RuleRead.of(rule)
 
 
-@router.put("/{rule_id}", response_model=RuleRead, responses=NOT_FOUND)
+@router.put("/{rule_id}", response_model=RuleRead, responses={**NOT_FOUND, **CONFLICT})
 def update_rule(body: RuleUpdate, db_session: SessionDep, _: AdminUser, rule_id: int = IdPath) -> RuleRead:
     rule = service.get_or_404(db_session=db_session, rule_id=rule_id)
     return RuleRead.of(service.update(db_session=db_session, rule=rule, changes=body.model_dump(exclude_unset=True)))

@@ -7,11 +7,11 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
 from inventaire.kit.quantities import MAX_QUANTITY, QUANTITY_STEP
-from inventaire.kit.schemas import Code, DecimalOut, PersonText, QuantityIn, Timestamp, not_nullable
+from inventaire.kit.schemas import SERVICE_PATTERN, Code, DecimalOut, PersonText, QuantityIn, Timestamp, not_nullable
 from inventaire.regles.models import ConsumptionRule
 
 ServiceId = Annotated[
-    str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$"),
+    str, StringConstraints(pattern=SERVICE_PATTERN),
     Field(description="Service facturé : un article MSL de Gazelle (mit_…) ou tout code de service",
           examples=["mit_2eBOzDvunD7PHs6M"]),
 ]

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from inventaire.catalogue.models import Product
 from inventaire.kit.exceptions import Conflict, InvalidInput, NotFound
 from inventaire.regles.models import ConsumptionRule
+from inventaire.stock import service as stock
 
 
 def get_or_404(*, db_session: Session, rule_id: int) -> ConsumptionRule:
@@ -53,7 +54,7 @@ def create(
     service_nom: str | None = None, notes: str | None = None,
 ) -> ConsumptionRule:
     """Add a rule; the pair (service, product) exists at most once."""
-    _check_quantity(quantite)
+    _check_quantity(product, quantite)
     exists = db_session.scalar(select(ConsumptionRule.id).where(
         ConsumptionRule.service_id == service_id, ConsumptionRule.produit_id == product.id))
     if exists is not None:
@@ -74,7 +75,7 @@ def update(*, db_session: Session, rule: ConsumptionRule, changes: dict[str, Any
     if "quantite" in changes:
         if changes["quantite"] is None:
             raise InvalidInput("La quantité d'une règle ne peut pas être vide.")
-        _check_quantity(changes["quantite"])
+        _check_quantity(rule.produit, changes["quantite"])
     for field, value in changes.items():
         setattr(rule, field, value)
     db_session.flush()
@@ -87,6 +88,14 @@ def delete(*, db_session: Session, rule: ConsumptionRule) -> None:
     db_session.flush()
 
 
-def _check_quantity(quantite: Decimal) -> None:
+def fractional_rules(*, db_session: Session) -> list[ConsumptionRule]:
+    """Rules deducting a fraction of a product counted in whole units (written before they were refused):
+    their shortfall never clears, so the office is shown them to fix."""
+    return [r for r in list_rules(db_session=db_session)
+            if not r.produit.divisible and r.quantite != r.quantite.to_integral_value()]
+
+
+def _check_quantity(product: Product, quantite: Decimal) -> None:
     if not quantite > 0:
         raise InvalidInput("La quantité consommée doit être supérieure à zéro.")
+    stock.check_divisible(product, quantite)

@@ -189,6 +189,9 @@ def lock_lines(
 def _check_bounds(line: LockedLine, delta: Decimal) -> None:
     """Refuse a change that would take the line below zero or past what the column holds."""
     before, after = line.quantite, line.quantite + delta
+    if delta > 0 and line.location.is_workshop and not line.location.actif:
+        raise Conflict(f"L'atelier « {line.location.nom} » est désactivé : il ne reçoit plus de stock "
+                       "(réactivez-le d'abord).")
     if after < 0:
         raise Conflict(
             f"Stock insuffisant : {line.location.nom} a {quantities.quantity(before)} "
@@ -320,6 +323,9 @@ def set_levels(
     *, db_session: Session, location: Location, product: Product, changes: dict[str, Decimal | None]
 ) -> StockLine:
     """Set a line's minimum and par level (creating the line at zero if needed)."""
+    for value in changes.values():
+        if value is not None:
+            check_divisible(product, value)
     locked = _lock_one(db_session, location, product, create=True)
     line = db_session.get(StockLine, locked.id, populate_existing=True)
     assert line is not None

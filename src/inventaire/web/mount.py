@@ -9,6 +9,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.responses import Response
 from starlette.types import Scope
 
+from inventaire.web import fallback
 from inventaire.web.pages import (
     acces,
     catalogue,
@@ -36,6 +37,7 @@ from inventaire.web.pages import (
     tableau,
     techniciens,
     transactions,
+    transfert,
     verifications,
 )
 from inventaire.web.render import make_environment
@@ -75,5 +77,6 @@ def mount(app: FastAPI) -> None:
     app.mount("/static", VersionedStatic(directory=STATIC), name="static")
     for module in (exports, historique, connexion, verifications, evolution, catalogue, stock, reception, levels,
                    techniciens, transactions, acces, modifications, deductions, regles, preparation, emplacements,
-                   commandes, gazelle, chargements, offline, etiquettes, fournisseurs, entretiens):
+                   commandes, gazelle, chargements, offline, etiquettes, fournisseurs, entretiens, transfert):
         app.include_router(module.router)
+    fallback.install(app)

@@ -145,7 +145,12 @@ class PageRoute(APIRoute):
             except DomainError as exc:
                 response = error_response(request, exc.status_code, exc.detail)
             except RequestValidationError as exc:
-                response = error_response(request, 422, [e["msg"] for e in validation_detail(exc)])
+                if request.method == "GET" and all(e["loc"][0] == "path" for e in exc.errors()):
+                    from inventaire.web.fallback import page_answer  # it renders with this module
+
+                    response = page_answer(request, 422)  # « /commandes/nouvelle »: no such order, its page
+                else:
+                    response = error_response(request, 422, [e["msg"] for e in validation_detail(exc)])
             except DBAPIError as exc:  # a person on a phone gets a page saying so, not JSON
                 if not database_unavailable(exc):
                     raise

@@ -74,7 +74,7 @@ def open_session(*, db_session: Session, raw_token: str | None) -> tuple[str, We
 _SESSIONS, _TOKENS = WebSession.__table__, ApiToken.__table__
 _SESSION_BY_HASH = (
     select(_SESSIONS.c.id, _SESSIONS.c.csrf, _SESSIONS.c.last_seen_at, _TOKENS.c.id.label("token_id"),
-           *auth_service.TOKEN_FIELDS)
+           _TOKENS.c.last_used_at, *auth_service.TOKEN_FIELDS)
     .select_from(auth_service.with_technician(_SESSIONS.join(_TOKENS, _TOKENS.c.id == _SESSIONS.c.token_id)))
     .where(_SESSIONS.c.cle_hash == bindparam("digest"), _SESSIONS.c.expires_at > bindparam("now"))
 )
@@ -93,6 +93,8 @@ def viewer_of(*, db_session: Session, cookie: str | None) -> Viewer | None:
         return None  # as for the API: revoked, or a technician who left
     if row.last_seen_at < now - dt.timedelta(minutes=1):  # one write a minute at most
         db_session.execute(update(WebSession).where(WebSession.id == row.id).values(last_seen_at=now))
+    # A page session is a use of its token (« Dernier usage » on « Accès »), at most one write a minute.
+    auth_service.touch(db_session=db_session, token_id=row.token_id, last_used_at=row.last_used_at)
     principal = Principal(nom=row.nom, role=row.role, technicien_id=row.technicien_id, token_id=row.token_id)
     return Viewer(principal=principal, csrf=row.csrf, session_id=row.id, technicien=row.technicien_nom)
 

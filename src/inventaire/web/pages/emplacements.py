@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -16,6 +16,7 @@ from inventaire.kit.enums import Severity
 from inventaire.kit.exceptions import DomainError
 from inventaire.techniciens import service as techniciens
 from inventaire.web.deps import AdminPage, FormData, PageUser
+from inventaire.web.pages.stock import van_page
 from inventaire.web.render import PageRoute, refuse, render
 from inventaire.web.sessions import Viewer
 
@@ -35,6 +36,7 @@ def index_page(request: Request, db_session: Session, settings: Settings, viewer
     return render(request, "stock_index.html", status_code, viewer=viewer, nav="stock", alertes=counts,
                   techniciens=techniciens.list_technicians(db_session=db_session, actif=True),
                   ateliers=ateliers.list_workshops(db_session=db_session, actif=True),
+                  desactives=ateliers.list_workshops(db_session=db_session, actif=False),
                   atelier=atelier or {})
 
 
@@ -61,3 +63,22 @@ def add_workshop(request: Request, db_session: SessionDep, settings: SettingsDep
                                                      atelier={"nom": nom, "erreur": detail}))
     # On to its page: the next thing to do is to receive its stock.
     return RedirectResponse(f"/stock/{quote(workshop.nom, safe='')}", 303)
+
+
+@router.post("/ateliers/{nom}/modifier")
+def change_workshop(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage,
+                    form: FormData, nom: str = Path(min_length=1, max_length=60)) -> Response:
+    """Rename a workshop, or deactivate it (« actif » = "non") or make it active again, from its page."""
+    workshop = ateliers.get_or_404(db_session=db_session, nom=nom)
+    typed = {"nom": form.get("nom", "").strip(), "actif": form.get("actif", "oui")}
+    changes: dict[str, object] = {"actif": typed["actif"] != "non"}
+    if typed["nom"] and typed["nom"] != workshop.nom:
+        changes["nom"] = typed["nom"]
+    try:
+        ateliers.update(db_session=db_session, workshop=workshop, changes=changes)
+    except DomainError as exc:
+        status, detail = exc.status_code, exc.detail
+        return refuse(db_session, lambda: van_page(request, db_session, settings, viewer, workshop, status,
+                                                   atelier={**typed, "erreur": detail}))
+    state = "modifie" if workshop.actif else "desactive"
+    return RedirectResponse(f"/stock/{quote(workshop.nom, safe='')}?atelier={state}#atelier", 303)

@@ -46,6 +46,7 @@ def _page(request: Request, db_session: Session, settings: Settings, viewer: Vie
         noms=names, probleme=msl.probleme, produits=catalogue.list_products(db_session=db_session),
         sans_regle=overview.unmatched_services(db_session=db_session),
         reserves_sans_regle=_booked_uncovered(db_session, settings, rules),
+        fractions=regles.fractional_rules(db_session=db_session),
         valeurs=valeurs or {"service_id": service_id or ""},
         erreurs=erreurs or {}, avis=avis,
     )
@@ -94,7 +95,12 @@ def change_rule(request: Request, db_session: SessionDep, settings: SettingsDep,
     if body is None:
         return _page(request, db_session, settings, viewer, erreurs={f"regle-{rule_id}": " ".join(errors.values())},
                      status_code=422)
-    regles.update(db_session=db_session, rule=rule, changes=body.model_dump(exclude_unset=True))
+    try:
+        regles.update(db_session=db_session, rule=rule, changes=body.model_dump(exclude_unset=True))
+    except (Conflict, InvalidInput) as exc:
+        db_session.rollback()
+        return _page(request, db_session, settings, viewer, erreurs={f"regle-{rule_id}": exc.detail},
+                     status_code=exc.status_code)
     return RedirectResponse("/regles?avis=modifiee", 303)
 
 

@@ -46,6 +46,7 @@ class OpenRequest:
     ateliers: list[tuple[Workshop, Decimal]]  # every active workshop and what it holds of the product
     choisi: str | None  # the workshop proposed: the first that has enough, else the one that has most
     dans_vehicule: Decimal
+    fraction: bool = False  # a fraction of a whole-unit product, asked before that was refused: to fix
 
 
 @dataclass
@@ -74,7 +75,8 @@ def open_requests(db_session: Session) -> list[OpenRequest]:
         enough = [w for w, q in options if q >= request.quantite]
         best = enough[0] if enough else max(options, key=lambda o: o[1])[0] if options else None
         views.append(OpenRequest(request, options, best.nom if best else None,
-                                 held.get((request.technicien_id, request.produit_id), ZERO)))
+                                 held.get((request.technicien_id, request.produit_id), ZERO),
+                                 demandes.is_fraction_of_whole(request.produit, request.quantite)))
     return views
 
 

@@ -46,6 +46,8 @@ CodePath = Path(min_length=1, max_length=40)
 RECENT = 8
 RECENT_REQUESTS = 6  # closed requests shown after the open ones
 POLL_SECONDS = 5  # the page asks for what changed (a request served by the office) this often
+WORKSHOP_NOTICES = {"modifie": "Atelier enregistré.",
+                    "desactive": "Atelier désactivé : son historique reste, il ne reçoit plus de stock."}
 POSITIVE = "Quantité : un nombre plus grand que zéro (ex. : 1 ou 0,5)."
 LABELS = {"ajustement": "Quantité", "quantite": "Quantité", "reference": "Référence", "motif": "Motif"}
 
@@ -63,6 +65,7 @@ class LineView:
     # A refused request (« Demander ») as it was typed, shown again, open, for a retry.
     demande: dict[str, str] | None = None
     ouvertes: list[StockRequest] = field(default_factory=list)  # this van's open requests for the product
+    niveaux: dict[str, str] | None = None  # a refused « Seuil et niveau de remplissage » as typed
 
     @property
     def a_demander(self) -> Decimal:
@@ -142,10 +145,11 @@ def stock_page(request: Request, db_session: SessionDep, settings: SettingsDep, 
 
 def van_page(request: Request, db_session: Session, settings: Settings, viewer: Viewer, technician: Location,
              status_code: int = 200, reception: dict[str, str] | None = None,
-             notes: dict[str, dict[str, str]] | None = None, demande: dict[str, str] | None = None) -> HTMLResponse:
+             notes: dict[str, dict[str, Any]] | None = None, demande: dict[str, str] | None = None,
+             atelier: dict[str, Any] | None = None, transfert: dict[str, Any] | None = None) -> HTMLResponse:
     """The phone page; `reception` and `demande` hold the values and error of the first-reception form
     or of the request for a product not carried, if it failed; `notes` an outcome to show on a line
-    ({code: {"erreur"|"succes": message}})."""
+    ({code: {"erreur"|"succes": message, "niveaux": typed values}})."""
     lines = stock.list_lines(db_session=db_session, location=technician)
     carried = {line.produit.code_produit for line in lines}
     absent = [p for p in catalogue.list_products(db_session=db_session) if p.code_produit not in carried]
@@ -158,10 +162,33 @@ def van_page(request: Request, db_session: Session, settings: Settings, viewer: 
                   oob=False, lignes=views,
                   derniers=_recent(db_session, technician), absents=absent, reception=reception or {},
                   demande=demande or {}, demandes=requests, intervalle=POLL_SECONDS,
-                  cle=str(uuid.uuid4()), cle_demande=str(uuid.uuid4()),
+                  atelier=atelier or {"avis": WORKSHOP_NOTICES.get(request.query_params.get("atelier", ""))},
+                  transfert=transfert or _transfer_done(db_session, technician, request),
+                  destinations=_destinations(db_session, technician, viewer),
+                  cle=str(uuid.uuid4()), cle_demande=str(uuid.uuid4()), cle_transfert=str(uuid.uuid4()),
                   deduit_aujourdhui=deducted_today(db_session, settings, technician),
                   demain=demain.view(db_session, settings, technician),
                   vu_a=offline.seen_at(settings.tz))
+
+
+def _transfer_done(db_session: Session, location: Location, request: Request) -> dict[str, str]:
+    """The card's message after a transfer from here (its ledger row is in the address: post/redirect/get)."""
+    from inventaire.web.pages.transfert import done_message  # that page module renders through this one
+
+    message = done_message(db_session, location, request.query_params.get("transfert"))
+    return {"succes": message} if message else {}
+
+
+def _destinations(db_session: Session, location: Location, viewer: Viewer) -> list[Location]:
+    """Where the office may move this location's stock: every other active van and workshop."""
+    if not viewer.is_admin:
+        return []
+    from inventaire.ateliers import service as ateliers
+    from inventaire.techniciens import service as techniciens
+
+    others = [*ateliers.list_workshops(db_session=db_session, actif=True),
+              *techniciens.list_technicians(db_session=db_session, actif=True)]
+    return [other for other in others if other.id != location.id]
 
 
 def deducted_today(db_session: Session, settings: Settings, technician: Location) -> list[Transaction]:

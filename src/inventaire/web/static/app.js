@@ -3,7 +3,18 @@
   "use strict";
   // « Imprimer » buttons (no inline script: the print sheet in style.css hides the menu).
   document.addEventListener("click", function (event) {
-    if (event.target.closest && event.target.closest("[data-imprimer]")) window.print();
+    if (!event.target.closest) return;
+    if (event.target.closest("[data-imprimer]")) window.print();
+    var read = event.target.closest("[data-lu]");
+    var unread = read && read.closest("[data-non-lu]");
+    if (unread) unread.remove();
+  });
+
+  // Destructive one-click actions ask first (data-confirmer holds the question; no inline script).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute && form.getAttribute("data-confirmer");
+    if (question && !window.confirm(question)) event.preventDefault();
   });
 
   var NETWORK = "Connexion au serveur impossible : rien n'a été enregistré. Vérifiez le réseau et réessayez.";
@@ -60,8 +71,11 @@
     show(event.detail.elt, NETWORK, event.detail.elt.dataset.source);
   });
   // A form being filled in a polled zone (data-pause-saisie) is not wiped by the poll: the poll
-  // waits until the field is sent or left as it was.
+  // waits until the field is sent or left as it was. Nor is an action on its way (its answer brings
+  // the zone back), nor a refusal the person has not read yet (data-non-lu, until « Compris »: the
+  // refused answer shows what was typed as the fields' values, so they no longer look edited).
   function filling(zone) {
+    if (zone.querySelector("[data-non-lu], .htmx-request")) return true;
     var active = document.activeElement;
     if (active && zone.contains(active) && active.matches("input, select, textarea")) return true;
     return Array.prototype.some.call(zone.querySelectorAll("input, select, textarea"), function (field) {

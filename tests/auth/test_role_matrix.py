@@ -66,6 +66,8 @@ MATRIX: dict[tuple[str, str], tuple[Call, dict, bool]] = {
     ("GET", "/inventaire/ateliers"): (Call("GET", "/inventaire/ateliers"), expect(200, 200, 200, 403), False),
     ("POST", "/inventaire/ateliers"): (
         Call("POST", "/inventaire/ateliers", json={"nom": "Réserve"}), expect(201, 403, 403, 403), False),
+    ("PUT", "/inventaire/ateliers/{nom}"): (
+        Call("PUT", "/inventaire/ateliers/Atelier", json={"actif": True}), expect(200, 403, 403, 403), False),
     ("POST", "/inventaire/stock/transferer"): (
         Call("POST", "/inventaire/stock/transferer", json={"de": "Allan", "vers": "Margot", "code_produit": "CORD-001",
                                                            "quantite": 1}), expect(201, 403, 403, 403), True),

@@ -349,7 +349,7 @@ class FakeGazelle(LoopbackServer):
                   status: str = "ACTIVE", items: list[tuple] = (), notes: str | None = None,
                   client: str | None = "Lina Vanelli", duration: int = 90) -> dict:
         """An event starting at `start` (UTC, "2026-12-08T14:00:00Z"); items are (service id or None,
-        quantity in hundredths[, name])."""
+        quantity in hundredths[, name[, piano id]])."""
         first, _, last = (client or "").partition(" ")
         event = {
             "id": event_id, "title": client, "start": start, "duration": duration, "isAllDay": False,
@@ -368,14 +368,15 @@ class FakeGazelle(LoopbackServer):
         event = self.events[event_id]
         event["items"] = [self._event_item(event_id, n, *item) for n, item in enumerate(items)]
 
-    def _event_item(self, event_id: str, n: int, service: str | None, quantity: int, name: str | None = None):
+    def _event_item(self, event_id: str, n: int, service: str | None, quantity: int, name: str | None = None,
+                    piano: str | None = None):
         msl = next((m for m in self.msl if m["id"] == service), None) if service else None
         if service and msl is None:  # an MSL item the fake does not list: Gazelle still links it
             msl = {"id": service, "name": {"fr_CA": name or service}}
         label = name or (msl["name"]["fr_CA"] if msl else "Déplacement")
         return {"id": f"esi_{event_id}_{n}", "name": {"fr_CA": label}, "amount": 0, "quantity": quantity,
                 "duration": 0, "type": "LABOR_FIXED_RATE", "isTaxable": True, "isTuning": False,
-                "masterServiceItem": msl, "piano": None}
+                "masterServiceItem": msl, "piano": {"id": piano} if piano else None}
 
     def expire_access_tokens(self) -> None:
         self.access = {t: 0 for t in self.access}

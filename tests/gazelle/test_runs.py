@@ -71,7 +71,7 @@ def test_a_phone_never_waits_behind_a_large_sync(fresh_database, gazelle):
             allan = s.scalar(select(Technician).where(Technician.nom == "Allan"))
             product = s.scalar(select(Product).where(Product.code_produit == "PLS-BUV"))
             stock.adjust(db_session=s, location=allan, product=product, kind="ajustement", delta=Decimal(1),
-                         auteur="Allan", motif="téléphone")
+                         auteur="Allan", cause="manuel", motif="téléphone")
         waits.append(time.monotonic() - started)
 
     factory = make_sessionmaker(make_engine(fresh_database.url))

@@ -29,14 +29,15 @@ def build(db_session: Session, *, van, pads, wick, count: int, years: int, today
             visits.append((day, f"pno_{n:04d}"))
             day = day + dt.timedelta(days=365 + int(rng.triangular(0, 40, 5)))
     stock.adjust(db_session=db_session, location=van, product=pads, kind="reception", delta=Decimal(len(visits)),
-                 auteur="essai", at=dt.datetime.combine(start - dt.timedelta(days=1), dt.time(12), dt.UTC))
+                 auteur="essai", cause="manuel", at=dt.datetime.combine(start - dt.timedelta(days=1), dt.time(12), dt.UTC))
     stock.adjust(db_session=db_session, location=van, product=wick, kind="reception", delta=Decimal(len(visits)),
-                 auteur="essai", at=dt.datetime.combine(start - dt.timedelta(days=1), dt.time(12), dt.UTC))
+                 auteur="essai", cause="manuel", at=dt.datetime.combine(start - dt.timedelta(days=1), dt.time(12), dt.UTC))
     for day, piano in sorted(visits):
         at = dt.datetime.combine(day, dt.time(15), dt.UTC)
         for product in (pads, wick):
             stock.adjust(db_session=db_session, location=van, product=product, kind="utilisation",
-                         delta=Decimal(-1), auteur="essai", motif=f"Entretien PLS {piano}", at=at)
+                         delta=Decimal(-1), auteur="essai", cause="deduction", motif=f"Entretien PLS {piano}",
+                         at=at)
         pianos.record(db_session=db_session, entry=ServiceIn(
             source="gazelle", id_externe=f"inv_{piano}_{day}", statut="actif", client="Client", date=day,
             lignes=[{"id_externe": f"ini_{piano}_{day}", "service_id": PLS, "quantite": 1, "piano_id": piano}]))

@@ -68,7 +68,7 @@ def test_a_year_read_without_deducting_lists_the_pianos_due(gazelle, gz_settings
                                                            db_session, client):
     before = ledger(db_session)
     result = gazelle_run.run_sync(session_factory=session_factory, settings=gz_settings, jours=400, sans_deduire=True)
-    assert result.rapport["sans_deduire"] is True and result.rapport["lignes_avec_piano"] == 7  # the draft waits
+    assert result.rapport.sans_deduire is True and result.rapport.lignes_avec_piano == 7  # the draft waits
     assert ledger(db_session) == before  # nothing deducted
     assert db_session.scalar(select(func.count()).select_from(DeductedService)) == 0
     due = client.get("/inventaire/entretiens-pls")
@@ -177,3 +177,15 @@ def _get_product(db_session, code):
     from inventaire.catalogue import service as catalogue
 
     return catalogue.get_by_code(db_session=db_session, code_produit=code)
+
+
+def test_a_piano_with_an_appointment_booked_says_when(gazelle, gz_settings, session_factory, shop, invoices, client):
+    """« rendez_vous_prevu »: the day of the next booked appointment whose services name the piano."""
+    day = utcnow().astimezone(ZoneInfo("America/Montreal")).date() + dt.timedelta(days=3)
+    gazelle.add_event("evt_pls_a", start=f"{day.isoformat()}T15:00:00Z", items=[(PLS, 100, None, "pno_A")])
+    gazelle.add_event("evt_cancelled", start=f"{day.isoformat()}T17:00:00Z", status="CANCELED",
+                      items=[(PLS, 100, None, "pno_F")])
+    gazelle_run.run_sync(session_factory=session_factory, settings=gz_settings, jours=400, sans_deduire=True)
+    due = {p["piano_id"]: p["rendez_vous_prevu"] for p in client.get("/inventaire/entretiens-pls").json()}
+    assert due["pno_A"] == day.isoformat()  # listed with the day it is booked for
+    assert due["pno_F"] is None  # a cancelled appointment books nothing

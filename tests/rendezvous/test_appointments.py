@@ -50,7 +50,7 @@ def book(gazelle):
 
 
 def sync(session_factory, settings):
-    return gazelle_run.run_sync(session_factory=session_factory, settings=settings).rapport["rendez_vous"]
+    return gazelle_run.run_sync(session_factory=session_factory, settings=settings).rapport.rendez_vous
 
 
 def test_read_replaced_and_loaded(gazelle, gz_settings, session_factory, world, db_session, client):
@@ -117,7 +117,8 @@ def test_a_failed_read_keeps_the_stored_appointments(gazelle, gz_settings, sessi
 def test_a_preview_stores_no_appointment(gazelle, gz_settings, session_factory, world, db_session, client):
     gazelle.add_event("evt_1", start=at(1, 9), items=[(PLS, 100)])
     result = gazelle_run.run_sync(session_factory=session_factory, settings=gz_settings, apercu=True)
-    assert result.rapport["rendez_vous"]["lus"] == 1 and "ajoutes" not in result.rapport["rendez_vous"]
+    assert result.rapport.rendez_vous is not None
+    assert result.rapport.rendez_vous["lus"] == 1 and "ajoutes" not in result.rapport.rendez_vous
     assert client.get("/inventaire/chargement/Allan").json()["rendez_vous"] == []
 
 

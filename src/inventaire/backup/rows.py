@@ -36,6 +36,7 @@ from inventaire.idempotency.models import IdempotencyKey
 from inventaire.kit.database import ScaledDecimal, UTCDateTime
 from inventaire.kit.dates import in_range
 from inventaire.kit.enums import Choice, LocationKind, MovementCause, TransactionType
+from inventaire.pianos.models import PianoService
 from inventaire.regles.models import ConsumptionRule
 from inventaire.stock.models import StockLine, Transaction
 from inventaire.techniciens.models import Technician
@@ -57,9 +58,13 @@ LOCATIONS = (
 # (a phone replaying a change after the restore does not apply it twice).
 # Not carried: page sessions and failed logins (short-lived: people log in again), Gazelle's
 # tokens (secret, and rotated at each use: README « Backup, restore and moving in ») and the
-# Gazelle runs' history (the dashboard's « last sync » starts again at the next one).
+# Gazelle runs' history (the dashboard's « last sync » starts again at the next one), nor what the
+# next sync reads again or needs no more: the stored appointments, the schema checks, the OAuth
+# states (one-time, ten minutes) and the load lists' sent messages (past days). The pianos' PLS
+# history is carried: it was learned from a year of invoices.
 _MORE = [("regles", ConsumptionRule), ("demandes", StockRequest), ("commandes", Order),
          ("lignes_commande", OrderLine), ("services_deduits", DeductedService), ("deductions", Deduction),
+         ("services_pianos", PianoService),
          ("jetons_api", ApiToken), ("verifications", Verification), ("notifications", Notification),
          ("journal_audit", AuditEntry), ("cles_idempotence", IdempotencyKey)]
 # (name in the export, what it reads), parents before children.

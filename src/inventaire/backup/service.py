@@ -134,6 +134,8 @@ def _suppliers_of_older_export(document: dict[str, Any]) -> dict[str, Any]:
     """An export written before suppliers were a table: each product's free-text name becomes a supplier
     (one per name whatever its case or accents, as migration 0025 does)."""
     products = document["tables"].get("catalogue", [])
+    if not isinstance(products, list) or not all(isinstance(row, dict) for row in products):
+        return document  # refused in French with the other shapes (_decoded)
     if "fournisseurs" in document["tables"] or not any("fournisseur" in row for row in products):
         return document
     suppliers: dict[str, dict[str, Any]] = {}

@@ -36,7 +36,7 @@ SERVICE_ITEMS = "query ServiceItems { allMasterServiceItems { id name isArchived
 # --- Appointments (rendezvous/): every event of a window with the services booked on it -------------
 
 EVENT_ITEM_FIELDS = """
-fragment BookedItem on PrivateEventServiceItem { id name quantity masterServiceItem { id name } }
+fragment BookedItem on PrivateEventServiceItem { id name quantity masterServiceItem { id name } piano { id } }
 """
 
 EVENTS = """

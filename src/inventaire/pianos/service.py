@@ -21,8 +21,10 @@ from sqlalchemy.orm import Session
 from inventaire.catalogue import service as catalogue
 from inventaire.deductions.models import ServiceStatus
 from inventaire.deductions.schemas import ServiceIn
+from inventaire.kit.enums import AppointmentStatus
 from inventaire.pianos.models import PianoService
 from inventaire.regles.models import ConsumptionRule
+from inventaire.rendezvous.models import Appointment
 
 DUE_AFTER_MONTHS = 11  # listed from eleven months: due at twelve, late at thirteen
 
@@ -57,12 +59,20 @@ def pls_services(*, db_session: Session, pads_code: str) -> set[str]:
 
 
 def booked_appointments(*, db_session: Session, piano_ids: set[str]) -> dict[str, dt.date]:
-    """Per piano, the date of its next booked appointment.
-
-    The stored appointments (issue 22) are not on this branch yet: nothing is known to be booked,
-    so every piano counts as not booked. Wire this one function to them.
-    """
-    return {}
+    """Per piano, the day of its next booked appointment among the stored ones (rendezvous/: today to
+    INVENTAIRE_GAZELLE_JOURS_AVENIR days ahead, replaced at each sync); a piano is booked when one of
+    the appointment's services names it."""
+    if not piano_ids:
+        return {}
+    booked: dict[str, dt.date] = {}
+    rows = db_session.execute(select(Appointment.jour, Appointment.services)
+                              .where(Appointment.statut == AppointmentStatus.ACTIVE).order_by(Appointment.jour))
+    for jour, services in rows:
+        for item in services or ():
+            piano = item.get("piano_id") if isinstance(item, dict) else None
+            if piano in piano_ids and piano not in booked:
+                booked[piano] = jour
+    return booked
 
 
 def months_between(earlier: dt.date, later: dt.date) -> int:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from inventaire.kit.dates import checked
+from inventaire.kit.dates import YEAR_PATTERN, checked
 from inventaire.kit.schemas import DecimalOut, Name
 from inventaire.reappro.service import PickItem, Shortfall
 from inventaire.stock.schemas import TransferRead
@@ -38,7 +38,8 @@ class PrepareRequest(BaseModel):
     technicien: Name
     atelier: Name
     date: Annotated[dt.date | None, AfterValidator(checked)] = Field(
-        None, description="Couvrir aussi le chargement de ce jour (AAAA-MM-JJ) : le plus grand du niveau par et de a_charger")
+        None, description="Couvrir aussi le chargement de ce jour (AAAA-MM-JJ) : le plus grand du niveau par et de a_charger",
+        json_schema_extra={"pattern": YEAR_PATTERN})  # the supported years, as the query parameters say
 
 
 class ShortfallRead(BaseModel):

@@ -103,7 +103,11 @@ def _service(item: dict) -> dict:
     msl = item.get("masterServiceItem") or {}
     quantity = max(Decimal(item.get("quantity") or 0), Decimal(0)) / HUNDREDTHS
     name = (label(item.get("name")) or label(msl.get("name")) or "").strip()[:200] or None
-    return {"id": item.get("id"), "service_id": msl.get("id"), "nom": name, "quantite": str(quantity.quantize(UNIT))}
+    booked = {"id": item.get("id"), "service_id": msl.get("id"), "nom": name, "quantite": str(quantity.quantize(UNIT))}
+    piano = item.get("piano")
+    if isinstance(piano, dict) and isinstance(piano.get("id"), str):
+        booked["piano_id"] = piano["id"]  # the PLS list's « rendez-vous prévu » (pianos/service.py)
+    return booked
 
 
 def to_booked(event: dict, *, tz: ZoneInfo) -> Booked:

@@ -40,9 +40,9 @@ def test_stock_csv_from_the_dashboard(pages, db_session):
     assert header == ["Technicien", "Code", "Produit", "Catégorie", "Quantité", "Unité", "Seuil",
                       "Niveau de remplissage", "Coût unitaire", "Valeur", "Mis à jour"]
     assert [r[:10] for r in rows] == [
-        ["Allan", "FEUT-1", "Feutre d'étouffoir", "Feutres", "2,5", "m", "5", "4", "12,4", "31"],
-        ["Zoé Côté", "CORD-012", "'=Corde 12", "Essais", "1", "bobine", "2", "", "18,5", "18,5"],
-    ]  # names not ids, decimal commas, no formula, archived product left out
+        ["Allan", "FEUT-1", "Feutre d'étouffoir", "Feutres", "2,5", "m", "5", "4", "12,40", "31,00"],
+        ["Zoé Côté", "CORD-012", "'=Corde 12", "Essais", "1", "bobine", "2", "", "18,50", "18,50"],
+    ]  # names not ids, decimal commas, money in cents, no formula, archived product left out
     assert all(len(r[10]) == 19 and r[10][4] == "-" and r[10][13] == ":" for r in rows)  # 2026-12-01 09:05:00
     assert "Stock de tous les véhicules (CSV)" in pages.get("/").text
 
@@ -74,3 +74,10 @@ def test_a_checks_alerts_as_csv(pages, client, db_session):
     ]
     page = pages.get(f"/verifications/{run}").text
     assert f'href="/verifications/{run}/alertes.csv"' in page and "data-imprimer" in page
+
+
+def test_a_file_name_is_safe_anywhere():
+    from inventaire.exports.spreadsheet import amount, file_name
+    assert file_name("transactions", "Zoé Côté", "", "PLS/TRAIT 4") == "transactions-Zoe-Cote-PLS-TRAIT-4.csv"
+    assert (amount(Decimal("12.4")), amount(Decimal("0.005")), amount(Decimal(-37)), amount(None)) == (
+        "12,40", "0,01", "-37,00", "")

@@ -13,7 +13,7 @@ from tests.helpers import make_line, make_product, make_technician
 
 def _ledger(db_session):
     allan, nicolas = make_technician(db_session, nom="Allan"), make_technician(db_session, nom="Nicolas")
-    cord = make_product(db_session, code_produit="CORD-012", nom_produit="Corde no 12")
+    cord = make_product(db_session, code_produit="CORD-012", nom_produit="Corde no 12", prix_unitaire=Decimal("18.5"))
     felt = make_product(db_session, code_produit="FEUT-ETOUF", nom_produit="Feutre", unite="m")
     make_line(db_session, allan, cord, 10)
     make_line(db_session, nicolas, felt, 5)
@@ -73,8 +73,33 @@ def test_csv_export_has_french_headers_and_the_filtered_rows(pages, db_session):
     use = rows[1]
     assert (use[4], use[5], use[6], use[7], use[10]) == ("Utilisation", "-2", "10", "8", "RDV-1")
     assert use[9].startswith("'=")  # a formula is written as text
-    assert rows[0][11:] == ["Auteur", "Cause", "N° de la cause", "N° de transaction"]
-    assert (use[12], use[13]) == ("Changement manuel", "")
+    assert rows[0][11:] == ["Auteur", "Coût unitaire actuel", "Valeur de la variation", "Cause", "N° de la cause",
+                          "N° de transaction"]
+    assert (use[14], use[15]) == ("Changement manuel", "")
+    assert (use[12], use[13]) == ("18,50", "-37,00")  # money in cents: today's cost, the change's value
+
+
+def test_csv_dates_and_numbers_read_by_a_spreadsheet(pages, db_session):
+    _ledger(db_session)
+    rows = _csv(pages.get("/transactions.csv", params={"technicien": "Nicolas", "type": "utilisation"}))
+    felt = rows[1]
+    assert felt[0] == "2025-01-15 07:00:00"  # the company's time (Montréal), no offset: a date to a spreadsheet
+    assert (felt[5], felt[6], felt[7]) == ("-0,5", "5", "4,5")  # decimal commas
+    assert all(len(r[0]) == 19 and r[0][10] == " " for r in rows[1:])
+
+
+def test_csv_file_name_says_the_filter(pages, db_session):
+    _ledger(db_session)
+
+    def name(**params):
+        disposition = pages.get("/transactions.csv", params=params).headers["content-disposition"]
+        return disposition.split('filename="')[1].rstrip('"')
+
+    filtered = name(technicien="Allan", code_produit="CORD-012", type="utilisation", depuis="2025-01-01",
+                    jusqu_a="2025-01-31")
+    assert filtered == "transactions-Allan-CORD-012-utilisation-du-2025-01-01-au-2025-01-31.csv"
+    assert name(depuis="2025-01-01").startswith("transactions-du-2025-01-01-au-20")
+    assert name().startswith("transactions-au-") and name().endswith(".csv")
 
 
 def test_csv_streams_every_row_in_batches(pages, db_session, monkeypatch):

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from inventaire.catalogue.models import Product
 from inventaire.checks.schemas import Report
-from inventaire.exports.spreadsheet import cell, document, moment, number
+from inventaire.exports.spreadsheet import amount, cell, document, moment, number
 from inventaire.kit.enums import AlertState, Severity
 from inventaire.stock.models import StockLine
 from inventaire.stock.service import threshold_of
@@ -31,8 +31,8 @@ def stock_csv(*, db_session: Session, default: Decimal, tz: str) -> str:
     rows = (
         (cell(line.emplacement.nom), cell(line.produit.code_produit), cell(line.produit.nom_produit),
          cell(line.produit.categorie), number(line.quantite), cell(line.produit.unite),
-         number(threshold_of(line, default)), number(line.niveau_par), number(line.produit.prix_unitaire),
-         number((line.quantite * line.produit.prix_unitaire).quantize(Decimal("0.01"))), moment(line.updated_at, tz))
+         number(threshold_of(line, default)), number(line.niveau_par), amount(line.produit.prix_unitaire),
+         amount(line.quantite * line.produit.prix_unitaire), moment(line.updated_at, tz))
         for line in lines
     )
     return document(STOCK_HEADERS, rows)

@@ -10,8 +10,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from inventaire.kit import quantities
@@ -28,6 +30,24 @@ def cell(text: str | None) -> str:
 def number(value: Decimal | int | None) -> str:
     """2,5 · 3 · 0 (empty when there is none)."""
     return quantities.cell(value)
+
+
+def amount(value: Decimal | None) -> str:
+    """Money as a spreadsheet shows it: always two decimals (12,40 · 31,00), empty when there is none."""
+    if value is None:
+        return ""
+    return f"{Decimal(value).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}".replace(".", ",")
+
+
+def file_name(*parts: str, suffix: str = "csv") -> str:
+    """A download's name from its words, safe anywhere (« Zoé Côté » → Zoe-Cote), empty words left out."""
+    words = []
+    for part in parts:
+        ascii_text = unicodedata.normalize("NFKD", part).encode("ascii", "ignore").decode()
+        word = re.sub(r"[^A-Za-z0-9_.]+", "-", ascii_text).strip("-.")
+        if word:
+            words.append(word)
+    return "-".join(words) + "." + suffix
 
 
 def moment(value: dt.datetime | None, tz: str) -> str:

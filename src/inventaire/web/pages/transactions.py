@@ -17,11 +17,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from inventaire.catalogue import service as catalogue
 from inventaire.deps import SessionDep, SettingsDep
 from inventaire.emplacements import service as locations
+from inventaire.exports.spreadsheet import BOM, amount, cell, file_name, moment, number
 from inventaire.kit.dates import Clock, in_range
 from inventaire.kit.enums import MovementCause, TransactionType
 from inventaire.kit.exceptions import InvalidInput
-from inventaire.kit.quantities import quantity
 from inventaire.stock import ledger
+from inventaire.stock.models import Transaction
 from inventaire.techniciens import service as techniciens
 from inventaire.web.deps import AdminPage
 from inventaire.web.render import PageRoute, render
@@ -30,7 +31,8 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 PAGE_SIZE = 50
 BATCH = 500
 CSV_HEADERS = ["Date", "Technicien", "Code produit", "Produit", "Type", "Variation", "Quantité avant",
-               "Quantité après", "Unité", "Motif", "Référence", "Auteur", "Cause", "N° de la cause", "N° de transaction"]
+               "Quantité après", "Unité", "Motif", "Référence", "Auteur", "Coût unitaire actuel",
+               "Valeur de la variation", "Cause", "N° de la cause", "N° de transaction"]
 
 
 @dataclass
@@ -114,32 +116,34 @@ def ledger_page(request: Request, db_session: SessionDep, settings: SettingsDep,
     )
 
 
-def _cell(text: str | None) -> str:
-    """Text as a spreadsheet shows it, never as a formula (=, +, -, @ at the start)."""
-    text = text or ""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+def csv_row(t: Transaction, tz: str) -> list[str]:
+    """One ledger row as a spreadsheet reads it: a date it recognises, decimal commas, money in cents.
+
+    The ledger keeps no price, so the value is the change at today's unit cost (the header says so).
+    """
+    price = t.produit.prix_unitaire
+    return [
+        moment(t.created_at, tz), cell(t.emplacement.nom), cell(t.produit.code_produit),
+        cell(t.produit.nom_produit), TransactionType.label_of(t.type), number(t.ajustement),
+        number(t.quantite_avant), number(t.quantite_apres), cell(t.produit.unite),
+        cell(t.motif), cell(t.reference), cell(t.auteur), amount(price), amount(t.ajustement * price),
+        MovementCause.label_of(t.cause) if t.cause else "", str(t.cause_id or ""), str(t.id),
+    ]
 
 
-def csv_lines(factory: sessionmaker[Session], flt: ledger.LedgerFilter, clock: Clock) -> Iterator[str]:
+def csv_lines(factory: sessionmaker[Session], flt: ledger.LedgerFilter, tz: str) -> Iterator[str]:
     """The CSV, a batch at a time, each batch in its own short session (no lock held while sending)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_HEADERS)
-    yield "\ufeff" + buffer.getvalue()  # the BOM lets spreadsheets read UTF-8 accents
+    yield BOM + buffer.getvalue()  # the BOM lets spreadsheets read UTF-8 accents
     before = None
     while True:
         buffer.seek(0)
         buffer.truncate()
         with factory() as session:
             batch = ledger.transactions_before(db_session=session, flt=flt, before=before, limit=BATCH)
-            for t in batch:
-                writer.writerow([
-                    clock.iso(t.created_at), _cell(t.emplacement.nom), _cell(t.produit.code_produit),
-                    _cell(t.produit.nom_produit), TransactionType.label_of(t.type), quantity(t.ajustement),
-                    quantity(t.quantite_avant), quantity(t.quantite_apres), _cell(t.produit.unite),
-                    _cell(t.motif), _cell(t.reference), _cell(t.auteur),
-                    MovementCause.label_of(t.cause) if t.cause else "", t.cause_id or "", t.id,
-                ])
+            writer.writerows(csv_row(t, tz) for t in batch)
         if not batch:
             return
         yield buffer.getvalue()
@@ -149,9 +153,18 @@ def csv_lines(factory: sessionmaker[Session], flt: ledger.LedgerFilter, clock: C
 @router.get("/transactions.csv")
 def ledger_csv(request: Request, db_session: SessionDep, settings: SettingsDep, _: AdminPage, flt: FiltersDep) -> Response:
     service_filter = ledger_filter(db_session, flt, ZoneInfo(settings.tz))
-    name = f"transactions-{dt.date.today().isoformat()}.csv"
     return StreamingResponse(
-        csv_lines(request.app.state.sessionmaker, service_filter, Clock(settings.tz)),
+        csv_lines(request.app.state.sessionmaker, service_filter, settings.tz),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers={"Content-Disposition": f'attachment; filename="{csv_name(flt, Clock(settings.tz))}"'},
     )
+
+
+def csv_name(flt: Filters, clock: Clock) -> str:
+    """The file says what it holds: transactions-Allan-CORD-012-utilisation-du-2025-01-01-au-2025-01-31.csv.
+
+    Without a period the export's day is the end (« au »), so two downloads of different days differ.
+    """
+    period = [f"du-{flt.depuis}" if flt.depuis else "",
+              f"au-{flt.jusqu_a or clock.local(dt.datetime.now(dt.UTC)).date().isoformat()}"]
+    return file_name("transactions", flt.technicien, flt.code_produit, flt.type, *period)

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from inventaire.ateliers import service as ateliers
+from inventaire.ateliers.models import Workshop
 from inventaire.catalogue import service as catalogue
 from inventaire.commandes import document, sending, suggestion
 from inventaire.commandes import service as orders
@@ -55,9 +56,18 @@ def _number(text: str, what: str, *, money: bool = False) -> Decimal | None:
     return value
 
 
+class FieldError(InvalidInput):
+    """A refusal about one field of the form, shown beside it (`field` is the input's name)."""
+
+    def __init__(self, detail: str, field: str):
+        super().__init__(detail)
+        self.field = field
+
+
 def _form_lines(db_session: Session, form: dict[str, str]) -> list[orders.LineIn]:
-    """The lines of a form (`code-N`, `quantite-N`, `prix-N`): an empty or zero quantity leaves a line out;
-    an empty price takes the product's cost."""
+    """The lines of a form (`code-N`, `quantite-N`, `prix-N`): an empty or zero quantity leaves a suggested
+    line out; an empty price takes the product's cost. A product picked in « Ajouter un produit » (N is
+    `nouveau`) needs its quantity: dropping it while the page says « enregistré » would lose it silently."""
     lines = []
     indexes = sorted({key.split("-", 1)[1] for key in form if key.startswith("code-")})
     for index in indexes:
@@ -65,12 +75,22 @@ def _form_lines(db_session: Session, form: dict[str, str]) -> list[orders.LineIn
         if not code:
             continue
         product = catalogue.get_or_404(db_session=db_session, code_produit=code)
-        quantity = _number(form.get(f"quantite-{index}", ""), f"Quantité de « {product.code_produit} »")
+        quantity = _field(form, f"quantite-{index}", f"Quantité de « {product.code_produit} »")
         if not quantity:
+            if index == "nouveau":
+                raise FieldError(f"Quantité de « {product.code_produit} » : indiquez combien en commander "
+                                 "(ou choisissez « — Ajouter un produit — » pour ne rien ajouter).", "quantite-nouveau")
             continue
-        price = _number(form.get(f"prix-{index}", ""), f"Prix de « {product.code_produit} »", money=True)
+        price = _field(form, f"prix-{index}", f"Prix de « {product.code_produit} »", money=True)
         lines.append(orders.LineIn(product, quantity, product.prix_unitaire if price is None else price))
     return lines
+
+
+def _field(form: dict[str, str], name: str, what: str, *, money: bool = False) -> Decimal | None:
+    try:
+        return _number(form.get(name, ""), what, money=money)
+    except InvalidInput as exc:
+        raise FieldError(exc.detail, name) from None
 
 
 def _list_page(request: Request, db_session: Session, viewer: Viewer, *, statut: OrderState | None = None,
@@ -92,10 +112,24 @@ def orders_page(request: Request, db_session: SessionDep, viewer: AdminPage, sta
 def suggestion_page(request: Request, db_session: SessionDep, settings: SettingsDep, viewer: AdminPage,
                     atelier: str = Query(min_length=1, max_length=60)) -> Response:
     workshop = ateliers.get_or_404(db_session=db_session, nom=atelier)
+    return _suggestion_page(request, db_session, settings, viewer, workshop)
+
+
+def _suggestion_page(request: Request, db_session: Session, settings: Settings, viewer: Viewer, workshop: Workshop, *,
+                     status_code: int = 200, erreur: str | None = None, champ: str | None = None,
+                     valeurs: dict[str, str] | None = None) -> HTMLResponse:
+    """The suggestion; after a refusal, the supplier's lines as typed and the error beside its field."""
     found = suggestion.suggest(db_session=db_session, workshop=workshop, days=settings.delai_commande_jours,
                                default_threshold=settings.seuil_defaut, pls_pads=settings.pls_buvards)
-    return render(request, "commande_suggestion.html", viewer=viewer, nav="commandes", suggestion=found,
-                  cle=page_keys.new_key())
+    return render(request, "commande_suggestion.html", status_code, viewer=viewer, nav="commandes",
+                  suggestion=found, cle=page_keys.new_key(), erreur=erreur, champ=champ, valeurs=valeurs or {})
+
+
+def workshop_or_none(db_session: Session, form: dict[str, str]) -> Workshop | None:
+    try:
+        return ateliers.get_or_404(db_session=db_session, nom=form.get("atelier", "").strip() or "?")
+    except DomainError:
+        return None
 
 
 @router.post("/commandes/nouvelle")
@@ -110,6 +144,12 @@ def create_order(request: Request, db_session: SessionDep, settings: SettingsDep
                               lines=_form_lines(db_session, form), auteur=viewer.principal.nom, tz=settings.tz)
     except DomainError as exc:
         status, message = exc.status_code, f"Commande non créée : {exc.detail}"
+        shop = workshop_or_none(db_session, form)
+        if form.get("origine") == "suggestion" and shop is not None:
+            field = getattr(exc, "field", None)
+            return refuse(db_session, lambda: _suggestion_page(
+                request, db_session, settings, viewer, shop, status_code=status,
+                erreur=message, champ=field, valeurs=form))
         return refuse(db_session, lambda: _list_page(request, db_session, viewer, status_code=status,
                                                      erreur=message, valeurs=form))
     return once.keep(RedirectResponse(f"/commandes/{order.id}?avis=creee", 303))
@@ -117,8 +157,8 @@ def create_order(request: Request, db_session: SessionDep, settings: SettingsDep
 
 def _order_page(request: Request, db_session: Session, settings: Settings, viewer: Viewer, order: Order, *,
                 status_code: int = 200, avis: str | None = None, erreur: str | None = None,
-                saisis: dict[str, str] | None = None) -> HTMLResponse:
-    return render(request, "commande.html", status_code, viewer=viewer, nav="commandes", commande=order,
+                saisis: dict[str, str] | None = None, champ: str | None = None) -> HTMLResponse:
+    return render(request, "commande.html", status_code, champ=champ, viewer=viewer, nav="commandes", commande=order,
                   entreprise=settings.entreprise, coordonnees=[p.strip() for p in
                                                                 settings.entreprise_coordonnees.split("|") if p.strip()],
                   date_commande=document.order_date(order), avis=avis, erreur=erreur, cle=page_keys.new_key(),
@@ -144,9 +184,10 @@ def _change(request: Request, db_session: Session, settings: Settings, viewer: V
         notice = action(order)
     except DomainError as exc:
         status, message = exc.status_code, exc.detail
+        field = getattr(exc, "field", None)
         return refuse(db_session, lambda: _order_page(
             request, db_session, settings, viewer, orders.get_or_404(db_session=db_session, order_id=commande_id),
-            status_code=status, erreur=message, saisis=form))
+            status_code=status, erreur=message, saisis=form, champ=field))
     return RedirectResponse(f"/commandes/{commande_id}?avis={notice}", 303)
 
 

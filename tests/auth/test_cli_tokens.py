@@ -93,5 +93,6 @@ def test_list_shows_times_in_the_company_timezone(fresh_database):
         session.add(token)
     engine.dispose()
     listing = run_cli(url, "token", "list", env=WIDE).stdout
-    assert "2026-07-01 12:30" in listing and "2026-12-01 00:00" in listing  # EDT, then EST
+    assert "1 juil. 2026" in listing and "12\u00a0h\u00a030" in listing  # EDT, as the pages write it
+    assert "1 déc. 2026" in listing and "0\u00a0h\u00a000" in listing  # then EST
     assert "America/Montreal" in listing

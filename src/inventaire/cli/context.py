@@ -8,6 +8,7 @@ from typing import NoReturn
 
 import typer
 from rich.console import Console
+from rich.table import Table
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
@@ -19,6 +20,21 @@ from inventaire.sessions import session_factory
 
 console = Console()
 err = Console(stderr=True)
+
+
+def keep_whole(table: Table, *, rows: list[tuple[str, ...]], columns: tuple[int, ...]) -> None:
+    """Codes, roles and ids are never cut (PLS-TRAIT-455 and PLS-TRAIT-227 must not both read « PLS-TRAIT-… »).
+
+    Those columns are as wide as their longest value and never wrap; every other column wraps its
+    words and folds a word too long for it, instead of ending it with « … ».
+    """
+    for column in table.columns:
+        column.overflow = "fold"
+        column.min_width = max(len(word) for word in str(column.header).split() or [""])  # headers stay whole words
+    for position, index in enumerate(columns):
+        widest = max((len(line) for row in rows for line in row[position].splitlines()), default=0)
+        table.columns[index].no_wrap = True
+        table.columns[index].min_width = max(widest, table.columns[index].min_width or 0)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

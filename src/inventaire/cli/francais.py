@@ -28,7 +28,8 @@ PANEL_TEXTS = {
 
 # How a value's type reads in --help (« <str> » would be English).
 TYPES = {"<str>": "<texte>", "<int>": "<entier>", "<float>": "<nombre>", "<bool>": None, "<path>": "<chemin>",
-         "<Path>": "<chemin>", "<directory>": "<dossier>", "<file>": "<fichier>"}
+         "<Path>": "<chemin>", "<directory>": "<dossier>", "<file>": "<fichier>", "<int range>": "<entier>",
+         "<float range>": "<nombre>"}
 USAGE_WORDS = (("COMMAND [ARGS]...", "COMMANDE [ARGUMENTS]..."), ("[ARGS]...", "[ARGUMENTS]..."))
 
 # (English pattern, French replacement), tried in order on the whole message.
@@ -38,6 +39,7 @@ ERRORS = [
     (r"No such command '(.+)'\.(?: Did you mean (.+)\?)?", r"Commande inconnue : « \1 »."),
     (r"Missing command\.", r"Commande manquante."),
     (r"Missing option (.+?)\.(?: Choose from:\s*(.+))?", r"Option obligatoire manquante : \1."),
+    (r"Missing argument '([^'/]+)'\.(?: Choose from:\s*(.+))?", r"Argument obligatoire manquant : « \1 »."),
     (r"Missing argument (.+?)\.(?: Choose from:\s*(.+))?", r"Argument obligatoire manquant : \1."),
     (r"Missing parameter: (.+)", r"Paramètre manquant : \1."),
     (r"Option '(.+)' requires an argument\.", r"L'option « \1 » attend une valeur."),
@@ -79,6 +81,60 @@ def _values(text: str) -> str:
         if match:
             return f"{head} : {match.expand(french)}"
     return text
+
+
+def number_range(low: float | None, high: float | None) -> str | None:
+    """A bounded option's range as a person reads it: « de 1 à 365 », « au moins 7 », « au plus 30 »."""
+    if low is None and high is None:
+        return None
+    if low is None:
+        return f"au plus {high}"
+    if high is None:
+        return f"au moins {low}"
+    return f"de {low} à {high}"
+
+
+def unbroken(text: str) -> str:
+    """A docstring's paragraphs with their single line breaks joined: Rich re-wraps them to the terminal.
+
+    Kept as written: paragraphs starting with \\b (Click's "no rewrap") and list items (« - »).
+    """
+    paragraphs = []
+    for paragraph in text.split("\n\n"):
+        if paragraph.lstrip().startswith("\b"):
+            paragraphs.append(paragraph)
+            continue
+        lines = paragraph.split("\n")
+        joined = lines[0]
+        for line in lines[1:]:
+            bullet = line.lstrip().startswith(("- ", "• "))
+            joined += ("\n" + line) if bullet else (" " + line.strip())
+        paragraphs.append(joined)
+    return "\n\n".join(paragraphs)
+
+
+def _install_words() -> None:
+    """Ranges, argument names in the usage line, paragraphs re-wrapped to the terminal's width."""
+    typer_core.TyperArgument._get_number_range_help_str = (  # type: ignore[method-assign]  # patching the library's own words
+        lambda self: number_range(self.min, self.max))
+    option_range = typer_core.TyperOption._get_number_range_help_str
+
+    def french_option_range(self) -> str | None:
+        return number_range(self.min, self.max) if option_range(self) else None
+
+    typer_core.TyperOption._get_number_range_help_str = french_option_range  # type: ignore[method-assign]  # patching the library's own words
+
+    def usage_name(self) -> str:
+        # Click writes a required argument `{name}` and the name as the code spells it: say it in capitals.
+        name = self.display_name_raw.upper()
+        name = name if self.required else f"[{name}]"
+        return name + ("..." if self.nargs != 1 else "")
+
+    typer_core.TyperArgument._usage_display_name = usage_name  # type: ignore[method-assign]  # patching the library's own words
+
+    fix_linebreaks = rich_utils._fix_linebreaks
+    rich_utils._fix_linebreaks = lambda paragraphs, mode: fix_linebreaks(  # type: ignore[assignment]  # patching the library's own words
+        [unbroken(p) for p in paragraphs], mode)
 
 
 def install() -> None:
@@ -123,4 +179,5 @@ def install() -> None:
         format_error(error)
 
     rich_utils.rich_format_error = french_error  # type: ignore[assignment]  # patching the library's own words
+    _install_words()
 

@@ -52,7 +52,7 @@ def parse_threshold(value: str | None) -> Decimal | None:
 
 
 @db_app.command("upgrade")
-def db_upgrade(revision: Annotated[str, typer.Argument(help="Révision cible")] = "head") -> None:
+def db_upgrade(revision: Annotated[str, typer.Argument(metavar="révision", help="Révision cible")] = "head") -> None:
     """Met la base désignée par DATABASE_URL au dernier schéma.
 
     Exemple : DATABASE_URL=postgresql://user:pass@hote:5432/postgres inventaire db upgrade
@@ -78,7 +78,8 @@ def migrate_to(url: str, revision: str = "head") -> None:
 @app.command()
 def check(
     technicien: Annotated[str | None, typer.Option("--technicien", "-t", help="Un seul technicien")] = None,
-    seuil: Annotated[str | None, typer.Option("--seuil", "-s", help="Seuil global (défaut : par ligne, puis 5,0)")] = None,
+    seuil: Annotated[str | None, typer.Option("--seuil", "-s", metavar="<nombre>",
+                                              help="Seuil global (défaut : par ligne, puis 5,0)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Le rapport en JSON, seul sur la sortie")] = False,
     notifier: Annotated[bool, typer.Option(
         "--notifier/--sans-notifier", show_default=False,

@@ -36,6 +36,7 @@ def backtest(
 
       inventaire previsions backtest --jours 60
     """
+    from inventaire.kit.dates import day
     from inventaire.previsions import backtest as replay
 
     with open_session(get_settings()) as session, Progress(
@@ -48,8 +49,9 @@ def backtest(
     if not result.semaines:
         console.print(f"Historique trop court : il faut plus de {jours + 7} jours de journal pour rejouer une semaine.")
         return
+    first = day(result.premier_jour) if result.premier_jour else "—"
     console.print(
-        f"{result.semaines} semaines rejouées depuis le {result.premier_jour:%Y-%m-%d}, {result.lignes} lignes, "
+        f"{result.semaines} semaines rejouées depuis le {first}, {result.lignes} lignes, "
         f"{_number(result.consommation_reelle, 0)} unités consommées, {result.ruptures} ruptures.",
         highlight=False, soft_wrap=True,
     )

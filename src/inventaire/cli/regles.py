@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from inventaire.cli.context import console, fail, open_session
+from inventaire.cli.context import console, fail, keep_whole, open_session
 from inventaire.kit.config import get_settings
 from inventaire.kit.exceptions import DomainError
 from inventaire.kit.quantities import has_quantity_places, is_quantity, parse, with_unit
@@ -41,7 +41,7 @@ def list_rules(
     with open_session(get_settings()) as session:
         rules = regles.list_rules(db_session=session, service_id=service)
         table = Table("N°", "Service", "Nom du service", "Produit", "Quantité", "Notes")
-        table.columns[1].no_wrap = True
+        keep_whole(table, rows=[(r.service_id, r.produit.code_produit) for r in rules], columns=(1, 3))
         for r in rules:
             table.add_row(str(r.id), r.service_id, r.service_nom or "—", r.produit.code_produit,
                           with_unit(r.quantite, r.produit.unite), r.notes or "")
@@ -56,7 +56,7 @@ def add_rule(
     service: Annotated[str, typer.Option("--service", "-s",
                                          help="Service facturé : article MSL Gazelle (mit_…) ou code")],
     produit: Annotated[str, typer.Option("--produit", "-p", help="Code du produit consommé")],
-    quantite: Annotated[str, typer.Option("--quantite", "-q", help="Quantité par service facturé")] = "1",
+    quantite: Annotated[str, typer.Option("--quantite", "-q", metavar="<nombre>", help="Quantité par service facturé")] = "1",
     nom: Annotated[str | None, typer.Option("--nom", help="Nom du service, pour les relevés")] = None,
     notes: Annotated[str | None, typer.Option("--notes", help="Remarque libre")] = None,
 ) -> None:
@@ -91,7 +91,9 @@ def add_rule(
 
 
 @regles_app.command("remove")
-def remove_rule(rule_id: Annotated[int, typer.Argument(help="Numéro de la règle (voir « regles list »)")]) -> None:
+def remove_rule(
+    rule_id: Annotated[int, typer.Argument(metavar="numéro", help="Numéro de la règle (voir « regles list »)")],
+) -> None:
     """Supprime une règle (ce qu'elle a déjà déduit reste au journal).
 
     Exemple : inventaire regles remove 3

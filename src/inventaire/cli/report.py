@@ -7,6 +7,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from inventaire.kit.dates import day
 from inventaire.kit.enums import AlertState, Severity
 from inventaire.kit.quantities import money, quantity
 
@@ -32,7 +33,7 @@ def print_report(report, console: Console) -> None:
         console.print(
             f"Ruptures prévues d'ici la prochaine commande ({report.delai_commande_jours} jours) : "
             f"{len(report.ruptures_prevues)} — " + ", ".join(
-                f"{r.technicien} {r.code_produit} le {r.rupture_prevue:%Y-%m-%d}" for r in report.ruptures_prevues),
+                f"{r.technicien} {r.code_produit} le {day(r.rupture_prevue)}" for r in report.ruptures_prevues),
             highlight=False,
         )
     if report.resolues:

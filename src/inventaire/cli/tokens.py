@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from inventaire.cli.context import console, err, fail, open_session
+from inventaire.cli.context import console, err, fail, keep_whole, open_session
 from inventaire.kit.config import get_settings
 from inventaire.kit.exceptions import DomainError
 
@@ -52,6 +52,12 @@ def create(
         err.print("(adresse locale : définissez INVENTAIRE_BASE_URL pour l'adresse publique)", highlight=False)
 
 
+def _when(clock, moment) -> str:
+    """« 21 déc. 2026 » over « 9 h 05 », as the pages write them (a narrow column never splits the hour)."""
+    local = clock.local(moment)
+    return f"{clock.date(local)}\n{local.hour}\u00a0h\u00a0{local.minute:02d}"
+
+
 @token_app.command("list")
 def list_tokens() -> None:
     """Liste les jetons (jamais leur valeur)."""
@@ -62,19 +68,19 @@ def list_tokens() -> None:
     clock = Clock(settings.tz)  # the company's time, as on the pages
     with open_session(settings) as session:
         rows = service.list_tokens(db_session=session)
-        table = Table("N°", "Nom", "Rôle", "Technicien", f"Créé le ({settings.tz})", "Dernier usage", "État")
-        for t in rows:
-            table.add_row(
-                str(t.id), t.nom, t.role, t.technicien.nom if t.technicien else "—",
-                f"{clock.local(t.created_at):%Y-%m-%d %H:%M}",
-                f"{clock.local(t.last_used_at):%Y-%m-%d %H:%M}" if t.last_used_at else "jamais",
-                "révoqué" if t.revoked_at else "actif",
-            )
+        table = Table("N°", "Nom", "Rôle", "Technicien", "Créé le", "Utilisé le", "État",
+                      caption=f"Heures de {settings.tz}, comme sur les pages.")
+        cells = [(str(t.id), t.nom, t.role, t.technicien.nom if t.technicien else "—", _when(clock, t.created_at),
+                  _when(clock, t.last_used_at) if t.last_used_at else "jamais", "révoqué" if t.revoked_at else "actif")
+                 for t in rows]
+        keep_whole(table, rows=[(c[2], c[4], c[5]) for c in cells], columns=(2, 4, 5))
+        for row in cells:
+            table.add_row(*row)
     console.print(table)
 
 
 @token_app.command("revoke")
-def revoke(token_id: Annotated[int, typer.Argument(help="Numéro du jeton (voir « token list »)")]) -> None:
+def revoke(token_id: Annotated[int, typer.Argument(metavar="numéro", help="Numéro du jeton (voir « token list »)")]) -> None:
     """Révoque un jeton : il est refusé dès maintenant."""
     from inventaire.auth import service
 

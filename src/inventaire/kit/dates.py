@@ -48,6 +48,11 @@ MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "ao�
 MONTHS_SHORT = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
 
 
+def day(value: dt.date) -> str:
+    """9 déc. 2025 (a calendar day: no timezone involved; the pages' and the CLI's way)."""
+    return f"{value.day} {MONTHS_SHORT[value.month - 1]} {value.year}"
+
+
 class Clock:
     """Dates shown in the company's timezone."""
 
@@ -63,7 +68,7 @@ class Clock:
             return "—"
         if isinstance(value, dt.datetime):
             value = self.local(value)
-        return f"{value.day} {MONTHS_SHORT[value.month - 1]} {value.year}"
+        return day(value)
 
     def date_time(self, value: dt.datetime | None) -> str:
         """9 déc. 2025, 13 h 05"""

@@ -99,14 +99,14 @@ def test_a_failed_send_is_stored_and_retried_once(world, session_factory, smtp, 
 def test_the_two_schedules_of_serve():
     from inventaire.kit.config import Settings
     from inventaire.kit.exceptions import InvalidInput
-    from inventaire.tasks import chargement_schedule, scheduler
+    from inventaire.tasks import scheduler
 
     assert scheduler.build_scheduler(Settings(), session_factory=None) is None  # off by default
     built = scheduler.build_scheduler(Settings(chargement_cron="0 18 * * 0-4", chargement_matin_cron="30 6 * * 1-5"),
                                       session_factory=None)
     jobs = {job.id: job for job in built.get_jobs()}
-    assert set(jobs) == {chargement_schedule.EVENING, chargement_schedule.MORNING}
-    assert "day_of_week='sun,mon,tue,wed,thu', hour='18', minute='0'" in str(jobs[chargement_schedule.EVENING].trigger)
-    assert "day_of_week='mon,tue,wed,thu,fri', hour='6', minute='30'" in str(jobs[chargement_schedule.MORNING].trigger)
+    assert set(jobs) == {scheduler.EVENING, scheduler.MORNING}
+    assert "day_of_week='sun,mon,tue,wed,thu', hour='18', minute='0'" in str(jobs[scheduler.EVENING].trigger)
+    assert "day_of_week='mon,tue,wed,thu,fri', hour='6', minute='30'" in str(jobs[scheduler.MORNING].trigger)
     with pytest.raises(InvalidInput, match="INVENTAIRE_CHARGEMENT_MATIN_CRON invalide"):
         scheduler.build_scheduler(Settings(chargement_matin_cron="30 6 *"), session_factory=None)

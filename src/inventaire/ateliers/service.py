@@ -30,6 +30,15 @@ def list_workshops(*, db_session: Session, actif: bool | None = None) -> list[Wo
     return list(db_session.scalars(query))
 
 
+def chosen_or_first(*, db_session: Session, nom: str | None) -> tuple[Workshop | None, list[Workshop]]:
+    """The workshop asked for (NotFound if unknown), else the first active one; and every active one
+    (the picking list's and « Chargements »' choice of where parts come from)."""
+    active = list_workshops(db_session=db_session, actif=True)
+    if nom:
+        return get_or_404(db_session=db_session, nom=nom), active
+    return (active[0] if active else None), active
+
+
 def create(*, db_session: Session, nom: str, actif: bool = True) -> Workshop:
     """Add a workshop; a name a technician or a workshop holds (in any case) is a conflict."""
     nom = locations.checked_name(nom, what="d'atelier")

@@ -27,11 +27,12 @@ from inventaire.kit.database import engine_for, session_scope, utcnow
 from inventaire.kit.exceptions import DomainError, InvalidInput
 from inventaire.kit.quantities import count
 from inventaire.sessions import session_factory as sessions_for
-from inventaire.tasks import check_run, gazelle_run
+from inventaire.tasks import chargement_run, check_run, gazelle_run
 
 log = logging.getLogger(__name__)
 JOB_ID = "verification-planifiee"
 GAZELLE_JOB_ID = "synchronisation-gazelle"
+EVENING, MORNING = "chargement-du-soir", "chargement-du-matin"  # the load lists' two jobs
 DECLENCHEUR = "planificateur"
 
 
@@ -150,11 +151,23 @@ def scheduled_sync(*, session_factory: sessionmaker[Session], settings: Settings
     log.info("scheduled gazelle sync: %s", result.rapport.summary(run_id=run_id))
 
 
-def build_scheduler(settings: Settings, session_factory: sessionmaker[Session]) -> BackgroundScheduler | None:
-    """A scheduler with the check job and the Gazelle sync job, each when its cron is set; None when neither is."""
-    from inventaire.tasks import chargement_schedule  # it reads this module's cron_trigger
+def scheduled_loads(run: Callable[..., list], *, session_factory: sessionmaker[Session], settings: Settings) -> None:
+    """The evening list or the morning's changes: retry what failed, then run; a failure is logged, never raised."""
+    try:
+        chargement_run.retry(session_factory=session_factory, settings=settings)
+        sent = run(session_factory=session_factory, settings=settings)
+        log.info("%s: %d message(s)", run.__name__, len(sent))
+    except Exception:
+        log.exception("scheduled load lists failed")
 
-    if not settings.check_cron and not settings.gazelle_cron and not chargement_schedule.enabled(settings):
+
+def _any_schedule(settings: Settings) -> bool:
+    return bool(settings.check_cron or settings.gazelle_cron or settings.chargement_cron or settings.chargement_matin_cron)
+
+
+def build_scheduler(settings: Settings, session_factory: sessionmaker[Session]) -> BackgroundScheduler | None:
+    """A scheduler with the check, the Gazelle sync and the load lists' jobs, each when its cron is set; None when none is."""
+    if not _any_schedule(settings):
         return None
     scheduler = BackgroundScheduler(timezone=ZoneInfo(settings.tz))
     if settings.check_cron:
@@ -169,13 +182,20 @@ def build_scheduler(settings: Settings, session_factory: sessionmaker[Session]) 
             kwargs={"session_factory": session_factory, "settings": settings},
             coalesce=True, max_instances=1, misfire_grace_time=300, replace_existing=True,
         )
-    chargement_schedule.add_jobs(scheduler, settings, session_factory)
+    for job_id, expression, name, run, label in (
+            (EVENING, settings.chargement_cron, "INVENTAIRE_CHARGEMENT_CRON", chargement_run.evening, "du soir"),
+            (MORNING, settings.chargement_matin_cron, "INVENTAIRE_CHARGEMENT_MATIN_CRON", chargement_run.morning,
+             "du matin")):
+        if expression:
+            scheduler.add_job(scheduled_loads, cron_trigger(settings, expression, name), args=[run], id=job_id,
+                              name=f"Chargement {label}", kwargs={"session_factory": session_factory, "settings": settings},
+                              coalesce=True, max_instances=1, misfire_grace_time=600, replace_existing=True)
     return scheduler
 
 
 def start(settings: Settings) -> BackgroundScheduler | None:
     """Start the scheduler of `serve` on its own engine; None when no schedule is set."""
-    if not (settings.check_cron or settings.gazelle_cron or settings.chargement_cron or settings.chargement_matin_cron):
+    if not _any_schedule(settings):
         return None
     engine = engine_for(settings)
     scheduler = build_scheduler(settings, sessions_for(engine))

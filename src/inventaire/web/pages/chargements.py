@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from pydantic import AfterValidator
 from sqlalchemy import select
 
+from inventaire.ateliers import service as ateliers
 from inventaire.chargement import service as chargement
 from inventaire.chargement.messages import long_date
 from inventaire.deps import SessionDep, SettingsDep
@@ -20,7 +21,6 @@ from inventaire.kit.dates import checked
 from inventaire.stock.models import StockLine
 from inventaire.techniciens import service as techniciens
 from inventaire.web.deps import AdminPage
-from inventaire.web.pages.preparation import _workshop
 from inventaire.web.render import PageRoute, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -32,7 +32,7 @@ def load_lists(request: Request, db_session: SessionDep, settings: SettingsDep, 
                atelier: str | None = Query(None, max_length=60)) -> Response:
     """Every active technician with a Gazelle user: their list for the day (default: tomorrow)."""
     day = date or utcnow().astimezone(ZoneInfo(settings.tz)).date() + dt.timedelta(days=1)
-    workshop, workshops = _workshop(db_session, atelier)
+    workshop, workshops = ateliers.chosen_or_first(db_session=db_session, nom=atelier)
     vans = [t for t in techniciens.list_technicians(db_session=db_session, actif=True) if t.gazelle_id]
     lists = chargement.load_lists(db_session=db_session, technicians=vans, day=day)
     products = {line.product.id for load in lists for line in load.lines}

@@ -42,14 +42,6 @@ def _van(db_session: Session, nom: str) -> Technician:
     return location
 
 
-def _workshop(db_session: Session, nom: str | None) -> tuple[Workshop | None, list[Workshop]]:
-    """The workshop asked for (404 if unknown), else the first active one; and every active one."""
-    active = ateliers.list_workshops(db_session=db_session, actif=True)
-    if nom:
-        return ateliers.get_or_404(db_session=db_session, nom=nom), active
-    return (active[0] if active else None), active
-
-
 def _needs(db_session: Session, technician: Technician, day: dt.date | None) -> dict[int, tuple[Product, Decimal]] | None:
     return chargement.needs(db_session=db_session, technician=technician, day=day) if day else None
 
@@ -70,7 +62,7 @@ def picking_list(request: Request, db_session: SessionDep, viewer: AdminPage, no
                  date: Annotated[dt.date | None, AfterValidator(checked), Query()] = None) -> Response:
     """The picking list of a van from a workshop (the first active one unless chosen), and a day's load list."""
     technician = _van(db_session, nom)
-    workshop, workshops = _workshop(db_session, atelier)
+    workshop, workshops = ateliers.chosen_or_first(db_session=db_session, nom=atelier)
     return _page(request, db_session, viewer, technician, workshop, workshops, day=date)
 
 
@@ -80,7 +72,7 @@ def prepare(request: Request, db_session: SessionDep, settings: SettingsDep, vie
     """« Préparer »: every transfer the workshop can serve, in this request's one transaction; then what
     was moved, what was not, and the list as it stands. A resubmitted form shows the first outcome again."""
     technician = _van(db_session, nom)
-    workshop, workshops = _workshop(db_session, form.get("atelier", "").strip() or None)
+    workshop, workshops = ateliers.chosen_or_first(db_session=db_session, nom=form.get("atelier", "").strip() or None)
     try:
         day = checked(dt.date.fromisoformat(form["date"])) if form.get("date") else None
     except ValueError as exc:

@@ -58,7 +58,7 @@ class Dataset:
             "nom_produit": f"{category} — article {i}",
             "categorie": category, "unite": "unité",
             "prix_unitaire": Decimal(rng.randint(50, 12_000)) / 100, "prix_vente": None,
-            "fournisseur": "Banc d'essai", "actif": rng.random() >= 0.02,
+            "fournisseur_id": 1, "actif": rng.random() >= 0.02,
             "seuil_reorder": Decimal(rng.randint(2, 10)) if rng.random() < 0.5 else None,
             "created_at": self.now, "updated_at": self.now,
         }

@@ -20,6 +20,7 @@ import inventaire.models  # noqa: F401  (registers every table on Base.metadata)
 from bench.datagen import LEDGER_COLUMNS, Dataset
 from inventaire.kit.database import Base, make_engine
 from inventaire.kit.migrate import upgrade
+from inventaire.kit.names import loose_key
 
 PG_ADMIN_URL = os.environ.get("INVENTAIRE_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 CHUNK = 50_000
@@ -84,7 +85,9 @@ class BenchDatabase:
     def load_base(self, data: Dataset) -> None:
         """Products, technicians and every line (at zero until the ledger is loaded)."""
         # A technician is a location (`emplacements`) and a row of `techniciens` with the same id.
-        tables = (("produits_catalogue", data.product_rows), ("emplacements", data.technician_rows),
+        supplier = {"id": 1, "nom": "Banc d'essai", "nom_cle": loose_key("Banc d'essai"),
+                    "created_at": data.now, "updated_at": data.now}
+        tables = (("fournisseurs", [supplier]), ("produits_catalogue", data.product_rows), ("emplacements", data.technician_rows),
                   ("techniciens", [{"id": t["id"], "email": None} for t in data.technician_rows]),
                   ("inventaire_techniciens", [_without(r, "planned") for r in data.line_rows]))
         if self.backend == "postgresql":

@@ -13,10 +13,10 @@ from inventaire.catalogue.models import Product
 from inventaire.catalogue.schemas import NULLABLE_FIELDS, ProductCreate, ProductUpdate
 from inventaire.deps import SessionDep
 from inventaire.kit.exceptions import Conflict
+from inventaire.kit.forms import validate
 from inventaire.kit.quantities import editable
 from inventaire.kit.schemas import CODE_PATTERN
 from inventaire.web.deps import AdminPage, FormData, PageUser
-from inventaire.web.forms import validate
 from inventaire.web.render import PageRoute, refuse, render
 from inventaire.web.sessions import Viewer
 

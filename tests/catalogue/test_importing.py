@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from inventaire.audit.models import AuditEntry
@@ -123,6 +125,8 @@ def test_a_whole_unit_takes_no_fractional_threshold(stored):
 def test_files_it_cannot_read_are_refused_in_french(stored):
     with pytest.raises(InvalidInput, match="colonne manquante : code_produit"):
         _import(stored, "nom;prix\nCorde;2\n")
+    with pytest.raises(InvalidInput, match="colonne donnée deux fois sous deux noms : prix_unitaire"):
+        _import(stored, "code_produit;Prix;Coût unitaire\nCORD-001;2;3\n")
     with pytest.raises(InvalidInput, match="n'est pas un fichier texte UTF-8"):
         _import(stored, "code_produit;nom_produit\nCORD-1;Crème\n", "cp1252")
     with pytest.raises(InvalidInput, match="ligne 2 : CSV illisible"):
@@ -145,3 +149,37 @@ def test_the_catalogue_export_reads_back_unchanged(stored):
     stored.flush()
     assert len(importing.import_products(db_session=stored, content=body.encode(), name="export.csv").crees) == len(before)
     assert _catalogue(stored) == before
+
+
+TEXT = st.text(st.sampled_from("abcXYZ éÉçà0129 ;,\"=+-@#'()/"), min_size=1, max_size=30).map(str.strip).filter(
+    lambda t: t != "" and not t.startswith("'"))  # a leading « ' » before « = » is the export's guard, read as one
+PRODUCTS = st.lists(st.fixed_dictionaries({
+    "nom_produit": TEXT, "categorie": TEXT, "unite": st.sampled_from(["unité", "m", "bobine", "ml", "boîte de 100"]),
+    "prix_unitaire": st.decimals(min_value=0, max_value=99_999, places=2),
+    "prix_vente": st.none() | st.decimals(min_value=0, max_value=99_999, places=2),
+    "fournisseur": st.none() | st.sampled_from(["Renner", "Röslau", "=Piano+"]),
+    "barcode": st.booleans(), "seuil_reorder": st.none() | st.integers(0, 50).map(Decimal),
+    "divisible": st.booleans(), "actif": st.booleans(),
+}), min_size=1, max_size=6)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(products=PRODUCTS)
+def test_any_catalogue_survives_export_then_import(db_session, products):
+    savepoint = db_session.begin_nested()
+    try:
+        for i, data in enumerate(products):
+            barcode = f"{i:03d}" + "4006381333" if data.pop("barcode") else None
+            make_product(db_session, code_produit=f"PROP-{i}", code_barres=barcode, **data)
+        before = _catalogue(db_session)
+        body = exports.catalogue_csv(db_session=db_session).encode("utf-8")
+        again = importing.import_products(db_session=db_session, content=body, name="export.csv")
+        assert (again.erreurs, again.crees, again.modifies) == ([], [], [])
+        for product in db_session.scalars(select(Product)):
+            db_session.delete(product)
+        db_session.flush()
+        created = importing.import_products(db_session=db_session, content=body, name="export.csv")
+        assert (created.erreurs, len(created.crees)) == ([], len(before))
+        assert _catalogue(db_session) == before
+    finally:
+        savepoint.rollback()

@@ -38,7 +38,8 @@ def reader(text: str, *, columns: Mapping[str, set[str]], required: Sequence[str
     """Rows as dicts keyed by the column names of `columns` (each with its accepted spellings).
 
     The separator is the one the header line uses most (French spreadsheets often write `;`);
-    a missing `required` column is refused, naming it and the `expected` header.
+    a missing `required` column is refused, naming it and the `expected` header, and so is a
+    column given twice.
     """
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)
@@ -51,6 +52,10 @@ def reader(text: str, *, columns: Mapping[str, set[str]], required: Sequence[str
             f"{name} : {'colonne manquante' if len(missing) == 1 else 'colonnes manquantes'} : "
             f"{', '.join(sorted(missing))} (en-tête attendu : {expected})."
         )
+    twice = sorted({column for column in found.values() if list(found.values()).count(column) > 1})
+    if twice:  # the last one would silently win: « Prix » and « Prix unitaire », say
+        raise InvalidInput(f"{name} : {'colonne donnée' if len(twice) == 1 else 'colonnes données'} deux fois "
+                           f"sous deux noms : {', '.join(twice)}.")
     rows.fieldnames = [found.get(i, f"_{i}") for i in range(len(headers))]
     return rows
 

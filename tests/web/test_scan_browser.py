@@ -113,6 +113,10 @@ def test_a_bluetooth_scanner_typing_a_barcode_opens_the_card(browser, server, va
         assert page.locator(".ligne.scannee").get_attribute("data-code") == "GRAPH-PROT"
         assert page.locator("#lignes .ligne:visible").count() == 1
         page.locator("#filtre-lignes").fill("")
+        page.locator("#filtre-lignes").type("0036000291452")  # the UPC-A 036000291452 in its EAN-13 form
+        page.keyboard.press("Enter")
+        assert page.locator(".ligne.scannee").get_attribute("data-code") == "NETT-CLE"
+        page.locator("#filtre-lignes").fill("")
         page.locator("#filtre-lignes").type("0000000000000")
         page.keyboard.press("Enter")
         assert "Aucun produit de ce véhicule ne porte le code" in page.locator("#resultat-scan").text_content()

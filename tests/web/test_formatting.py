@@ -4,9 +4,9 @@ import datetime as dt
 from decimal import Decimal
 
 from inventaire.catalogue.schemas import ProductCreate
+from inventaire.kit.forms import validate
 from inventaire.kit.quantities import parse as parse_decimal
 from inventaire.web import formatting
-from inventaire.web.forms import validate
 
 NBSP = "\u00a0"
 

@@ -8,9 +8,6 @@ to skip bad rows.
 from __future__ import annotations
 
 import csv
-import io
-import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -19,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from inventaire.catalogue import service as catalogue
 from inventaire.catalogue.models import Product
+from inventaire.kit import csvfile
 from inventaire.kit.enums import MovementCause
-from inventaire.kit.exceptions import InvalidInput
 from inventaire.kit.quantities import MAX_QUANTITY, has_quantity_places, parse
 from inventaire.stock import service as stock
 from inventaire.techniciens import service as techniciens
@@ -61,9 +58,8 @@ def import_opening(*, db_session: Session, path: Path, auteur: str, ignorer_erre
     reader = _read(path)
     try:
         rows = _check_rows(db_session, reader, report)
-    except csv.Error as exc:  # line_num counts the lines read before the one that failed
-        reason = "champ trop long" if "field larger" in str(exc) else "guillemets ou séparateurs mal placés"
-        raise InvalidInput(f"{path.name}, ligne {reader.line_num + 1} : CSV illisible ({reason}).") from exc
+    except csv.Error as exc:
+        raise csvfile.unreadable(exc, reader, path.name) from exc
     report.lignes_valides = len(rows)
     if report.rejets and not ignorer_erreurs:
         return report
@@ -76,38 +72,9 @@ def import_opening(*, db_session: Session, path: Path, auteur: str, ignorer_erre
 
 
 def _read(path: Path) -> csv.DictReader:
-    try:
-        content = path.read_text(encoding="utf-8-sig")  # Excel writes a BOM
-    except FileNotFoundError as exc:
-        raise InvalidInput(f"Fichier introuvable : {path}.") from exc
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(f"{path} n'est pas un fichier texte UTF-8 (enregistrez-le en « CSV UTF-8 »).") from exc
-    first = content.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first.count)  # French spreadsheets often write ';'
-    reader = csv.DictReader(io.StringIO(content), delimiter=delimiter)
-    reader.fieldnames = [_columns_of(reader.fieldnames or [], path).get(i, f"_{i}") for i in range(len(reader.fieldnames or []))]
-    return reader
-
-
-def _columns_of(headers: Sequence[str], path: Path) -> dict[int, str]:
-    found: dict[int, str] = {}
-    for index, header in enumerate(headers):
-        for name, spellings in COLUMNS.items():
-            if _plain(header) in spellings:
-                found[index] = name
-    missing = set(COLUMNS) - set(found.values())
-    if missing:
-        raise InvalidInput(
-            f"{path.name} : {'colonne manquante' if len(missing) == 1 else 'colonnes manquantes'} : "
-            f"{', '.join(sorted(missing))} "
-            "(en-tête attendu : code,technicien,quantite)."
-        )
-    return found
-
-
-def _plain(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    text = csvfile.decoded(csvfile.read_bytes(path), str(path))
+    return csvfile.reader(text, columns=COLUMNS, required=list(COLUMNS), name=path.name,
+                          expected="code,technicien,quantite")
 
 
 def _check_rows(db_session: Session, reader: csv.DictReader, report: OpeningReport) -> list[_Row]:
@@ -144,22 +111,16 @@ def _who_and_what(code: str, product, nom: str, technician) -> list[str]:
     if not code:
         reasons.append("code produit manquant")
     elif product is None:
-        reasons.append(f"produit inconnu : « {_shown(code)} »")
+        reasons.append(f"produit inconnu : « {csvfile.shown(code)} »")
     elif not product.actif:
         reasons.append(f"produit archivé : « {product.code_produit} »")
     if not nom:
         reasons.append("technicien manquant")
     elif technician is None:
-        reasons.append(f"technicien inconnu : « {_shown(nom)} » (ajoutez-le d'abord)")
+        reasons.append(f"technicien inconnu : « {csvfile.shown(nom)} » (ajoutez-le d'abord)")
     elif not technician.actif:
         reasons.append(f"technicien inactif : « {technician.nom} »")
     return reasons
-
-
-def _shown(value: str) -> str:
-    """A value from the file as it may be printed back: no control characters, not too long."""
-    text = "".join(c if c.isprintable() else "\ufffd" for c in value)
-    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _lookup(cache: dict, key: str, load):
@@ -174,11 +135,11 @@ def _quantity(raw: str) -> tuple[Decimal | None, str | None]:
         return None, "quantité manquante"
     number = parse(raw)
     if number is None or not number.is_finite():
-        return None, f"quantité invalide : « {_shown(raw)} »"
+        return None, f"quantité invalide : « {csvfile.shown(raw)} »"
     if number < 0:
-        return None, f"quantité négative : « {_shown(raw)} »"
+        return None, f"quantité négative : « {csvfile.shown(raw)} »"
     if number > MAX_QUANTITY:
-        return None, f"quantité trop grande : « {_shown(raw)} »"
+        return None, f"quantité trop grande : « {csvfile.shown(raw)} »"
     if not has_quantity_places(number):
-        return None, f"au plus 3 décimales : « {_shown(raw)} »"
+        return None, f"au plus 3 décimales : « {csvfile.shown(raw)} »"
     return number, None

@@ -67,7 +67,7 @@ def create(*, db_session: Session, data: dict[str, Any]) -> Product:
         raise Conflict(_taken(data["code_produit"], existing.code_produit))
     if data.get("divisible") is None:
         data = {**data, "divisible": default_divisible(data.get("unite") or "unité")}
-    _check_whole_threshold(data.get("divisible"), data.get("seuil_reorder"), data["code_produit"])
+    check_whole_threshold(data.get("divisible"), data.get("seuil_reorder"), data["code_produit"])
     _check_barcode(db_session, data.get("code_barres"), None)
     data = _with_supplier(db_session, data)
     product = Product(**data)
@@ -107,7 +107,7 @@ def _with_supplier(db_session: Session, data: dict[str, Any]) -> dict[str, Any]:
 
 def update(*, db_session: Session, product: Product, changes: dict[str, Any]) -> Product:
     """Apply the given fields (a partial update)."""
-    _check_whole_threshold(changes.get("divisible", product.divisible),
+    check_whole_threshold(changes.get("divisible", product.divisible),
                            changes.get("seuil_reorder", product.seuil_reorder), product.code_produit)
     if "code_barres" in changes:
         _check_barcode(db_session, changes["code_barres"], product)
@@ -118,7 +118,7 @@ def update(*, db_session: Session, product: Product, changes: dict[str, Any]) ->
     return product
 
 
-def _check_whole_threshold(divisible: bool | None, threshold: Decimal | None, code: str) -> None:
+def check_whole_threshold(divisible: bool | None, threshold: Decimal | None, code: str) -> None:
     """A product counted in whole units has a whole threshold (« 0,5 bobine » never matches a count)."""
     if divisible is False and threshold is not None and threshold != threshold.to_integral_value():
         raise Conflict(f"« {code} » se compte en unités entières : seuil de {quantities.quantity(threshold)} refusé.")

@@ -11,6 +11,7 @@ import typer
 from inventaire.checks.schemas import read_threshold
 from inventaire.cli import backup, exports, francais
 from inventaire.cli.ateliers import ateliers_app
+from inventaire.cli.catalogue import catalogue_app
 from inventaire.cli.context import console, database_name, database_problem, err, fail, open_session
 from inventaire.cli.gazelle import gazelle_app
 from inventaire.cli.notifications import notifications_app
@@ -39,6 +40,7 @@ app.add_typer(previsions_app, name="previsions")
 app.add_typer(regles_app, name="regles")
 app.add_typer(gazelle_app, name="gazelle")
 app.add_typer(ateliers_app, name="ateliers")
+app.add_typer(catalogue_app, name="catalogue")
 
 
 def parse_threshold(value: str | None) -> Decimal | None:

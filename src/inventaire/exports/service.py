@@ -1,4 +1,4 @@
-"""What the exports hold: every van's stock, and one check's alerts, as spreadsheet rows."""
+"""What the exports hold: every van's stock, one check's alerts and the catalogue, as spreadsheet rows."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from inventaire.catalogue.importing import COLUMNS as CATALOGUE_COLUMNS
 from inventaire.catalogue.models import Product
 from inventaire.checks.schemas import Report
 from inventaire.exports.spreadsheet import amount, cell, document, moment, number
@@ -47,3 +48,15 @@ def alerts_csv(*, report: Report, tz: str) -> str:
         for a in report.alertes
     )
     return document(ALERT_HEADERS, rows)
+
+
+def catalogue_csv(*, db_session: Session) -> str:
+    """Every product, archived ones too, by code: the columns `inventaire catalogue import` reads back."""
+    products = db_session.scalars(select(Product).order_by(Product.code_cle))
+    rows = (
+        (cell(p.code_produit), cell(p.nom_produit), cell(p.categorie), cell(p.unite), amount(p.prix_unitaire),
+         amount(p.prix_vente), cell(p.fournisseur), cell(p.code_barres), number(p.seuil_reorder),
+         "oui" if p.divisible else "non", "oui" if p.actif else "non")
+        for p in products
+    )
+    return document(tuple(CATALOGUE_COLUMNS), rows)

@@ -1,22 +1,27 @@
-"""Catalogue: search and filter for everyone; add, edit, archive and restore for the office."""
+"""Catalogue: search and filter for everyone; add, edit, archive, restore, import and export (CSV) for the office."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import datetime as dt
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile as StarletteUpload
 
+from inventaire.catalogue import importing
 from inventaire.catalogue import service as catalogue
 from inventaire.catalogue.models import Product
 from inventaire.catalogue.schemas import NULLABLE_FIELDS, ProductCreate, ProductUpdate
 from inventaire.deps import SessionDep
-from inventaire.kit.exceptions import Conflict
+from inventaire.exports import service as exports
+from inventaire.kit.exceptions import Conflict, DomainError
+from inventaire.kit.forms import validate
 from inventaire.kit.quantities import editable
 from inventaire.kit.schemas import CODE_PATTERN
 from inventaire.web.deps import AdminPage, FormData, PageUser
-from inventaire.web.forms import validate
 from inventaire.web.render import PageRoute, refuse, render
 from inventaire.web.sessions import Viewer
 
@@ -39,16 +44,59 @@ def product_list(
     avis: Literal["ajoute", "modifie", "archive", "restaure"] | None = None,
     code: str | None = Query(None, pattern=CODE_PATTERN),
 ) -> Response:
-    products = catalogue.list_products(
-        db_session=db_session, actif=STATUSES[statut], categorie=categorie or None, q=(q or "").strip() or None
-    )
     template = "_produits.html" if request.headers.get("hx-target") == "produits" else "catalogue.html"
-    return render(
-        request, template, viewer=viewer, nav="catalogue", produits=products, q=q or "",
-        categorie=categorie or "", statut=statut,
-        categories=catalogue.list_categories(db_session=db_session),
-        avis=NOTICES[avis].format(code) if avis and code else None,
-    )
+    return _list_page(request, db_session, viewer, template=template, q=q or "", categorie=categorie or "",
+                      statut=statut, avis=NOTICES[avis].format(code) if avis and code else None)
+
+
+def _list_page(request: Request, db_session: Session, viewer: Viewer, *, template: str = "catalogue.html",
+               q: str = "", categorie: str = "", statut: Literal["actifs", "archives", "tous"] = "actifs",
+               status_code: int = 200, **more: Any) -> HTMLResponse:
+    products = catalogue.list_products(db_session=db_session, actif=STATUSES[statut], categorie=categorie or None,
+                                       q=q.strip() or None)
+    more = {"avis": None, "import_erreurs": [], **more}
+    return render(request, template, status_code, viewer=viewer, nav="catalogue", produits=products, q=q,
+                  categorie=categorie, statut=statut, categories=catalogue.list_categories(db_session=db_session),
+                  **more)
+
+
+async def uploaded(request: Request) -> tuple[str, bytes]:
+    """The CSV sent by the import form: its name and content (empty when no file was chosen)."""
+    sent = (await request.form()).get("fichier")
+    if not isinstance(sent, StarletteUpload):
+        return "", b""
+    return sent.filename or "fichier.csv", await sent.read()
+
+
+@router.post("/catalogue/import")
+def import_products(request: Request, db_session: SessionDep, viewer: AdminPage,
+                    fichier: Annotated[tuple[str, bytes], Depends(uploaded)]) -> Response:
+    """The catalogue's CSV import (catalogue/importing.py), as `inventaire catalogue import` does it."""
+    name, content = fichier
+    if not name:
+        return _list_page(request, db_session, viewer, status_code=422,
+                          import_erreurs=["Choisissez un fichier CSV à importer."])
+    try:
+        report = importing.import_products(db_session=db_session, content=content, name=name)
+    except DomainError as exc:
+        detail = exc.detail
+        return refuse(db_session, lambda: _list_page(request, db_session, viewer, status_code=422,
+                                                     import_erreurs=[detail]))
+    if report.erreurs:
+        problems = [str(problem) for problem in report.erreurs]
+        return refuse(db_session, lambda: _list_page(request, db_session, viewer, status_code=422,
+                                                     import_erreurs=problems))
+    return _list_page(request, db_session, viewer, statut="tous",
+                      avis=f"Catalogue importé depuis « {name} » : {report.summary()}.")
+
+
+@router.get("/catalogue.csv")
+def export_catalogue(db_session: SessionDep, _: AdminPage) -> Response:
+    """Every product for a spreadsheet: the columns the import reads back."""
+    body = exports.catalogue_csv(db_session=db_session)
+    name = f"catalogue-{dt.date.today().isoformat()}.csv"
+    return Response(body, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 def _form_page(request: Request, viewer: Viewer, produit: Product | None = None, valeurs: dict[str, Any] | None = None,

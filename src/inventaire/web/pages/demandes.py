@@ -25,11 +25,11 @@ from inventaire.emplacements.models import Location
 from inventaire.idempotency import pages as page_keys
 from inventaire.kit.config import Settings
 from inventaire.kit.exceptions import DomainError, InvalidInput
+from inventaire.kit.forms import field_errors, validate
 from inventaire.kit.quantities import parse, with_unit
 from inventaire.stock import service as stock
 from inventaire.techniciens.models import Technician
 from inventaire.web.deps import FormData, PageUser
-from inventaire.web.forms import field_errors, validate
 from inventaire.web.pages.stock import (
     POLL_SECONDS,
     POSITIVE,

@@ -13,9 +13,9 @@ from inventaire.fournisseurs import service as suppliers
 from inventaire.fournisseurs.models import Supplier
 from inventaire.fournisseurs.schemas import NULLABLE_FIELDS, SupplierCreate, SupplierUpdate
 from inventaire.kit.exceptions import Conflict, InvalidInput
+from inventaire.kit.forms import validate
 from inventaire.kit.quantities import editable
 from inventaire.web.deps import AdminPage, FormData
-from inventaire.web.forms import validate
 from inventaire.web.render import PageRoute, refuse, render
 from inventaire.web.sessions import Viewer
 

@@ -14,11 +14,11 @@ from inventaire.catalogue import service as catalogue
 from inventaire.deps import SessionDep, SettingsDep
 from inventaire.emplacements import service as locations
 from inventaire.kit.exceptions import DomainError
+from inventaire.kit.forms import field_errors, validate
 from inventaire.stock import service as stock
 from inventaire.stock.schemas import LevelsRequest
 from inventaire.web.deps import AdminPage, FormData
 from inventaire.web.formatting import quantite
-from inventaire.web.forms import field_errors, validate
 from inventaire.web.pages.stock import NomPath, van_page
 from inventaire.web.render import PageRoute, refuse
 

@@ -19,11 +19,11 @@ from inventaire.emplacements import service as locations
 from inventaire.idempotency import pages as page_keys
 from inventaire.kit.enums import MovementCause, TransactionType
 from inventaire.kit.exceptions import DomainError
+from inventaire.kit.forms import field_errors, validate
 from inventaire.kit.quantities import parse
 from inventaire.stock import service as stock
 from inventaire.stock.schemas import AdjustRequest
 from inventaire.web.deps import FormData, PageUser
-from inventaire.web.forms import field_errors, validate
 from inventaire.web.pages.stock import LABELS, POSITIVE, NomPath, van_page
 from inventaire.web.render import PageRoute, refuse
 

@@ -19,12 +19,12 @@ from inventaire.gazelle import directory
 from inventaire.kit.config import Settings
 from inventaire.kit.database import utcnow
 from inventaire.kit.exceptions import Conflict, InvalidInput, NotFound
+from inventaire.kit.forms import validate
 from inventaire.regles import service as regles
 from inventaire.regles.models import ConsumptionRule
 from inventaire.regles.schemas import RuleCreate, RuleUpdate
 from inventaire.rendezvous import service as rendezvous
 from inventaire.web.deps import AdminPage, FormData
-from inventaire.web.forms import validate
 from inventaire.web.render import PageRoute, render
 from inventaire.web.sessions import Viewer
 

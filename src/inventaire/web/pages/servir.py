@@ -25,11 +25,11 @@ from inventaire.demandes.schemas import RefuseRequest, ServeRequest
 from inventaire.deps import SessionDep
 from inventaire.kit.enums import RequestState
 from inventaire.kit.exceptions import DomainError
+from inventaire.kit.forms import field_errors, validate
 from inventaire.kit.quantities import with_unit
 from inventaire.stock import service as stock
 from inventaire.stock.models import StockLine
 from inventaire.web.deps import AdminPage, FormData
-from inventaire.web.forms import field_errors, validate
 from inventaire.web.render import PageRoute, refuse, render
 from inventaire.web.sessions import Viewer
 

@@ -25,6 +25,7 @@ from inventaire.idempotency import pages as page_keys
 from inventaire.kit.config import Settings
 from inventaire.kit.enums import MovementCause, RequestState, Severity, TransactionType
 from inventaire.kit.exceptions import DomainError
+from inventaire.kit.forms import field_errors, validate
 from inventaire.kit.quantities import parse, with_unit
 from inventaire.previsions import service as previsions
 from inventaire.previsions.service import LineForecast
@@ -35,7 +36,6 @@ from inventaire.stock.schemas import AdjustRequest, CountRequest
 from inventaire.techniciens.models import Technician
 from inventaire.web.deps import FormData, PageUser
 from inventaire.web.formatting import quantite, variation
-from inventaire.web.forms import field_errors, validate
 from inventaire.web.pages import demain, offline
 from inventaire.web.render import PageRoute, error_response, refuse, render
 from inventaire.web.sessions import Viewer

@@ -15,11 +15,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from inventaire.deps import SessionDep
 from inventaire.gazelle import directory
 from inventaire.kit.exceptions import Conflict, InvalidInput
+from inventaire.kit.forms import validate
 from inventaire.techniciens import service as techniciens
 from inventaire.techniciens.models import Technician
 from inventaire.techniciens.schemas import TechnicianCreate, TechnicianUpdate
 from inventaire.web.deps import AdminPage, FormData
-from inventaire.web.forms import validate
 from inventaire.web.render import PageRoute, refuse, render
 from inventaire.web.sessions import Viewer
 

@@ -22,12 +22,19 @@
     box.hidden = !text;
   }
 
+  // A barcode as one key: a UPC-A is an EAN-13 starting with 0, and readers report it either way
+  // (the WebAssembly one reads « 036000291452 » as « 0036000291452 »), so 12 digits get that 0.
+  function barcodeKey(value) {
+    var text = String(value).trim().toLowerCase();
+    return /^[0-9]{12}$/.test(text) ? "0" + text : text;
+  }
+
   // The card of a scanned value: its product code (a label), else its barcode, whatever the case.
   function cardOf(value) {
     var wanted = String(value).trim().toLowerCase();
     var cards = Array.prototype.slice.call(document.querySelectorAll("#lignes .ligne"));
     return cards.filter(function (c) { return (c.dataset.code || "").toLowerCase() === wanted; })[0] ||
-      cards.filter(function (c) { return (c.dataset.codeBarres || "").toLowerCase() === wanted; })[0] || null;
+      cards.filter(function (c) { return barcodeKey(c.dataset.codeBarres || "") === barcodeKey(value); })[0] || null;
   }
 
   function open(value) {

@@ -1,4 +1,5 @@
-"""Form input checked by the API's own Pydantic schemas, with French messages per field."""
+"""Input typed by a person (a page's form, a spreadsheet's row) checked by the API's own Pydantic
+schemas, with French messages per field."""
 
 from __future__ import annotations
 

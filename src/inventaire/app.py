@@ -132,7 +132,8 @@ def create_app(settings: Settings | None = None, session_factory: sessionmaker[S
     redaction.install()
     idempotency.install(app)
 
-    app.include_router(health_router)  # first, with the polled pages: uptime monitors call it every few seconds
+    # First, with the polled pages: uptime monitors call it every few seconds.
+    app.include_router(api_docs.name_answers(health_router))
     mount_polled(app)
     # Each API router is included in the app itself, not through a /inventaire router: FastAPI
     # matches a request against every route of each level, so a level less is a scan less.
@@ -140,7 +141,7 @@ def create_app(settings: Settings | None = None, session_factory: sessionmaker[S
                    previsions_router, regles_router, deductions_router, gazelle_router, demandes_router,
                    reappro_router, commandes_router, rendezvous_router, chargement_router,
                    fournisseurs_router, pianos_router, entreprise_router):
-        app.include_router(router, prefix="/inventaire", responses=errors.EVERY_ROUTE,
+        app.include_router(api_docs.name_answers(router), prefix="/inventaire", responses=errors.EVERY_ROUTE,
                            dependencies=[Depends(known_query_only)])
     mount_pages(app)
     api_docs.install(app)

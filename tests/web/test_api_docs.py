@@ -61,6 +61,14 @@ def test_every_operation_is_named_in_french():
     assert named["GET /inventaire/catalogue"] == "Lister les produits du catalogue"
 
 
+def test_every_answer_is_described_in_french():
+    described = {(path, method, code): answer["description"] for path, ops in current_schema()["paths"].items()
+                 for method, op in ops.items() for code, answer in op["responses"].items()}
+    assert {key: text for key, text in described.items() if ENGLISH.search(text) or "Response" in text} == {}
+    assert described["/inventaire/catalogue", "post", "201"] == "Créé"
+    assert described["/inventaire/catalogue", "get", "200"] == "Réussite"
+
+
 def test_every_tag_is_french():
     tags = {tag for ops in current_schema()["paths"].values() for op in ops.values() for tag in op["tags"]}
     assert tags >= {"santé", "vérifications", "règles", "prévisions", "déductions", "réapprovisionnement"}

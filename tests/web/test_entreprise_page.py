@@ -110,3 +110,19 @@ def test_the_prompt_on_commandes_then_the_order_pdf(browser, server):
         assert [p for p in problems if "status of 422" not in p] == []
     finally:
         context.close()
+
+
+@pytest.mark.browser
+def test_the_prompt_fits_a_phone(browser, server):
+    context = browser.new_context(base_url=server.base_url, viewport={"width": 390, "height": 844}, locale="fr-CA")
+    page = context.new_page()
+    try:
+        page.goto(f"/connexion?jeton={server.admin_token}")
+        for path in ("/", "/commandes", "/entreprise"):
+            page.goto(path)
+            if path != "/entreprise":
+                assert page.locator("#entreprise-invite textarea").is_visible()
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, path  # no sideways scroll
+        screenshot(page, "entreprise-390")
+    finally:
+        context.close()

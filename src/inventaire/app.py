@@ -18,6 +18,7 @@ from inventaire.commandes.routes import router as commandes_router
 from inventaire.deductions.routes import router as deductions_router
 from inventaire.demandes.routes import router as demandes_router
 from inventaire.deps import known_query_only
+from inventaire.entreprise.routes import router as entreprise_router
 from inventaire.fournisseurs.routes import router as fournisseurs_router
 from inventaire.gazelle.routes import router as gazelle_router
 from inventaire.idempotency import routing as idempotency
@@ -131,15 +132,16 @@ def create_app(settings: Settings | None = None, session_factory: sessionmaker[S
     redaction.install()
     idempotency.install(app)
 
-    app.include_router(health_router)  # first, with the polled pages: uptime monitors call it every few seconds
+    # First, with the polled pages: uptime monitors call it every few seconds.
+    app.include_router(api_docs.name_answers(health_router))
     mount_polled(app)
     # Each API router is included in the app itself, not through a /inventaire router: FastAPI
     # matches a request against every route of each level, so a level less is a scan less.
     for router in (stock_router, catalogue_router, techniciens_router, ateliers_router, tasks_router, checks_router,
                    previsions_router, regles_router, deductions_router, gazelle_router, demandes_router,
                    reappro_router, commandes_router, rendezvous_router, chargement_router,
-                   fournisseurs_router, pianos_router):
-        app.include_router(router, prefix="/inventaire", responses=errors.EVERY_ROUTE,
+                   fournisseurs_router, pianos_router, entreprise_router):
+        app.include_router(api_docs.name_answers(router), prefix="/inventaire", responses=errors.EVERY_ROUTE,
                            dependencies=[Depends(known_query_only)])
     mount_pages(app)
     api_docs.install(app)

@@ -20,7 +20,10 @@ from inventaire.kit.config import Settings
 from inventaire.kit.database import finish, first_read
 from inventaire.kit.enums import Role
 from inventaire.kit.exceptions import Forbidden, InvalidInput, Unauthorized
+from inventaire.web import sessions
 
+# The header the pages send their session's CSRF token in (web/deps.py), and /docs too.
+CSRF_HEADER = "x-csrf-token"
 bearer = HTTPBearer(auto_error=False, description="Jeton d'API : `Authorization: Bearer <jeton>`.")
 
 
@@ -76,6 +79,8 @@ def get_current_user(
 ) -> Principal:
     """The authenticated caller (401 otherwise, 429 after too many failures); marks the token as used."""
     raw = credentials.credentials if credentials else None
+    if raw is None and CSRF_HEADER in request.headers:
+        return _page_session_caller(request, db_session)
     try:
         principal = first_read(db_session, lambda: auth_service.authenticate(db_session=db_session, raw=raw))
     except Unauthorized:
@@ -85,6 +90,22 @@ def get_current_user(
     auth_service.touch(db_session=db_session, token_id=principal.token_id, last_used_at=principal.last_used_at)
     audit.set_author(db_session, principal.nom)
     return principal
+
+
+def _page_session_caller(request: Request, db_session: Session) -> Principal:
+    """The logged-in person of a page session, for « Try it out » on /docs (api_docs.py).
+
+    The session's cookie alone would let any site make a logged-in browser call the API (CSRF);
+    with it must come the session's CSRF token in the X-CSRF-Token header, which only our own
+    pages know and which another site cannot add (a custom header needs CORS, never granted).
+    So reads and writes alike are as safe as the pages' own forms.
+    """
+    cookie = request.cookies.get(sessions.COOKIE)
+    viewer = first_read(db_session, lambda: sessions.viewer_of(db_session=db_session, cookie=cookie))
+    if viewer is None or not sessions.csrf_matches(viewer.csrf, request.headers.get(CSRF_HEADER)):
+        raise Unauthorized(auth_service.AUTH_REQUIRED)
+    audit.set_author(db_session, viewer.principal.nom)
+    return viewer.principal
 
 
 CurrentUser = Annotated[Principal, Depends(get_current_user)]

@@ -10,6 +10,7 @@ from inventaire.commandes.models import Order, OrderLine
 from inventaire.deductions.models import DeductedService, Deduction
 from inventaire.demandes.models import StockRequest
 from inventaire.emplacements.models import Location
+from inventaire.entreprise.models import Company
 from inventaire.fournisseurs.models import Supplier
 from inventaire.gazelle.models import GazelleSync, GazelleToken, OAuthState, SchemaCheck
 from inventaire.idempotency.models import IdempotencyKey
@@ -22,7 +23,7 @@ from inventaire.techniciens.models import Technician
 from inventaire.web.models import WebSession
 
 __all__ = [
-    "ApiToken", "Appointment", "AuditEntry", "AuthFailure", "Base", "ConsumptionRule", "DeductedService", "Deduction",
+    "ApiToken", "Appointment", "AuditEntry", "AuthFailure", "Base", "Company", "ConsumptionRule", "DeductedService", "Deduction",
     "GazelleSync", "GazelleToken", "IdempotencyKey", "LoadNotice", "Location", "Notification", "OAuthState", "Order",
     "OrderLine", "PianoService", "Product", "SchemaCheck", "StockLine", "StockRequest", "Supplier", "Technician",
     "Transaction", "Verification", "WebSession", "Workshop",

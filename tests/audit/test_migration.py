@@ -59,10 +59,10 @@ def test_0018_keeps_the_rows_and_admits_the_new_actions(url):
             indexes = {i["name"] for i in engine.dialect.get_indexes(conn, "journal_audit")}
         assert "ix_journal_audit_created_at" in indexes
         assert _rows(engine) == before
-        # Every action of the model, not only this migration's: an action added without its migration fails here.
-        assert [a.value for a in AuditAction if _refused(engine, a.value)] == []
-        assert _refused(engine, "commande_perdue")
-        assert len(_rows(engine)) == len(before) + len(AuditAction)
+        # This migration's actions; every action of the model at the head: tests/entreprise/test_migration.py.
+        assert [a for a in NEW if _refused(engine, a)] == []
+        assert _refused(engine, "commande_perdue") and _refused(engine, "entreprise_modifiee")  # 0027's
+        assert len(_rows(engine)) == len(before) + len(NEW)
         engine.dispose()
 
         command.downgrade(alembic_config(url), "0017")  # the new actions' rows go: the old CHECK refuses them

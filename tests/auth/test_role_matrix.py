@@ -114,6 +114,9 @@ MATRIX: dict[tuple[str, str], tuple[Call, dict, bool]] = {
         Call("GET", "/inventaire/fournisseurs/roslau"), expect(200, 403, 403, 403), False),
     ("PUT", "/inventaire/fournisseurs/{nom:path}"): (
         Call("PUT", "/inventaire/fournisseurs/Röslau", json={"delai_jours": 12}), expect(200, 403, 403, 403), False),
+    ("GET", "/inventaire/entreprise"): (Call("GET", "/inventaire/entreprise"), expect(200, 403, 403, 403), False),
+    ("PUT", "/inventaire/entreprise"): (
+        Call("PUT", "/inventaire/entreprise", json={"nom": "Pianos Tremblay inc."}), expect(200, 403, 403, 403), False),
     ("GET", "/inventaire/entretiens-pls"): (
         Call("GET", "/inventaire/entretiens-pls"), expect(200, 403, 403, 403), False),
     ("GET", "/inventaire/stock/{technicien}"): (

@@ -19,6 +19,7 @@ from inventaire.audit.service import record
 from inventaire.auth.models import ApiToken
 from inventaire.catalogue.models import Product
 from inventaire.commandes.models import Order, OrderLine
+from inventaire.entreprise.models import Company
 from inventaire.kit import quantities
 from inventaire.kit.enums import AuditAction, OrderState
 from inventaire.regles.models import ConsumptionRule
@@ -141,6 +142,9 @@ TRACKED: dict[type, Tracked] = {
                              AuditAction.REGLE_SUPPRIMEE),
     Workshop: Tracked(("nom", "actif"), lambda w: w.nom, AuditAction.ATELIER_CREE, _workshop),
     # The order's own scalars; its workshop and lines through _order_related (receptions leave them alone).
+    # The company's name and address (one row): its first save and each change.
+    Company: Tracked(("nom", "adresse", "telephone", "courriel"), lambda _c: "entreprise",
+                     AuditAction.ENTREPRISE_MODIFIEE, lambda _c, _d: AuditAction.ENTREPRISE_MODIFIEE),
     Order: Tracked(("fournisseur", "statut"), lambda o: o.numero, AuditAction.COMMANDE_CREEE, _order,
                    related=_order_related),
 }

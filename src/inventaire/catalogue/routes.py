@@ -17,7 +17,7 @@ router = APIRouter(prefix="/catalogue", tags=["catalogue"])
 CodePath = Path(description="Code produit", examples=["CORD-001"])
 
 
-@router.get("", response_model=list[ProductRead])
+@router.get("", summary="Lister les produits du catalogue", response_model=list[ProductRead])
 def list_products(
     db_session: SessionDep,
     _: StaffUser,
@@ -29,17 +29,17 @@ def list_products(
     return service.list_products(db_session=db_session, actif=actif, categorie=categorie, q=q, code_barres=code_barres)
 
 
-@router.post("", response_model=ProductRead, status_code=201, responses=CONFLICT)
+@router.post("", summary="Ajouter un produit au catalogue", response_model=ProductRead, status_code=201, responses=CONFLICT)
 def create_product(body: ProductCreate, db_session: SessionDep, _: AdminUser) -> Product:
     return service.create(db_session=db_session, data=body.model_dump())
 
 
-@router.get("/{code}", response_model=ProductRead, responses=NOT_FOUND)
+@router.get("/{code}", summary="Consulter un produit", response_model=ProductRead, responses=NOT_FOUND)
 def get_product(db_session: SessionDep, _: StaffUser, code: str = CodePath) -> Product:
     return service.get_or_404(db_session=db_session, code_produit=code)
 
 
-@router.put("/{code}", response_model=ProductRead, responses=NOT_FOUND)
+@router.put("/{code}", summary="Modifier un produit", response_model=ProductRead, responses=NOT_FOUND)
 def update_product(body: ProductUpdate, db_session: SessionDep, _: AdminUser, code: str = CodePath) -> Product:
     product = service.get_or_404(db_session=db_session, code_produit=code)
     changes = body.model_dump(exclude_unset=True)
@@ -49,7 +49,7 @@ def update_product(body: ProductUpdate, db_session: SessionDep, _: AdminUser, co
     return service.update(db_session=db_session, product=product, changes=changes)
 
 
-@router.delete("/{code}", response_model=ProductRead, responses=NOT_FOUND)
+@router.delete("/{code}", summary="Archiver un produit", response_model=ProductRead, responses=NOT_FOUND)
 def archive_product(db_session: SessionDep, _: AdminUser, code: str = CodePath) -> Product:
     product = service.get_or_404(db_session=db_session, code_produit=code)
     return service.archive(db_session=db_session, product=product)

@@ -24,7 +24,7 @@ def tomorrow(tz: ZoneInfo) -> dt.date:
     return utcnow().astimezone(tz).date() + dt.timedelta(days=1)
 
 
-@router.get("/{technicien}", response_model=LoadListRead, responses=NOT_FOUND)
+@router.get("/{technicien}", summary="Liste de chargement du jour", response_model=LoadListRead, responses=NOT_FOUND)
 def load_list(db_session: SessionDep, settings: SettingsDep, user: StaffUser,
               technicien: str = Path(description="Nom du technicien (toute casse)", examples=["Allan"]),
               date: Annotated[dt.date | None, AfterValidator(checked), Query(

@@ -33,7 +33,7 @@ def summary_of(verification: Verification) -> dict[str, Any]:
     }
 
 
-@router.get("/verifications", response_model=VerificationPage, responses=NOT_FOUND)
+@router.get("/verifications", summary="Lister les vérifications", response_model=VerificationPage, responses=NOT_FOUND)
 def list_verifications(
     db_session: SessionDep,
     _: AdminUser,
@@ -49,7 +49,8 @@ def list_verifications(
     )
 
 
-@router.get("/verifications/{verification_id}", response_model=VerificationRead, responses=NOT_FOUND)
+@router.get("/verifications/{verification_id}", summary="Consulter une vérification",
+            response_model=VerificationRead, responses=NOT_FOUND)
 def get_verification(db_session: SessionDep, _: AdminUser, verification_id: int = Path(ge=1, le=2**31 - 1)) -> VerificationRead:
     """One stored run: its report as it was answered, with its lifecycle and its deliveries."""
     verification = service.get_run_or_404(db_session=db_session, verification_id=verification_id)

@@ -14,6 +14,7 @@ from email.utils import formatdate, make_msgid
 
 from inventaire.commandes import document
 from inventaire.commandes.models import Order
+from inventaire.entreprise.service import Identity
 from inventaire.fournisseurs.models import Supplier
 from inventaire.kit import quantities
 from inventaire.kit.config import Settings
@@ -34,32 +35,33 @@ class Sent:
         return ", ".join([self.to, *self.cc])
 
 
-def _body(order: Order, settings: Settings) -> str:
+def _body(order: Order, settings: Settings, entreprise: Identity) -> str:
     lines = [
         "Bonjour,",
         "",
         f"Veuillez trouver ci-joint notre bon de commande {order.numero} du "
         f"{Clock(settings.tz).date(document.order_date(order))} "
         f"({quantities.count(len(order.lignes), 'ligne')}, {quantities.money(order.total)} avant taxes), "
-        f"à livrer à {settings.entreprise}, {order.atelier.nom}.",
+        f"à livrer à {entreprise.nom}, {order.atelier.nom}.",
         "",
         f"Merci de rappeler le numéro {order.numero} sur le bordereau de livraison et sur la facture, "
         "et de nous confirmer la commande et son délai en répondant à ce courriel.",
         "",
-        f"{settings.entreprise}",
-        *[part.strip() for part in settings.entreprise_coordonnees.split("|") if part.strip()],
+        entreprise.nom,
+        *entreprise.lignes,
     ]
     return "\n".join(lines) + "\n"
 
 
-def message(*, order: Order, supplier: Supplier, settings: Settings) -> tuple[EmailMessage, Sent]:
-    """The e-mail of a sent order (its state already `envoyee`, so the PDF bears its sending date)."""
+def message(*, order: Order, supplier: Supplier, settings: Settings, entreprise: Identity) -> tuple[EmailMessage, Sent]:
+    """The e-mail of a sent order (its state already `envoyee`, so the PDF bears its sending date),
+    signed with the company's name and address (entreprise/service.py)."""
     if not supplier.courriel:
         raise ValueError("a supplier without an address is not e-mailed")
     office = settings.office_emails
     sent = Sent(to=supplier.courriel, cc=[a for a in office if a.casefold() != supplier.courriel.casefold()])
     mail = EmailMessage()
-    mail["Subject"] = f"Bon de commande {order.numero} — {settings.entreprise}"
+    mail["Subject"] = f"Bon de commande {order.numero} — {entreprise.nom}"
     mail["From"] = settings.smtp_from
     mail["To"] = sent.to
     if sent.cc:
@@ -67,18 +69,17 @@ def message(*, order: Order, supplier: Supplier, settings: Settings) -> tuple[Em
         mail["Reply-To"] = ", ".join(sent.cc)
     mail["Date"] = formatdate(localtime=False)
     mail["Message-ID"] = make_msgid(domain=settings.smtp_from.rpartition("@")[2] or None)
-    mail.set_content(_body(order, settings))
-    pdf = document.pdf(order=order, entreprise=settings.entreprise, coordonnees=settings.entreprise_coordonnees,
-                       tz=settings.tz)
+    mail.set_content(_body(order, settings, entreprise))
+    pdf = document.pdf(order=order, entreprise=entreprise, tz=settings.tz)
     mail.add_attachment(pdf, maintype="application", subtype="pdf", filename=f"{order.numero}.pdf")
     mail.add_attachment(document.csv(order=order).encode("utf-8"), maintype="text", subtype="csv",
                         filename=f"{order.numero}.csv")
     return mail, sent
 
 
-def send(*, order: Order, supplier: Supplier, settings: Settings) -> Sent:
+def send(*, order: Order, supplier: Supplier, settings: Settings, entreprise: Identity) -> Sent:
     """E-mail the order to its supplier; DeliveryError (French) when the relay refuses or cannot be reached."""
-    mail, sent = message(order=order, supplier=supplier, settings=settings)
+    mail, sent = message(order=order, supplier=supplier, settings=settings, entreprise=entreprise)
     refused = deliver(mail, settings=settings)  # the office's copy alone refused: the supplier has it
     if refused and sent.to in refused:
         raise DeliveryError(f"le fournisseur n'a pas reçu la commande ({refused})", retryable=False)

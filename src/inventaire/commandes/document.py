@@ -16,6 +16,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from inventaire.commandes.models import Order
+from inventaire.entreprise.service import Identity
 from inventaire.exports.spreadsheet import cell, document, number
 from inventaire.kit import quantities
 from inventaire.kit.dates import Clock
@@ -51,27 +52,26 @@ def order_date(order: Order) -> dt.datetime:
     return order.envoyee_le or order.created_at
 
 
-def pdf(*, order: Order, entreprise: str, coordonnees: str, tz: str) -> bytes:
-    """The order as a one-or-more-page A4 PDF."""
+def pdf(*, order: Order, entreprise: Identity, tz: str) -> bytes:
+    """The order as a one-or-more-page A4 PDF, headed by the company's name and address."""
     doc = FPDF(format="A4")
     doc.set_title(latin1(f"Bon de commande {order.numero}"))
-    doc.set_author(latin1(entreprise))
+    doc.set_author(latin1(entreprise.nom))
     doc.set_creator("inventaire")
     doc.set_auto_page_break(auto=True, margin=18)
     doc.add_page()
     doc.set_font("helvetica", "B", 16)
-    doc.cell(0, 8, latin1(entreprise), new_x="LMARGIN", new_y="NEXT")
+    doc.cell(0, 8, latin1(entreprise.nom), new_x="LMARGIN", new_y="NEXT")
     doc.set_font("helvetica", "", 9)
-    for part in (p.strip() for p in coordonnees.split("|")):
-        if part:
-            doc.cell(0, 5, latin1(part), new_x="LMARGIN", new_y="NEXT")
+    for line in entreprise.lignes:
+        doc.cell(0, 5, latin1(line), new_x="LMARGIN", new_y="NEXT")
     doc.ln(6)
     doc.set_font("helvetica", "B", 14)
     doc.cell(0, 8, latin1(f"Bon de commande {order.numero}"), new_x="LMARGIN", new_y="NEXT")
     doc.set_font("helvetica", "", 10)
     state = "" if order.statut == OrderState.ENVOYEE else f" ({OrderState.label_of(order.statut).lower()})"
     for label, value in (("Fournisseur", order.fournisseur), ("Date", Clock(tz).date(order_date(order)) + state),
-                         ("Livrer à", f"{entreprise}, {order.atelier.nom}")):
+                         ("Livrer à", f"{entreprise.nom}, {order.atelier.nom}")):
         doc.cell(0, 6, latin1(f"{label} : {value}"), new_x="LMARGIN", new_y="NEXT")
     doc.ln(4)
     _lines_table(doc, order)

@@ -31,7 +31,7 @@ def _lines(db_session: Session, given: list[OrderLineIn]) -> list[service.LineIn
                            x.prix_unitaire) for x in given]
 
 
-@router.get("/suggestion", response_model=SuggestionRead, responses=NOT_FOUND)
+@router.get("/suggestion", summary="Que commander ?", response_model=SuggestionRead, responses=NOT_FOUND)
 def suggest(
     db_session: SessionDep, settings: SettingsDep, _: AdminUser,
     atelier: str = Query(min_length=1, max_length=60, description="L'atelier où la commande sera reçue"),
@@ -44,7 +44,7 @@ def suggest(
     return SuggestionRead.of(found)
 
 
-@router.post("", response_model=OrderRead, status_code=201, responses={**NOT_FOUND, **CONFLICT})
+@router.post("", summary="Créer une commande", response_model=OrderRead, status_code=201, responses={**NOT_FOUND, **CONFLICT})
 def create_order(body: OrderCreate, db_session: SessionDep, settings: SettingsDep, user: AdminUser) -> OrderRead:
     """A draft order (`brouillon`) to a supplier, to be received into a workshop."""
     workshop = ateliers.get_or_404(db_session=db_session, nom=body.atelier)
@@ -53,18 +53,18 @@ def create_order(body: OrderCreate, db_session: SessionDep, settings: SettingsDe
     return OrderRead.of(order)
 
 
-@router.get("", response_model=list[OrderRead])
+@router.get("", summary="Lister les commandes", response_model=list[OrderRead])
 def list_orders(db_session: SessionDep, _: AdminUser, statut: OrderState | None = Query(None)) -> list[OrderRead]:
     """Orders, newest first."""
     return [OrderRead.of(o) for o in service.list_orders(db_session=db_session, statut=statut)]
 
 
-@router.get("/{commande_id}", response_model=OrderRead, responses=NOT_FOUND)
+@router.get("/{commande_id}", summary="Consulter une commande", response_model=OrderRead, responses=NOT_FOUND)
 def get_order(db_session: SessionDep, _: AdminUser, commande_id: int = IdPath) -> OrderRead:
     return OrderRead.of(service.get_or_404(db_session=db_session, order_id=commande_id))
 
 
-@router.put("/{commande_id}", response_model=OrderRead, responses={**NOT_FOUND, **CONFLICT})
+@router.put("/{commande_id}", summary="Modifier une commande", response_model=OrderRead, responses={**NOT_FOUND, **CONFLICT})
 def update_order(body: OrderUpdate, db_session: SessionDep, _: AdminUser, commande_id: int = IdPath) -> OrderRead:
     """Change a draft: the fields given; `lignes` replaces every line."""
     order = service.get_or_404(db_session=db_session, order_id=commande_id, lock=True)
@@ -78,7 +78,8 @@ def update_order(body: OrderUpdate, db_session: SessionDep, _: AdminUser, comman
     return OrderRead.of(order)
 
 
-@router.post("/{commande_id}/envoyer", response_model=OrderRead, responses={**NOT_FOUND, **CONFLICT, **BAD_GATEWAY})
+@router.post("/{commande_id}/envoyer", summary="Envoyer une commande",
+             response_model=OrderRead, responses={**NOT_FOUND, **CONFLICT, **BAD_GATEWAY})
 def send_order(db_session: SessionDep, settings: SettingsDep, _: AdminUser, commande_id: int = IdPath) -> OrderRead:
     """The draft is sent to the supplier (`envoyee`): its lines count as on order. When the supplier has a
     `courriel`, the order is e-mailed to it (PDF and CSV attached, the office in copy): `courriel_envoye`
@@ -87,14 +88,16 @@ def send_order(db_session: SessionDep, settings: SettingsDep, _: AdminUser, comm
     return OrderRead.of(order)
 
 
-@router.post("/{commande_id}/annuler", response_model=OrderRead, responses={**NOT_FOUND, **CONFLICT})
+@router.post("/{commande_id}/annuler", summary="Annuler une commande",
+             response_model=OrderRead, responses={**NOT_FOUND, **CONFLICT})
 def cancel_order(db_session: SessionDep, _: AdminUser, commande_id: int = IdPath) -> OrderRead:
     """Cancel a draft (only a draft)."""
     order = service.get_or_404(db_session=db_session, order_id=commande_id, lock=True)
     return OrderRead.of(service.cancel(db_session=db_session, order=order))
 
 
-@router.post("/{commande_id}/recevoir", response_model=ReceivedRead, responses={**NOT_FOUND, **CONFLICT})
+@router.post("/{commande_id}/recevoir", summary="Recevoir une commande",
+             response_model=ReceivedRead, responses={**NOT_FOUND, **CONFLICT})
 def receive_order(body: ReceiveRequest, db_session: SessionDep, user: AdminUser, commande_id: int = IdPath) -> ReceivedRead:
     """Receive lines into the order's workshop (`reception` rows, reference = the order's number), in one
     database transaction; 409 and nothing written when a line would exceed what was ordered."""

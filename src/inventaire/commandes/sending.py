@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from inventaire.commandes import courriel, service
 from inventaire.commandes.models import Order
+from inventaire.entreprise import service as company
 from inventaire.fournisseurs import service as suppliers
 from inventaire.kit.config import Settings
 from inventaire.kit.exceptions import DomainError
@@ -31,7 +32,8 @@ def send_order(*, db_session: Session, order_id: int, settings: Settings) -> tup
     if supplier is None or not supplier.courriel:
         return order, False
     try:
-        sent = courriel.send(order=order, supplier=supplier, settings=settings)
+        sent = courriel.send(order=order, supplier=supplier, settings=settings,
+                             entreprise=company.identity(db_session=db_session, settings=settings))
     except DeliveryError as exc:
         address, numero = supplier.courriel, order.numero
         db_session.rollback()

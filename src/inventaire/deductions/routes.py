@@ -22,7 +22,7 @@ from inventaire.techniciens import service as techniciens
 router = APIRouter(tags=["déductions"])
 
 
-@router.post("/services", response_model=ServiceOutcome, responses=NOT_FOUND)
+@router.post("/services", summary="Déduire un service effectué", response_model=ServiceOutcome, responses=NOT_FOUND)
 def apply_service(body: ServiceIn, db_session: SessionDep, _: CheckUser) -> ServiceOutcome:
     """Deduct what a completed service consumes (or give it back): only the difference with what it already took."""
     technician = techniciens.get_or_404(db_session=db_session, nom=body.technicien) if body.technicien else None
@@ -31,14 +31,15 @@ def apply_service(body: ServiceIn, db_session: SessionDep, _: CheckUser) -> Serv
     return ServiceOutcome.of(outcome)
 
 
-@router.get("/services", response_model=list[DeductedServiceRead])
+@router.get("/services", summary="Lister les services déduits", response_model=list[DeductedServiceRead])
 def list_services(db_session: SessionDep, _: AdminUser, source: str | None = Query(None, max_length=40),
                   limit: int = Query(50, ge=1, le=500)) -> list[DeductedServiceRead]:
     """The services deducted, most recently changed first."""
     return [DeductedServiceRead.of(s) for s in service.recent(db_session=db_session, source=source, limit=limit)]
 
 
-@router.get("/services/{source}/{id_externe}", response_model=DeductedServiceRead, responses=NOT_FOUND)
+@router.get("/services/{source}/{id_externe}", summary="Consulter un service déduit",
+            response_model=DeductedServiceRead, responses=NOT_FOUND)
 def get_service(db_session: SessionDep, _: AdminUser, source: str = Path(max_length=40),
                 id_externe: str = Path(max_length=120)) -> DeductedServiceRead:
     row = db_session.scalar(select(DeductedService).where(
@@ -48,7 +49,7 @@ def get_service(db_session: SessionDep, _: AdminUser, source: str = Path(max_len
     return DeductedServiceRead.of(row)
 
 
-@router.get("/manques", response_model=list[ShortfallRead])
+@router.get("/manques", summary="Lister les manques ouverts", response_model=list[ShortfallRead])
 def list_shortfalls(db_session: SessionDep, _: AdminUser) -> list[ShortfallRead]:
     """The open shortfalls: parts billed but not in the van, until a count or a reception settles them."""
     return [ShortfallRead.of(d) for d in service.open_shortfalls(db_session=db_session)]

@@ -17,7 +17,8 @@ router = APIRouter(prefix="/demandes", tags=["demandes"], route_class=Idempotent
 IdPath = Path(ge=1, le=2_147_483_647, description="N° de la demande")
 
 
-@router.post("", response_model=RequestRead, status_code=201, responses={**NOT_FOUND, **CONFLICT})
+@router.post("", summary="Demander une pièce pour un véhicule",
+             response_model=RequestRead, status_code=201, responses={**NOT_FOUND, **CONFLICT})
 def create_request(body: RequestCreate, request: Request, background: BackgroundTasks, db_session: SessionDep,
                    settings: SettingsDep, user: StaffUser) -> RequestRead:
     """A technician asks for a part for their own van (the office may ask for any van)."""
@@ -32,7 +33,7 @@ def create_request(body: RequestCreate, request: Request, background: Background
     return RequestRead.of(opened)
 
 
-@router.get("", response_model=list[RequestRead], responses=NOT_FOUND)
+@router.get("", summary="Lister les demandes", response_model=list[RequestRead], responses=NOT_FOUND)
 def list_requests(db_session: SessionDep, user: StaffUser, statut: RequestState | None = Query(None),
                   technicien: str | None = Query(None, min_length=1, max_length=60)) -> list[RequestRead]:
     """Requests, newest first (open ones oldest first); a technician sees their own."""
@@ -45,7 +46,7 @@ def list_requests(db_session: SessionDep, user: StaffUser, statut: RequestState 
     return [RequestRead.of(r) for r in rows]
 
 
-@router.post("/{demande_id}/servir", response_model=ServedRead, responses={**NOT_FOUND, **CONFLICT})
+@router.post("/{demande_id}/servir", summary="Servir une demande", response_model=ServedRead, responses={**NOT_FOUND, **CONFLICT})
 def serve_request(body: ServeRequest, db_session: SessionDep, user: AdminUser, demande_id: int = IdPath) -> ServedRead:
     """Serve by a transfer from a workshop: the requested quantity unless another is given."""
     opened = service.get_or_404(db_session=db_session, request_id=demande_id, lock=True)
@@ -56,7 +57,8 @@ def serve_request(body: ServeRequest, db_session: SessionDep, user: AdminUser, d
     return ServedRead(**RequestRead.of(opened).model_dump(), transfert=transfer)
 
 
-@router.post("/{demande_id}/refuser", response_model=RequestRead, responses={**NOT_FOUND, **CONFLICT})
+@router.post("/{demande_id}/refuser", summary="Refuser une demande",
+             response_model=RequestRead, responses={**NOT_FOUND, **CONFLICT})
 def refuse_request(body: RefuseRequest, db_session: SessionDep, _: AdminUser, demande_id: int = IdPath) -> RequestRead:
     opened = service.get_or_404(db_session=db_session, request_id=demande_id, lock=True)
     return RequestRead.of(service.refuse(db_session=db_session, request=opened, motif=body.motif))

@@ -242,6 +242,7 @@ class AuditAction(Choice):
     # order's change of state is recorded here, once per state.
     COMMANDE_PARTIELLE = "commande_partielle", "Commande reçue en partie"
     COMMANDE_RECUE = "commande_recue", "Commande reçue"
+    ENTREPRISE_MODIFIEE = "entreprise_modifiee", "Nom ou adresse de l'entreprise modifié"
 
 
 class GazelleMode(Choice):

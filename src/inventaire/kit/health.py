@@ -31,7 +31,7 @@ class Degraded(BaseModel):
 
 
 @router.get(
-    "/health", response_model=Healthy,
+    "/health", summary="État du service", response_model=Healthy,
     responses={503: {"model": Degraded, "description": "Base de données injoignable ou non migrée."},
                **documented(413)},
 )

@@ -13,7 +13,7 @@ from inventaire.pianos.service import DuePiano
 router = APIRouter(tags=["pianos"])
 
 
-@router.get("/entretiens-pls", response_model=list[DuePianoRead])
+@router.get("/entretiens-pls", summary="Pianos dont l'entretien PLS est dû", response_model=list[DuePianoRead])
 def due_pianos(db_session: SessionDep, settings: SettingsDep, _: AdminUser) -> list[DuePiano]:
     """Pianos whose last PLS maintenance (an invoice line whose service consumes the PLS pad set under the
     rules) was eleven months ago or more, the longest ago first."""

@@ -14,7 +14,7 @@ from inventaire.techniciens.models import Technician
 router = APIRouter(tags=["prévisions"])
 
 
-@router.get("/previsions", response_model=ForecastRead, responses=NOT_FOUND)
+@router.get("/previsions", summary="Prévisions de rupture", response_model=ForecastRead, responses=NOT_FOUND)
 def get_forecast(
     db_session: SessionDep, user: StaffUser,
     technicien: str | None = Query(None, min_length=1, max_length=60, description="Un seul technicien ou atelier"),

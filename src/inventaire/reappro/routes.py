@@ -20,7 +20,7 @@ from inventaire.techniciens import service as techniciens
 router = APIRouter(prefix="/reapprovisionnement", tags=["réapprovisionnement"], route_class=IdempotentRoute)
 
 
-@router.get("", response_model=list[PickItemRead], responses=NOT_FOUND)
+@router.get("", summary="Liste de préparation d'un véhicule", response_model=list[PickItemRead], responses=NOT_FOUND)
 def picking_list(db_session: SessionDep, _: AdminUser, technicien: str = Query(min_length=1, max_length=60),
                  atelier: str = Query(min_length=1, max_length=60),
                  date: Annotated[dt.date | None, AfterValidator(checked), Query(
@@ -34,7 +34,7 @@ def picking_list(db_session: SessionDep, _: AdminUser, technicien: str = Query(m
     return [PickItemRead.of(i) for i in items]
 
 
-@router.post("", response_model=PreparedRead, responses=NOT_FOUND)
+@router.post("", summary="Préparer le réapprovisionnement d'un véhicule", response_model=PreparedRead, responses=NOT_FOUND)
 def prepare(body: PrepareRequest, db_session: SessionDep, user: AdminUser) -> PreparedRead:
     """« Préparer »: every transfer the workshop can serve, in one database transaction."""
     technician = techniciens.get_or_404(db_session=db_session, nom=body.technicien)

@@ -26,7 +26,7 @@ Day = Annotated[dt.date | None, AfterValidator(checked),
                 Query(description="AAAA-MM-JJ, inclus, dans INVENTAIRE_TZ", json_schema_extra={"pattern": YEAR_PATTERN})]
 
 
-@router.get("", response_model=list[AppointmentRead], responses=NOT_FOUND)
+@router.get("", summary="Lister les rendez-vous", response_model=list[AppointmentRead], responses=NOT_FOUND)
 def list_appointments(db_session: SessionDep, settings: SettingsDep, user: StaffUser,
                       technicien: str | None = Query(None, min_length=1, max_length=60),
                       depuis: Day = None, jusqu_a: Day = None) -> list[AppointmentRead]:

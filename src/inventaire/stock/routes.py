@@ -47,7 +47,7 @@ def _end_of_day(value: object) -> object:
     return value
 
 
-@router.get("/stock/{technicien}", response_model=list[StockLineRead], responses=NOT_FOUND)
+@router.get("/stock/{technicien}", summary="Stock d'un véhicule", response_model=list[StockLineRead], responses=NOT_FOUND)
 def get_stock(db_session: SessionDep, settings: SettingsDep, user: StaffUser, technicien: str = NomPath) -> list[dict[str, Any]]:
     location = locations.get_or_404(db_session=db_session, nom=technicien)
     ensure_own_stock(user, location.id)
@@ -61,7 +61,7 @@ def get_stock(db_session: SessionDep, settings: SettingsDep, user: StaffUser, te
     ]
 
 
-@router.post("/stock/ajuster", response_model=TransactionRead, responses={**NOT_FOUND, **CONFLICT})
+@router.post("/stock/ajuster", summary="Ajuster le stock", response_model=TransactionRead, responses={**NOT_FOUND, **CONFLICT})
 def adjust_stock(body: AdjustRequest, db_session: SessionDep, user: StaffUser) -> TransactionRead:
     location = locations.get_or_404(db_session=db_session, nom=body.technicien)
     ensure_own_stock(user, location.id)
@@ -73,7 +73,7 @@ def adjust_stock(body: AdjustRequest, db_session: SessionDep, user: StaffUser) -
     return TransactionRead.of(entry)
 
 
-@router.post("/stock/compter", response_model=TransactionRead, responses={**NOT_FOUND, **CONFLICT})
+@router.post("/stock/compter", summary="Compter le stock", response_model=TransactionRead, responses={**NOT_FOUND, **CONFLICT})
 def count_stock(body: CountRequest, db_session: SessionDep, user: StaffUser) -> TransactionRead:
     location = locations.get_or_404(db_session=db_session, nom=body.technicien)
     ensure_own_stock(user, location.id)
@@ -85,7 +85,7 @@ def count_stock(body: CountRequest, db_session: SessionDep, user: StaffUser) -> 
     return TransactionRead.of(entry)
 
 
-@router.post("/stock/transferer", response_model=TransferRead, status_code=201,
+@router.post("/stock/transferer", summary="Transférer du stock", response_model=TransferRead, status_code=201,
              responses={**NOT_FOUND, **CONFLICT})
 def transfer_stock(body: TransferRequest, db_session: SessionDep, user: AdminUser) -> TransferRead:
     """Move stock between two locations (a workshop and a van, or two of either): two linked rows."""
@@ -97,7 +97,8 @@ def transfer_stock(body: TransferRequest, db_session: SessionDep, user: AdminUse
     return TransferRead(sortie=TransactionRead.of(moved.sortie), entree=TransactionRead.of(moved.entree))
 
 
-@router.put("/stock/{technicien}/{code}", response_model=StockLineRead, responses={**NOT_FOUND, **CONFLICT})
+@router.put("/stock/{technicien}/{code}", summary="Fixer le seuil et le niveau de remplissage",
+            response_model=StockLineRead, responses={**NOT_FOUND, **CONFLICT})
 def set_levels(
     body: LevelsRequest, db_session: SessionDep, settings: SettingsDep, _: AdminUser,
     technicien: str = NomPath, code: str = CodePath,
@@ -112,7 +113,7 @@ def set_levels(
     return StockLineRead.of(line, seuil=service.threshold_of(line, settings.seuil_defaut))
 
 
-@router.get("/transactions", response_model=TransactionPage, responses=NOT_FOUND)
+@router.get("/transactions", summary="Journal des mouvements", response_model=TransactionPage, responses=NOT_FOUND)
 def list_transactions(
     db_session: SessionDep,
     user: StaffUser,
@@ -143,7 +144,7 @@ def list_transactions(
     return TransactionPage(items=[TransactionRead.of(r) for r in rows], total=total, limit=limit, offset=offset)
 
 
-@router.get("/stats/{technicien}", response_model=StatsRead, responses=NOT_FOUND)
+@router.get("/stats/{technicien}", summary="Statistiques d'un véhicule", response_model=StatsRead, responses=NOT_FOUND)
 def technician_stats(
     db_session: SessionDep, user: StaffUser, technicien: str = NomPath,
     jours: int = Query(30, ge=1, le=3650),

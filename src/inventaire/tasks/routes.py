@@ -21,7 +21,8 @@ router = APIRouter()
 CHECK_DEFAULTS = {name: CheckResponse.model_fields[name].default for name in ("status", "message")}
 
 
-@router.post("/check-stock", response_model=CheckResponse, responses={**NOT_FOUND, **CONFLICT}, tags=["vérifications"])
+@router.post("/check-stock", summary="Lancer une vérification du stock",
+             response_model=CheckResponse, responses={**NOT_FOUND, **CONFLICT}, tags=["vérifications"])
 def check_stock(
     db_session: SessionDep,
     settings: SettingsDep,
@@ -47,7 +48,7 @@ def check_stock(
     return Response(pydantic_core.to_json(answer), media_type="application/json")
 
 
-@router.post("/gazelle/sync", response_model=SyncRead, tags=["gazelle"],
+@router.post("/gazelle/sync", summary="Synchroniser avec Gazelle", response_model=SyncRead, tags=["gazelle"],
              responses={**CONFLICT, 502: {"description": "Gazelle illisible (son erreur, en français)"}})
 def run_sync(settings: SettingsDep, user: CheckUser, sessions: JobSessions,
              apercu: bool = Query(False, description="true : dit ce qui changerait, sans rien écrire"),

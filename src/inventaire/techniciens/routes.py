@@ -12,17 +12,17 @@ from inventaire.techniciens.schemas import TechnicianCreate, TechnicianRead, Tec
 router = APIRouter(prefix="/techniciens", tags=["techniciens"])
 
 
-@router.get("", response_model=list[TechnicianRead])
+@router.get("", summary="Lister les techniciens", response_model=list[TechnicianRead])
 def list_technicians(db_session: SessionDep, _: AdminUser, actif: bool | None = Query(None)) -> list[Technician]:
     return service.list_technicians(db_session=db_session, actif=actif)
 
 
-@router.post("", response_model=TechnicianRead, status_code=201, responses=CONFLICT)
+@router.post("", summary="Ajouter un technicien", response_model=TechnicianRead, status_code=201, responses=CONFLICT)
 def create_technician(body: TechnicianCreate, db_session: SessionDep, _: AdminUser) -> Technician:
     return service.create(db_session=db_session, **body.model_dump())
 
 
-@router.put("/{nom}", response_model=TechnicianRead, responses={**NOT_FOUND, **CONFLICT})
+@router.put("/{nom}", summary="Modifier un technicien", response_model=TechnicianRead, responses={**NOT_FOUND, **CONFLICT})
 def update_technician(
     body: TechnicianUpdate, db_session: SessionDep, _: AdminUser,
     nom: str = Path(description="Nom du technicien (toute casse)"),

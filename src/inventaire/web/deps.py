@@ -8,15 +8,13 @@ from urllib.parse import urlsplit
 from fastapi import Depends, Request
 
 from inventaire.audit import service as audit
-from inventaire.deps import SessionDep
+from inventaire.deps import CSRF_HEADER, SessionDep
 from inventaire.kit.database import first_read
 from inventaire.web import sessions
 from inventaire.web.render import LoginRequired, PageForbidden
-from inventaire.web.sessions import Viewer
+from inventaire.web.sessions import COOKIE, Viewer
 
-COOKIE = "inventaire_session"
 CSRF_FIELD = "csrf"
-CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 

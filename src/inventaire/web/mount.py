@@ -19,6 +19,7 @@ from inventaire.web.pages import (
     deductions,
     demandes,
     emplacements,
+    entreprise,
     entretiens,
     etiquettes,
     evolution,
@@ -77,6 +78,6 @@ def mount(app: FastAPI) -> None:
     app.mount("/static", VersionedStatic(directory=STATIC), name="static")
     for module in (exports, historique, connexion, verifications, evolution, catalogue, stock, reception, levels,
                    techniciens, transactions, acces, modifications, deductions, regles, preparation, emplacements,
-                   commandes, gazelle, chargements, offline, etiquettes, fournisseurs, entretiens, transfert):
+                   commandes, gazelle, chargements, offline, etiquettes, fournisseurs, entretiens, transfert, entreprise):
         app.include_router(module.router)
     fallback.install(app)

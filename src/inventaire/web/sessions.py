@@ -24,6 +24,7 @@ from inventaire.kit.exceptions import Forbidden
 from inventaire.web.models import WebSession
 
 LIFETIME = dt.timedelta(days=30)
+COOKIE = "inventaire_session"  # the session's cookie (HttpOnly, SameSite=Lax; web/pages/connexion.py)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from inventaire.commandes import document, sending, suggestion
 from inventaire.commandes import service as orders
 from inventaire.commandes.models import Order
 from inventaire.deps import SessionDep, SettingsDep
+from inventaire.entreprise import service as company
 from inventaire.fournisseurs import service as suppliers
 from inventaire.idempotency import pages as page_keys
 from inventaire.kit.config import Settings
@@ -96,7 +97,10 @@ def _field(form: dict[str, str], name: str, what: str, *, money: bool = False) -
 def _list_page(request: Request, db_session: Session, viewer: Viewer, *, statut: OrderState | None = None,
                status_code: int = 200, erreur: str | None = None,
                valeurs: dict[str, str] | None = None) -> HTMLResponse:
+    settings: Settings = request.app.state.settings  # as SettingsDep, without threading it through every caller
     return render(request, "commandes.html", status_code, viewer=viewer, nav="commandes",
+                  entreprise=company.identity(db_session=db_session, settings=settings),
+                  entreprise_invite=company.needs_asking(db_session=db_session, settings=settings),
                   commandes=orders.list_orders(db_session=db_session, statut=statut), statut=statut,
                   etats=list(OrderState), ateliers=ateliers.list_workshops(db_session=db_session, actif=True),
                   produits=catalogue.list_products(db_session=db_session), erreur=erreur, valeurs=valeurs or {},
@@ -159,8 +163,7 @@ def _order_page(request: Request, db_session: Session, settings: Settings, viewe
                 status_code: int = 200, avis: str | None = None, erreur: str | None = None,
                 saisis: dict[str, str] | None = None, champ: str | None = None) -> HTMLResponse:
     return render(request, "commande.html", status_code, champ=champ, viewer=viewer, nav="commandes", commande=order,
-                  entreprise=settings.entreprise, coordonnees=[p.strip() for p in
-                                                                settings.entreprise_coordonnees.split("|") if p.strip()],
+                  entreprise=company.identity(db_session=db_session, settings=settings),
                   date_commande=document.order_date(order), avis=avis, erreur=erreur, cle=page_keys.new_key(),
                   saisis=saisis or {}, fournisseur=suppliers.get_by_name(db_session=db_session, nom=order.fournisseur),
                   produits=catalogue.list_products(db_session=db_session),
@@ -252,7 +255,7 @@ def receive_order(request: Request, db_session: SessionDep, settings: SettingsDe
 def order_pdf(db_session: SessionDep, settings: SettingsDep, _: AdminPage, commande_id: int = IdPath) -> Response:
     """The order as a PDF to e-mail to the supplier."""
     order = orders.get_or_404(db_session=db_session, order_id=commande_id)
-    body = document.pdf(order=order, entreprise=settings.entreprise, coordonnees=settings.entreprise_coordonnees,
+    body = document.pdf(order=order, entreprise=company.identity(db_session=db_session, settings=settings),
                         tz=settings.tz)
     return Response(body, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{order.numero}.pdf"'})

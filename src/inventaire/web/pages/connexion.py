@@ -13,8 +13,9 @@ from inventaire.auth import throttle
 from inventaire.deps import SessionDep
 from inventaire.kit.exceptions import DomainError, TooManyAttempts, Unauthorized
 from inventaire.web import sessions
-from inventaire.web.deps import COOKIE, FormData, PageUser, same_origin, session_viewer, submitted_csrf
+from inventaire.web.deps import FormData, PageUser, same_origin, session_viewer, submitted_csrf
 from inventaire.web.render import PageRoute, render
+from inventaire.web.sessions import COOKIE
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 

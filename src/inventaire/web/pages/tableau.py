@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from inventaire.checks import service as checks
 from inventaire.checks.schemas import Alert, Report
 from inventaire.deps import SessionDep, SettingsDep
+from inventaire.entreprise import service as company
 from inventaire.kit.config import Settings
 from inventaire.kit.enums import Severity
 from inventaire.techniciens import service as techniciens
@@ -74,6 +75,7 @@ def dashboard_context(db_session: Session, settings: Settings) -> dict[str, Any]
 def page_context(db_session: Session, settings: Settings, viewer: Viewer) -> dict[str, Any]:
     """The whole dashboard: the polled part (with its ETag, read first), the vans' open requests, the form."""
     return {"etag": fragment_etag(db_session, settings, viewer),
+            "entreprise_invite": company.needs_asking(db_session=db_session, settings=settings),
             "techniciens": techniciens.list_technicians(db_session=db_session, actif=True),
             "resultat": servir.Outcome(), **servir.requests_context(db_session),
             **dashboard_context(db_session, settings)}

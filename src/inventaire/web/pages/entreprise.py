@@ -18,7 +18,7 @@ from inventaire.entreprise import service as company
 from inventaire.entreprise.schemas import ADDRESS, CompanyWrite
 from inventaire.kit.errors import french_message
 from inventaire.web.deps import AdminPage, FormData
-from inventaire.web.forms import validate
+from inventaire.kit.forms import validate
 from inventaire.web.render import PageRoute, render
 from inventaire.web.sessions import Viewer
 

@@ -17,8 +17,8 @@ from inventaire.deps import SessionDep, SettingsDep
 from inventaire.entreprise import service as company
 from inventaire.entreprise.schemas import ADDRESS, CompanyWrite
 from inventaire.kit.errors import french_message
-from inventaire.web.deps import AdminPage, FormData
 from inventaire.kit.forms import validate
+from inventaire.web.deps import AdminPage, FormData
 from inventaire.web.render import PageRoute, render
 from inventaire.web.sessions import Viewer
 

@@ -242,6 +242,15 @@ class AuditAction(Choice):
     # order's change of state is recorded here, once per state.
     COMMANDE_PARTIELLE = "commande_partielle", "Commande reçue en partie"
     COMMANDE_RECUE = "commande_recue", "Commande reçue"
+    FOURNISSEUR_CREE = "fournisseur_cree", "Fournisseur ajouté"
+    FOURNISSEUR_MODIFIE = "fournisseur_modifie", "Fournisseur modifié"
+
+
+class StockoutSource(Choice):
+    """Ce qui épuise une ligne dans la prévision : les rendez-vous réservés ou le rythme de consommation."""
+
+    RENDEZ_VOUS = "rendez-vous", "les rendez-vous"
+    RYTHME = "rythme", "le rythme"
 
 
 class GazelleMode(Choice):

@@ -22,6 +22,7 @@ from inventaire.emplacements.models import Location
 from inventaire.kit.database import utcnow
 from inventaire.kit.schemas import CODE_PATTERN, to_json_number
 from inventaire.previsions import service as previsions
+from inventaire.previsions.booked import Horizon
 from inventaire.previsions.service import LineForecast
 from inventaire.stock import history
 from inventaire.techniciens import service as techniciens
@@ -93,7 +94,7 @@ def evolution_data(db_session: SessionDep, settings: SettingsDep, _: AdminPage,
         db_session=db_session, product=product, location=technician, since=since, default=settings.seuil_defaut
     )
     forecast = previsions.forecast(db_session=db_session, holder=technician, jours=FORECAST_DAYS, now=now,
-                                   company_wide=False)
+                                   company_wide=False, booked=Horizon.of(settings=settings, now=now))
     forecasts = {f.technicien: f for f in forecast.lignes if f.code_produit == product.code_produit}
     thresholds: dict[Decimal, list[str]] = {}
     for line in lines:

@@ -46,10 +46,12 @@ class Horizon:
 
 @dataclass
 class BookedDemand:
-    """Parts booked per (holder id, product id) and per product id, each as {(day, product): parts}."""
+    """Parts booked per holder id, by Gazelle users mapped to no technician, and company-wide,
+    each as {(day, product id): parts}."""
 
     horizon: Horizon
     by_holder: dict[int, Parts] = field(default_factory=dict)
+    unmapped: Parts = field(default_factory=dict)
     by_product: Parts = field(default_factory=dict)
 
     def holder_days(self, start: dt.date, days: int) -> dict[tuple[int, int], np.ndarray]:
@@ -97,7 +99,6 @@ def read(*, db_session: Session, horizon: Horizon, holder: Location | None) -> B
                 continue
             key = (appointment.jour, product_id)
             demand.by_product[key] = demand.by_product.get(key, Decimal(0)) + qty
-            if technician is not None:
-                mine = demand.by_holder.setdefault(technician.id, {})
-                mine[key] = mine.get(key, Decimal(0)) + qty
+            mine = demand.by_holder.setdefault(technician.id, {}) if technician is not None else demand.unmapped
+            mine[key] = mine.get(key, Decimal(0)) + qty
     return demand

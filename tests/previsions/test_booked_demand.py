@@ -120,3 +120,15 @@ def test_without_bookings_the_rate_alone(client, db_session):
     [line] = client.get("/inventaire/previsions").json()["lignes"]
     assert (line["demande_reservee"], line["jours_reserves"], line["source_rupture"]) == (0, 0, None)
     assert line["jours_de_couverture"] is None
+
+
+def test_the_order_suggestion_adds_what_the_bookings_take_above_the_rate(client, world):
+    """Every booked day (1, 10, 5 and 35 pads) is within the 14 days covered: each adds its bookings
+    less the company-wide rate, so 51 − 4 × rate more than the rate alone."""
+    [product] = client.get("/inventaire/previsions").json()["produits"]
+    rate = product["consommation_par_jour"]
+    body = client.get("/inventaire/commandes/suggestion", params={"atelier": "Atelier"}).json()
+    [line] = body["sans_fournisseur"]
+    assert line["jours_couverts"] == 14 and line["demande_pls"] == 0
+    assert line["demande_reservee"] == pytest.approx(51 - 4 * rate, abs=0.01)
+    assert line["prevision"] == pytest.approx(14 * rate + 51 - 4 * rate, abs=0.01)

@@ -40,15 +40,21 @@ DRAWN_DAYS = 60  # how far ahead the forecast is drawn, at most
 
 
 def _forecast_points(forecast: LineForecast | None, now: dt.datetime) -> dict[str, Any] | None:
-    """The forecast after the history: from the level now down at the predicted rate (None: nothing used)."""
-    if forecast is None or forecast.consommation_par_jour <= 0 or forecast.jours_de_couverture is None:
+    """The forecast after the history: from the level now down to zero at the end of its cover, drawn
+    straight (None: nothing used nor booked enough to exhaust it). With booked days the way down is
+    steeper on them; the legend says how much of the cover the bookings set."""
+    if forecast is None or not forecast.jours_de_couverture:
         return None
-    days = min(float(forecast.jours_de_couverture), DRAWN_DAYS)
-    left = max(forecast.quantite - forecast.consommation_par_jour * Decimal(repr(days)), Decimal(0))
+    cover = float(forecast.jours_de_couverture)
+    days = min(cover, DRAWN_DAYS)
+    left = max(forecast.quantite * (1 - Decimal(repr(days / cover))), Decimal(0))
     return {
         "consommation_par_jour": to_json_number(forecast.consommation_par_jour),
         "jours_de_couverture": to_json_number(forecast.jours_de_couverture),
         "rupture_prevue": forecast.rupture_prevue.isoformat() if forecast.rupture_prevue else None,
+        "demande_reservee": to_json_number(forecast.demande_reservee),
+        "jours_reserves": to_json_number(forecast.jours_reserves),
+        "source_rupture": forecast.source_rupture.label if forecast.source_rupture else None,
         "points": [{"x": now.isoformat(), "y": to_json_number(forecast.quantite)},
                    {"x": (now + dt.timedelta(days=days)).isoformat(), "y": to_json_number(left.quantize(Decimal("0.001")))}],
     }

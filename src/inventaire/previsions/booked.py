@@ -11,7 +11,6 @@ lists them). The appointments are read once per forecast, whatever the number of
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -73,14 +72,6 @@ class BookedDemand:
                 out.setdefault(product_id, np.zeros(days))[index] += float(qty)
         return out
 
-    def totals(self, holder_id: int | None) -> dict[int, Decimal]:
-        """Per product id, the parts booked over the horizon: one holder's, or the company's (None)."""
-        parts = self.by_product if holder_id is None else self.by_holder.get(holder_id, {})
-        out: dict[int, Decimal] = defaultdict(Decimal)
-        for (_day, product_id), qty in parts.items():
-            out[product_id] += qty
-        return dict(out)
-
 
 def read(*, db_session: Session, horizon: Horizon, holder: Location | None) -> BookedDemand:
     """The booked demand of `holder` (None: every van, and company-wide) over the horizon, in two queries."""
@@ -88,17 +79,25 @@ def read(*, db_session: Session, horizon: Horizon, holder: Location | None) -> B
     if holder is not None and not isinstance(holder, Technician):
         return demand  # a workshop: its stock leaves by transfers, never by appointments
     technicians = [holder] if holder is not None else None
-    found = rendezvous.booked(db_session=db_session, first=horizon.first, last=horizon.last, technicians=technicians)
+    found = rendezvous.booked_services(db_session=db_session, first=horizon.first, last=horizon.last,
+                                       technicians=technicians)
     if not found:
         return demand
+    # The services of each (technician, day) summed first, then the rules applied once to each sum:
+    # thousands of appointments book a few dozen distinct services.
+    services: dict[tuple[int | None, dt.date], dict[str, Decimal]] = {}
+    for day, technician_id, items in found:
+        booked = services.setdefault((technician_id, day), {})
+        for item in items:
+            if item["service_id"]:  # a free-text item takes nothing
+                booked[item["service_id"]] = booked.get(item["service_id"], Decimal(0)) + Decimal(item["quantite"])
     rules = regles.rules_by_service(db_session=db_session)
-    for appointment, technician in found:
-        required, _, _ = tally(appointment.services, rules)
+    for (technician_id, day), booked in services.items():
+        required, _, _ = tally(({"service_id": s, "quantite": q} for s, q in booked.items()), rules)
+        mine = demand.by_holder.setdefault(technician_id, {}) if technician_id is not None else demand.unmapped
         for product_id, qty in required.items():
-            if qty <= 0:
-                continue
-            key = (appointment.jour, product_id)
-            demand.by_product[key] = demand.by_product.get(key, Decimal(0)) + qty
-            mine = demand.by_holder.setdefault(technician.id, {}) if technician is not None else demand.unmapped
-            mine[key] = mine.get(key, Decimal(0)) + qty
+            if qty > 0:
+                key = (day, product_id)
+                demand.by_product[key] = demand.by_product.get(key, Decimal(0)) + qty
+                mine[key] = mine.get(key, Decimal(0)) + qty
     return demand

@@ -73,6 +73,22 @@ class BookedDemand:
         return out
 
 
+def line_rows(demand: BookedDemand | None, lines: list[tuple[int, int]], today: dt.date) -> np.ndarray:
+    """The (lines × booked days) parts of lines given as (holder id, product id), day 0 = today; a
+    booked day already past in UTC (the evening in Montréal) is left out: its appointments are done."""
+    if demand is None:
+        return np.zeros((len(lines), 0))
+    days = max((demand.horizon.last - today).days + 1, 0)
+    rows = np.zeros((len(lines), days))
+    per_line = demand.holder_days(today, days)
+    if per_line:
+        index = {key: i for i, key in enumerate(lines)}
+        for key, parts in per_line.items():
+            if key in index:
+                rows[index[key]] = parts
+    return rows
+
+
 def read(*, db_session: Session, horizon: Horizon, holder: Location | None) -> BookedDemand:
     """The booked demand of `holder` (None: every van, and company-wide) over the horizon, in two queries."""
     demand = BookedDemand(horizon)

@@ -4,6 +4,10 @@ Everything comes from two queries whatever the number of lines: the lines in sco
 daily sums of consumption per line over the period (see `daily_changes`); with a booked horizon,
 two more read the booked appointments and the rules (booked.py). Over the booked days each day
 consumes max(its booked parts, the rate), then the rate alone (cover.py says why).
+
+The PLS term (pianos/forecast.py) is not added to the products' forecast here: it counts the
+pianos due within a window, not a daily rate, so it has no place in a day-by-day cover; the order
+suggestion, which counts over a window, adds it (commandes/suggestion.py).
 """
 
 from __future__ import annotations
@@ -214,21 +218,6 @@ class ForecastReport:
     reservations: booking.BookedDemand | None = None  # the booked demand read (None: no horizon given)
 
 
-def _booked_rows(lines: list[LineScope], demand: booking.BookedDemand | None, today: dt.date) -> np.ndarray:
-    """The (lines × booked days) parts, day 0 = today; a booked day already past in UTC is left out."""
-    if demand is None:
-        return np.zeros((len(lines), 0))
-    days = max((demand.horizon.last - today).days + 1, 0)
-    rows = np.zeros((len(lines), days))
-    per_line = demand.holder_days(today, days)
-    if per_line:
-        index = {(line.emplacement_id, line.produit_id): i for i, line in enumerate(lines)}
-        for key, parts in per_line.items():
-            if key in index:
-                rows[index[key]] = parts
-    return rows
-
-
 def forecast(
     *, db_session: Session, holder: Location | None, jours: int, now: dt.datetime | None = None,
     company_wide: bool = True, stockout_by: dt.date | None = None, keys: AbstractSet[tuple[str, str]] = frozenset(),
@@ -251,7 +240,7 @@ def forecast(
     balances = np.array([float(line.quantite) for line in lines])
     line_rates = method.rates(matrix, in_stock(net, balances)) if lines else np.zeros(0)
     demand = booking.read(db_session=db_session, horizon=booked, holder=holder) if booked and lines else None
-    booked_rows = _booked_rows(lines, demand, today)
+    booked_rows = booking.line_rows(demand, [(line.emplacement_id, line.produit_id) for line in lines], today)
     covers = cover_days(balances, line_rates, booked_rows)
     wanted: list[int] | range = range(len(lines))
     if stockout_by is not None:  # the same cover as the lines listed: bookings included

@@ -48,6 +48,8 @@ def test_by_hand():
     # No rate and bookings that never exhaust it: no cover figure, no stockout.
     assert cover(Decimal(9), 0.0, TODAY, [0, 2, 6]) == (None, None)
     assert cover(Decimal(9), 0.0, TODAY) == (None, None)
+    # A rate so small the division overflows: beyond a century, as any rate that small.
+    assert cover(Decimal(500), 5e-324, TODAY, [0, 1]) == (Decimal(36_500), None)
 
 
 def test_split_and_source():

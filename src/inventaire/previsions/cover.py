@@ -38,15 +38,15 @@ class Covers:
 def cover_days(quantities: np.ndarray, rates: np.ndarray, booked: np.ndarray) -> Covers:
     """Days of cover of each line: `booked` is (lines × horizon days) of booked parts, day 0 today."""
     stock = np.maximum(quantities, 0.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         days = np.where(rates > 0, stock / np.where(rates > 0, rates, 1.0), np.inf)
     booked_days, by_bookings = np.zeros(len(stock)), np.zeros(len(stock), dtype=bool)
     if booked.size == 0:
-        return Covers(days, booked_days, by_bookings)
+        return Covers(_finite_with_rate(days, rates), booked_days, by_bookings)
     above = booked > rates[:, None]
     rows = np.flatnonzero(above.any(axis=1))  # bookings under the rate every day change nothing
     if rows.size == 0:
-        return Covers(days, booked_days, by_bookings)
+        return Covers(_finite_with_rate(days, rates), booked_days, by_bookings)
     horizon = booked.shape[1]
     per_day = np.maximum(booked[rows], rates[rows, None])
     ends = np.cumsum(per_day, axis=1)  # used by the end of each day
@@ -56,7 +56,7 @@ def cover_days(quantities: np.ndarray, rates: np.ndarray, booked: np.ndarray) ->
     hit = reached.any(axis=1)
     first = reached.argmax(axis=1)
     pick = np.arange(len(rows))
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         share = np.where(per_day[pick, first] > 0, (need - starts[pick, first]) / per_day[pick, first], 0.0)
         after = np.where(rates[rows] > 0, horizon + (need - ends[:, -1]) / np.where(rates[rows] > 0, rates[rows], 1.0),
                          np.inf)
@@ -66,7 +66,12 @@ def cover_days(quantities: np.ndarray, rates: np.ndarray, booked: np.ndarray) ->
     covered = np.clip(np.minimum(found, horizon)[:, None] - np.arange(horizon)[None, :], 0.0, 1.0)
     booked_days[rows] = (covered * above[rows]).sum(axis=1)
     by_bookings[rows] = hit & above[rows][pick, first]
-    return Covers(days, booked_days, by_bookings)
+    return Covers(_finite_with_rate(days, rates), booked_days, by_bookings)
+
+
+def _finite_with_rate(days: np.ndarray, rates: np.ndarray) -> np.ndarray:
+    """A line with a rate always runs out: a tiny rate's overflow is beyond a century, not never."""
+    return np.where((rates > 0) & ~np.isfinite(days), 10.0 * MAX_COVER_DAYS, days)
 
 
 def as_cover(days: float, today: dt.date) -> tuple[Decimal | None, dt.date | None]:

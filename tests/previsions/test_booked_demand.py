@@ -132,3 +132,11 @@ def test_the_order_suggestion_adds_what_the_bookings_take_above_the_rate(client,
     assert line["jours_couverts"] == 14 and line["demande_pls"] == 0
     assert line["demande_reservee"] == pytest.approx(51 - 4 * rate, abs=0.01)
     assert line["prevision"] == pytest.approx(14 * rate + 51 - 4 * rate, abs=0.01)
+
+
+def test_the_check_lists_a_stockout_only_the_bookings_predict(client, world):
+    """Margot has used nothing (no rate): only her bookings run her out, on day 4, within the 14 days
+    before the next order; Allan's 10 at about 0.5 a day last past them."""
+    rapport = client.post("/inventaire/check-stock", params={"notifier": "false"}).json()["rapport"]
+    assert [(p["technicien"], p["code_produit"], p["rupture_prevue"]) for p in rapport["ruptures_prevues"]] == [
+        ("Margot", "PLS-BUV", local_day(4).isoformat())]

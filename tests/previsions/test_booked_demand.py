@@ -134,9 +134,12 @@ def test_the_order_suggestion_adds_what_the_bookings_take_above_the_rate(client,
     assert line["prevision"] == pytest.approx(14 * rate + 51 - 4 * rate, abs=0.01)
 
 
-def test_the_check_lists_a_stockout_only_the_bookings_predict(client, world):
+def test_the_check_lists_a_stockout_only_the_bookings_predict(client, pages, world):
     """Margot has used nothing (no rate): only her bookings run her out, on day 4, within the 14 days
-    before the next order; Allan's 10 at about 0.5 a day last past them."""
+    before the next order; Allan's 10 at about 0.5 a day last past them. The dashboard says why."""
     rapport = client.post("/inventaire/check-stock", params={"notifier": "false"}).json()["rapport"]
-    assert [(p["technicien"], p["code_produit"], p["rupture_prevue"]) for p in rapport["ruptures_prevues"]] == [
-        ("Margot", "PLS-BUV", local_day(4).isoformat())]
+    assert [(p["technicien"], p["code_produit"], p["rupture_prevue"], p["source_rupture"], p["demande_reservee"])
+            for p in rapport["ruptures_prevues"]] == [("Margot", "PLS-BUV", local_day(4).isoformat(), "rendez-vous", 45)]
+    dashboard = pages.get("/").text
+    row = dashboard[dashboard.index('data-code="PLS-BUV" data-technicien="Margot"'):]
+    assert "selon les rendez-vous (45 réservés)" in row[:row.index("</tr>")]

@@ -141,6 +141,7 @@ def _forecast(db_session: Session, technician: Location | None, alerts: list[Ale
             seuil=seuil, unite=line.unite, consommation_par_jour=line.consommation_par_jour,
             jours_de_couverture=line.jours_de_couverture, rupture_prevue=line.rupture_prevue,
             quantite_a_commander=max(par - line.quantite, Decimal(0)) if par is not None else None,
+            demande_reservee=line.demande_reservee, source_rupture=line.source_rupture,
         )
         for nom, code, seuil, par in rows if (line := soon.get((nom, code))) is not None
     ]

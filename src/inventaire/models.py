@@ -16,6 +16,7 @@ from inventaire.gazelle.models import GazelleSync, GazelleToken, OAuthState, Sch
 from inventaire.idempotency.models import IdempotencyKey
 from inventaire.kit.database import Base
 from inventaire.pianos.models import PianoService
+from inventaire.previsions.models import BookedSnapshot
 from inventaire.regles.models import ConsumptionRule
 from inventaire.rendezvous.models import Appointment
 from inventaire.stock.models import StockLine, Transaction
@@ -23,9 +24,8 @@ from inventaire.techniciens.models import Technician
 from inventaire.web.models import WebSession
 
 __all__ = [
-    "ApiToken", "Appointment", "AuditEntry", "AuthFailure", "Base", "Company", "ConsumptionRule", "DeductedService", "Deduction",
-    "GazelleSync", "GazelleToken", "IdempotencyKey", "LoadNotice", "Location", "Notification", "OAuthState", "Order",
-    "OrderLine", "PianoService", "Product", "SchemaCheck", "StockLine", "StockRequest", "Supplier", "Technician",
-    "Transaction", "Verification", "WebSession", "Workshop",
+    "ApiToken", "Appointment", "AuditEntry", "AuthFailure", "Base", "BookedSnapshot", "Company", "ConsumptionRule",
+    "DeductedService", "Deduction", "GazelleSync", "GazelleToken", "IdempotencyKey", "LoadNotice", "Location",
+    "Notification", "OAuthState", "Order", "OrderLine", "PianoService", "Product", "SchemaCheck", "StockLine",
+    "StockRequest", "Supplier", "Technician", "Transaction", "Verification", "WebSession", "Workshop",
 ]
-

@@ -1,4 +1,4 @@
-"""Migration 0018 (the trail's new actions) upgrades a database holding audit rows, and downgrades again."""
+"""Migrations 0018 and 0026 (the trail's new actions) upgrade a database holding audit rows, and downgrade again."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from tests import databases
 
 NEW = ("atelier_cree", "atelier_renomme", "atelier_desactive", "atelier_reactive", "commande_creee",
        "commande_modifiee", "commande_envoyee", "commande_annulee", "commande_partielle", "commande_recue")
+SUPPLIERS = ("fournisseur_cree", "fournisseur_modifie")  # 0026
 INSERT = text("INSERT INTO journal_audit (created_at, auteur, action, objet, changements) "
               "VALUES ('2026-11-30T12:00:00+00:00', :auteur, :action, :objet, :changements)")
 
@@ -69,5 +70,31 @@ def test_0018_keeps_the_rows_and_admits_the_new_actions(url):
         assert [r for r in _rows(engine) if r[1] == "bureau"] == before
         assert {r[2] for r in _rows(engine)} & set(NEW) == set()
         assert _refused(engine, "atelier_cree")
+    finally:
+        engine.dispose()
+
+
+def test_0026_admits_the_suppliers_actions(url):
+    upgrade(url, "0025")
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(INSERT, {"auteur": "bureau", "action": "atelier_cree", "objet": "Atelier",
+                                  "changements": '{"nom": [null, "Atelier"]}'})
+        before = _rows(engine)
+        assert _refused(engine, "fournisseur_cree")
+        engine.dispose()
+
+        upgrade(url, "0026")
+        assert _rows(engine) == before
+        # Every action of the model but 0027's (the company's); the head: tests/entreprise/test_migration.py.
+        assert [a.value for a in AuditAction if _refused(engine, a.value)] == ["entreprise_modifiee"]
+        assert _refused(engine, "fournisseur_supprime")
+        engine.dispose()
+
+        command.downgrade(alembic_config(url), "0025")  # the suppliers' rows go: the old CHECK refuses them
+        assert [r for r in _rows(engine) if r[1] == "bureau"] == before
+        assert {r[2] for r in _rows(engine)} & set(SUPPLIERS) == set()
+        assert _refused(engine, "fournisseur_modifie")
     finally:
         engine.dispose()

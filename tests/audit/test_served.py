@@ -93,6 +93,7 @@ def test_serve_records_changes_made_through_the_api_and_the_pages(fresh_database
         ("administrateur", "Commande créée", numero),
         ("administrateur", "Atelier ajouté", "Atelier Nord"),
         ("administrateur", "Produit ajouté", "CORD-777"),
+        ("administrateur", "Fournisseur ajouté", "Röslau"),  # a supplier name nobody had: created with the product
         (rows[-1][0], "Jeton créé", "jeton « administrateur » (admin)"),
     ]
     assert re.fullmatch(r"ligne de commande \(.+\)", rows[-1][0])  # `serve` made it before serving

@@ -41,7 +41,7 @@ def _one_row_only(engine) -> bool:
 
 def test_0027_adds_the_company_and_its_action_then_downgrades(backend, tmp_path):
     with databases.empty_database(backend, tmp_path) as url:
-        upgrade(url, "0025")
+        upgrade(url, "0026")
         engine = make_engine(url)
         try:
             with engine.begin() as conn:
@@ -61,7 +61,7 @@ def test_0027_adds_the_company_and_its_action_then_downgrades(backend, tmp_path)
             assert _one_row_only(engine)  # CHECK (id = 1)
             engine.dispose()
 
-            command.downgrade(alembic_config(url), "0025")
+            command.downgrade(alembic_config(url), "0026")
             assert [r for r in _rows(engine) if r[1] == "bureau"] == before
             assert {r[2] for r in _rows(engine)} & {"entreprise_modifiee"} == set()
             assert "entreprise" not in inspect(engine).get_table_names()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 
@@ -14,18 +15,28 @@ from inventaire.checks.models import Notification
 from inventaire.demo.loader import load_demo
 from inventaire.gazelle.models import GazelleSync
 from inventaire.kit.changes import data_version
+from inventaire.kit.database import utcnow
+from inventaire.rendezvous import service as rendezvous
+from inventaire.rendezvous.reading import Booked
 from inventaire.stock import service as stock
 from inventaire.techniciens import service as techniciens
 from inventaire.web.pages.tableau import dashboard_context
 from tests.helpers import make_workshop
+from tests.rendezvous.conftest import local_day
 
 TABLE = re.compile(r'\b(?:FROM|JOIN)\s+"?([a-z_]+)"?', re.IGNORECASE)
 
 
 @pytest.fixture
 def everything(client, db_session):
-    """Some of every kind of row the dashboard shows: the demo, a shortfall, a failed sync, a run's deliveries."""
+    """Some of every kind of row the dashboard shows: the demo, a shortfall, a failed sync, a run's deliveries,
+    an appointment booked tomorrow (its booked demand moves a predicted stockout)."""
     load_demo(db_session=db_session)
+    tomorrow = local_day(1)
+    rendezvous.replace_window(db_session=db_session, first=tomorrow, last=tomorrow, read=[Booked(
+        id_externe="evt_1", gazelle_user="usr_inconnu", jour=tomorrow, debut=utcnow() + dt.timedelta(days=1),
+        duree_minutes=60, statut="ACTIVE", client="Lina", titre=None, notes=None,
+        services=[{"id": "esi_1", "service_id": "mit_CX6CvWXbjs08vg70", "nom": None, "quantite": "1.000"}])])
     make_workshop(db_session, nom="Réserve du sous-sol")
     db_session.add(GazelleSync(statut="echec", jours=3, declenchee_par="cron", erreur="délai dépassé"))
     run = checks.run_check(db_session=db_session, technician=None, seuil_critique=None, default=Decimal(5),
@@ -68,7 +79,8 @@ def tracked_tables(db_session) -> set[str]:
 
 def test_every_table_the_dashboard_reads_moves_the_counter(everything, connection, db_session, settings):
     read = tables_read(connection, db_session, settings)
-    assert {"transactions_inventaire", "notifications", "deductions", "gazelle_syncs"} <= read
+    assert {"transactions_inventaire", "notifications", "deductions", "gazelle_syncs", "rendez_vous",
+            "regles_consommation"} <= read
     assert read - tracked_tables(db_session) == set()
 
 

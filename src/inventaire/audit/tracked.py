@@ -20,6 +20,7 @@ from inventaire.auth.models import ApiToken
 from inventaire.catalogue.models import Product
 from inventaire.commandes.models import Order, OrderLine
 from inventaire.entreprise.models import Company
+from inventaire.fournisseurs.models import Supplier
 from inventaire.kit import quantities
 from inventaire.kit.enums import AuditAction, OrderState
 from inventaire.regles.models import ConsumptionRule
@@ -28,6 +29,7 @@ from inventaire.techniciens.models import Technician
 
 PRODUCT_FIELDS = ("code_produit", "nom_produit", "categorie", "unite", "prix_unitaire", "prix_vente",
                   "seuil_reorder", "actif", "divisible")
+SUPPLIER_FIELDS = ("nom", "courriel", "telephone", "delai_jours", "minimum_commande", "notes")
 
 
 def _product(_p, changes: dict) -> AuditAction:
@@ -141,6 +143,8 @@ TRACKED: dict[type, Tracked] = {
                              AuditAction.REGLE_CREEE, lambda _r, _c: AuditAction.REGLE_MODIFIEE,
                              AuditAction.REGLE_SUPPRIMEE),
     Workshop: Tracked(("nom", "actif"), lambda w: w.nom, AuditAction.ATELIER_CREE, _workshop),
+    Supplier: Tracked(SUPPLIER_FIELDS, lambda s: s.nom, AuditAction.FOURNISSEUR_CREE,
+                      lambda _s, _c: AuditAction.FOURNISSEUR_MODIFIE),
     # The order's own scalars; its workshop and lines through _order_related (receptions leave them alone).
     # The company's name and address (one row): its first save and each change.
     Company: Tracked(("nom", "adresse", "telephone", "courriel"), lambda _c: "entreprise",

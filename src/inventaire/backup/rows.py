@@ -37,6 +37,7 @@ from inventaire.kit.database import ScaledDecimal, UTCDateTime
 from inventaire.kit.dates import in_range
 from inventaire.kit.enums import Choice, LocationKind, MovementCause, TransactionType
 from inventaire.pianos.models import PianoService
+from inventaire.previsions.models import BookedSnapshot
 from inventaire.regles.models import ConsumptionRule
 from inventaire.stock.models import StockLine, Transaction
 from inventaire.techniciens.models import Technician
@@ -61,10 +62,11 @@ LOCATIONS = (
 # Gazelle runs' history (the dashboard's « last sync » starts again at the next one), nor what the
 # next sync reads again or needs no more: the stored appointments, the schema checks, the OAuth
 # states (one-time, ten minutes) and the load lists' sent messages (past days). The pianos' PLS
-# history is carried: it was learned from a year of invoices.
+# history is carried: it was learned from a year of invoices; so are the daily snapshots of booked
+# demand (past bookings cannot be read again, and the booked term's backtest needs them).
 _MORE = [("regles", ConsumptionRule), ("demandes", StockRequest), ("commandes", Order),
          ("lignes_commande", OrderLine), ("services_deduits", DeductedService), ("deductions", Deduction),
-         ("services_pianos", PianoService),
+         ("services_pianos", PianoService), ("demandes_reservees", BookedSnapshot),
          ("jetons_api", ApiToken), ("verifications", Verification), ("notifications", Notification),
          ("journal_audit", AuditEntry), ("cles_idempotence", IdempotencyKey)]
 # (name in the export, what it reads), parents before children.

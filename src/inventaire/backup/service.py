@@ -51,6 +51,8 @@ class Counts:
     notifications: int = 0
     journal_audit: int = 0
     cles_idempotence: int = 0
+    services_pianos: int = 0
+    demandes_reservees: int = 0
 
 
 def export_to(*, db_session: Session, folder: Path) -> Counts:

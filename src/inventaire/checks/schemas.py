@@ -8,7 +8,15 @@ from typing import Annotated, Any, Literal
 from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, WithJsonSchema
 
-from inventaire.kit.enums import AlertSeverity, AlertState, Channel, DeliveryStatus, RunNotifications, Severity
+from inventaire.kit.enums import (
+    AlertSeverity,
+    AlertState,
+    Channel,
+    DeliveryStatus,
+    RunNotifications,
+    Severity,
+    StockoutSource,
+)
 from inventaire.kit.errors import french_message
 from inventaire.kit.exceptions import InvalidInput
 from inventaire.kit.quantities import MAX_QUANTITY, parse
@@ -84,6 +92,12 @@ class PredictedStockout(BaseModel):
     rupture_prevue: dt.date
     quantite_a_commander: DecimalOut | None = Field(
         default=None, description="niveau_par − quantité, quand la ligne a un niveau de remplissage"
+    )
+    demande_reservee: DecimalOut = Field(
+        default=Decimal(0), description="Pièces que les rendez-vous réservés de l'horizon consomment selon les règles"
+    )
+    source_rupture: StockoutSource | None = Field(
+        default=None, description="Ce qui épuise la ligne : « rendez-vous » (un jour réservé) ou « rythme »"
     )
 
 

@@ -20,6 +20,7 @@ from inventaire.kit.database import utcnow
 from inventaire.kit.enums import Severity
 from inventaire.kit.exceptions import NotFound
 from inventaire.previsions import service as previsions
+from inventaire.previsions.booked import Horizon
 from inventaire.stock.ledger import VALUE
 from inventaire.stock.models import StockLine
 from inventaire.stock.service import threshold_expression
@@ -52,14 +53,15 @@ def _scope(query: Select[*Ts], technician: Location | None, products: Collection
 
 def build_report(
     *, db_session: Session, technician: Location | None, seuil_critique: Decimal | None, default: Decimal,
-    horizon_days: int | None = None, products: Collection[int] | None = None,
+    horizon_days: int | None = None, products: Collection[int] | None = None, booked: Horizon | None = None,
 ) -> Report:
     """Compute the report with two set-based queries (statistics, then the lines in alert).
 
     `products` (ids) limits it to those lines, without the forecast (the phone page's one line).
 
     With `horizon_days` (the days until the next order), the forecast adds each alert's predicted
-    stockout and lists the other lines predicted to run out within that horizon (two more queries).
+    stockout and lists the other lines predicted to run out within that horizon (two more queries;
+    two more with `booked`, the appointments' horizon whose booked demand the forecast counts).
     """
     lines, value = database.rows(
         db_session, _scope(
@@ -94,7 +96,7 @@ def build_report(
     critical = sum(1 for a in alerts if a.severity == Severity.CRITIQUE)
     predicted = []
     if horizon_days is not None and products is None:
-        predicted = _forecast(db_session, technician, alerts, horizon_days, threshold)
+        predicted = _forecast(db_session, technician, alerts, horizon_days, threshold, booked)
     report = Report(
         generated_at=utcnow().replace(microsecond=0),
         technicien=technician.nom if technician else None,
@@ -114,13 +116,13 @@ def build_report(
 
 
 def _forecast(db_session: Session, technician: Location | None, alerts: list[Alert], horizon_days: int,
-              threshold: ColumnElement[Decimal]) -> list[PredictedStockout]:
+              threshold: ColumnElement[Decimal], booked: Horizon | None) -> list[PredictedStockout]:
     """Set each alert's predicted stockout; list the other lines that run out within `horizon_days`."""
     now = utcnow()
     limit = now.astimezone(dt.UTC).date() + dt.timedelta(days=horizon_days)
     in_alert = {(a.technicien, a.code_produit) for a in alerts}
     forecast = previsions.forecast(db_session=db_session, holder=technician, jours=FORECAST_DAYS, now=now,
-                                   company_wide=False, stockout_by=limit, keys=in_alert)
+                                   company_wide=False, stockout_by=limit, keys=in_alert, booked=booked)
     by_line = {(f.technicien, f.code_produit): f for f in forecast.lignes}
     for alert in alerts:
         line = by_line.get((alert.technicien, alert.code_produit))
@@ -139,6 +141,7 @@ def _forecast(db_session: Session, technician: Location | None, alerts: list[Ale
             seuil=seuil, unite=line.unite, consommation_par_jour=line.consommation_par_jour,
             jours_de_couverture=line.jours_de_couverture, rupture_prevue=line.rupture_prevue,
             quantite_a_commander=max(par - line.quantite, Decimal(0)) if par is not None else None,
+            demande_reservee=line.demande_reservee, source_rupture=line.source_rupture,
         )
         for nom, code, seuil, par in rows if (line := soon.get((nom, code))) is not None
     ]
@@ -162,7 +165,7 @@ def current_quantities(
 def compared_report(
     *, db_session: Session, technician: Location | None, seuil_critique: Decimal | None, default: Decimal,
     reaches: Callable[[str], bool] = lambda _nom: False, rappel: dt.timedelta = dt.timedelta(days=7),
-    horizon_days: int | None = None,
+    horizon_days: int | None = None, booked: Horizon | None = None,
 ) -> Report:
     """The check now, each alert compared with the previous run of its scope; nothing is stored.
 
@@ -170,7 +173,7 @@ def compared_report(
     """
     report = build_report(
         db_session=db_session, technician=technician, seuil_critique=seuil_critique, default=default,
-        horizon_days=horizon_days,
+        horizon_days=horizon_days, booked=booked,
     )
     lifecycle.annotate(
         report=report,
@@ -186,7 +189,7 @@ def run_check(
     *, db_session: Session, technician: Location | None, seuil_critique: Decimal | None,
     default: Decimal, declenchee_par: str, notifier: bool = False,
     reaches: Callable[[str], bool] = lambda _nom: False, rappel: dt.timedelta = dt.timedelta(days=7),
-    horizon_days: int | None = None,
+    horizon_days: int | None = None, booked: Horizon | None = None,
 ) -> Verification:
     """Run the check, compare it with the previous run of its scope, and store it whole.
 
@@ -196,6 +199,7 @@ def run_check(
     report = compared_report(
         db_session=db_session, technician=technician, seuil_critique=seuil_critique, default=default,
         reaches=reaches if notifier else (lambda _nom: False), rappel=rappel, horizon_days=horizon_days,
+        booked=booked,
     )
     verification = Verification(
         technicien_id=technician.id if technician else None,

@@ -20,6 +20,7 @@ from inventaire.idempotency.routing import IdempotentRoute
 from inventaire.kit.enums import OrderState
 from inventaire.kit.errors import BAD_GATEWAY, CONFLICT, NOT_FOUND
 from inventaire.kit.exceptions import InvalidInput
+from inventaire.previsions.booked import Horizon
 from inventaire.stock.schemas import TransactionRead
 
 router = APIRouter(prefix="/commandes", tags=["commandes"], route_class=IdempotentRoute)
@@ -40,7 +41,8 @@ def suggest(
     and the forecast consumption until the next order, less its stock and what is already on order."""
     workshop = ateliers.get_or_404(db_session=db_session, nom=atelier)
     found = suggestion.suggest(db_session=db_session, workshop=workshop, days=settings.delai_commande_jours,
-                               default_threshold=settings.seuil_defaut, pls_pads=settings.pls_buvards)
+                               default_threshold=settings.seuil_defaut, pls_pads=settings.pls_buvards,
+                               booked=Horizon.of(settings=settings))
     return SuggestionRead.of(found)
 
 

@@ -119,6 +119,9 @@ class SuggestedLineRead(BaseModel):
     prevision: DecimalOut = Field(description="Consommation prévue (toute l'entreprise) sur `jours_couverts`")
     demande_pls: DecimalOut = Field(description="Dans `prevision` : les pièces des pianos dont l'entretien PLS "
                                                 "arrive (ou est en retard) sur `jours_couverts`")
+    demande_reservee: DecimalOut = Field(description="Dans `prevision` : ce que les rendez-vous réservés prennent "
+                                                     "au-delà du rythme, les jours réservés compris dans `jours_couverts` "
+                                                     "(chacun compte le plus grand des deux)")
     jours_couverts: int = Field(description="Jours jusqu'à la prochaine commande + délai de livraison du fournisseur")
     reserve_atelier: DecimalOut = Field(description="Ce que l'atelier garde pour lui : le niveau par de sa ligne, sinon "
                                                     "juste au-dessus de son seuil (seuil + 1, ou + 0,1 au détail)")
@@ -134,7 +137,7 @@ class SuggestedLineRead(BaseModel):
         p = line.product
         return cls(code_produit=p.code_produit, nom_produit=p.nom_produit, unite=p.unite, manque_par=line.manque_par,
                    demandes=line.demandes, prevision=line.prevision, jours_couverts=line.jours_couverts,
-                   demande_pls=line.demande_pls,
+                   demande_pls=line.demande_pls, demande_reservee=line.demande_reservee,
                    reserve_atelier=line.reserve_atelier, stock_atelier=line.stock_atelier,
                    en_commande=line.en_commande, a_commander=line.a_commander, prix_unitaire=p.prix_unitaire,
                    total=line.total)

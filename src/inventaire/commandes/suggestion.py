@@ -8,7 +8,9 @@ For each active product:
              + the forecast consumption until the next order arrives
                    (company-wide rate × (INVENTAIRE_DELAI_COMMANDE_JOURS + the supplier's lead time);
                    for the parts of the PLS maintenance, the pianos coming due instead of last
-                   year's maintenance as a rate: pianos/forecast.py)
+                   year's maintenance as a rate: pianos/forecast.py;
+                   plus, on the booked days within that window, what the booked appointments take
+                   above the rate: each such day counts max(its bookings, the rate), as in the forecast)
              + the workshop's own reserve                     (its line's par level; without one, just above
                                                                its threshold: threshold + 1 unit, or + 0.1)
              − what the workshop holds
@@ -23,6 +25,11 @@ asking for more than its par level holds, and the reserve what the workshop keep
 So the figure is never below the dashboard's for a workshop line in alert (par − quantity): that
 is the reserve's part, and the other needs come on top (the page shows each column). The price
 proposed is the product's cost; a supplier whose minimum order the total does not reach is flagged.
+
+The booked term is every appointment's (unmapped Gazelle users included). A PLS piano with an
+appointment booked is not due in the PLS term (pianos/forecast.due skips it): its parts are
+counted once, here. The bookings are compared with the whole rate, PLS part included: a smaller
+addition than against the rest of the rate, never a larger one.
 """
 
 from __future__ import annotations
@@ -47,6 +54,7 @@ from inventaire.kit.names import loose_key
 from inventaire.pianos import forecast as pls
 from inventaire.pianos import service as pianos
 from inventaire.previsions import service as previsions
+from inventaire.previsions.booked import Horizon
 from inventaire.regles import service as regles
 from inventaire.stock import service as stock
 from inventaire.stock.ledger import QUANTITY_SUM
@@ -69,6 +77,7 @@ class SuggestedLine:
     a_commander: Decimal
     jours_couverts: int
     demande_pls: Decimal = ZERO  # part of `prevision`: the pianos coming due for their PLS maintenance
+    demande_reservee: Decimal = ZERO  # part of `prevision`: what the booked days take above the rate
 
     @property
     def total(self) -> Decimal:
@@ -138,10 +147,20 @@ def _workshop_lines(db_session: Session, workshop: Workshop, default: Decimal) -
     return out
 
 
-def _rates(db_session: Session, now: dt.datetime) -> dict[str, Decimal]:
-    """Per product code, the company-wide rate per day (vans only: transfers are not consumption)."""
-    report = previsions.forecast(db_session=db_session, holder=None, jours=FORECAST_DAYS, now=now)
-    return {p.code_produit: p.consommation_par_jour for p in report.produits or []}
+def _rates(db_session: Session, now: dt.datetime,
+           booked: Horizon | None) -> tuple[dict[str, Decimal], dict[int, dict[dt.date, Decimal]]]:
+    """Per product code, the company-wide rate per day (vans only: transfers are not consumption);
+    per product id, the parts booked on each day of the horizon (every appointment's)."""
+    report = previsions.forecast(db_session=db_session, holder=None, jours=FORECAST_DAYS, now=now, booked=booked)
+    days: dict[int, dict[dt.date, Decimal]] = {}
+    for (day, product_id), qty in (report.reservations.by_product if report.reservations else {}).items():
+        days.setdefault(product_id, {})[day] = qty
+    return {p.code_produit: p.consommation_par_jour for p in report.produits or []}, days
+
+
+def above_rate(booked: dict[dt.date, Decimal], rate: Decimal, today: dt.date, days: int) -> Decimal:
+    """What the booked days of [today, today + days) take above the rate: Σ max(booked − rate, 0)."""
+    return sum((max(qty - rate, ZERO) for day, qty in booked.items() if 0 <= (day - today).days < days), ZERO)
 
 
 def rounded_up(amount: Decimal, product: Product) -> Decimal:
@@ -175,15 +194,18 @@ class _PlsTerm:
 
 
 def suggest(*, db_session: Session, workshop: Workshop, days: int, default_threshold: Decimal,
-            now: dt.datetime | None = None, pls_pads: str | None = None) -> Suggestion:
+            now: dt.datetime | None = None, pls_pads: str | None = None, booked: Horizon | None = None) -> Suggestion:
     """The suggestion for this workshop, grouped by supplier; products without a supplier apart.
 
     `days`: until the next order (INVENTAIRE_DELAI_COMMANDE_JOURS); each supplier's lead time is added.
-    `pls_pads`: the PLS pad set's code (INVENTAIRE_PLS_BUVARDS), for the PLS term.
+    `pls_pads`: the PLS pad set's code (INVENTAIRE_PLS_BUVARDS), for the PLS term; `booked`: the
+    appointments' horizon, for the booked term (None: none).
     """
     now = now or utcnow()
     term = _PlsTerm(db_session, pls_pads, now.date())
-    par, requests, rates = _par_shortfalls(db_session), _open_requests(db_session), _rates(db_session, now)
+    par, requests = _par_shortfalls(db_session), _open_requests(db_session)
+    rates, booked_days = _rates(db_session, now, booked)
+    today = now.astimezone(dt.UTC).date()
     held, ordered = _workshop_lines(db_session, workshop, default_threshold), orders.on_order(
         db_session=db_session, workshop=workshop)
     products = db_session.scalars(select(Product).where(Product.actif.is_(True)).order_by(Product.code_produit))
@@ -191,7 +213,10 @@ def suggest(*, db_session: Session, workshop: Workshop, days: int, default_thres
     for product in products:
         covered = days + ((product.supplier.delai_jours or 0) if product.supplier is not None else 0)
         short, asked = par.get(product.id, ZERO), requests.get(product.id, ZERO)
-        usage, pls_due = term.usage(product, rates.get(product.code_produit, ZERO), covered)
+        rate = rates.get(product.code_produit, ZERO)
+        usage, pls_due = term.usage(product, rate, covered)
+        reserved = above_rate(booked_days.get(product.id, {}), rate, today, covered)
+        usage += reserved
         stocked, reserve = held.get(product.id, (ZERO, ZERO))
         if not (short or asked or usage or reserve):
             continue
@@ -199,7 +224,7 @@ def suggest(*, db_session: Session, workshop: Workshop, days: int, default_thres
         missing = short + asked + usage + reserve - stocked - coming
         if missing > 0:
             lines.append(SuggestedLine(product, short, asked, usage, reserve, stocked, coming,
-                                       rounded_up(missing, product), covered, pls_due))
+                                       rounded_up(missing, product), covered, pls_due, reserved))
     result = Suggestion(atelier=workshop, delai_jours=days, generated_at=now.replace(microsecond=0))
     by_supplier: dict[str, list[SuggestedLine]] = {}
     for line in lines:

@@ -243,6 +243,15 @@ class AuditAction(Choice):
     COMMANDE_PARTIELLE = "commande_partielle", "Commande reçue en partie"
     COMMANDE_RECUE = "commande_recue", "Commande reçue"
     ENTREPRISE_MODIFIEE = "entreprise_modifiee", "Nom ou adresse de l'entreprise modifié"
+    FOURNISSEUR_CREE = "fournisseur_cree", "Fournisseur ajouté"
+    FOURNISSEUR_MODIFIE = "fournisseur_modifie", "Fournisseur modifié"
+
+
+class StockoutSource(Choice):
+    """Ce qui épuise une ligne dans la prévision : les rendez-vous réservés ou le rythme de consommation."""
+
+    RENDEZ_VOUS = "rendez-vous", "les rendez-vous"
+    RYTHME = "rythme", "le rythme"
 
 
 class GazelleMode(Choice):

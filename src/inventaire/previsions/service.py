@@ -1,7 +1,13 @@
 """The forecast: consumption rate, days of cover and predicted stockout of each line and product.
 
 Everything comes from two queries whatever the number of lines: the lines in scope, and the
-daily sums of consumption per line over the period (see `daily_changes`).
+daily sums of consumption per line over the period (see `daily_changes`); with a booked horizon,
+two more read the booked appointments and the rules (booked.py). Over the booked days each day
+consumes max(its booked parts, the rate), then the rate alone (cover.py says why).
+
+The PLS term (pianos/forecast.py) is not added to the products' forecast here: it counts the
+pianos due within a window, not a daily rate, so it has no place in a day-by-day cover; the order
+suggestion, which counts over a window, adds it (commandes/suggestion.py).
 """
 
 from __future__ import annotations
@@ -21,13 +27,16 @@ from inventaire.catalogue.models import Product
 from inventaire.emplacements.models import Location
 from inventaire.kit import database
 from inventaire.kit.database import Quantity, utcnow
-from inventaire.kit.enums import LocationKind, MovementCause, TransactionType
+from inventaire.kit.enums import LocationKind, MovementCause, StockoutSource, TransactionType
+from inventaire.previsions import booked as booking
 from inventaire.previsions import method
+from inventaire.previsions.cover import MAX_COVER_DAYS, Covers, as_cover, cover_days, source
 from inventaire.stock.models import StockLine, Transaction
 
 RATE_STEP = Decimal("0.001")
-COVER_STEP = Decimal("0.1")
-MAX_COVER_DAYS = 36_500
+ZERO = Decimal(0)
+
+
 def is_consumption() -> ColumnElement[bool]:
     """The ledger rows that are consumption: uses, and the corrections of deductions from services.
 
@@ -129,6 +138,7 @@ class LineScope:
     """What the forecast needs of a line in scope."""
 
     id: int
+    emplacement_id: int
     technicien: str
     produit_id: int
     code_produit: str
@@ -142,8 +152,8 @@ def lines_in_scope(
 ) -> list[LineScope]:
     """Lines of active holders and active products (or of the one holder asked for), like the check."""
     query = (
-        select(StockLine.id, _HOLDER.c.nom, Product.id, Product.code_produit, Product.nom_produit,
-               Product.unite, StockLine.quantite)
+        select(StockLine.id, StockLine.emplacement_id, _HOLDER.c.nom, Product.id, Product.code_produit,
+               Product.nom_produit, Product.unite, StockLine.quantite)
         .join(_HOLDER, _HOLDER.c.id == StockLine.emplacement_id)
         .join(Product, Product.id == StockLine.produit_id)
         .where(Product.actif.is_(True))
@@ -163,8 +173,11 @@ class Forecast:
     quantite: Decimal
     consommation_periode: Decimal  # what was used over the period
     consommation_par_jour: Decimal  # the estimated rate (method.py)
-    jours_de_couverture: Decimal | None  # None when nothing was used
+    jours_de_couverture: Decimal | None  # None when nothing is used nor booked enough to exhaust it
     rupture_prevue: dt.date | None
+    demande_reservee: Decimal  # the parts the booked appointments of the horizon take
+    jours_reserves: Decimal  # days of the cover on which the bookings, not the rate, set consumption
+    source_rupture: StockoutSource | None  # what exhausts it: the bookings or the rate
 
 
 @dataclass
@@ -183,22 +196,15 @@ class ProductForecast(Forecast):
     lignes: int
 
 
-def cover(quantite: Decimal, rate: float, today: dt.date) -> tuple[Decimal | None, dt.date | None]:
-    """Days of cover and the predicted stockout date of a quantity used at `rate` per day."""
-    if rate <= 0:
-        return None, None
-    days = max(float(quantite), 0.0) / rate
-    if days > MAX_COVER_DAYS:  # beyond a century: nothing meaningful to show, and no date overflow
-        return Decimal(MAX_COVER_DAYS), None
-    return Decimal(days).quantize(COVER_STEP), today + dt.timedelta(days=int(days))
-
-
-def _forecast(quantite: Decimal, used: np.ndarray, rate: float, today: dt.date) -> dict[str, Any]:
-    days, date = cover(quantite, rate, today)
+def _forecast(quantite: Decimal, used: np.ndarray, rate: float, today: dt.date, covers: Covers, index: int,
+              reserved: Decimal) -> dict[str, Any]:
+    days, date = as_cover(float(covers.days[index]), today)
     return dict(
         quantite=quantite, consommation_periode=Decimal(repr(round(float(used.sum()), 3))).quantize(RATE_STEP),
         consommation_par_jour=Decimal(repr(round(rate, 3))).quantize(RATE_STEP),
-        jours_de_couverture=days, rupture_prevue=date,
+        jours_de_couverture=days, rupture_prevue=date, demande_reservee=reserved.quantize(RATE_STEP),
+        jours_reserves=Decimal(repr(round(float(covers.booked_days[index]), 1))),
+        source_rupture=source(covers, index),
     )
 
 
@@ -209,18 +215,20 @@ class ForecastReport:
     technicien: str | None
     lignes: list[LineForecast]
     produits: list[ProductForecast] | None
+    reservations: booking.BookedDemand | None = None  # the booked demand read (None: no horizon given)
 
 
 def forecast(
     *, db_session: Session, holder: Location | None, jours: int, now: dt.datetime | None = None,
     company_wide: bool = True, stockout_by: dt.date | None = None, keys: AbstractSet[tuple[str, str]] = frozenset(),
-    products: Collection[int] | None = None,
+    products: Collection[int] | None = None, booked: booking.Horizon | None = None,
 ) -> ForecastReport:
     """The forecast of each line in scope over the last `jours` days, and per product company-wide.
 
     With `stockout_by`, only the lines predicted to run out by that date, and those of `keys`
     (holder, product code), are listed: the check needs those few of 100,000 lines. `products`
-    (ids) limits the scope to those products' lines (the phone page's changed lines).
+    (ids) limits the scope to those products' lines (the phone page's changed lines). `booked`:
+    the horizon whose appointments count (booked.py); None: the past consumption alone.
     """
     now = now or utcnow()
     today = now.astimezone(dt.UTC).date()
@@ -231,25 +239,32 @@ def forecast(
     matrix, net = daily_matrices(np.array([line.id for line in lines], dtype=np.int64), changes, jours)
     balances = np.array([float(line.quantite) for line in lines])
     line_rates = method.rates(matrix, in_stock(net, balances)) if lines else np.zeros(0)
+    demand = booking.read(db_session=db_session, horizon=booked, holder=holder) if booked and lines else None
+    booked_rows = booking.line_rows(demand, [(line.emplacement_id, line.produit_id) for line in lines], today)
+    covers = cover_days(balances, line_rates, booked_rows)
     wanted: list[int] | range = range(len(lines))
-    if stockout_by is not None:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            cover_days = np.where(line_rates > 0, np.maximum(balances, 0) / line_rates, np.inf)
-        runs_out = (cover_days <= MAX_COVER_DAYS) & (np.floor(cover_days) <= (stockout_by - today).days)
+    if stockout_by is not None:  # the same cover as the lines listed: bookings included
+        runs_out = (covers.days <= MAX_COVER_DAYS) & (np.floor(covers.days) <= (stockout_by - today).days)
         wanted = [i for i in range(len(lines)) if runs_out[i] or (lines[i].technicien, lines[i].code_produit) in keys]
     results = [
         LineForecast(technicien=lines[i].technicien, code_produit=lines[i].code_produit,
                      nom_produit=lines[i].nom_produit, unite=lines[i].unite,
-                     **_forecast(lines[i].quantite, matrix[i], float(line_rates[i]), today))
+                     **_forecast(lines[i].quantite, matrix[i], float(line_rates[i]), today, covers, i,
+                                 Decimal(repr(round(float(booked_rows[i].sum()), 3)))))
         for i in wanted
     ]
-    per_product = _per_product(lines, matrix, today) if company_wide and holder is None else None
+    per_product = _per_product(lines, matrix, today, demand) if company_wide and holder is None else None
     return ForecastReport(generated_at=now.replace(microsecond=0), jours=jours,
-                          technicien=holder.nom if holder else None, lignes=results, produits=per_product)
+                          technicien=holder.nom if holder else None, lignes=results, produits=per_product,
+                          reservations=demand)
 
 
-def _per_product(lines: list[LineScope], matrix: np.ndarray, today: dt.date) -> list[ProductForecast]:
-    """Company-wide: each product's lines summed, day by day, then forecast as one series."""
+def _per_product(lines: list[LineScope], matrix: np.ndarray, today: dt.date,
+                 demand: booking.BookedDemand | None) -> list[ProductForecast]:
+    """Company-wide: each product's lines summed, day by day, then forecast as one series.
+
+    Its booked demand is every appointment's, those of Gazelle users mapped to no technician included.
+    """
     rows: dict[int, list[int]] = {}
     for i, line in enumerate(lines):
         rows.setdefault(line.produit_id, []).append(i)
@@ -257,12 +272,17 @@ def _per_product(lines: list[LineScope], matrix: np.ndarray, today: dt.date) -> 
         return []
     summed = np.array([matrix[indexes].sum(axis=0) for indexes in rows.values()])
     product_rates = method.rates(summed)
+    totals = [sum((lines[i].quantite for i in indexes), ZERO) for indexes in rows.values()]
+    days = max((demand.horizon.last - today).days + 1, 0) if demand is not None else 0
+    per_product = demand.product_days(today, days) if demand is not None else {}
+    booked_rows = np.array([per_product.get(pid, np.zeros(days)) for pid in rows]).reshape(len(rows), days)
+    covers = cover_days(np.array([float(t) for t in totals]), product_rates, booked_rows)
     results = []
     for k, indexes in enumerate(rows.values()):
         first = lines[indexes[0]]
-        total = sum((lines[i].quantite for i in indexes), Decimal(0))
         results.append(ProductForecast(
             code_produit=first.code_produit, nom_produit=first.nom_produit, unite=first.unite,
-            lignes=len(indexes), **_forecast(total, summed[k], float(product_rates[k]), today),
+            lignes=len(indexes), **_forecast(totals[k], summed[k], float(product_rates[k]), today, covers, k,
+                                             Decimal(repr(round(float(booked_rows[k].sum()), 3)))),
         ))
     return sorted(results, key=lambda p: p.code_produit)

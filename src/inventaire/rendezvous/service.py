@@ -13,9 +13,9 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVarTuple
 
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import Select, delete, insert, or_, select
 from sqlalchemy.orm import Session
 
 from inventaire.kit.database import utcnow
@@ -27,6 +27,7 @@ from inventaire.techniciens.models import Technician
 FIELDS = ("gazelle_user", "jour", "debut", "duree_minutes", "statut", "client", "titre", "notes", "services")
 # « À apporter : cordes #3 », « ⚠️ RAPPEL : !! Apporter cordes de remplacement »: any line asking to bring.
 TO_BRING = re.compile(r"\bapporter\b")
+Ts = TypeVarTuple("Ts")
 
 
 @dataclass
@@ -67,6 +68,18 @@ def replace_window(*, db_session: Session, read: Iterable[Booked], first: dt.dat
     return outcome
 
 
+def _still_on(query: Select[*Ts], first: dt.date, last: dt.date,
+              technicians: list[Technician] | None) -> Select[*Ts] | None:
+    """`query` narrowed to the appointments still on of days first..last (of these technicians); None: none can be."""
+    query = query.where(Appointment.jour.between(first, last), Appointment.statut.in_(BOOKED_STATES))
+    if technicians is not None:
+        users = [t.gazelle_id for t in technicians if t.gazelle_id]
+        if not users:
+            return None
+        query = query.where(Appointment.gazelle_user.in_(users))
+    return query
+
+
 def booked(
     *, db_session: Session, first: dt.date, last: dt.date, technicians: list[Technician] | None = None,
 ) -> list[tuple[Appointment, Technician | None]]:
@@ -75,16 +88,20 @@ def booked(
     `technicians` narrows to theirs (a technician with no Gazelle user has none); None: everyone's,
     unmapped users included (technician None).
     """
-    query = (select(Appointment, Technician)
-             .outerjoin(Technician, Technician.gazelle_id == Appointment.gazelle_user)
-             .where(Appointment.jour.between(first, last), Appointment.statut.in_(BOOKED_STATES))
-             .order_by(Appointment.debut, Appointment.id_externe))
-    if technicians is not None:
-        users = [t.gazelle_id for t in technicians if t.gazelle_id]
-        if not users:
-            return []
-        query = query.where(Appointment.gazelle_user.in_(users))
-    return [(a, t) for a, t in db_session.execute(query)]
+    query = _still_on(select(Appointment, Technician)
+                      .outerjoin(Technician, Technician.gazelle_id == Appointment.gazelle_user)
+                      .order_by(Appointment.debut, Appointment.id_externe), first, last, technicians)
+    return [] if query is None else [(a, t) for a, t in db_session.execute(query)]
+
+
+def booked_services(
+    *, db_session: Session, first: dt.date, last: dt.date, technicians: list[Technician] | None = None,
+) -> list[tuple[dt.date, int | None, list[dict[str, Any]]]]:
+    """The same appointments as `booked`, as plain rows (day, technician id or None, services), in no order:
+    the forecast reads thousands of them and needs no object (half its cost as ORM entities)."""
+    query = _still_on(select(Appointment.jour, Technician.id, Appointment.services)
+                      .outerjoin(Technician, Technician.gazelle_id == Appointment.gazelle_user), first, last, technicians)
+    return [] if query is None else [(day, tid, services) for day, tid, services in db_session.execute(query)]
 
 
 def _folded(text: str) -> str:

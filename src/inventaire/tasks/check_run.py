@@ -29,6 +29,7 @@ from inventaire.kit.config import Settings
 from inventaire.kit.database import utcnow
 from inventaire.notifications import delivery
 from inventaire.notifications import service as notifications
+from inventaire.previsions.booked import Horizon
 
 
 def check_and_notify(
@@ -49,6 +50,7 @@ def check_and_notify(
         default=settings.seuil_defaut, declenchee_par=declenchee_par, notifier=notifier,
         reaches=audience.reaches if audience else (lambda _nom: False),
         rappel=dt.timedelta(days=settings.rappel_jours), horizon_days=settings.delai_commande_jours,
+        booked=Horizon.of(settings=settings),
     )
     pending = []
     if audience is not None:

@@ -3,7 +3,8 @@
 It runs once the invoices are read (a failure there fails the run before it). It reads the window
 (today → INVENTAIRE_GAZELLE_JOURS_AVENIR days) with no transaction open (the client commits
 rotated tokens meanwhile), then replaces the stored window in one committed
-transaction. A failure to read the appointments is reported with the run and leaves the stored
+transaction, with the day's snapshot of booked demand (previsions/snapshot.py: a second read the
+same day replaces that day's snapshot). A failure to read the appointments is reported with the run and leaves the stored
 ones as they were: the invoices' deductions do not depend on it. A preview writes nothing.
 """
 
@@ -18,6 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from inventaire.gazelle.client import GazelleClient, GazelleError
 from inventaire.kit.config import Settings
 from inventaire.kit.database import session_scope, utcnow
+from inventaire.previsions import snapshot
+from inventaire.previsions.booked import Horizon
 from inventaire.rendezvous import reading
 from inventaire.rendezvous import service as rendezvous
 from inventaire.techniciens import service as techniciens
@@ -67,7 +70,8 @@ def refresh(*, session_factory: sessionmaker[Session], settings: Settings, aperc
             return report
         replaced = rendezvous.replace_window(db_session=session, read=kept, first=first, last=last)
         report |= {"ajoutes": replaced.ajoutes, "modifies": replaced.modifies, "supprimes": replaced.supprimes,
-                   "inchanges": replaced.inchanges}
+                   "inchanges": replaced.inchanges,
+                   "instantane": snapshot.take(db_session=session, horizon=Horizon(first, last))}
     return report
 
 

@@ -17,6 +17,7 @@ from inventaire.kit.enums import (
     RequestState,
     RunNotifications,
     Severity,
+    StockoutSource,
     TransactionType,
 )
 
@@ -55,7 +56,7 @@ def install(env: Environment, clock: Clock) -> None:
         etat_commande=OrderState.label_of, saisie=quantities.editable,  # a stored decimal in a form: « 18,50 »
         accord=lambda unite, quantity: quantities.unit_for(quantity, unite),  # {{ p.unite|accord(q) }}: « 2 bobines »
         compte=quantities.count,  # {{ n|compte("alerte") }}: « 1 alerte », « 27 alertes »
-        etat_demande=request_state,
+        etat_demande=request_state, source_rupture=StockoutSource.label_of,  # « les rendez-vous », « le rythme »
     )
 
 

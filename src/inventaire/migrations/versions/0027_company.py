@@ -17,7 +17,7 @@ import inventaire.kit.database
 from inventaire.migrations.security import disable_row_security, enable_row_security
 
 revision = '0027'
-down_revision = '0025'
+down_revision = '0026'
 branch_labels = None
 depends_on = None
 
@@ -28,7 +28,7 @@ OLD_ACTIONS = (
     'regle_modifiee', 'regle_supprimee',
     'atelier_cree', 'atelier_renomme', 'atelier_desactive', 'atelier_reactive',
     'commande_creee', 'commande_modifiee', 'commande_envoyee', 'commande_annulee',
-    'commande_partielle', 'commande_recue',
+    'commande_partielle', 'commande_recue', 'fournisseur_cree', 'fournisseur_modifie',
 )
 NEW_ACTIONS = ('entreprise_modifiee',)
 NAME = 'ck_journal_audit_action_connue'

@@ -30,6 +30,7 @@ from inventaire.kit.config import Settings
 from inventaire.kit.enums import OrderState
 from inventaire.kit.exceptions import DomainError, InvalidInput
 from inventaire.kit.quantities import MAX_MONEY, MAX_QUANTITY, parse
+from inventaire.previsions.booked import Horizon
 from inventaire.web.deps import AdminPage, FormData
 from inventaire.web.render import PageRoute, refuse, render
 from inventaire.web.sessions import Viewer
@@ -124,7 +125,8 @@ def _suggestion_page(request: Request, db_session: Session, settings: Settings, 
                      valeurs: dict[str, str] | None = None) -> HTMLResponse:
     """The suggestion; after a refusal, the supplier's lines as typed and the error beside its field."""
     found = suggestion.suggest(db_session=db_session, workshop=workshop, days=settings.delai_commande_jours,
-                               default_threshold=settings.seuil_defaut, pls_pads=settings.pls_buvards)
+                               default_threshold=settings.seuil_defaut, pls_pads=settings.pls_buvards,
+                               booked=Horizon.of(settings=settings))
     return render(request, "commande_suggestion.html", status_code, viewer=viewer, nav="commandes",
                   suggestion=found, cle=page_keys.new_key(), erreur=erreur, champ=champ, valeurs=valeurs or {})
 

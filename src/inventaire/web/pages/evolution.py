@@ -22,6 +22,7 @@ from inventaire.emplacements.models import Location
 from inventaire.kit.database import utcnow
 from inventaire.kit.schemas import CODE_PATTERN, to_json_number
 from inventaire.previsions import service as previsions
+from inventaire.previsions.booked import Horizon
 from inventaire.previsions.service import LineForecast
 from inventaire.stock import history
 from inventaire.techniciens import service as techniciens
@@ -39,15 +40,21 @@ DRAWN_DAYS = 60  # how far ahead the forecast is drawn, at most
 
 
 def _forecast_points(forecast: LineForecast | None, now: dt.datetime) -> dict[str, Any] | None:
-    """The forecast after the history: from the level now down at the predicted rate (None: nothing used)."""
-    if forecast is None or forecast.consommation_par_jour <= 0 or forecast.jours_de_couverture is None:
+    """The forecast after the history: from the level now down to zero at the end of its cover, drawn
+    straight (None: nothing used nor booked enough to exhaust it). With booked days the way down is
+    steeper on them; the legend says how much of the cover the bookings set."""
+    if forecast is None or not forecast.jours_de_couverture:
         return None
-    days = min(float(forecast.jours_de_couverture), DRAWN_DAYS)
-    left = max(forecast.quantite - forecast.consommation_par_jour * Decimal(repr(days)), Decimal(0))
+    cover = float(forecast.jours_de_couverture)
+    days = min(cover, DRAWN_DAYS)
+    left = max(forecast.quantite * (1 - Decimal(repr(days / cover))), Decimal(0))
     return {
         "consommation_par_jour": to_json_number(forecast.consommation_par_jour),
         "jours_de_couverture": to_json_number(forecast.jours_de_couverture),
         "rupture_prevue": forecast.rupture_prevue.isoformat() if forecast.rupture_prevue else None,
+        "demande_reservee": to_json_number(forecast.demande_reservee),
+        "jours_reserves": to_json_number(forecast.jours_reserves),
+        "source_rupture": forecast.source_rupture.label if forecast.source_rupture else None,
         "points": [{"x": now.isoformat(), "y": to_json_number(forecast.quantite)},
                    {"x": (now + dt.timedelta(days=days)).isoformat(), "y": to_json_number(left.quantize(Decimal("0.001")))}],
     }
@@ -93,7 +100,7 @@ def evolution_data(db_session: SessionDep, settings: SettingsDep, _: AdminPage,
         db_session=db_session, product=product, location=technician, since=since, default=settings.seuil_defaut
     )
     forecast = previsions.forecast(db_session=db_session, holder=technician, jours=FORECAST_DAYS, now=now,
-                                   company_wide=False)
+                                   company_wide=False, booked=Horizon.of(settings=settings, now=now))
     forecasts = {f.technicien: f for f in forecast.lignes if f.code_produit == product.code_produit}
     thresholds: dict[Decimal, list[str]] = {}
     for line in lines:

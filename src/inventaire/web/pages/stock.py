@@ -28,6 +28,7 @@ from inventaire.kit.exceptions import DomainError
 from inventaire.kit.forms import field_errors, validate
 from inventaire.kit.quantities import parse, with_unit
 from inventaire.previsions import service as previsions
+from inventaire.previsions.booked import Horizon
 from inventaire.previsions.service import LineForecast
 from inventaire.stock import ledger
 from inventaire.stock import service as stock
@@ -98,7 +99,7 @@ def line_views(db_session: Session, settings: Settings, technician: Location, li
     )
     verdicts = {a.code_produit: a.severity for a in report.alertes}
     forecast = previsions.forecast(db_session=db_session, holder=technician, jours=checks.FORECAST_DAYS,
-                                   company_wide=False, products=products)
+                                   company_wide=False, products=products, booked=Horizon.of(settings=settings))
     covers = {f.code_produit: f for f in forecast.lignes}
     asked: dict[int, list[StockRequest]] = {}
     if requests is None and isinstance(technician, Technician):

@@ -16,6 +16,7 @@ from inventaire.deps import SessionDep, SettingsDep
 from inventaire.entreprise import service as company
 from inventaire.kit.config import Settings
 from inventaire.kit.enums import Severity
+from inventaire.previsions.booked import Horizon
 from inventaire.techniciens import service as techniciens
 from inventaire.web import conditional
 from inventaire.web.deps import AdminPage, PageUser
@@ -56,6 +57,7 @@ def live_report(db_session: Session, settings: Settings) -> Report:
     return checks.compared_report(
         db_session=db_session, technician=None, seuil_critique=None, default=settings.seuil_defaut,
         rappel=dt.timedelta(days=settings.rappel_jours), horizon_days=settings.delai_commande_jours,
+        booked=Horizon.of(settings=settings),
     )
 
 

@@ -43,7 +43,12 @@
       if (!s.prevision) return;
       var ahead = s.prevision.points.map(function (p) { return { x: Date.parse(p.x), y: p.y }; });
       last = Math.max(last, ahead[ahead.length - 1].x);
-      forecasts.push({ label: "Prévision " + s.technicien + " (" + number(s.prevision.consommation_par_jour) + " / jour)",
+      var booked = s.prevision.demande_reservee
+        ? " ; " + number(s.prevision.demande_reservee) + " réservé(s) aux rendez-vous, " +
+          number(s.prevision.jours_reserves) + " j de couverture selon les rendez-vous, le reste au rythme"
+        : "";
+      forecasts.push({ label: "Prévision " + s.technicien + " (" + number(s.prevision.consommation_par_jour) + " / jour" +
+                              booked + ")",
                       data: ahead, borderColor: COLOURS[i % COLOURS.length], borderDash: [2, 3], borderWidth: 2,
                       pointRadius: 0, prevision: true });
     });

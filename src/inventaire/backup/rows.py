@@ -30,6 +30,7 @@ from inventaire.commandes.models import Order, OrderLine
 from inventaire.deductions.models import DeductedService, Deduction
 from inventaire.demandes.models import StockRequest
 from inventaire.emplacements.models import Location
+from inventaire.entreprise.models import Company
 from inventaire.exports.spreadsheet import cell
 from inventaire.fournisseurs.models import Supplier
 from inventaire.idempotency.models import IdempotencyKey
@@ -63,10 +64,12 @@ LOCATIONS = (
 # next sync reads again or needs no more: the stored appointments, the schema checks, the OAuth
 # states (one-time, ten minutes) and the load lists' sent messages (past days). The pianos' PLS
 # history is carried: it was learned from a year of invoices; so are the daily snapshots of booked
-# demand (past bookings cannot be read again, and the booked term's backtest needs them).
+# demand (past bookings cannot be read again, and the booked term's backtest needs them), and the
+# company's name and address its orders carry.
 _MORE = [("regles", ConsumptionRule), ("demandes", StockRequest), ("commandes", Order),
          ("lignes_commande", OrderLine), ("services_deduits", DeductedService), ("deductions", Deduction),
          ("services_pianos", PianoService), ("demandes_reservees", BookedSnapshot),
+         ("entreprise", Company),
          ("jetons_api", ApiToken), ("verifications", Verification), ("notifications", Notification),
          ("journal_audit", AuditEntry), ("cles_idempotence", IdempotencyKey)]
 # (name in the export, what it reads), parents before children.

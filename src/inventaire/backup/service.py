@@ -53,6 +53,7 @@ class Counts:
     cles_idempotence: int = 0
     services_pianos: int = 0
     demandes_reservees: int = 0
+    entreprise: int = 0
 
 
 def export_to(*, db_session: Session, folder: Path) -> Counts:

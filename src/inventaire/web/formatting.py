@@ -13,6 +13,7 @@ from inventaire.kit.enums import (
     AlertState,
     Channel,
     DeliveryStatus,
+    MovementCause,
     OrderState,
     RequestState,
     RunNotifications,
@@ -50,7 +51,8 @@ def install(env: Environment, clock: Clock) -> None:
         quantite=quantite, variation=variation, argent=argent, mois=month, couverture=couverture,
         date=clock.date, date_heure=clock.date_time,
         chemin=lambda v: quote(str(v), safe=""),
-        type_mouvement=TransactionType.label_of, gravite=Severity.label_of, etat=AlertState.label_of,
+        type_mouvement=TransactionType.label_of, cause=MovementCause.label_of,
+        gravite=Severity.label_of, etat=AlertState.label_of,
         notifications=RunNotifications.label_of, envoi=DeliveryStatus.label_of, canal=Channel.label_of,
         etat_commande=OrderState.label_of, saisie=quantities.editable,  # a stored decimal in a form: « 18,50 »
         accord=lambda unite, quantity: quantities.unit_for(quantity, unite),  # {{ p.unite|accord(q) }}: « 2 bobines »

@@ -125,7 +125,7 @@ def test_csv_streams_every_row_in_batches(pages, db_session, monkeypatch):
 def test_a_reversed_period_says_so_and_keeps_the_filters(pages):
     response = pages.get("/transactions", params={"depuis": "2025-12-10", "jusqu_a": "2025-12-01"})
     assert response.status_code == 422
-    assert "Période inversée : la date de début (« Depuis ») est après la date de fin" in response.text
+    assert "Période inversée : la date de début («\u00a0Depuis\u00a0») est après la date de fin" in response.text
     assert 'value="2025-12-10"' in response.text and 'value="2025-12-01"' in response.text
 
 

@@ -131,12 +131,13 @@ def count(n: Decimal | int, singular: str, plural: str | None = None) -> str:
     The one rule for every count a person reads (pages, e-mails, CLI); `plural` when more than
     the first word changes (« 2 lignes suivies »). The check's `summary` keeps its seed text.
     """
+    number = quantity(n, grouped=True)  # « 2 522 transactions »: thousands apart, a no-break space
     if -2 < n < 2:
-        return f"{n} {singular}"
+        return f"{number} {singular}"
     if plural is None:
         word, space, rest = singular.partition(" ")
         plural = _plural(word) + space + rest
-    return f"{n} {plural}"
+    return f"{number} {plural}"
 
 
 def _plural(word: str) -> str:

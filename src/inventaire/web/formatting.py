@@ -20,6 +20,7 @@ from inventaire.kit.enums import (
     Severity,
     TransactionType,
 )
+from inventaire.kit.names import de
 
 NBSP = quantities.NBSP
 
@@ -45,6 +46,17 @@ def couverture(days: Decimal | None) -> str:
     return f"≈ {whole} jour{'s' if whole >= 2 else ''}"
 
 
+def guillemets(value: object) -> object:
+    """« » with no-break spaces inside, whatever wrote the text (a template, a domain's message, a notice).
+
+    The pages' `finalize`: every value a template prints goes through it, so a message raised by a
+    service (« Le produit « X » est archivé ») reads right on a page; the API and the CLI keep theirs.
+    """
+    if isinstance(value, str):  # Markup too: its replace keeps it Markup
+        return value.replace("« ", f"«{NBSP}").replace(" »", f"{NBSP}»")
+    return value
+
+
 def install(env: Environment, clock: Clock) -> None:
     """Register the filters on a Jinja environment."""
     env.filters.update(
@@ -58,6 +70,7 @@ def install(env: Environment, clock: Clock) -> None:
         accord=lambda unite, quantity: quantities.unit_for(quantity, unite),  # {{ p.unite|accord(q) }}: « 2 bobines »
         compte=quantities.count,  # {{ n|compte("alerte") }}: « 1 alerte », « 27 alertes »
         etat_demande=request_state,
+        de=de,  # {{ nom|de }}: « d'Allan », « de Marc » (kit/names.py)
     )
 
 

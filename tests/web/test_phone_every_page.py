@@ -88,6 +88,10 @@ def test_every_office_page_fits_390_px(browser, server, demo):
                  "/fournisseurs", "/fournisseurs/nouveau", "/fournisseurs/Röslau/modifier", "/entretiens-pls", "/modifications"]
         problems = _problems(page, paths, "bureau")
         assert not problems, "\n".join(problems)
+        page.goto("/transactions")  # each card names its values: the column's name before each one
+        cause = page.locator("tr[data-id] td.cause").first
+        assert cause.get_attribute("data-label") == "Cause" and cause.is_visible()
+        assert page.locator("table.journal thead").bounding_box()["x"] < 0  # the header row is out of sight
     finally:
         context.close()
 

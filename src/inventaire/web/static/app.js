@@ -42,7 +42,9 @@
     });
   }
   document.addEventListener("DOMContentLoaded", function () { labelCells(document); });
-  document.addEventListener("htmx:load", function (event) { labelCells(event.detail.elt.parentNode || event.detail.elt); });
+  // After a swap (a polled section, one row): the whole page again, cheap, and a row swapped alone is
+  // labelled from its table's header too; cells labelled already are left as they are.
+  document.addEventListener("htmx:load", function () { labelCells(document); });
 
   var NETWORK = "Connexion au serveur impossible : rien n'a été enregistré. Vérifiez le réseau et réessayez.";
 

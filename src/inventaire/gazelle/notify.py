@@ -36,7 +36,7 @@ def after_failure(*, db_session: Session, settings: Settings, run: GazelleSync) 
     subject = f"Synchronisation Gazelle en échec ({len(failed)} fois de suite)"
     body = (f"Dernière erreur : {run.erreur}\n\n"
             "Les factures ne sont plus déduites du stock des véhicules tant que Gazelle ne peut pas être lu. "
-            "Consultez la page « Déductions » du tableau de bord.")
+            "Consultez la page «\u00a0Déductions\u00a0» du tableau de bord.")
     sent = []
     for channel, send in _channels(settings, subject, body):
         try:

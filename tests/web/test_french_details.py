@@ -76,6 +76,8 @@ def test_suggestion_quantities_read_as_ordered(pages, db_session, demo):
     assert typed, "the demo suggests something to order"
     for value in typed:
         assert re.fullmatch(r"[0-9\u00a0]+(,[0-9])?", value), value  # « 3 », « 2,5 »: never « 3,000 »
+    shown = re.findall(r'<td class="nombre"[^>]*>([^<]*)<', page)
+    assert shown and not [v for v in shown if re.search(r",[0-9]{2}", v)]  # the forecast too: « 37,4 », not « 37,392 »
 
 
 def test_units_agree_on_cards_and_on_manque_and_recu(pages, db_session):

@@ -7,7 +7,7 @@ its unit agreeing (« 2 bobines », « 1,5 bobine », « 1 250 m »), and counts
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 # The largest quantity a NUMERIC(12, 3) holds; beyond it PostgreSQL would fail the whole request.
 MAX_QUANTITY = Decimal("999999999.999")
@@ -88,6 +88,13 @@ def signed(value: Decimal) -> str:
 def with_unit(value: Decimal, unite: str, *, grouped: bool = False) -> str:
     """A quantity and its unit agreeing with it: « 2 bobines », « 1,5 bobine », « 3 m »."""
     return f"{quantity(value, grouped=grouped)} {unit_for(value, unite)}"
+
+
+def estimate(value: Decimal | None) -> str:
+    """A forecast as a person reads it: to the tenth, grouped (« 37,4 », not « 37,392 »); « — » for None."""
+    if value is None:
+        return "—"
+    return quantity(Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), grouped=True)
 
 
 def money(value: Decimal | None, *, space: str = NBSP) -> str:

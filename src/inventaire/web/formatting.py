@@ -68,6 +68,7 @@ def install(env: Environment, clock: Clock) -> None:
         notifications=RunNotifications.label_of, envoi=DeliveryStatus.label_of, canal=Channel.label_of,
         etat_commande=OrderState.label_of, saisie=quantities.editable,  # a stored decimal in a form: « 18,50 »
         accord=lambda unite, quantity: quantities.unit_for(quantity, unite),  # {{ p.unite|accord(q) }}: « 2 bobines »
+        estimation=quantities.estimate,  # a forecast: « 37,4 », to the tenth
         compte=quantities.count,  # {{ n|compte("alerte") }}: « 1 alerte », « 27 alertes »
         etat_demande=request_state,
         de=de,  # {{ nom|de }}: « d'Allan », « de Marc » (kit/names.py)

@@ -52,7 +52,7 @@ def test_the_form_sets_a_barcode_and_says_when_it_is_taken(pages, graphite, db_s
     state = database_state(db_session)
     taken = pages.post("/catalogue/FEUT-ROUGE/modifier", data=form)
     assert taken.status_code == 409
-    assert "est déjà celui de « GRAPH-PROT »" in taken.text.replace("&#34;", '"')
+    assert "est déjà celui de «\u00a0GRAPH-PROT\u00a0»" in taken.text.replace("&#34;", '"')
     assert database_state(db_session) == state
     done = pages.post("/catalogue/FEUT-ROUGE/modifier", data={**form, "code_barres": "5901234123457"},
                       follow_redirects=False)

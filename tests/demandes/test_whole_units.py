@@ -100,7 +100,7 @@ def test_the_phone_refuses_a_fraction_on_the_card(app, db_session, whole):
         before = database_state(db_session)
         response = phone.post("/stock/Allan/CORD-012/demander", data={"csrf": csrf, "quantite": "1,5"})
         assert response.status_code == 409
-        assert "« CORD-012 » se compte en unités entières (bobine) : 1,5 refusé." in html.unescape(response.text)
+        assert "«\u00a0CORD-012\u00a0» se compte en unités entières (bobine) : 1,5 refusé." in html.unescape(response.text)
         response = phone.post("/stock/Allan/demander", data={"csrf": csrf, "code_produit": "CORD-012",
                                                              "quantite": "0,5"})
         assert response.status_code == 409 and "0,5 refusé" in html.unescape(response.text)
@@ -127,10 +127,10 @@ def test_fractions_stored_before_are_shown_to_the_office(pages, db_session, whol
     db_session.commit()
     dashboard = html.unescape(pages.get("/fragments/demandes").text)
     card = re.search(rf'<article class="demande-bureau" id="demande-{asked}".*?</article>', dashboard, re.S).group(0)
-    assert "À corriger : « CORD-012 » se compte en unités entières (bobine), 1,5 ne peut pas être servi." in card
+    assert "À corriger : «\u00a0CORD-012\u00a0» se compte en unités entières (bobine), 1,5 ne peut pas être servi." in card
     rules = html.unescape(pages.get("/regles").text)
     fix = re.search(r'<section class="carte attention" id="regles-a-corriger".*?</section>', rules, re.S).group(0)
-    assert f'<a href="#regle-{rule.id}">Pose</a> : 0,5 bobine de « CORD-012 »' in fix
+    assert f'<a href="#regle-{rule.id}">Pose</a> : 0,5 bobine de «\u00a0CORD-012\u00a0»' in fix
     # A whole rule is not listed.
     rule.quantite = Decimal(1)
     db_session.commit()

@@ -61,7 +61,7 @@ def test_endpoint_preview_then_sync_and_the_stored_runs(client, app, gazelle, db
 
 def test_not_configured_is_a_french_409(client):
     response = client.post("/inventaire/gazelle/sync")
-    assert response.status_code == 409 and "n'est pas configuré" in response.json()["detail"]
+    assert response.status_code == 409 and "n'est pas connecté" in response.json()["detail"]
 
 
 def test_two_syncs_at_once_through_a_real_server(fresh_database, gazelle):

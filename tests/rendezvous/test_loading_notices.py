@@ -71,7 +71,7 @@ def test_evening_then_morning_changes_only(world, gazelle, session_factory, smtp
     assert "Ajouté : 15\u00a0h\u00a000, Marc Gagnon" in allan
     assert "Déplacé vers Nicolas : 13\u00a0h\u00a000, Paul Tremblay" in allan
     nicolas = mails_to(smtp, "nicolas@atelier.example")[-1].message.get_body(preferencelist=("plain",)).get_content()
-    assert "Ajouté : 13\u00a0h\u00a000, Paul Tremblay (venait de Allan)" in nicolas
+    assert "Ajouté : 13\u00a0h\u00a000, Paul Tremblay (venait d'Allan)" in nicolas
     assert "Annulé : 10\u00a0h\u00a000, Anne Roy" in nicolas
     assert "Allan — Ajouté" in webhooks.received(SLACK_PATH)[-1]["text"]
     assert chargement_run.morning(session_factory=session_factory, settings=world, day=DAY) == []

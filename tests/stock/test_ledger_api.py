@@ -110,7 +110,7 @@ def test_pagination_walks_every_row_once(client, history):
 def test_no_silent_cap(client, history):
     response = client.get("/inventaire/transactions", params={"limit": 501})
     assert response.status_code == 422
-    assert response.json()["detail"][0]["msg"] == "limit : doit être inférieur ou égal à 500"
+    assert response.json()["detail"][0]["msg"] == "limit : doit être au plus 500"
     assert client.get("/inventaire/transactions", params={"limit": 0}).status_code == 422
     assert client.get("/inventaire/transactions", params={"offset": -1}).status_code == 422
     assert len(page(client, limit=500)["items"]) == 8

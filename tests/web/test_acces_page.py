@@ -65,7 +65,7 @@ def test_sending_the_form_twice_creates_one_token(pages, allan, db_session):
 @pytest.mark.parametrize(("values", "field", "message"), [
     ({"role": "chef"}, "role", "Choisissez pour qui est ce jeton."),
     ({"technicien": ""}, "technicien", "Choisissez le technicien."),
-    ({"technicien": "Inconnu"}, "technicien", "Technicien inconnu ou désactivé : « Inconnu »."),
+    ({"technicien": "Inconnu"}, "technicien", "Technicien inconnu ou désactivé : «\u00a0Inconnu\u00a0»."),
     ({"nom": "x" * 81}, "nom", "Le nom d'un jeton doit compter de 1 à 80 caractères."),
 ])
 def test_a_refused_form_keeps_the_values_and_says_why_next_to_the_field(pages, allan, db_session, values, field,

@@ -91,8 +91,8 @@ def test_adding_a_workshop_from_the_pages(pages, db_session, workshop):
 
 
 @pytest.mark.parametrize("nom, status, message", [
-    ("allan", 409, "Le technicien « allan » existe déjà."),
-    ("ATELIER", 409, "L'atelier « ATELIER » existe déjà."),
+    ("allan", 409, "Le technicien «\u00a0allan\u00a0» existe déjà."),
+    ("ATELIER", 409, "L'atelier «\u00a0ATELIER\u00a0» existe déjà."),
     ("", 422, "Nom : donnez un nom à l'atelier."),
     ("Atelier/Nord", 422, "Nom d'atelier"),
 ])

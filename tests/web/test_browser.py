@@ -145,7 +145,7 @@ def test_phone_page_shows_an_overdraw_and_changes_nothing(phone, api):
     line.locator("button.enregistrer").tap()
     error = line.locator(".message .erreur")
     error.wait_for()
-    assert error.inner_text() == "Stock insuffisant : Allan a 3 tubes de « GRAPH-PROT », impossible de retirer 4."
+    assert error.inner_text() == "Stock insuffisant : Allan a 3 tubes de «\u00a0GRAPH-PROT\u00a0», impossible de retirer 4."
     assert line.locator("output.valeur").inner_text() == "3"
     screenshot(phone, "stock-telephone-erreur")
     assert _quantity(api, "GRAPH-PROT") == 3 and _ledger(api)["total"] == before

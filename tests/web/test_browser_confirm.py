@@ -53,7 +53,7 @@ def test_revoking_asks_first_and_names_the_own_session_and_the_last_admin(office
     assert question.startswith("C'est le jeton de votre propre session : vous serez déconnecté.")
     assert not _revoked(server, own_id)
     question = _click_and_answer(office, office.locator(f"#jeton-{phone_id} button.revoquer"), accept=False)
-    assert question == f"Révoquer le jeton n° {phone_id} (« téléphone ») ? Il sera refusé dès maintenant."
+    assert question == f"Révoquer le jeton n° {phone_id} («\u00a0téléphone\u00a0») ? Il sera refusé dès maintenant."
     assert not _revoked(server, phone_id)
     _click_and_answer(office, office.locator(f"#jeton-{phone_id} button.revoquer"), accept=True)
     assert _revoked(server, phone_id)

@@ -33,7 +33,7 @@ def test_a_refused_serve_stays_with_what_was_typed_until_read(office, server):
     card.get_by_role("button", name="Servir").click()
     alert = card.locator("p.erreur[role=alert]")
     alert.wait_for()
-    assert "Stock insuffisant : Atelier a 1 m de « FEUT-01 », impossible de retirer 5." in alert.inner_text()
+    assert "Stock insuffisant : Atelier a 1 m de «\u00a0FEUT-01\u00a0», impossible de retirer 5." in alert.inner_text()
     # Another van asks meanwhile: the list would change, but the poll waits while the refusal is unread.
     with server.client() as api:
         assert api.post("/inventaire/demandes", json={"technicien": "Allan", "code_produit": "FEUT-01",

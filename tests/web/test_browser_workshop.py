@@ -156,7 +156,7 @@ def test_the_picking_list_prints_on_one_page(office, server):
     office.get_by_role("button", name="Préparer").click()
     office.locator("#resultat").wait_for()
     result = office.locator("#resultat").inner_text()
-    assert "Préparé : 24 transferts de Atelier vers Allan" in result
+    assert "Préparé : 24 transferts d'Atelier vers Allan" in result
     assert office.locator("#non-servi tbody tr").count() == 5  # the products the workshop had 1 of
     screenshot(office, "liste-preparation-resultat")
     assert office.problems == []

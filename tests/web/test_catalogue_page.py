@@ -54,7 +54,7 @@ def test_live_search_answers_with_the_list_only(pages, db_session):
 
 def test_add_a_product_with_a_french_decimal(pages, db_session):
     response = pages.post("/catalogue/nouveau", data={"csrf": pages.csrf, **_form()})
-    assert response.status_code == 200 and "Produit « CORD-099 » ajouté." in response.text
+    assert response.status_code == 200 and "Produit «\u00a0CORD-099\u00a0» ajouté." in response.text
     product = _product(db_session, "CORD-099")
     assert product.prix_unitaire == Decimal("18.50") and product.seuil_reorder == 2 and product.prix_vente is None
 
@@ -82,7 +82,7 @@ def test_duplicate_code_is_shown_on_the_code_field(pages, db_session):
     db_session.commit()
     response = pages.post("/catalogue/nouveau", data={"csrf": pages.csrf, **_form()})
     assert response.status_code == 409
-    assert _field_error(response.text, "code_produit") == "Le code produit « CORD-099 » existe déjà."
+    assert _field_error(response.text, "code_produit") == "Le code produit «\u00a0CORD-099\u00a0» existe déjà."
 
 
 def test_edit_changes_and_clears_fields(pages, db_session):
@@ -92,7 +92,7 @@ def test_edit_changes_and_clears_fields(pages, db_session):
     assert 'value="Röslau"' in form and "readonly" in form
     response = pages.post("/catalogue/CORD-099/modifier", data={
         "csrf": pages.csrf, **_form(nom_produit="Corde renommée", prix_unitaire="20", prix_vente="", fournisseur="")})
-    assert "Produit « CORD-099 » modifié." in response.text
+    assert "Produit «\u00a0CORD-099\u00a0» modifié." in response.text
     product = _product(db_session, "CORD-099")
     assert (product.nom_produit, product.prix_unitaire, product.prix_vente, product.fournisseur) == (
         "Corde renommée", Decimal("20.00"), None, None)
@@ -117,7 +117,7 @@ def test_a_bad_divisible_choice_is_refused_next_to_the_field(pages, db_session):
     db_session.commit()
     response = pages.post("/catalogue/CORD-099/modifier", data={"csrf": pages.csrf, **_form(divisible="peut-être")})
     assert response.status_code == 422
-    assert _field_error(response.text, "divisible") == "choisissez « Permises » ou « Refusées »"
+    assert _field_error(response.text, "divisible") == "choisissez «\u00a0Permises\u00a0» ou «\u00a0Refusées\u00a0»"
     assert _product(db_session, "CORD-099").divisible is False
 
 

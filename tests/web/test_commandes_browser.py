@@ -74,7 +74,7 @@ def test_the_office_sends_an_order_by_e_mail_from_its_page(browser, fresh_databa
             page.get_by_label("Courriel").fill("commandes@roslau.example")
             page.get_by_label("Délai de livraison (jours)").fill("10")
             page.get_by_role("button", name="Enregistrer").click()
-            assert page.get_by_text("Fournisseur « Röslau » modifié.").is_visible()
+            assert page.get_by_text("Fournisseur «\u00a0Röslau\u00a0» modifié.").is_visible()
             page.goto("/commandes")
             page.get_by_label("Fournisseur").fill("roslau")
             page.get_by_label("Premier produit").select_option("CORD-012")

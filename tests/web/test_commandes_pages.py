@@ -108,9 +108,9 @@ def test_refusals_say_why_in_french_and_change_nothing(pages, shop, db_session):
     before = database_state(db_session)
     for change, status, message in (  # 422: what was typed cannot be read; 409: it contradicts a rule
         ({"fournisseur": " "}, 422, "Fournisseur : indiquez à qui la commande est passée."),
-        ({"quantite-1": "deux"}, 422, "Quantité de « CORD-012 » : un nombre positif est attendu"),
-        ({"quantite-1": "1,5"}, 409, "« CORD-012 » se compte en unités entières (bobine) : 1,5 refusé."),
-        ({"code-1": "CHEV-7-0"}, 409, "« CHEV-7-0 » figure deux fois dans la commande"),
+        ({"quantite-1": "deux"}, 422, "Quantité de «\u00a0CORD-012\u00a0» : un nombre positif est attendu"),
+        ({"quantite-1": "1,5"}, 409, "«\u00a0CORD-012\u00a0» se compte en unités entières (bobine) : 1,5 refusé."),
+        ({"code-1": "CHEV-7-0"}, 409, "«\u00a0CHEV-7-0\u00a0» figure deux fois dans la commande"),
         ({"quantite-0": "0", "quantite-1": ""}, 422, "Une commande a au moins une ligne."),
     ):
         refused = pages.post("/commandes/nouvelle", data={**form, **change}, follow_redirects=False)
@@ -127,7 +127,8 @@ def test_refusals_say_why_in_french_and_change_nothing(pages, shop, db_session):
                       data={"csrf": pages.csrf, "cle": _key(page, "recevoir"), "recu-CORD-012": "3",
                             "recu-CHEV-7-0": "24"})
     assert over.status_code == 409
-    assert "Réception refusée : « CORD-012 » : commandé 2 bobines" in over.text and "Rien n&#39;a été enregistré" in over.text
+    assert "Réception refusée : «\u00a0CORD-012\u00a0» : commandé 2 bobines" in over.text
+    assert "Rien n&#39;a été enregistré" in over.text
     cancel = pages.post(f"/commandes/{order.id}/annuler", data={"csrf": pages.csrf})
     assert cancel.status_code == 409 and "seul un brouillon s&#39;annule" in cancel.text
     assert pages.post(f"/commandes/{order.id}/envoyer").status_code == 403  # no CSRF token
@@ -199,7 +200,7 @@ def test_a_refused_draft_edit_keeps_what_was_typed_and_changes_nothing(pages, sh
             "code-nouveau": "FEUT-01", "quantite-nouveau": "1,5", "prix-nouveau": "9,90"}
     refused = pages.post(f"/commandes/{order.id}/modifier", data=edit)
     assert refused.status_code == 422
-    assert "Quantité de « CORD-012 » : un nombre positif est attendu" in refused.text.replace("&#34;", '"')
+    assert "Quantité de «\u00a0CORD-012\u00a0» : un nombre positif est attendu" in refused.text.replace("&#34;", '"')
     for name, typed in (("fournisseur", "Röslau"), ("quantite-0", "12"), ("quantite-1", "deux"), ("prix-1", "1200"),
                         ("quantite-nouveau", "1,5"), ("prix-nouveau", "9,90")):
         assert f'name="{name}" value="{typed}"' in refused.text, name

@@ -102,7 +102,7 @@ def test_technician_form_lists_gazelle_users(pages, gazelle, van):
 def test_pages_open_without_gazelle(pages, van):
     directory.forget()
     assert "Saisissez l'identifiant du service" in pages.get("/regles").text
-    assert "Gazelle n'est pas configuré" in pages.get("/deductions").text
+    assert "Gazelle n'est pas connecté" in pages.get("/deductions").text
     assert 'name="gazelle_id"' in pages.get("/techniciens/Allan/modifier").text
 
 

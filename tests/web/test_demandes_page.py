@@ -70,7 +70,7 @@ def test_a_request_from_a_card_is_opened_and_shown(phone, db_session):
     [opened] = _requests(db_session)
     assert (opened.technicien.nom, opened.produit.code_produit, opened.quantite, opened.note, opened.statut,
             opened.auteur) == ("Allan", "CORD-012", 5, "Pour le Yamaha de jeudi", "ouverte", "Allan")
-    assert f"Demande n° {opened.id} envoyée : 5 bobines de « CORD-012 ». Le bureau est prévenu." in response.text
+    assert f"Demande n° {opened.id} envoyée : 5 bobines de «\u00a0CORD-012\u00a0». Le bureau est prévenu." in response.text
     assert f"Demandé : 5 bobines (n° {opened.id}), en attente du bureau" in response.text
     assert 'id="demandes"' in response.text and 'hx-swap-oob="true"' in response.text  # the list, out of band
     assert "Ouverte" in response.text
@@ -124,7 +124,7 @@ def test_a_product_the_van_does_not_carry(phone, db_session):
 
 @pytest.mark.parametrize("data, message", [
     ({"code_produit": "", "quantite": "1"}, "Produit : choisissez le produit demandé."),
-    ({"code_produit": "INCONNU-9", "quantite": "1"}, "Produit : « INCONNU-9 » n'est pas au catalogue"),
+    ({"code_produit": "INCONNU-9", "quantite": "1"}, "Produit : «\u00a0INCONNU-9\u00a0» n'est pas au catalogue"),
     ({"code_produit": "MART-01", "quantite": "-1"}, "Quantité : un nombre plus grand que zéro"),
 ])
 def test_a_bad_request_for_a_product_not_carried(phone, db_session, data, message):

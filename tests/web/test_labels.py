@@ -98,7 +98,7 @@ def test_an_unknown_code_is_refused_in_french(pages, shelves, db_session):
     state = database_state(db_session)
     response = pages.get("/catalogue/etiquettes.pdf", params={"codes": "CORD-012,NOPE-1"})
     assert response.status_code == 404
-    assert "Produit inconnu : « NOPE-1 »" in response.text
+    assert "Produit inconnu : «\u00a0NOPE-1\u00a0»" in response.text
     assert database_state(db_session) == state
 
 

@@ -77,7 +77,7 @@ def test_prepare_makes_every_transfer_and_shows_what_could_not_be_served(pages, 
     response = pages.post(LIST, data=form)
     assert response.status_code == 200, response.text
     done = html.unescape(response.text)
-    assert "Préparé : 3 transferts de Atelier vers Allan" in done
+    assert "Préparé : 3 transferts d'Atelier vers Allan" in done
     shortfall = re.search(r'<table id="non-servi">.*?</table>', done, re.S).group(0)
     assert re.search(r"FEUT-01.*?Niveau par.*?1,5.*?1.*?0,5", shortfall, re.S)
     assert "CORD-012" not in shortfall and "MART-01" not in shortfall
@@ -102,7 +102,7 @@ def test_prepare_from_a_workshop_that_has_nothing(pages, db_session, van):
     response = pages.post(LIST, data={"csrf": pages.csrf, "cle": "", "atelier": "Annexe"})
     assert response.status_code == 200
     done = html.unescape(response.text)
-    assert "Préparé : 0 transfert de Annexe vers Allan" in done
+    assert "Préparé : 0 transfert d'Annexe vers Allan" in done
     shortfall = re.search(r'<table id="non-servi">.*?</table>', done, re.S).group(0)
     assert all(code in shortfall for code in ("CORD-012", "FEUT-01", "MART-01"))
     assert _held(db_session) == before
@@ -124,19 +124,19 @@ def test_a_transfer_refused_midway_leaves_everything_as_it_was(pages, db_session
     before = database_state(db_session)
     response = pages.post(LIST, data={"csrf": pages.csrf, "cle": "", "atelier": "Atelier"})
     assert response.status_code == 409
-    assert "Quantité trop grande : « ZZZ-1 » passerait à" in html.unescape(response.text)
+    assert "Quantité trop grande : «\u00a0ZZZ-1\u00a0» passerait à" in html.unescape(response.text)
     assert database_state(db_session) == before
 
 
 def test_refusals(app, pages, db_session, van):
     workshop_page = pages.get("/stock/Atelier/preparation")
     assert workshop_page.status_code == 422
-    assert "« Atelier » est un atelier : la liste de préparation est celle d'un véhicule." in html.unescape(
+    assert "«\u00a0Atelier\u00a0» est un atelier : la liste de préparation est celle d'un véhicule." in html.unescape(
         workshop_page.text)
     assert pages.get(LIST, params={"atelier": "Garage"}).status_code == 404
     before = database_state(db_session)
     unknown = pages.post(LIST, data={"csrf": pages.csrf, "cle": "", "atelier": "Garage"})
-    assert unknown.status_code == 404 and "Atelier inconnu : « Garage »." in html.unescape(unknown.text)
+    assert unknown.status_code == 404 and "Atelier inconnu : «\u00a0Garage\u00a0»." in html.unescape(unknown.text)
     assert database_state(db_session) == before
     from inventaire.techniciens import service as techniciens
 

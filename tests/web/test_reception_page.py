@@ -117,6 +117,6 @@ def test_words_matching_several_products_are_refused_with_the_candidates(pages, 
     before = database_state(db_session)
     response = pages.post(RECEIVE, data=_form(pages, code_produit="cory"), follow_redirects=False)
     assert response.status_code == 422
-    assert "plusieurs produits correspondent à « cory » (CORY-N, CORY-P)" in response.text
+    assert "plusieurs produits correspondent à «\u00a0cory\u00a0» (CORY-N, CORY-P)" in response.text
     assert 'value="cory"' in response.text  # what was typed is kept
     assert database_state(db_session) == before

@@ -71,7 +71,7 @@ def test_the_dashboard_lists_open_requests_with_serve_and_refuse(pages, shop):
 def test_serving_makes_the_transfer_with_the_quantity_asked(pages, db_session, shop):
     response = _post(pages, f"/demandes/{shop['cordes']}/servir", {"atelier": "Atelier", "quantite": ""})
     assert response.status_code == 200, response.text
-    assert (f"Demande n° {shop['cordes']} servie : 5 bobines de « CORD-012 » de Atelier vers Allan "
+    assert (f"Demande n° {shop['cordes']} servie : 5 bobines de «\u00a0CORD-012\u00a0» d'Atelier vers Allan "
             "(Allan en a maintenant 6 bobines, il en reste 15 bobines à Atelier).") in html.unescape(response.text)
     assert 'id="demandes-message" role="status" hx-swap-oob="true"' in response.text
     assert f'id="demande-{shop["cordes"]}"' not in response.text  # no longer open
@@ -90,9 +90,9 @@ def test_serving_another_quantity(pages, db_session, shop):
 
 @pytest.mark.parametrize("data, status, message", [
     ({"atelier": "Atelier", "quantite": ""}, 409,
-     "Stock insuffisant : Atelier a 1 m de « FEUT-01 », impossible de retirer 2."),  # the workshop has less
-    ({"atelier": "Annexe", "quantite": ""}, 409, "Stock insuffisant : Annexe n'a pas de « FEUT-01 » en stock."),
-    ({"atelier": "Garage", "quantite": ""}, 404, "Atelier inconnu : « Garage »."),
+     "Stock insuffisant : Atelier a 1 m de «\u00a0FEUT-01\u00a0», impossible de retirer 2."),  # the workshop has less
+    ({"atelier": "Annexe", "quantite": ""}, 409, "Stock insuffisant : Annexe n'a pas de «\u00a0FEUT-01\u00a0» en stock."),
+    ({"atelier": "Garage", "quantite": ""}, 404, "Atelier inconnu : «\u00a0Garage\u00a0»."),
     ({"atelier": "Atelier", "quantite": "beaucoup"}, 422, "Quantité : doit être un nombre"),
     ({"atelier": "Atelier", "quantite": "0"}, 422, "La quantité à transférer doit être positive."),
     ({"atelier": "", "quantite": "1"}, 422, "Atelier : champ obligatoire."),
@@ -113,7 +113,7 @@ def test_a_serve_that_cannot_be_done_changes_nothing(pages, db_session, shop, da
 def test_refusing_with_a_reason(pages, db_session, shop):
     response = _post(pages, f"/demandes/{shop['feutre']}/refuser", {"motif": "  En commande,  arrivée lundi "})
     assert response.status_code == 200
-    assert (f"Demande n° {shop['feutre']} refusée (Allan, « FEUT-01 ») : En commande, arrivée lundi"
+    assert (f"Demande n° {shop['feutre']} refusée (Allan, «\u00a0FEUT-01\u00a0») : En commande, arrivée lundi"
             in html.unescape(response.text))
     refused = _request(db_session, shop["feutre"])
     assert (refused.statut, refused.motif_refus) == ("refusee", "En commande, arrivée lundi")

@@ -69,7 +69,7 @@ def test_overdraw_is_a_409_with_the_french_reason_and_nothing_changes(pages, van
     response = pages.post("/stock/Allan/CORD-012/ajuster", headers={**HX, "X-CSRF-Token": pages.csrf},
                           data={"sens": "utilisation", "quantite": "5"})
     assert response.status_code == 409
-    assert "Stock insuffisant : Allan a 3 bobines de « CORD-012 », impossible de retirer 5." in response.text
+    assert "Stock insuffisant : Allan a 3 bobines de «\u00a0CORD-012\u00a0», impossible de retirer 5." in response.text
     assert ">3</output>" in response.text  # the line as stored, unchanged
     assert _line(db_session, "CORD-012").quantite == 3 and _ledger_count(db_session) == before
 

@@ -37,7 +37,7 @@ def test_adding_a_technician_with_accents_and_spaces(pages, team, db_session):
     assert response.headers["location"].startswith("/techniciens?avis=ajoute&nom=Jean-S")
     added = _technician(db_session, "jean-sébastien côté")
     assert (added.nom, added.email, added.actif) == ("Jean-Sébastien Côté", "jsc@example.com", True)
-    assert "Technicien « Jean-Sébastien Côté » ajouté." in pages.get(response.headers["location"]).text
+    assert "Technicien «\u00a0Jean-Sébastien Côté\u00a0» ajouté." in pages.get(response.headers["location"]).text
 
 
 @pytest.mark.parametrize(("values", "field", "message", "status"), [

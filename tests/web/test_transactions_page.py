@@ -5,10 +5,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
+from inventaire.catalogue import service as catalogue
 from inventaire.stock import service as stock
-from tests.helpers import make_line, make_product, make_technician
+from inventaire.techniciens import service as techniciens
+from tests.helpers import make_line, make_product, make_technician, make_workshop
 
 
 def _ledger(db_session):
@@ -122,5 +125,20 @@ def test_csv_streams_every_row_in_batches(pages, db_session, monkeypatch):
 def test_a_reversed_period_says_so_and_keeps_the_filters(pages):
     response = pages.get("/transactions", params={"depuis": "2025-12-10", "jusqu_a": "2025-12-01"})
     assert response.status_code == 422
-    assert "Période inversée : la date de début (« Depuis ») est après la date de fin" in response.text
+    assert "Période inversée : la date de début («\u00a0Depuis\u00a0») est après la date de fin" in response.text
     assert 'value="2025-12-10"' in response.text and 'value="2025-12-01"' in response.text
+
+
+def test_each_row_shows_its_cause(pages, db_session):
+    """Issue 25.11: the ledger's cause, as its French label, in a column of its own."""
+    _ledger(db_session)
+    workshop = make_workshop(db_session, nom="Atelier")
+    cord = catalogue.get_by_code(db_session=db_session, code_produit="CORD-012")
+    make_line(db_session, workshop, cord, 4)
+    stock.transfer(db_session=db_session, source=workshop, target=techniciens.get_by_name(db_session=db_session, nom="Allan"),
+                   product=cord, quantity=Decimal(1), auteur="bureau")
+    db_session.commit()
+    html = pages.get("/transactions", params={"technicien": "Allan"}).text
+    assert "<th>Cause</th>" in html
+    causes = re.findall(r'<td class="cause">([^<]*)</td>', html)
+    assert causes == ["Transfert", "Changement manuel", "Changement manuel"]

@@ -121,7 +121,8 @@ def update(*, db_session: Session, product: Product, changes: dict[str, Any]) ->
 def check_whole_threshold(divisible: bool | None, threshold: Decimal | None, code: str) -> None:
     """A product counted in whole units has a whole threshold (« 0,5 bobine » never matches a count)."""
     if divisible is False and threshold is not None and threshold != threshold.to_integral_value():
-        raise Conflict(f"« {code} » se compte en unités entières : seuil de {quantities.quantity(threshold)} refusé.")
+        raise Conflict(f"« {code} » se compte en unités entières : "
+                       f"seuil de {quantities.quantity(threshold, grouped=True)} refusé.")
 
 
 def archive(*, db_session: Session, product: Product) -> Product:

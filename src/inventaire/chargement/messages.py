@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from inventaire.chargement.service import LoadList
 from inventaire.kit.config import Settings
+from inventaire.kit.names import de
 from inventaire.kit.quantities import NBSP, count, quantity, unit_for
 from inventaire.notifications.chat import discord_escape, slack_escape
 
@@ -44,7 +45,7 @@ def changes(before: dict[str, dict[str, dict]], now: dict[str, dict[str, dict]])
     for nom, visits in now.items():
         for evt, v in visits.items():
             if evt not in before.get(nom, {}):
-                came = f" (venait de {owner_before[evt]})" if evt in owner_before else ""
+                came = f" (venait {de(owner_before[evt])})" if evt in owner_before else ""
                 said.setdefault(nom, []).append(f"Ajouté : {v['heure']}, {v['client']}{came}")
     for nom, visits in before.items():
         for evt, v in visits.items():
@@ -57,7 +58,8 @@ def changes(before: dict[str, dict[str, dict]], now: dict[str, dict[str, dict]])
 
 
 def _lines(load: LoadList) -> list[str]:
-    return [f"{quantity(line.a_charger)} {unit_for(line.a_charger, line.product.unite)} — {line.product.nom_produit} "
+    return [f"{quantity(line.a_charger, grouped=True)} {unit_for(line.a_charger, line.product.unite)} — "
+            f"{line.product.nom_produit} "
             f"({line.product.code_produit})" for line in load.missing]
 
 
@@ -89,7 +91,7 @@ def van_line(load: LoadList, changed: list[str] | None = None) -> str:
     """« Allan — 3 rendez-vous, 2 pièces à charger » (or the morning's changes)."""
     if changed is not None:
         return f"{load.technician.nom} — " + " ; ".join(changed)
-    missing = ", ".join(f"{line.product.code_produit} ×{quantity(line.a_charger)}" for line in load.missing)
+    missing = ", ".join(f"{line.product.code_produit} ×{quantity(line.a_charger, grouped=True)}" for line in load.missing)
     return (f"{load.technician.nom} — {count(len(load.appointments), 'rendez-vous')}, "
             + (f"à charger : {missing}" if missing else "rien à charger"))
 

@@ -14,7 +14,7 @@ from inventaire.kit.exceptions import DomainError
 from inventaire.kit.quantities import has_quantity_places, is_quantity, parse, with_unit
 
 regles_app = typer.Typer(
-    help="Règles de consommation : ce qu'un service facturé retire du camion.", no_args_is_help=True
+    help="Règles de consommation : ce qu'un service facturé retire du véhicule.", no_args_is_help=True
 )
 
 
@@ -84,7 +84,7 @@ def add_rule(
             rule = regles.create(db_session=session, service_id=body.service_id, product=product,
                                  quantite=body.quantite, service_nom=body.service_nom, notes=body.notes)
             summary = (f"Règle n° {rule.id} ajoutée : « {rule.service_nom or rule.service_id} » consomme "
-                       f"{with_unit(rule.quantite, rule.produit.unite)} de « {rule.produit.code_produit} ».")
+                       f"{with_unit(rule.quantite, rule.produit.unite, grouped=True)} de « {rule.produit.code_produit} ».")
     except DomainError as exc:
         fail(exc.detail, 2)
     console.print(summary, highlight=False, soft_wrap=True)

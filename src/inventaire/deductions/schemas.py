@@ -48,7 +48,7 @@ class ServiceIn(BaseModel):
     id_externe: ExternalId
     numero: Annotated[str, PersonText(40)] | None = None
     statut: ServiceStatus
-    technicien: Name | None = Field(None, description="Le technicien qui a fait le travail ; son camion fournit")
+    technicien: Name | None = Field(None, description="Le technicien qui a fait le travail ; son véhicule fournit")
     client: Annotated[str, PersonText(200)] | None = None
     date: dt.date | None = None
     version: dt.datetime | None = Field(

@@ -25,6 +25,7 @@ from inventaire.deductions.models import DeductedService, Deduction
 from inventaire.deductions.schemas import ServiceIn
 from inventaire.kit.database import utcnow
 from inventaire.kit.enums import MovementCause, NotDeducted, ServiceStatus, TransactionType
+from inventaire.kit.names import de
 from inventaire.kit.quantities import quantity
 from inventaire.stock import service as stock
 from inventaire.stock.models import StockLine, Transaction
@@ -218,8 +219,8 @@ def _short(key: tuple[Any, ...], row: Deduction) -> dict[str, Any]:
     return {"id_externe": key[0], "service_id": None, "description": row.description,
             "code_produit": row.produit.code_produit, "quantite": str(row.manque),
             "raison": str(NotDeducted.STOCK_INSUFFISANT),
-            "message": f"stock insuffisant : il manque {quantity(row.manque)} de « {row.produit.code_produit} » "
-                       f"dans le camion de {row.technicien.nom}"}
+            "message": f"stock insuffisant : il manque {quantity(row.manque, grouped=True)} de « {row.produit.code_produit} » "
+                       f"dans le véhicule {de(row.technicien.nom)}"}
 
 
 def settle_counted(*, db_session: Session, deductions: list[Deduction]) -> None:

@@ -18,7 +18,7 @@ from inventaire.demandes.models import StockRequest
 from inventaire.kit.config import Settings
 from inventaire.kit.database import session_scope, utcnow
 from inventaire.kit.enums import Channel
-from inventaire.kit.quantities import with_unit
+from inventaire.kit.quantities import NBSP, with_unit
 from inventaire.notifications import chat, email
 from inventaire.notifications.exceptions import DeliveryError
 
@@ -27,9 +27,9 @@ log = logging.getLogger(__name__)
 
 def message(request: StockRequest) -> tuple[str, str]:
     """The subject and the plain text of the announcement (the link to the dashboard is added per channel)."""
-    qty = with_unit(request.quantite, request.produit.unite)
+    qty = with_unit(request.quantite, request.produit.unite, grouped=True)
     subject = f"Demande de stock n° {request.id} : {request.technicien.nom} — {qty} de {request.produit.code_produit}"
-    lines = [f"{request.technicien.nom} demande {qty} de « {request.produit.code_produit} » "
+    lines = [f"{request.technicien.nom} demande {qty} de «{NBSP}{request.produit.code_produit}{NBSP}» "
              f"({request.produit.nom_produit})."]
     if request.note:
         lines.append(f"Note : {request.note}")

@@ -30,8 +30,9 @@ from inventaire.kit.quantities import count
 
 log = logging.getLogger(__name__)
 PAGE = 100
-KEY_REFUSED = ("Clé d'API Gazelle refusée : vérifiez INVENTAIRE_GAZELLE_API_KEY (une clé révoquée ou mal copiée) ; "
-               "voir le README.")
+# Messages shown on the pages speak to the office: who to ask, which button; never a variable's name.
+KEY_REFUSED = ("Clé d'API Gazelle refusée (révoquée ou mal copiée) : demandez à la personne qui gère l'hébergement "
+               "du service d'y inscrire une clé valide, donnée par un administrateur du compte Gazelle.")
 MALFORMED = "Réponse de Gazelle mal formée pendant {what} : {why}."
 
 __all__ = ["PAGE", "GazelleClient", "GazelleError", "NotConfigured"]
@@ -43,9 +44,9 @@ class GazelleClient:
         self.mode = settings.gazelle_mode
         if self.mode == GazelleMode.AUCUN:
             raise NotConfigured(
-                "Gazelle n'est pas configuré : définissez INVENTAIRE_GAZELLE_API_KEY, ou "
-                "INVENTAIRE_GAZELLE_CLIENT_ID et INVENTAIRE_GAZELLE_CLIENT_SECRET puis cliquez sur « Connecter "
-                "Gazelle » dans la page « Gazelle » (voir le README).")
+                "Gazelle n'est pas connecté : demandez à la personne qui gère l'hébergement du service d'y "
+                "inscrire la clé d'API de Gazelle, ou son application OAuth, puis cliquez sur « Connecter "
+                "Gazelle » dans la page « Gazelle ».")
         self.settings, self.sleep, self.clock = settings, sleep, clock
         self.deadline = clock() + settings.gazelle_run_seconds
         timeout = settings.gazelle_timeout
@@ -225,7 +226,7 @@ class GazelleClient:
             cursors.add(cursor)
             after = cursor
         raise GazelleError(f"Plus de {count(self.settings.gazelle_max_pages, 'page')} à lire dans {field} : "
-                           "lecture arrêtée (INVENTAIRE_GAZELLE_MAX_PAGES).")
+                           "lecture arrêtée (la limite de pages du service est atteinte).")
 
     # --- reads ------------------------------------------------------------------------------------
 

@@ -91,8 +91,9 @@ def start(*, db_session: Session, settings: Settings, by: str, base: str) -> tup
         raise Conflict("Une clé d'API Gazelle est configurée : c'est elle qui est utilisée, aucune autorisation "
                        "n'est nécessaire.")
     if not settings.gazelle_oauth:
-        raise Conflict("Définissez INVENTAIRE_GAZELLE_CLIENT_ID et INVENTAIRE_GAZELLE_CLIENT_SECRET (l'application "
-                       "enregistrée chez Gazelle) avant de connecter Gazelle (voir le README).")
+        raise Conflict("L'application OAuth de Gazelle n'est pas inscrite dans la configuration du service : demandez "
+                       "à la personne qui gère son hébergement de l'y inscrire, puis revenez cliquer sur « Connecter "
+                       "Gazelle ».")
     db_session.execute(delete(OAuthState).where(OAuthState.expires_at < utcnow()))
     state_value, nonce = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     db_session.add(OAuthState(etat=digest(state_value), navigateur=digest(nonce), demande_par=by[:120],

@@ -35,8 +35,8 @@ def after_failure(*, db_session: Session, settings: Settings, run: GazelleSync) 
         return
     subject = f"Synchronisation Gazelle en échec ({len(failed)} fois de suite)"
     body = (f"Dernière erreur : {run.erreur}\n\n"
-            "Les factures ne sont plus déduites du stock des camions tant que Gazelle ne peut pas être lu. "
-            "Consultez la page « Déductions » du tableau de bord.")
+            "Les factures ne sont plus déduites du stock des véhicules tant que Gazelle ne peut pas être lu. "
+            "Consultez la page «\u00a0Déductions\u00a0» du tableau de bord.")
     sent = []
     for channel, send in _channels(settings, subject, body):
         try:

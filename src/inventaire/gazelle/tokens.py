@@ -31,7 +31,7 @@ EXPIRY_MARGIN = dt.timedelta(seconds=60)
 DEFAULT_LIFETIME, LONGEST_LIFETIME = 3600, 366 * 86400
 ADVISORY_KEY = 0x6A7A_0001  # "the Gazelle refresh", for pg_advisory_xact_lock
 REFUSED = ("Gazelle refuse le jeton de rafraîchissement (révoqué ou déjà utilisé) : reconnectez Gazelle "
-           "depuis la page « Gazelle » du tableau de bord (voir le README).")
+           "depuis la page « Gazelle » du tableau de bord (bouton « Reconnecter Gazelle »).")
 
 Post = Callable[[dict[str, str]], httpx.Response]  # the token endpoint, through the client's bounded transport
 ReadJson = Callable[[httpx.Response, str], Any]
@@ -121,7 +121,7 @@ class OAuthTokens:
         initial = self.settings.gazelle_refresh_token
         if initial is None and (row is None or not row.refresh_token):
             raise GazelleError("Gazelle n'est pas connecté : cliquez sur « Connecter Gazelle » dans la page "
-                               "« Gazelle » du tableau de bord, ou définissez INVENTAIRE_GAZELLE_API_KEY.")
+                               "« Gazelle » du tableau de bord.")
         origin = digest(initial.get_secret_value()) if initial else (row.origine if row else "")
         if row is not None and row.refresh_token and (row.origine == origin or initial is None):
             return row, row.refresh_token

@@ -46,7 +46,7 @@ FRENCH_MESSAGES = {
     "finite_number": "doit être un nombre fini",
     "greater_than_equal": "doit être supérieur ou égal à {ge}",
     "greater_than": "doit être supérieur à {gt}",
-    "less_than_equal": "doit être inférieur ou égal à {le}",
+    "less_than_equal": "doit être au plus {le}",
     "less_than": "doit être inférieur à {lt}",
     "literal_error": "valeur invalide (valeurs possibles : {expected})",
     "enum": "valeur invalide (valeurs possibles : {expected})",
@@ -69,7 +69,8 @@ PATTERNS = {
     GAZELLE_PATTERN: "identifiant Gazelle invalide : « {input} » (ex. : usr_1tuJ8dV2Q4Vh5Kb)",
     SERVICE_PATTERN: "identifiant de service invalide : « {input} » (ex. : mit_2eBOzDvunD7PHs6M)",
 }
-_COUNTED = re.compile(r"\b(\d+) ([^\s(]+)\(s\)")
+# « 2 000 caractère(s) »: the number may be grouped (a no-break space every three digits).
+_COUNTED = re.compile(r"(?<![\d\u00a0])(\d{1,3}(?:\u00a0\d{3})+|\d+) ([^\s(]+)\(s\)")
 
 
 def french_message(error: Mapping[str, Any]) -> str:
@@ -84,19 +85,38 @@ def french_message(error: Mapping[str, Any]) -> str:
     if error["type"] == "string_pattern_mismatch":
         known = PATTERNS.get(ctx.get("pattern", ""))
         return known.format(input=str(error.get("input", ""))[:60]) if known else FRENCH_MESSAGES[error["type"]]
+    if error["type"] in ("greater_than_equal", "greater_than") and _negative(ctx):
+        # A signed quantity's lower bound is −999 999 999,999: the person typed a huge number, and
+        # the bound to tell them is the positive one (« −999 999 999,999 » reads as a typo).
+        return f"nombre trop grand : au plus {_french_value(-_negative(ctx))} en valeur absolue"
     try:
         text = FRENCH_MESSAGES[error["type"]].format(**{k: _french_value(v) for k, v in ctx.items()})
-        return _COUNTED.sub(lambda m: count(int(m[1]), m[2]), text)  # « 1 caractère », « 3 décimales »
+        return _COUNTED.sub(lambda m: count(int(m[1].replace("\u00a0", "")), m[2]), text)  # « 1 caractère », « 3 décimales »
     except (KeyError, IndexError):
         return FRENCH_MESSAGES[error["type"]].split(" (")[0]
 
 
-def _french_value(value) -> str:
-    """A context value as a French reader expects it: 2,5 rather than Decimal('2.5'); "ou", not "or"."""
+def _number(value: Any) -> Decimal | None:
+    """A constraint's bound as a Decimal (FastAPI hands them over as their repr), or None."""
     if isinstance(value, str) and (number := _DECIMAL_REPR.fullmatch(value)):
-        value = Decimal(number.group(1))  # FastAPI hands constraint values over as their repr
-    if isinstance(value, Decimal | float):
-        return quantity(value)
+        return Decimal(number.group(1))
+    if isinstance(value, Decimal | float) or (isinstance(value, int) and not isinstance(value, bool)):
+        return Decimal(str(value))
+    return None
+
+
+def _negative(ctx: Mapping[str, Any]) -> Decimal:
+    """The lower bound of a ge/gt error when it is below zero (else 0: falsy)."""
+    bound = _number(ctx.get("ge", ctx.get("gt")))
+    return bound if bound is not None and bound < 0 else Decimal(0)
+
+
+def _french_value(value: Any) -> str:
+    """A context value as a French reader expects it: 2,5 rather than Decimal('2.5'), 999 999 999,999 grouped;
+    "ou", not "or"."""
+    number = _number(value)
+    if number is not None:
+        return quantity(number, grouped=True)
     return str(value).replace(" or ", " ou ")
 
 

@@ -102,3 +102,14 @@ def loose_key(nom: str) -> str:
     """name_key without accents: suppliers typed « Röslau » and « ROSLAU » are one (the office types both)."""
     decomposed = unicodedata.normalize("NFKD", name_key(nom))
     return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def de(nom: str) -> str:
+    """« de » before a name, elided as French writes it: « d'Allan », « d'Atelier », « d'Éric », « de Marc ».
+
+    A name starting with a vowel (a e i o u y, accented or not, either case) elides; so does one
+    starting with « h », which is a guess: names take the mute h (« d'Hélène », « d'Hugo ») far more
+    often than the aspirated one (« de Hamel » would be right), and a name does not say which it has.
+    """
+    first = unicodedata.normalize("NFD", nom.lstrip()[:1]).casefold()[:1]
+    return f"d'{nom}" if first and first in "aeiouyh" else f"de {nom}"

@@ -7,7 +7,7 @@ its unit agreeing (« 2 bobines », « 1,5 bobine », « 1 250 m »), and counts
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 # The largest quantity a NUMERIC(12, 3) holds; beyond it PostgreSQL would fail the whole request.
 MAX_QUANTITY = Decimal("999999999.999")
@@ -90,6 +90,13 @@ def with_unit(value: Decimal, unite: str, *, grouped: bool = False) -> str:
     return f"{quantity(value, grouped=grouped)} {unit_for(value, unite)}"
 
 
+def estimate(value: Decimal | None) -> str:
+    """A forecast as a person reads it: to the tenth, grouped (« 37,4 », not « 37,392 »); « — » for None."""
+    if value is None:
+        return "—"
+    return quantity(Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), grouped=True)
+
+
 def money(value: Decimal | None, *, space: str = NBSP) -> str:
     """1 234,50 $ (thousands and the sign separated by `space`); « — » for None."""
     if value is None:
@@ -131,12 +138,13 @@ def count(n: Decimal | int, singular: str, plural: str | None = None) -> str:
     The one rule for every count a person reads (pages, e-mails, CLI); `plural` when more than
     the first word changes (« 2 lignes suivies »). The check's `summary` keeps its seed text.
     """
+    number = quantity(n, grouped=True)  # « 2 522 transactions »: thousands apart, a no-break space
     if -2 < n < 2:
-        return f"{n} {singular}"
+        return f"{number} {singular}"
     if plural is None:
         word, space, rest = singular.partition(" ")
         plural = _plural(word) + space + rest
-    return f"{n} {plural}"
+    return f"{number} {plural}"
 
 
 def _plural(word: str) -> str:

@@ -37,10 +37,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 BIDI_CLASS = r"\u202a-\u202e\u2066-\u2069"
 _BIDI = re.compile(f"[{BIDI_CLASS}]")
 
-# Patterns of fields whose refusal has its own French message (errors.py); the schemas that use them import them from here.
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-GAZELLE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$"
-
 
 # The error type of this project's own validators: their message is French already, and
 # errors.french_message shows it as it is (a plain ValueError gets the generic « valeur invalide »).

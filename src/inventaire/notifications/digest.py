@@ -119,6 +119,7 @@ class Digest:
 
     def line(self, alert: Alert) -> str:
         """One alert on one line, for chat messages and plain text."""
-        extra = f", à commander {quantity(alert.quantite_a_commander)}" if alert.quantite_a_commander else ""
+        extra = f", à commander {quantity(alert.quantite_a_commander, grouped=True)}" if alert.quantite_a_commander else ""
         return (f"{alert.technicien} — {alert.code_produit} {alert.nom_produit} : "
-                f"{with_unit(alert.quantite_actuelle, alert.unite)} (seuil {quantity(alert.seuil)}{extra})")
+                f"{with_unit(alert.quantite_actuelle, alert.unite, grouped=True)} "
+                f"(seuil {quantity(alert.seuil, grouped=True)}{extra})")

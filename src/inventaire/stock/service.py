@@ -194,14 +194,14 @@ def _check_bounds(line: LockedLine, delta: Decimal) -> None:
                        "(réactivez-le d'abord).")
     if after < 0:
         raise Conflict(
-            f"Stock insuffisant : {line.location.nom} a {quantities.quantity(before)} "
+            f"Stock insuffisant : {line.location.nom} a {quantities.quantity(before, grouped=True)} "
             f"{unit_for(before, line.product.unite)} de "
-            f"« {line.product.code_produit} », impossible de retirer {quantities.quantity(-delta)}."
+            f"« {line.product.code_produit} », impossible de retirer {quantities.quantity(-delta, grouped=True)}."
         )
     if after > MAX_QUANTITY:
         raise Conflict(
-            f"Quantité trop grande : « {line.product.code_produit} » passerait à {quantities.quantity(after)} "
-            f"(au plus {quantities.quantity(MAX_QUANTITY)})."
+            f"Quantité trop grande : « {line.product.code_produit} » passerait à {quantities.quantity(after, grouped=True)} "
+            f"(au plus {quantities.quantity(MAX_QUANTITY, grouped=True)})."
         )
 
 
@@ -286,7 +286,8 @@ def count(
     if seen is not None and line.quantite != seen:
         raise Conflict(
             f"Le stock de « {product.code_produit} » a changé depuis votre lecture "
-            f"({quantities.quantity(seen)} affiché, {quantities.quantity(line.quantite)} maintenant). "
+            f"({quantities.quantity(seen, grouped=True)} affiché, "
+            f"{quantities.quantity(line.quantite, grouped=True)} maintenant). "
             "Rechargez et recomptez."
         )
     change = Change(line, counted - line.quantite, TransactionType.COMPTAGE, cause, None, motif or "Comptage physique")
@@ -344,7 +345,7 @@ def check_divisible(product: Product, amount: Decimal) -> None:
     if not product.divisible and amount != amount.to_integral_value():
         raise Conflict(
             f"« {product.code_produit} » se compte en unités entières ({product.unite}) : "
-            f"{quantities.quantity(abs(amount))} refusé."
+            f"{quantities.quantity(abs(amount), grouped=True)} refusé."
         )
 
 

@@ -66,7 +66,7 @@ def make_environment(tz: str) -> Environment:
     """The Jinja environment for a timezone (cached: templates compile once per process)."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True,
+        trim_blocks=True, lstrip_blocks=True, finalize=formatting.guillemets,
     )
     formatting.install(env, Clock(tz))
     env.globals["version"] = static_version()
@@ -117,7 +117,7 @@ def error_response(request: Request, status_code: int, message: str | list[str])
     messages = message if isinstance(message, list) else [message]
     if is_htmx(request):
         response = render(request, "_erreur.html", status_code, messages=messages)
-        response.headers[ERROR_HEADER] = quote(" ".join(messages))
+        response.headers[ERROR_HEADER] = quote(str(formatting.guillemets(" ".join(messages))))
         return response
     return render(request, "erreur.html", status_code, messages=messages)
 

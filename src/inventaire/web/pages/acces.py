@@ -26,7 +26,7 @@ from inventaire.web.sessions import Viewer
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 # Longer than the roles' own labels: the form says what each kind of token is for.
-ROLE_LABELS = {Role.TECHNICIEN: "Technicien (son camion)", Role.CRON: "Tâche planifiée (cron : la vérification)",
+ROLE_LABELS = {Role.TECHNICIEN: "Technicien (son véhicule)", Role.CRON: "Tâche planifiée (cron : la vérification)",
                Role.ADMIN: "Bureau (administrateur)"}
 NOTICES = {"revoque": "Jeton n° {} révoqué : il est refusé dès maintenant.",
            "deja": "Ce formulaire a déjà créé son jeton (n° {}) : il n'est montré qu'une fois."}

@@ -37,7 +37,7 @@ class Visit:
     def services(self) -> list[str]:
         """« Entretien annuel du système PLS », « Traitement de l'eau ×2 »"""
         return [(s["nom"] or s["service_id"] or "Article libre")
-                + ("" if Decimal(s["quantite"]) == 1 else f" ×{quantity(Decimal(s['quantite']))}")
+                + ("" if Decimal(s["quantite"]) == 1 else f" ×{quantity(Decimal(s['quantite']), grouped=True)}")
                 for s in self.rendez_vous.services]
 
 

@@ -13,6 +13,7 @@ from inventaire.gazelle.models import GazelleToken
 from inventaire.gazelle.schemas import CheckRead
 from inventaire.kit.config import Settings
 from inventaire.kit.exceptions import DomainError
+from inventaire.kit.names import de
 from inventaire.tasks.deps import JobSessions
 from inventaire.web.deps import AdminPage
 from inventaire.web.pages.connexion import secure_cookies
@@ -64,7 +65,7 @@ def callback(request: Request, settings: SettingsDep, sessions: JobSessions,
         by = connection.finish(session_factory=sessions, settings=settings, code=code, state_value=state,
                                nonce=nonce, base=str(request.base_url))
         response = render(request, "gazelle_retour.html", 200, ok=True, message=(
-            f"Gazelle est connecté (autorisé depuis la session de {by})."))
+            f"Gazelle est connecté (autorisé depuis la session {de(by)})."))
         directory.forget()
     except DomainError as exc:
         response = render(request, "gazelle_retour.html", exc.status_code, ok=False, message=exc.detail)

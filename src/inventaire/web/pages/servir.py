@@ -26,6 +26,7 @@ from inventaire.deps import SessionDep
 from inventaire.kit.enums import RequestState
 from inventaire.kit.exceptions import DomainError
 from inventaire.kit.forms import field_errors, validate
+from inventaire.kit.names import de
 from inventaire.kit.quantities import with_unit
 from inventaire.stock import service as stock
 from inventaire.stock.models import StockLine
@@ -121,7 +122,7 @@ def serve(request: Request, db_session: SessionDep, viewer: AdminPage, form: For
     left = stock.get_line(db_session=db_session, location=workshop, product=opened.produit)
     message = (
         f"Demande n° {opened.id} servie : {with_unit(moved.entree.ajustement, unit, grouped=True)} de "
-        f"« {opened.produit.code_produit} » de {workshop.nom} vers {opened.technicien.nom} "
+        f"« {opened.produit.code_produit} » {de(workshop.nom)} vers {opened.technicien.nom} "
         f"({opened.technicien.nom} en a maintenant {with_unit(moved.entree.quantite_apres, unit, grouped=True)}, "
         f"il en reste {with_unit(left.quantite if left else ZERO, unit, grouped=True)} à {workshop.nom})."
     )

@@ -20,6 +20,7 @@ from inventaire.emplacements import service as locations
 from inventaire.emplacements.models import Location
 from inventaire.idempotency import pages as page_keys
 from inventaire.kit.exceptions import DomainError, InvalidInput
+from inventaire.kit.names import de
 from inventaire.kit.quantities import parse, with_unit
 from inventaire.stock import service as stock
 from inventaire.stock.models import Transaction
@@ -40,7 +41,7 @@ def done_message(db_session: Session, source: Location, entry_id: str | None) ->
     if entree is None or sortie is None or sortie.emplacement_id != source.id:
         return None
     qty = with_unit(entree.ajustement, entree.produit.unite, grouped=True)
-    return (f"Transféré : {qty} de « {entree.produit.code_produit} » de {source.nom} vers "
+    return (f"Transféré : {qty} de « {entree.produit.code_produit} » {de(source.nom)} vers "
             f"{entree.emplacement.nom} ({entree.emplacement.nom} en a maintenant "
             f"{with_unit(entree.quantite_apres, entree.produit.unite, grouped=True)}).")
 

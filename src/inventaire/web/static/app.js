@@ -17,6 +17,35 @@
     if (question && !window.confirm(question)) event.preventDefault();
   });
 
+  // On a phone a table is a stack of cards (style.css): each cell carries its column's name in
+  // data-label, taken from the header row, for the cells that have no label of their own.
+  function labelCells(root) {
+    var tables = root.querySelectorAll ? root.querySelectorAll("table") : [];
+    Array.prototype.forEach.call(tables, function (table) {
+      var head = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
+      if (!head) return;
+      var names = [];
+      Array.prototype.forEach.call(head.cells, function (cell) {
+        var text = cell.textContent.trim();
+        for (var i = 0; i < (cell.colSpan || 1); i++) names.push(text);
+      });
+      Array.prototype.forEach.call(table.tBodies, function (body) {
+        Array.prototype.forEach.call(body.rows, function (row) {
+          var column = 0;
+          Array.prototype.forEach.call(row.cells, function (cell) {
+            var name = names[column];
+            if (name && cell.tagName === "TD" && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", name);
+            column += cell.colSpan || 1;
+          });
+        });
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { labelCells(document); });
+  // After a swap (a polled section, one row): the whole page again, cheap, and a row swapped alone is
+  // labelled from its table's header too; cells labelled already are left as they are.
+  document.addEventListener("htmx:load", function () { labelCells(document); });
+
   var NETWORK = "Connexion au serveur impossible : rien n'a été enregistré. Vérifiez le réseau et réessayez.";
 
   function csrfToken() {

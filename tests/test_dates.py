@@ -48,4 +48,4 @@ def test_page_and_csv_dates_out_of_range_are_422(app, admin_token, path, name, l
         log_in(pages, admin_token)
         response = pages.get(path, params={name: value})
     assert response.status_code == 422, response.text[:300]
-    assert f"{label} : {OUT_OF_RANGE} (« {value} »)." in html.unescape(response.text)
+    assert f"{label} : {OUT_OF_RANGE} («\u00a0{value}\u00a0»)." in html.unescape(response.text)

@@ -67,7 +67,7 @@ def test_the_workshop_page_renames_and_deactivates_it(pages, db_session):
     refused = pages.post("/ateliers/Atelier/modifier", data={"csrf": pages.csrf, "nom": "allan", "actif": "oui"})
     assert refused.status_code == 409
     text = html.unescape(refused.text)
-    assert "Le technicien « allan » existe déjà." in text and 'value="allan"' in text  # as typed
+    assert "Le technicien «\u00a0allan\u00a0» existe déjà." in text and 'value="allan"' in text  # as typed
     done = pages.post("/ateliers/Atelier/modifier", data={"csrf": pages.csrf, "nom": "Réserve", "actif": "non"},
                       follow_redirects=False)
     assert done.status_code == 303 and done.headers["location"] == "/stock/R%C3%A9serve?atelier=desactive#atelier"

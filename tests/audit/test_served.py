@@ -83,8 +83,8 @@ def test_serve_records_changes_made_through_the_api_and_the_pages(fresh_database
     numero, other = order.json()["numero"], second.json()["numero"]
     # Newest first: the pages' changes, the API's, then serve's first start (its admin token).
     assert rows == [
-        ("administrateur", "Jeton révoqué", "jeton « cron du matin » (cron)"),
-        ("administrateur", "Jeton créé", "jeton « cron du matin » (cron)"),
+        ("administrateur", "Jeton révoqué", "jeton «\u00a0cron du matin\u00a0» (cron)"),
+        ("administrateur", "Jeton créé", "jeton «\u00a0cron du matin\u00a0» (cron)"),
         ("administrateur", "Commande annulée", other),
         ("administrateur", "Atelier ajouté", "Atelier Sud"),
         ("administrateur", "Produit archivé", "CORD-777"),
@@ -94,7 +94,7 @@ def test_serve_records_changes_made_through_the_api_and_the_pages(fresh_database
         ("administrateur", "Atelier ajouté", "Atelier Nord"),
         ("administrateur", "Produit ajouté", "CORD-777"),
         ("administrateur", "Fournisseur ajouté", "Röslau"),  # a supplier name nobody had: created with the product
-        (rows[-1][0], "Jeton créé", "jeton « administrateur » (admin)"),
+        (rows[-1][0], "Jeton créé", "jeton «\u00a0administrateur\u00a0» (admin)"),
     ]
     assert re.fullmatch(r"ligne de commande \(.+\)", rows[-1][0])  # `serve` made it before serving
 
@@ -111,5 +111,7 @@ def test_a_cli_command_run_as_a_process_is_recorded(fresh_database, tmp_path):
         rows = _rows(browser.get("/modifications").text)
     who = rows[0][0]
     assert re.fullmatch(r"ligne de commande \(.+\)", who)
-    assert rows == [(who, "Jeton créé", "jeton « lecture » (admin)"), (who, "Jeton révoqué", "jeton « sauvegarde » (cron)"),
-                    (who, "Jeton créé", "jeton « bureau » (admin)"), (who, "Jeton créé", "jeton « sauvegarde » (cron)")]
+    assert rows == [(who, "Jeton créé", "jeton «\u00a0lecture\u00a0» (admin)"),
+                    (who, "Jeton révoqué", "jeton «\u00a0sauvegarde\u00a0» (cron)"),
+                    (who, "Jeton créé", "jeton «\u00a0bureau\u00a0» (admin)"),
+                    (who, "Jeton créé", "jeton «\u00a0sauvegarde\u00a0» (cron)")]

@@ -59,7 +59,8 @@ def test_new_codes_are_created_and_known_codes_updated(stored):
 
 def test_the_audit_trail_records_what_the_import_did(stored):
     start = stored.scalar(select(AuditEntry.id).order_by(AuditEntry.id.desc()).limit(1)) or 0
-    _import(stored, "code_produit,nom_produit,prix_unitaire\nCORD-001,Corde #1,5\nNOUV-1,Nouveau,1\n")
+    report = _import(stored, "code_produit,nom_produit,prix_unitaire\nCORD-001,Corde #1,5\nNOUV-1,Nouveau,1\n")
+    assert (report.crees, report.modifies, report.erreurs) == (["NOUV-1"], ["CORD-001"], [])
     stored.flush()
     trail = stored.execute(select(AuditEntry.action, AuditEntry.objet, AuditEntry.changements)
                            .where(AuditEntry.id > start).order_by(AuditEntry.id)).all()

@@ -77,13 +77,13 @@ def test_the_office_manages_suppliers_on_their_page(pages, db_session):
     form = {"nom": "Röslau", "courriel": "commandes@roslau.example", "telephone": "", "delai_jours": "10",
             "minimum_commande": "150,00", "notes": "", "csrf": pages.csrf}
     added = pages.post("/fournisseurs/nouveau", data=form, follow_redirects=True)
-    assert added.status_code == 200 and "Fournisseur « Röslau » ajouté." in added.text
+    assert added.status_code == 200 and "Fournisseur «\u00a0Röslau\u00a0» ajouté." in added.text
     assert "commandes@roslau.example" in added.text and "10 jours" in added.text and "150,00" in added.text
     again = pages.post("/fournisseurs/nouveau", data={**form, "nom": "ROSLAU"})
-    assert again.status_code == 409 and "existe déjà sous le nom « Röslau »" in again.text
+    assert again.status_code == 409 and "existe déjà sous le nom «\u00a0Röslau\u00a0»" in again.text
     bad = pages.post("/fournisseurs/R%C3%B6slau/modifier", data={**form, "delai_jours": "beaucoup"})
     assert bad.status_code == 422 and 'value="beaucoup"' in bad.text
     edited = pages.post("/fournisseurs/R%C3%B6slau/modifier", data={**form, "delai_jours": "12", "courriel": ""},
                         follow_redirects=True)
-    assert "Fournisseur « Röslau » modifié." in edited.text
+    assert "Fournisseur «\u00a0Röslau\u00a0» modifié." in edited.text
     assert rows(db_session) == [("Röslau", None, 12)]

@@ -189,4 +189,4 @@ def test_cli_verifier_ok(fresh_database, keyed):
 def test_not_connected_pages_say_so(pages, app, gazelle):
     configure(app, **gazelle.oauth_settings())
     for path in ("/regles", "/techniciens/nouveau"):
-        assert "Gazelle n'est pas connecté : cliquez sur « Connecter Gazelle »" in unescape(pages.get(path).text)
+        assert "Gazelle n'est pas connecté : cliquez sur «\u00a0Connecter Gazelle\u00a0»" in unescape(pages.get(path).text)

@@ -39,13 +39,13 @@ def test_the_office_imports_a_file_from_its_phone(browser, server, tmp_path):
         page.get_by_role("button", name="Importer").click()
         errors = page.locator("#erreurs-import li")
         assert errors.all_text_contents() == [
-            "Ligne 2, colonne « prix_unitaire » : doit être un nombre (ex. : 12,50).",
-            "Ligne 2, colonne « code_barres » : « 4006381333931 » est déjà celui de « CORD-001 »."]
+            "Ligne 2, colonne «\u00a0prix_unitaire\u00a0» : doit être un nombre (ex. : 12,50).",
+            "Ligne 2, colonne «\u00a0code_barres\u00a0» : «\u00a04006381333931\u00a0» est déjà celui de «\u00a0CORD-001\u00a0»."]
         assert _catalogue(server) == before
         page.set_input_files("input[name=fichier]", str(good))
         page.get_by_role("button", name="Importer").click()
         notice = page.locator("p.succes").text_content()
-        assert notice == "Catalogue importé depuis « catalogue.csv » : 1 produit créé, 1 modifié, 0 inchangé."
+        assert notice == "Catalogue importé depuis «\u00a0catalogue.csv\u00a0» : 1 produit créé, 1 modifié, 0 inchangé."
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         screenshot(page, "catalogue-import")
         assert [p for p in page.problems if "status of 422" not in p] == []  # the refused file's answer is a 422

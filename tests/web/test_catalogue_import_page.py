@@ -35,7 +35,7 @@ def test_the_office_uploads_a_file_and_sees_the_counts(pages, db_session):
     assert 'action="/catalogue/import"' in page and 'enctype="multipart/form-data"' in page
     answer = _send(pages, GOOD)
     assert answer.status_code == 200
-    assert ("Catalogue importé depuis « catalogue.csv » : 1 produit créé, 1 modifié, 0 inchangé."
+    assert ("Catalogue importé depuis «\u00a0catalogue.csv\u00a0» : 1 produit créé, 1 modifié, 0 inchangé."
             in html.unescape(answer.text))
     assert _catalogue(db_session) == [("CORD-001", "Corde #1 (Do)", Decimal("4.35"), "Pianotek", None),
                                       ("MART-010", "Marteau Renner", Decimal("112.50"), "Renner", "0012345678905")]
@@ -54,8 +54,9 @@ def test_a_bad_file_lists_its_problems_and_changes_nothing(pages, db_session):
     assert answer.status_code == 422
     text = html.unescape(answer.text)
     assert "Aucun produit importé" in text
-    assert "Ligne 4, colonne « code_barres » : « 0012345678905 » est déjà celui de « MART-010 » à la ligne 3." in text
-    assert "Ligne 5, colonne « code_produit » : « CORD-001 » est déjà à la ligne 2." in text
+    assert ("Ligne 4, colonne «\u00a0code_barres\u00a0» : «\u00a00012345678905\u00a0» est déjà celui de "
+            "«\u00a0MART-010\u00a0» à la ligne 3.") in text
+    assert "Ligne 5, colonne «\u00a0code_produit\u00a0» : «\u00a0CORD-001\u00a0» est déjà à la ligne 2." in text
     assert _catalogue(db_session) == before
     missing = pages.post("/catalogue/import", data={"csrf": pages.csrf})
     assert missing.status_code == 422 and "Choisissez un fichier CSV" in html.unescape(missing.text)

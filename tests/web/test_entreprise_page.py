@@ -33,7 +33,7 @@ def test_the_first_start_asks_on_the_dashboard_and_on_commandes_until_saved(page
                                     "514 555-0100", "bureau@pianos-tremblay.example")]
     for path in ("/", "/commandes"):
         assert 'id="entreprise-invite"' not in pages.get(path).text, path
-    assert "Bons de commande au nom de « Pianos Tremblay inc. »" in pages.get("/commandes").text
+    assert "Bons de commande au nom de «\u00a0Pianos Tremblay inc.\u00a0»" in pages.get("/commandes").text
 
 
 def test_settings_already_set_by_the_environment_are_not_asked_again(pages, app):

@@ -152,6 +152,6 @@ def test_offline_changes_are_kept_sent_once_and_a_late_use_is_a_fact(browser, se
         office.goto("/deductions")
         row = office.locator("#manques tr", has_text="CORD-012")
         assert "Allan" in row.text_content() and "Hors ligne" in row.text_content()
-        assert row.locator("td.nombre").text_content().strip() == "2"
+        assert row.locator("td.nombre").text_content().strip() == "2 bobines"
     finally:
         office_context.close()

@@ -38,7 +38,7 @@ def export(dossier: Annotated[Path, typer.Argument(help="Dossier de destination 
 
     with open_session(get_settings()) as session:
         counts = service.export_to(db_session=session, folder=dossier)
-    console.print(f"Export écrit dans {dossier} : {_counts(counts)}.", highlight=False)
+    console.print(f"Export écrit dans {dossier} : {_counts(counts)}.", highlight=False, soft_wrap=True)
 
 
 def import_(dossier: Annotated[Path, typer.Argument(help="Dossier écrit par « inventaire export »")]) -> None:

@@ -68,4 +68,5 @@ def export_catalogue(
         typer.echo(body, nl=False)
         return
     fichier.write_text(body, encoding="utf-8", newline="")
-    console.print(f"Catalogue écrit dans {fichier} ({count(body.count(chr(10)) - 1, 'produit')}).", highlight=False)
+    console.print(f"Catalogue écrit dans {fichier} ({count(body.count(chr(10)) - 1, 'produit')}).", highlight=False,
+                  soft_wrap=True)  # a path cut by a line break cannot be copied

@@ -31,7 +31,7 @@ def export_stock(
         typer.echo(body, nl=False)
         return
     fichier.write_text(body, encoding="utf-8", newline="")
-    console.print(f"Stock écrit dans {fichier} ({body.count(chr(10)) - 1} lignes).", highlight=False)
+    console.print(f"Stock écrit dans {fichier} ({body.count(chr(10)) - 1} lignes).", highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

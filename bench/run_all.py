@@ -28,7 +28,7 @@ from bench.report import Series, machine, summary, table, verdict  # noqa: E402
 from bench.server import Server, admin_token  # noqa: E402
 from inventaire.checks.service import build_report  # noqa: E402
 from inventaire.kit.config import Settings  # noqa: E402
-from inventaire.stock.service import list_lines  # noqa: E402
+from inventaire.stock.reading import list_lines  # noqa: E402
 from inventaire.techniciens.service import get_or_404  # noqa: E402
 
 QUICK = {"products": 200, "technicians": 10, "ledger": 50_000, "seconds": 5, "repeat": 2}

@@ -18,6 +18,7 @@ from inventaire.kit.changes import COUNTER
 from inventaire.kit.database import make_engine, make_sessionmaker, session_scope
 from inventaire.kit.migrate import upgrade
 from inventaire.models import Base
+from inventaire.stock import reading as stock_lines
 from inventaire.stock import service as stock
 from inventaire.techniciens import service as techniciens
 from tests.databases import create_pg_database, drop_pg_database, require_pg
@@ -169,7 +170,7 @@ def test_locations_migration_carries_the_demo_over(backend, tmp_path):
         with session_scope(make_sessionmaker(engine)) as session:
             allan = techniciens.get_by_name(db_session=session, nom="allan")
             assert allan.nom == "Allan" and allan.email and allan.id == rows["techniciens"][0]["id"]
-            lines = stock.list_lines(db_session=session, location=allan)
+            lines = stock_lines.list_lines(db_session=session, location=allan)
             assert len(lines) == len([r for r in rows["inventaire_techniciens"] if r["technicien_id"] == allan.id]) > 0
             # New locations take ids after the technicians', and names stay unique over both kinds.
             workshop = ateliers.create(db_session=session, nom="Atelier")

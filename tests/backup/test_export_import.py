@@ -20,6 +20,7 @@ from inventaire.demo.loader import WORKSHOP, load_demo
 from inventaire.kit.config import Settings
 from inventaire.kit.database import make_engine, make_sessionmaker, session_scope, utcnow
 from inventaire.regles import service as regles
+from inventaire.stock import reading as stock_lines
 from inventaire.stock import service as stock
 from inventaire.techniciens import service as techniciens
 from tests import databases
@@ -94,7 +95,7 @@ def test_round_trip_is_exact(fresh_database, empty_database, tmp_path):
     engine, scope = _session(empty_database.url)
     with scope as s:
         allan = techniciens.get_or_404(db_session=s, nom="Allan")
-        line = stock.list_lines(db_session=s, location=allan)[0]
+        line = stock_lines.list_lines(db_session=s, location=allan)[0]
         entry = stock.adjust(db_session=s, location=allan, product=line.produit, kind="reception",
                              delta=Decimal("1"), auteur="bureau", cause="manuel")
         assert entry.id == max(row[0] for row in source["transactions"]) + 1

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from inventaire.auth import service as auth_service
-from inventaire.stock import service as stock
+from inventaire.stock import reading as stock_lines
 from tests.helpers import bearer, make_line, make_product, make_technician
 from tests.servers import configure
 
@@ -88,4 +88,4 @@ def test_put_levels_unknown_names_and_roles(client, anon_client, db_session):
     own = anon_client.put("/inventaire/stock/Allan/CORD-001", json={"seuil_min": 1}, headers=bearer(raw))
     assert own.status_code == 403  # levels are the office's decision, even on one's own van
     db_session.expire_all()
-    assert stock.get_line(db_session=db_session, location=tech, product=product) is None  # nothing created
+    assert stock_lines.get_line(db_session=db_session, location=tech, product=product) is None  # nothing created

@@ -134,3 +134,16 @@ def test_no_number_is_cut_at_60_or_80_columns(fresh_database, columns):
         block = f"Qté {qty} · seuil 2 · à commander {cmd}" in result.stdout
         assert table_row or block, (code, result.stdout)
     assert "Révision et maintenance" in result.stdout  # the long name is shown (wrapped), not dropped
+
+
+def test_quantities_are_grouped_as_the_pages_write_them(fresh_database):
+    """« 1 250 », not « 1250 »: thousands apart with a no-break space, as on the dashboard (issue 25.14)."""
+    url = fresh_database.url
+    with committed(url) as session:
+        tech = make_technician(session, nom="Allan")
+        make_line(session, tech, make_product(session, code_produit="CORD-012", nom_produit="Corde no 12"), "2",
+                  seuil_min="1500", niveau_par="1252")
+    result = run_cli(url, "check", env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    assert "1\u00a0500" in result.stdout and "1\u00a0250" in result.stdout, result.stdout
+    assert "1500" not in result.stdout and "1250" not in result.stdout

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from inventaire.auth import service as auth
 from inventaire.kit.database import utcnow
+from inventaire.stock import reading as stock_lines
 from inventaire.stock import service as stock
 from tests.helpers import bearer, make_product, make_technician
 
@@ -80,7 +81,7 @@ def test_a_workshop_by_name(app, client, db_session):
 
     allan, _ = _ledger(db_session)
     workshop = make_workshop(db_session, nom="Atelier")
-    buvards = next(line.produit for line in stock.list_lines(db_session=db_session, location=allan))
+    buvards = next(line.produit for line in stock_lines.list_lines(db_session=db_session, location=allan))
     now = utcnow()
     stock.adjust(db_session=db_session, location=workshop, product=buvards, kind="reception", delta=Decimal(50),
                  auteur="essai", at=now - dt.timedelta(days=30), cause="manuel")

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from inventaire.auth import service as auth_service
 from inventaire.stock import ledger
+from inventaire.stock import reading as stock_lines
 from inventaire.stock import service as stock
 from tests.helpers import bearer, database_state, make_line, make_product, make_technician
 
@@ -181,6 +182,6 @@ def test_service_keeps_balance_equal_to_ledger(db_session, allan):
     stock.adjust(db_session=db_session, location=allan, product=product, kind="reception",
                  delta=Decimal("3.250"), auteur="essai", cause="manuel")
     stock.count(db_session=db_session, location=allan, product=product, counted=Decimal("1.5"), auteur="essai")
-    line = stock.get_line(db_session=db_session, location=allan, product=product)
+    line = stock_lines.get_line(db_session=db_session, location=allan, product=product)
     assert line.quantite == Decimal("1.500")
     assert ledger.ledger_sum(db_session=db_session, line=line) == Decimal("1.500")

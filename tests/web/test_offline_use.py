@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from inventaire.deductions import service as deductions
+from inventaire.deductions import overview
 from inventaire.stock.models import Transaction
 from tests.helpers import balance_of, database_state, make_line, make_product, make_technician
 
@@ -47,7 +47,7 @@ def test_a_late_use_beyond_the_stock_takes_what_is_there_and_opens_a_shortfall(p
     entry = db_session.scalar(select(Transaction).order_by(Transaction.id.desc()))
     assert (entry.type, entry.ajustement, entry.reference) == ("utilisation", -1, "Hors ligne")
     assert _rows(db_session) == before + 1
-    (short,) = deductions.open_shortfalls(db_session=db_session)
+    (short,) = overview.open_shortfalls(db_session=db_session)
     assert (short.technicien.nom, short.produit.code_produit, short.manque) == ("Allan", "CORD-012", 2)
     office = pages.get("/deductions").text
     assert "CORD-012" in office.split('id="manques"')[1].split("</table>")[0]
@@ -63,7 +63,7 @@ def test_a_late_use_beyond_the_stock_takes_what_is_there_and_opens_a_shortfall(p
                        data={"quantite": "0", "quantite_vue": "0"})
     assert count.status_code == 200, count.text
     db_session.expire_all()
-    assert deductions.open_shortfalls(db_session=db_session) == []
+    assert overview.open_shortfalls(db_session=db_session) == []
 
 
 def test_a_late_use_the_van_covers_is_an_ordinary_use(pages, van, db_session):
@@ -72,7 +72,7 @@ def test_a_late_use_the_van_covers_is_an_ordinary_use(pages, van, db_session):
     assert balance_of(db_session, "Allan", "CORD-012") == 0
     entry = db_session.scalar(select(Transaction).order_by(Transaction.id.desc()))
     assert (entry.ajustement, entry.reference) == (-1, "RDV-88")
-    assert deductions.open_shortfalls(db_session=db_session) == []
+    assert overview.open_shortfalls(db_session=db_session) == []
 
 
 def test_a_use_typed_online_keeps_its_409(pages, van, db_session):

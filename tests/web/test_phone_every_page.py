@@ -16,6 +16,7 @@ from inventaire.catalogue import service as catalogue
 from inventaire.demandes import service as demandes
 from inventaire.demo.loader import load_demo
 from inventaire.kit.enums import MovementCause, TransactionType
+from inventaire.stock import reading as stock_lines
 from inventaire.stock import service as stock
 from inventaire.techniciens import service as techniciens
 from tests.helpers import browser_page, make_token, screenshot
@@ -43,7 +44,7 @@ def demo(server):
         load_demo(db_session=s)
         allan = techniciens.get_by_name(db_session=s, nom="Allan")
         assert allan is not None
-        product = stock.list_lines(db_session=s, location=allan)[0].produit
+        product = stock_lines.list_lines(db_session=s, location=allan)[0].produit
         stock.adjust(db_session=s, location=allan, product=product, kind=TransactionType.RECEPTION, delta=Decimal(1),
                      auteur="bureau", cause=MovementCause.MANUEL, reference=LONG_REFERENCE)
         workshop = ateliers.create(db_session=s, nom=LONG_WORKSHOP)

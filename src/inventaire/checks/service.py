@@ -23,7 +23,7 @@ from inventaire.previsions import service as previsions
 from inventaire.previsions.booked import Horizon
 from inventaire.stock.ledger import VALUE
 from inventaire.stock.models import StockLine
-from inventaire.stock.service import threshold_expression
+from inventaire.stock.reading import threshold_expression
 
 CENT = Decimal("0.01")
 FORECAST_DAYS = 90  # the period the check's forecast observes

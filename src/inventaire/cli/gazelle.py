@@ -128,5 +128,5 @@ def check_command(
 
 
 def _qty(value) -> str:
-    """A quantity of the stored report (a number or its text): « 2,5 »."""
-    return quantities.quantity(Decimal(str(value)))
+    """A quantity of the stored report (a number or its text): « 2,5 », « 1 250 » (grouped as the pages do)."""
+    return quantities.quantity(Decimal(str(value)), grouped=True)

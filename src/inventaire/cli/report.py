@@ -50,8 +50,8 @@ MIN_PRODUCT = 12
 def _alert_cells(a) -> tuple[str, ...]:
     return (
         Severity(a.severity).label.lower(), AlertState(a.etat).label.lower() if a.etat else "—", a.technicien,
-        a.code_produit, a.nom_produit, quantity(a.quantite_actuelle), quantity(a.seuil),
-        quantity(a.quantite_a_commander) if a.quantite_a_commander is not None else "—",
+        a.code_produit, a.nom_produit, quantity(a.quantite_actuelle, grouped=True), quantity(a.seuil, grouped=True),
+        quantity(a.quantite_a_commander, grouped=True) if a.quantite_a_commander is not None else "—",
     )
 
 

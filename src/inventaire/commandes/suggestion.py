@@ -56,7 +56,7 @@ from inventaire.pianos import service as pianos
 from inventaire.previsions import service as previsions
 from inventaire.previsions.booked import Horizon
 from inventaire.regles import service as regles
-from inventaire.stock import service as stock
+from inventaire.stock import reading as stock_lines
 from inventaire.stock.ledger import QUANTITY_SUM
 from inventaire.stock.models import StockLine
 
@@ -142,7 +142,7 @@ def _workshop_lines(db_session: Session, workshop: Workshop, default: Decimal) -
     for line in lines:
         reserve = line.niveau_par
         if reserve is None:
-            reserve = stock.threshold_of(line, default) + _step(line.produit)
+            reserve = stock_lines.threshold_of(line, default) + _step(line.produit)
         out[line.produit_id] = (line.quantite, reserve)
     return out
 

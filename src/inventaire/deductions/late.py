@@ -22,6 +22,7 @@ from inventaire.deductions.schemas import ServiceIn, ServiceLineIn
 from inventaire.kit.enums import MovementCause, ServiceStatus, TransactionType
 from inventaire.kit.exceptions import Conflict
 from inventaire.regles.models import ConsumptionRule
+from inventaire.stock import reading as stock_lines
 from inventaire.stock import service as stock
 from inventaire.stock.models import Transaction
 from inventaire.techniciens.models import Technician
@@ -36,7 +37,7 @@ def record_use(
 ) -> tuple[Transaction | None, Decimal]:
     """Record a late use of `amount`; returns the ledger row written (None: the van had none) and
     the part left as an open shortfall (0 when the van held enough)."""
-    line = stock.get_line(db_session=db_session, location=technician, product=product)
+    line = stock_lines.get_line(db_session=db_session, location=technician, product=product)
     if line is not None and line.quantite >= amount:
         try:
             entry = stock.adjust(db_session=db_session, location=technician, product=product, kind=TransactionType.UTILISATION,

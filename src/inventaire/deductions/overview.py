@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inventaire.deductions import service as deductions
-from inventaire.deductions.models import DeductedService
+from inventaire.deductions.models import DeductedService, Deduction
 from inventaire.kit.enums import MovementCause, NotDeducted
 from inventaire.stock.models import Transaction
 from inventaire.techniciens.models import Technician
@@ -29,7 +29,7 @@ class ServiceRow:
 
 def services_with_moves(*, db_session: Session, limit: int = 50) -> list[ServiceRow]:
     """The services last changed, each with its ledger rows (one query for all of them, by the rows' cause)."""
-    services = deductions.recent(db_session=db_session, limit=limit)
+    services = recent(db_session=db_session, limit=limit)
     moves: dict[int | None, list[Transaction]] = defaultdict(list)
     if services:
         for row in db_session.scalars(select(Transaction).where(
@@ -58,3 +58,19 @@ def van_today(*, db_session: Session, technician: Technician, since: dt.datetime
                                   Transaction.cause == MovementCause.DEDUCTION)
         .order_by(Transaction.created_at.desc(), Transaction.id.desc())
     ))
+
+
+def recent(*, db_session: Session, source: str | None = None, limit: int = 50) -> list[DeductedService]:
+    """The services last changed, newest first."""
+    query = select(DeductedService).order_by(DeductedService.updated_at.desc(), DeductedService.id.desc())
+    if source is not None:
+        query = query.where(DeductedService.source == source)
+    return list(db_session.scalars(query.limit(limit)))
+
+
+def open_shortfalls(*, db_session: Session, technician: Technician | None = None) -> list[Deduction]:
+    """Open shortfalls, oldest first."""
+    query = select(Deduction).where(deductions.open_clause()).order_by(Deduction.manque_depuis, Deduction.id)
+    if technician is not None:
+        query = query.where(Deduction.technicien_id == technician.id)
+    return list(db_session.scalars(query))

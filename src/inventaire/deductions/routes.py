@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Path, Query
 from sqlalchemy import select
 
-from inventaire.deductions import service
+from inventaire.deductions import overview, service
 from inventaire.deductions.models import DeductedService
 from inventaire.deductions.schemas import (
     DeductedServiceRead,
@@ -35,7 +35,7 @@ def apply_service(body: ServiceIn, db_session: SessionDep, _: CheckUser) -> Serv
 def list_services(db_session: SessionDep, _: AdminUser, source: str | None = Query(None, max_length=40),
                   limit: int = Query(50, ge=1, le=500)) -> list[DeductedServiceRead]:
     """The services deducted, most recently changed first."""
-    return [DeductedServiceRead.of(s) for s in service.recent(db_session=db_session, source=source, limit=limit)]
+    return [DeductedServiceRead.of(s) for s in overview.recent(db_session=db_session, source=source, limit=limit)]
 
 
 @router.get("/services/{source}/{id_externe}", summary="Consulter un service déduit",
@@ -52,4 +52,4 @@ def get_service(db_session: SessionDep, _: AdminUser, source: str = Path(max_len
 @router.get("/manques", summary="Lister les manques ouverts", response_model=list[ShortfallRead])
 def list_shortfalls(db_session: SessionDep, _: AdminUser) -> list[ShortfallRead]:
     """The open shortfalls: parts billed but not in the van, until a count or a reception settles them."""
-    return [ShortfallRead.of(d) for d in service.open_shortfalls(db_session=db_session)]
+    return [ShortfallRead.of(d) for d in overview.open_shortfalls(db_session=db_session)]

@@ -20,13 +20,12 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from inventaire.deductions import messages
 from inventaire.deductions import plan as planning
 from inventaire.deductions.models import DeductedService, Deduction
 from inventaire.deductions.schemas import ServiceIn
 from inventaire.kit.database import utcnow
 from inventaire.kit.enums import MovementCause, NotDeducted, ServiceStatus, TransactionType
-from inventaire.kit.names import de
-from inventaire.kit.quantities import quantity
 from inventaire.stock import service as stock
 from inventaire.stock.models import StockLine, Transaction
 from inventaire.techniciens.models import Technician
@@ -90,7 +89,7 @@ def apply(
                                               produit_id=produit_id)
     if refill:
         outcome.non_deduites = [n for n in outcome.non_deduites if n["raison"] != NotDeducted.STOCK_INSUFFISANT] + [
-            _short((d.ligne_externe,), d) for d in service.deductions if d.manque > 0]
+            messages.short((d.ligne_externe,), d) for d in service.deductions if d.manque > 0]
     service.non_deduites = outcome.non_deduites
     service.manque_ouvert = any(d.manque > 0 for d in service.deductions)
     db_session.flush()
@@ -150,12 +149,12 @@ def _reconcile(db_session: Session, service: DeductedService, wanted: Any, produ
             row.description = want.description
         target = want.quantite if want else ZERO
         if want is not None and want.archived and target > row.deduit + row.regle:
-            outcome.non_deduites.append(_archived(key, want, row, target - row.deduit - row.regle))
+            outcome.non_deduites.append(messages.archived(key, want, row, target - row.deduit - row.regle))
             target = row.deduit + row.regle
         if _bring_to(db_session, service, row, target, outcome):
             refill.add((row.technicien_id, row.produit_id))
         if row.manque > 0:
-            outcome.non_deduites.append(_short(key, row))
+            outcome.non_deduites.append(messages.short(key, row))
     for row in [d for d in service.deductions if not (d.voulu or d.deduit or d.regle)]:
         service.deductions.remove(row)  # nothing wanted, nothing held: the row has no more to say
     return refill
@@ -180,7 +179,7 @@ def _bring_to(db_session: Session, service: DeductedService, row: Deduction, tar
                 db_session=db_session, location=row.technicien, product=row.produit, kind=TransactionType.AJUSTEMENT,
                 delta=excess, auteur=service.source, reference=service.reference,
                 cause=MovementCause.DEDUCTION, cause_id=service.id,
-                motif=motif(service, row.description, "annulée" if service.statut == ServiceStatus.ANNULE
+                motif=messages.motif(service, row.description, "annulée" if service.statut == ServiceStatus.ANNULE
                             else "correction"),
             ))
             row.deduit -= excess
@@ -194,33 +193,11 @@ def _take(db_session: Session, service: DeductedService, row: Deduction, need: D
     taken = stock.take_up_to(
         db_session=db_session, location=row.technicien, product=row.produit, wanted=need, auteur=service.source,
         cause=MovementCause.DEDUCTION, cause_id=service.id, reference=service.reference,
-        motif=motif(service, row.description),
+        motif=messages.motif(service, row.description),
     )
     if taken is not None:
         row.deduit -= taken.ajustement
     return taken
-
-
-def motif(service: DeductedService, description: str | None, note: str | None = None) -> str:
-    """« Facture #7140 — Lina Vanelli — Entretien annuel du système PLS », and why when giving back."""
-    parts = [service.reference, service.client, description]
-    text = " — ".join(p for p in parts if p)
-    return (f"{text} ({note})" if note else text)[:500]
-
-
-def _archived(key: tuple[Any, ...], want: Any, row: Deduction, quantite: Decimal) -> dict[str, Any]:
-    return {"id_externe": key[0], "service_id": None, "description": want.description,
-            "code_produit": row.produit.code_produit, "quantite": str(quantite),
-            "raison": str(NotDeducted.PRODUIT_ARCHIVE),
-            "message": f"produit archivé : « {row.produit.code_produit} » n'est plus déduit"}
-
-
-def _short(key: tuple[Any, ...], row: Deduction) -> dict[str, Any]:
-    return {"id_externe": key[0], "service_id": None, "description": row.description,
-            "code_produit": row.produit.code_produit, "quantite": str(row.manque),
-            "raison": str(NotDeducted.STOCK_INSUFFISANT),
-            "message": f"stock insuffisant : il manque {quantity(row.manque, grouped=True)} de « {row.produit.code_produit} » "
-                       f"dans le véhicule {de(row.technicien.nom)}"}
 
 
 def settle_counted(*, db_session: Session, deductions: list[Deduction]) -> None:
@@ -274,7 +251,7 @@ def fill_shortfalls(
                 row.manque_depuis = row.manque_depuis if row.manque > 0 else None
         service.manque_ouvert = any(d.manque > 0 for d in service.deductions)
         service.non_deduites = [n for n in service.non_deduites if n["raison"] != NotDeducted.STOCK_INSUFFISANT] + [
-            _short((d.ligne_externe,), d) for d in service.deductions if d.manque > 0]
+            messages.short((d.ligne_externe,), d) for d in service.deductions if d.manque > 0]
     db_session.flush()
     return written
 
@@ -310,19 +287,3 @@ def needs_apply(*, entry: ServiceIn, stored: DeductedService | None, digest: str
         return False
     newer = entry.version is not None and (stored.version is None or entry.version > stored.version)
     return stored.empreinte != digest or stored.manque_ouvert or newer
-
-
-def recent(*, db_session: Session, source: str | None = None, limit: int = 50) -> list[DeductedService]:
-    """The services last changed, newest first."""
-    query = select(DeductedService).order_by(DeductedService.updated_at.desc(), DeductedService.id.desc())
-    if source is not None:
-        query = query.where(DeductedService.source == source)
-    return list(db_session.scalars(query.limit(limit)))
-
-
-def open_shortfalls(*, db_session: Session, technician: Technician | None = None) -> list[Deduction]:
-    """Open shortfalls, oldest first."""
-    query = select(Deduction).where(open_clause()).order_by(Deduction.manque_depuis, Deduction.id)
-    if technician is not None:
-        query = query.where(Deduction.technicien_id == technician.id)
-    return list(db_session.scalars(query))

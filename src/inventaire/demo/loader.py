@@ -17,6 +17,7 @@ from inventaire.fournisseurs import service as suppliers
 from inventaire.kit.database import utcnow
 from inventaire.kit.enums import MovementCause, TransactionType
 from inventaire.regles import service as regles
+from inventaire.stock import reading as stock_lines
 from inventaire.stock import service as stock
 from inventaire.techniciens import service as techniciens
 
@@ -68,7 +69,7 @@ def load_demo(*, db_session: Session, seed: int = 2025) -> dict[str, int]:
         drawn = random.Random(f"{seed}:{tech.nom}").sample(others, k=LINES_PER_VAN - len(ALWAYS))
         for code in (*ALWAYS, *drawn):
             product = products[code]
-            if stock.get_line(db_session=db_session, location=tech, product=product) is not None:
+            if stock_lines.get_line(db_session=db_session, location=tech, product=product) is not None:
                 continue
             rng = random.Random(f"{seed}:{tech.nom}:{code}")
             created["mouvements"] += _history(db_session, rng, tech, product, now)
@@ -113,7 +114,7 @@ def _workshop(db_session: Session, products: list, now: dt.datetime, seed: int) 
     rng = random.Random(f"{seed}:{WORKSHOP}")
     moves = 0
     for product in products:
-        if stock.get_line(db_session=db_session, location=workshop, product=product) is not None:
+        if stock_lines.get_line(db_session=db_session, location=workshop, product=product) is not None:
             continue
         threshold = product.seuil_reorder or Decimal(5)
         step = Decimal("0.5") if product.unite == "m" else Decimal(1)

@@ -13,7 +13,7 @@ from inventaire.checks.schemas import Report
 from inventaire.exports.spreadsheet import amount, cell, document, moment, number
 from inventaire.kit.enums import AlertState, Severity
 from inventaire.stock.models import StockLine
-from inventaire.stock.service import threshold_of
+from inventaire.stock.reading import threshold_of
 from inventaire.techniciens.models import Technician
 
 STOCK_HEADERS = ("Technicien", "Code", "Produit", "Catégorie", "Quantité", "Unité", "Seuil", "Niveau de remplissage",

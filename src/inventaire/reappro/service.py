@@ -19,6 +19,7 @@ from inventaire.catalogue.models import Product
 from inventaire.demandes import service as demandes
 from inventaire.demandes.models import StockRequest
 from inventaire.kit.enums import MovementCause, RequestState
+from inventaire.stock import reading as stock_lines
 from inventaire.stock import service as stock
 from inventaire.stock.models import StockLine
 from inventaire.techniciens.models import Technician
@@ -72,7 +73,7 @@ def picking_list(*, db_session: Session, technician: Technician, workshop: Works
     needs = {pid: need for pid, need in (needs or {}).items() if need[1] > 0}
     requests = demandes.list_requests(db_session=db_session, statut=RequestState.OUVERTE, technician=technician,
                                       lock=lock)
-    van = {line.produit_id: line for line in stock.list_lines(db_session=db_session, location=technician)}
+    van = {line.produit_id: line for line in stock_lines.list_lines(db_session=db_session, location=technician)}
     products = ({line.produit_id: line.produit for line in van.values()} | {r.produit_id: r.produit for r in requests}
                 | {pid: product for pid, (product, _) in needs.items()})
     held = dict(db_session.execute(

@@ -15,7 +15,7 @@ from inventaire.catalogue.models import Product
 from inventaire.emplacements.models import Location
 from inventaire.kit.enums import TransactionType
 from inventaire.stock.models import StockLine, Transaction
-from inventaire.stock.service import threshold_of
+from inventaire.stock.reading import threshold_of
 
 
 @dataclass

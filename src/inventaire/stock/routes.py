@@ -18,6 +18,7 @@ from inventaire.kit.enums import MovementCause, Role, TransactionType
 from inventaire.kit.errors import CONFLICT, NOT_FOUND
 from inventaire.kit.schemas import CODE_PATTERN, PersonText
 from inventaire.stock import ledger, service
+from inventaire.stock import reading as stock_lines
 from inventaire.stock.schemas import (
     AdjustRequest,
     CountRequest,
@@ -57,7 +58,7 @@ def get_stock(db_session: SessionDep, settings: SettingsDep, user: StaffUser, te
          "seuil": seuil, "seuil_min": minimum, "niveau_par": par, "valeur": (qty * price).quantize(cent),
          "updated_at": updated}
         for code, name, unit, price, qty, seuil, minimum, par, updated
-        in service.line_rows(db_session=db_session, location=location, default=settings.seuil_defaut)
+        in stock_lines.line_rows(db_session=db_session, location=location, default=settings.seuil_defaut)
     ]
 
 
@@ -110,7 +111,7 @@ def set_levels(
         db_session=db_session, location=location, product=product,
         changes=body.model_dump(exclude_unset=True),
     )
-    return StockLineRead.of(line, seuil=service.threshold_of(line, settings.seuil_defaut))
+    return StockLineRead.of(line, seuil=stock_lines.threshold_of(line, settings.seuil_defaut))
 
 
 @router.get("/transactions", summary="Journal des mouvements", response_model=TransactionPage, responses=NOT_FOUND)

@@ -29,7 +29,7 @@ class StockLineRead(BaseModel):
 
     @classmethod
     def of(cls, line: StockLine, *, seuil: Decimal) -> StockLineRead:
-        """A line with the threshold in force for it (stock.service.threshold_of)."""
+        """A line with the threshold in force for it (stock.reading.threshold_of)."""
         return cls(
             technicien=line.emplacement.nom, code_produit=line.produit.code_produit,
             nom_produit=line.produit.nom_produit, unite=line.produit.unite, quantite=line.quantite,

@@ -28,6 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from inventaire.deductions import overview
 from inventaire.deductions import plan as planning
 from inventaire.deductions import service as deductions
 from inventaire.deductions.models import DeductedService, ServiceStatus
@@ -270,7 +271,7 @@ def _deducted(service: DeductedService | None) -> bool:
 def _finish(session: Session, tally: _Tally) -> Result:
     refilled = [] if tally.sans_deduire else deductions.refill_all(db_session=session)  # receptions cover shortfalls
     moves = tally.moves + [TransactionRead.of(t).model_dump(mode="json") for t in refilled]
-    shortfalls = deductions.open_shortfalls(db_session=session)
+    shortfalls = overview.open_shortfalls(db_session=session)
     c = tally.counts
     rapport = SyncReport(
         factures_lues=c["lues"], brouillons_ignores=c["brouillons"], services_appliques=c["applique"],

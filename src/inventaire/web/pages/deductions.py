@@ -8,7 +8,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session, sessionmaker
 
 from inventaire.deductions import overview
-from inventaire.deductions import service as deductions
 from inventaire.deps import SessionDep, SettingsDep
 from inventaire.gazelle import service as gazelle_service
 from inventaire.gazelle.errors import GazelleError
@@ -30,7 +29,7 @@ def _page(request: Request, db_session: Session, settings: Settings, viewer: Vie
     return render(
         request, "deductions.html", status_code, viewer=viewer, nav="deductions",
         services=overview.services_with_moves(db_session=db_session),
-        manques=deductions.open_shortfalls(db_session=db_session),
+        manques=overview.open_shortfalls(db_session=db_session),
         sans_regle=overview.unmatched_services(db_session=db_session),
         inconnus=next((r.rapport["techniciens_inconnus"] for r in runs if r.rapport), []),
         syncs=runs, configure=settings.gazelle_configured, apercu=apercu, erreur=erreur, avis=avis,

@@ -27,7 +27,7 @@ from inventaire.kit.config import Settings
 from inventaire.kit.exceptions import DomainError, InvalidInput
 from inventaire.kit.forms import field_errors, validate
 from inventaire.kit.quantities import parse, with_unit
-from inventaire.stock import service as stock
+from inventaire.stock import reading as stock_lines
 from inventaire.techniciens.models import Technician
 from inventaire.web.deps import FormData, PageUser
 from inventaire.web.pages.stock import (
@@ -151,7 +151,7 @@ def follow_the_van(request: Request, db_session: SessionDep, settings: SettingsD
     the page shows (a request served, a deduction), swapped in place; lines new to the van are added."""
     technician = _van(_load(db_session, viewer, nom)[0])
     seen = seen_quantities(vu)
-    changed = [line for line in stock.list_lines(db_session=db_session, location=technician)
+    changed = [line for line in stock_lines.list_lines(db_session=db_session, location=technician)
                if seen.get(line.produit.code_produit) != line.quantite]
     views = line_views(db_session, settings, technician, changed) if changed else []
     return render(request, "_suivi_van.html", viewer=viewer, technicien=technician, oob=False,

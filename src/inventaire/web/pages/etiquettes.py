@@ -13,7 +13,7 @@ from inventaire.catalogue.labels import label_pdf
 from inventaire.deps import SessionDep
 from inventaire.emplacements import service as locations
 from inventaire.kit.exceptions import InvalidInput
-from inventaire.stock import service as stock
+from inventaire.stock import reading as stock_lines
 from inventaire.web.deps import AdminPage
 from inventaire.web.render import PageRoute
 
@@ -41,5 +41,5 @@ def chosen_labels(db_session: SessionDep, _: AdminPage,
 def location_labels(db_session: SessionDep, _: AdminPage, nom: str = Path(min_length=1, max_length=60)) -> Response:
     """Labels of every line a van or a workshop holds (its shelf), by product code."""
     location = locations.get_or_404(db_session=db_session, nom=nom)
-    lines = stock.list_lines(db_session=db_session, location=location)
+    lines = stock_lines.list_lines(db_session=db_session, location=location)
     return _pdf(label_pdf([line.produit for line in lines]), f"etiquettes-{location.nom}.pdf")

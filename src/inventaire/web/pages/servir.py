@@ -28,7 +28,7 @@ from inventaire.kit.exceptions import DomainError
 from inventaire.kit.forms import field_errors, validate
 from inventaire.kit.names import de
 from inventaire.kit.quantities import with_unit
-from inventaire.stock import service as stock
+from inventaire.stock import reading as stock_lines
 from inventaire.stock.models import StockLine
 from inventaire.web.deps import AdminPage, FormData
 from inventaire.web.render import PageRoute, refuse, render
@@ -119,7 +119,7 @@ def serve(request: Request, db_session: SessionDep, viewer: AdminPage, form: For
     except DomainError as exc:
         return _refused(request, db_session, viewer, demande_id, exc.status_code, exc.detail, values)
     unit = opened.produit.unite
-    left = stock.get_line(db_session=db_session, location=workshop, product=opened.produit)
+    left = stock_lines.get_line(db_session=db_session, location=workshop, product=opened.produit)
     message = (
         f"Demande n° {opened.id} servie : {with_unit(moved.entree.ajustement, unit, grouped=True)} de "
         f"« {opened.produit.code_produit} » {de(workshop.nom)} vers {opened.technicien.nom} "

@@ -31,6 +31,7 @@ from inventaire.previsions import service as previsions
 from inventaire.previsions.booked import Horizon
 from inventaire.previsions.service import LineForecast
 from inventaire.stock import ledger
+from inventaire.stock import reading as stock_lines
 from inventaire.stock import service as stock
 from inventaire.stock.models import StockLine, Transaction
 from inventaire.stock.schemas import AdjustRequest, CountRequest
@@ -108,7 +109,7 @@ def line_views(db_session: Session, settings: Settings, technician: Location, li
         if opened.statut == RequestState.OUVERTE:
             asked.setdefault(opened.produit_id, []).append(opened)
     return [
-        LineView(line, stock.threshold_of(line, settings.seuil_defaut), verdicts.get(line.produit.code_produit),
+        LineView(line, stock_lines.threshold_of(line, settings.seuil_defaut), verdicts.get(line.produit.code_produit),
                  covers.get(line.produit.code_produit), ouvertes=asked.get(line.produit_id, []))
         for line in lines
     ]
@@ -151,7 +152,7 @@ def van_page(request: Request, db_session: Session, settings: Settings, viewer: 
     """The phone page; `reception` and `demande` hold the values and error of the first-reception form
     or of the request for a product not carried, if it failed; `notes` an outcome to show on a line
     ({code: {"erreur"|"succes": message, "niveaux": typed values}})."""
-    lines = stock.list_lines(db_session=db_session, location=technician)
+    lines = stock_lines.list_lines(db_session=db_session, location=technician)
     carried = {line.produit.code_produit for line in lines}
     absent = [p for p in catalogue.list_products(db_session=db_session) if p.code_produit not in carried]
     requests = van_requests(db_session, technician)
@@ -220,7 +221,7 @@ class LineRequest:
         """The line as stored now, with the outcome, and the recent movements and the van's requests
         swapped out of band; a refused change or request comes back prepared (`projet`, `demande`),
         ready to be corrected or sent again."""
-        line = stock.get_line(db_session=self.db_session, location=self.technician, product=self.product)
+        line = stock_lines.get_line(db_session=self.db_session, location=self.technician, product=self.product)
         if line is None:
             return error_response(self.request, status_code, erreur or "Ligne de stock introuvable.")
         requests = van_requests(self.db_session, self.technician)

@@ -65,13 +65,13 @@ def dashboard_context(db_session: Session, settings: Settings) -> dict[str, Any]
     """What the dashboard shows now: the live alerts and the last stored runs."""
     report = live_report(db_session, settings)
     runs, total_runs = checks.list_runs(db_session=db_session, technician=None, limit=LAST_CHECKS, offset=0)
-    from inventaire.deductions import service as deductions
+    from inventaire.deductions import overview
     from inventaire.gazelle import health
 
     return {"rapport": report, "groupes": group_alerts(report.alertes), "verifications": runs,
             "total_verifications": total_runs, "intervalle": POLL_SECONDS,
             "sync_probleme": health.problem(db_session=db_session, settings=settings),
-            "manques": deductions.open_shortfalls(db_session=db_session)}
+            "manques": overview.open_shortfalls(db_session=db_session)}
 
 
 def page_context(db_session: Session, settings: Settings, viewer: Viewer) -> dict[str, Any]:

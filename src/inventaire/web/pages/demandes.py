@@ -30,15 +30,15 @@ from inventaire.kit.quantities import parse, with_unit
 from inventaire.stock import reading as stock_lines
 from inventaire.techniciens.models import Technician
 from inventaire.web.deps import FormData, PageUser
-from inventaire.web.pages.stock import (
+from inventaire.web.pages.stock import line_request
+from inventaire.web.pages.van import (
     POLL_SECONDS,
     POSITIVE,
     CodePath,
     NomPath,
-    _line_request,
-    _load,
-    _recent,
     line_views,
+    load,
+    recent_moves,
     van_page,
     van_requests,
 )
@@ -82,7 +82,7 @@ def _sent(opened: StockRequest) -> str:
 def ask_for_a_line(request: Request, background: BackgroundTasks, db_session: SessionDep, settings: SettingsDep,
                    viewer: PageUser, form: FormData, nom: str = NomPath, code: str = CodePath) -> Response:
     """« Demander » on a product's card: the quantity confirmed (prefilled to bring the line to par)."""
-    line = _line_request(request, db_session, settings, viewer, nom, code)
+    line = line_request(request, db_session, settings, viewer, nom, code)
     technician = _van(line.technician)
     values = {"quantite": form.get("quantite", ""), "note": form.get("note", "")}
     body, problem = _checked(form, technician, line.product.code_produit)
@@ -102,7 +102,7 @@ def ask_for_a_line(request: Request, background: BackgroundTasks, db_session: Se
 def ask_for_a_product_not_carried(request: Request, background: BackgroundTasks, db_session: SessionDep,
                                   settings: SettingsDep, viewer: PageUser, form: FormData, nom: str = NomPath) -> Response:
     """A request for a product the van does not carry (picked from the catalogue); a plain form."""
-    technician = _van(_load(db_session, viewer, nom)[0])
+    technician = _van(load(db_session, viewer, nom)[0])
     values = {name: form.get(name, "").strip() for name in ("code_produit", "quantite", "note", "cle")}
 
     def refused(status_code: int, message: str) -> HTMLResponse:
@@ -149,7 +149,7 @@ def follow_the_van(request: Request, db_session: SessionDep, settings: SettingsD
                    nom: str = NomPath, vu: list[str] = Query(default=[], max_length=MAX_SEEN)) -> Response:
     """What the phone page polls: its requests as they stand, and every line whose quantity is not what
     the page shows (a request served, a deduction), swapped in place; lines new to the van are added."""
-    technician = _van(_load(db_session, viewer, nom)[0])
+    technician = _van(load(db_session, viewer, nom)[0])
     seen = seen_quantities(vu)
     changed = [line for line in stock_lines.list_lines(db_session=db_session, location=technician)
                if seen.get(line.produit.code_produit) != line.quantite]
@@ -157,4 +157,4 @@ def follow_the_van(request: Request, db_session: SessionDep, settings: SettingsD
     return render(request, "_suivi_van.html", viewer=viewer, technicien=technician, oob=False,
                   demandes=van_requests(db_session, technician), intervalle=POLL_SECONDS,
                   changees=[(v, v.ligne.produit.code_produit in seen) for v in views],
-                  derniers=_recent(db_session, technician) if views else [])
+                  derniers=recent_moves(db_session, technician) if views else [])

@@ -16,7 +16,7 @@ from inventaire.kit.enums import Severity
 from inventaire.kit.exceptions import DomainError
 from inventaire.techniciens import service as techniciens
 from inventaire.web.deps import AdminPage, FormData, PageUser
-from inventaire.web.pages.stock import van_page
+from inventaire.web.pages.van import van_page
 from inventaire.web.render import PageRoute, refuse, render
 from inventaire.web.sessions import Viewer
 

@@ -9,7 +9,7 @@ from inventaire.deps import SessionDep, ensure_own_stock
 from inventaire.emplacements import service as locations
 from inventaire.stock import ledger
 from inventaire.web.deps import PageUser
-from inventaire.web.pages.stock import NomPath
+from inventaire.web.pages.van import NomPath
 from inventaire.web.render import PageRoute, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)

@@ -19,7 +19,7 @@ from inventaire.stock import service as stock
 from inventaire.stock.schemas import LevelsRequest
 from inventaire.web.deps import AdminPage, FormData
 from inventaire.web.formatting import quantite
-from inventaire.web.pages.stock import NomPath, van_page
+from inventaire.web.pages.van import NomPath, van_page
 from inventaire.web.render import PageRoute, refuse
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)

@@ -28,7 +28,7 @@ from inventaire.kit.exceptions import DomainError, InvalidInput
 from inventaire.reappro import service as reappro
 from inventaire.techniciens.models import Technician
 from inventaire.web.deps import AdminPage, FormData
-from inventaire.web.pages.stock import NomPath
+from inventaire.web.pages.van import NomPath
 from inventaire.web.render import PageRoute, refuse, render
 from inventaire.web.sessions import Viewer
 

@@ -24,7 +24,7 @@ from inventaire.kit.quantities import parse
 from inventaire.stock import service as stock
 from inventaire.stock.schemas import AdjustRequest
 from inventaire.web.deps import FormData, PageUser
-from inventaire.web.pages.stock import LABELS, POSITIVE, NomPath, van_page
+from inventaire.web.pages.van import LABELS, POSITIVE, NomPath, van_page
 from inventaire.web.render import PageRoute, refuse
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)

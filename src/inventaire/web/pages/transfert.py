@@ -25,7 +25,7 @@ from inventaire.kit.quantities import parse, with_unit
 from inventaire.stock import service as stock
 from inventaire.stock.models import Transaction
 from inventaire.web.deps import AdminPage, FormData
-from inventaire.web.pages.stock import NomPath, van_page
+from inventaire.web.pages.van import NomPath, van_page
 from inventaire.web.render import PageRoute, refuse
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from inventaire.gazelle import convert
 from inventaire.gazelle.client import GazelleClient, GazelleError
 from inventaire.gazelle.models import GazelleToken
 from inventaire.regles import service as regles
@@ -168,8 +169,8 @@ def test_the_same_invoice_twice_is_chosen_deterministically_and_reported():
     a = node(7, quantity=100, updated="2026-01-01T00:00:05Z")
     b = node(7, quantity=200, updated="2026-01-01T00:00:05Z")
     newer = node(7, quantity=300, updated="2026-01-01T00:00:06Z")
-    assert gazelle_run.unique([a, b]) == gazelle_run.unique([b, a]) == ([b], ["n° 7"])
-    assert gazelle_run.unique([newer, a, b])[0] == [newer]
+    assert convert.unique([a, b]) == convert.unique([b, a]) == ([b], ["n° 7"])
+    assert convert.unique([newer, a, b])[0] == [newer]
 
 
 def test_duplicates_in_one_answer_then_a_draft_and_an_unknown_status(gazelle, gz_settings, session_factory, van,

@@ -136,3 +136,25 @@ def to_service(invoice: Any, *, technician: Technician | None, tz: ZoneInfo) -> 
     except ValidationError as exc:
         where = ".".join(str(p) for p in exc.errors()[0]["loc"])
         raise BadInvoice(f"valeur refusée pour « {where[:80]} »") from exc
+
+
+def unique(invoices: list[Any]) -> tuple[list[Any], list[str]]:
+    """One version of each invoice: the latest `updatedAt`, then the greatest content (deterministic)."""
+    chosen: dict[str, Any] = {}
+    doubles: list[str] = []
+    rest = []
+    for invoice in invoices:
+        key = invoice.get("id") if isinstance(invoice, dict) else None
+        if not isinstance(key, str):
+            rest.append(invoice)
+            continue
+        if key in chosen:
+            doubles.append(name_of(invoice))
+            chosen[key] = max(chosen[key], invoice, key=_rank)
+        else:
+            chosen[key] = invoice
+    return list(chosen.values()) + rest, sorted(set(doubles))
+
+
+def _rank(invoice: dict) -> tuple[str, str]:
+    return str(invoice.get("updatedAt") or ""), json.dumps(invoice, sort_keys=True, default=str)

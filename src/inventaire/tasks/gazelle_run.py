@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from collections import Counter
 from collections.abc import Callable
@@ -124,7 +123,7 @@ def run_sync(
             # The appointments of the coming days, through the same client (its key or token, its bounds).
             booked = rendezvous_run.refresh(session_factory=session_factory, settings=settings, apercu=apercu,
                                             client=client)
-        invoices, doubles = unique(invoices)
+        invoices, doubles = convert.unique(invoices)
         result = _deduct(session_factory, settings, run_id, invoices, progress, apercu=apercu, sans_deduire=sans_deduire)
         result.rapport.doublons, result.rapport.attentes_429 = doubles, client.waits
         result.rapport.rendez_vous = booked
@@ -155,28 +154,6 @@ def _read(settings: Settings, jours: int, progress: Progress | None, client: Gaz
     since = (utcnow().astimezone(ZoneInfo(settings.tz)) - dt.timedelta(days=jours)).date()
     tick = (lambda done, total: progress("lecture", done, total)) if progress else None
     return list(client.invoices(since=since, progress=tick))
-
-
-def unique(invoices: list[Any]) -> tuple[list[Any], list[str]]:
-    """One version of each invoice: the latest `updatedAt`, then the greatest content (deterministic)."""
-    chosen: dict[str, Any] = {}
-    doubles: list[str] = []
-    rest = []
-    for invoice in invoices:
-        key = invoice.get("id") if isinstance(invoice, dict) else None
-        if not isinstance(key, str):
-            rest.append(invoice)
-            continue
-        if key in chosen:
-            doubles.append(convert.name_of(invoice))
-            chosen[key] = max(chosen[key], invoice, key=_rank)
-        else:
-            chosen[key] = invoice
-    return list(chosen.values()) + rest, sorted(set(doubles))
-
-
-def _rank(invoice: dict) -> tuple[str, str]:
-    return str(invoice.get("updatedAt") or ""), json.dumps(invoice, sort_keys=True, default=str)
 
 
 @dataclass

@@ -5,39 +5,24 @@ from __future__ import annotations
 import pytest
 from alembic import command
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
 
 from inventaire.kit.database import make_engine
 from inventaire.kit.enums import AuditAction
 from inventaire.kit.migrate import alembic_config, upgrade
 from tests import databases
+from tests.audit_trail import INSERT
+from tests.audit_trail import refused as _refused
+from tests.audit_trail import rows as _rows
 
 NEW = ("atelier_cree", "atelier_renomme", "atelier_desactive", "atelier_reactive", "commande_creee",
        "commande_modifiee", "commande_envoyee", "commande_annulee", "commande_partielle", "commande_recue")
 SUPPLIERS = ("fournisseur_cree", "fournisseur_modifie")  # 0026
-INSERT = text("INSERT INTO journal_audit (created_at, auteur, action, objet, changements) "
-              "VALUES ('2026-11-30T12:00:00+00:00', :auteur, :action, :objet, :changements)")
 
 
 @pytest.fixture
 def url(backend, tmp_path):
     with databases.empty_database(backend, tmp_path) as empty:
         yield empty
-
-
-def _rows(engine) -> list[tuple]:
-    with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(text(
-            "SELECT id, auteur, action, objet, changements FROM journal_audit ORDER BY id")).all()]
-
-
-def _refused(engine, action: str) -> bool:
-    try:
-        with engine.begin() as conn:
-            conn.execute(INSERT, {"auteur": "essai", "action": action, "objet": "x", "changements": "{}"})
-    except IntegrityError:
-        return True
-    return False
 
 
 def test_0018_keeps_the_rows_and_admits_the_new_actions(url):

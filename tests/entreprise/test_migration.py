@@ -10,24 +10,11 @@ from inventaire.kit.database import make_engine
 from inventaire.kit.enums import AuditAction
 from inventaire.kit.migrate import alembic_config, upgrade
 from tests import databases
+from tests.audit_trail import INSERT
+from tests.audit_trail import refused as _refused
+from tests.audit_trail import rows as _rows
 
-INSERT = text("INSERT INTO journal_audit (created_at, auteur, action, objet, changements) "
-              "VALUES ('2026-12-07T12:00:00+00:00', :auteur, :action, :objet, :changements)")
 ROW = text("INSERT INTO entreprise (id, nom, updated_at) VALUES (:id, 'Pianos Tremblay inc.', '2026-12-07T12:00:00+00:00')")
-
-
-def _rows(engine) -> list[tuple]:
-    with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(text("SELECT id, auteur, action, objet FROM journal_audit ORDER BY id"))]
-
-
-def _refused(engine, action: str) -> bool:
-    try:
-        with engine.begin() as conn:
-            conn.execute(INSERT, {"auteur": "essai", "action": action, "objet": "x", "changements": "{}"})
-    except IntegrityError:
-        return True
-    return False
 
 
 def _one_row_only(engine) -> bool:

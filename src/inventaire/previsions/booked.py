@@ -57,20 +57,22 @@ class BookedDemand:
         """Per (holder id, product id), the parts of each day from `start` on (`days` entries, float)."""
         out: dict[tuple[int, int], np.ndarray] = {}
         for holder_id, parts in self.by_holder.items():
-            for (day, product_id), qty in parts.items():
-                index = (day - start).days
-                if 0 <= index < days:
-                    out.setdefault((holder_id, product_id), np.zeros(days))[index] += float(qty)
+            out.update(((holder_id, product_id), row) for product_id, row in _per_day(parts, start, days).items())
         return out
 
     def product_days(self, start: dt.date, days: int) -> dict[int, np.ndarray]:
         """Per product id, the company-wide parts of each day from `start` on."""
-        out: dict[int, np.ndarray] = {}
-        for (day, product_id), qty in self.by_product.items():
-            index = (day - start).days
-            if 0 <= index < days:
-                out.setdefault(product_id, np.zeros(days))[index] += float(qty)
-        return out
+        return _per_day(self.by_product, start, days)
+
+
+def _per_day(parts: Parts, start: dt.date, days: int) -> dict[int, np.ndarray]:
+    """Per product id, `parts` laid out day by day from `start` on (`days` entries; days outside left out)."""
+    out: dict[int, np.ndarray] = {}
+    for (day, product_id), qty in parts.items():
+        index = (day - start).days
+        if 0 <= index < days:
+            out.setdefault(product_id, np.zeros(days))[index] += float(qty)
+    return out
 
 
 def line_rows(demand: BookedDemand | None, lines: list[tuple[int, int]], today: dt.date) -> np.ndarray:
